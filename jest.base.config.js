@@ -1,0 +1,26 @@
+// Shared jest settings. The project is native ESM (NestJS 12 ships ESM only), so jest runs in its
+// ESM mode (node --experimental-vm-modules) and ts-jest emits ESM. Type checking is done once by
+// `npm run typecheck`; here ts-jest only transpiles each file, which keeps the suite fast.
+//
+// A few CommonJS dependencies `require()` packages that are ESM only. Node 20.19 allows that
+// (require(esm)), jest's module loader on Node 20 does not, so those packages (and only those) are
+// transpiled to CommonJS for jest.
+const ESM_REQUIRED_FROM_CJS = ['content-disposition'];
+
+export default {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', transpilation: true }],
+    [`/node_modules/(${ESM_REQUIRED_FROM_CJS.join('|')})/.+\\.js$`]: [
+      'ts-jest',
+      {
+        useESM: false,
+        transpilation: true,
+        tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' },
+      },
+    ],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_REQUIRED_FROM_CJS.join('|')})/)`],
+};

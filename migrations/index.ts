@@ -1,0 +1,5 @@
+// Every migration, in order. `npm run migration:create` / `migration:generate` add new files here.
+// (Listed explicitly rather than found by a glob, so the app, the CLI and jest load the same classes.)
+import { Foundation1795312787378 } from './1795312787378-foundation.js';
+
+export const migrations = [Foundation1795312787378];

