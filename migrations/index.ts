@@ -1,5 +1,6 @@
 // Every migration, in order. `npm run migration:create` / `migration:generate` add new files here.
 // (Listed explicitly rather than found by a glob, so the app, the CLI and jest load the same classes.)
 import { Foundation1795312787378 } from './1795312787378-foundation.js';
+import { StaffAndCampaigns1795314600000 } from './1795314600000-staff-and-campaigns.js';
 
-export const migrations = [Foundation1795312787378];
+export const migrations = [Foundation1795312787378, StaffAndCampaigns1795314600000];

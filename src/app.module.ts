@@ -1,4 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { CampaignsModule } from './campaigns/campaigns.module.js';
 import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -18,6 +21,9 @@ export class AppModule {
         ConfigModule.register(config),
         DatabaseModule.forUrl(databaseUrl, config.databasePoolSize),
         HealthModule,
+        AuditModule,
+        AuthModule,
+        CampaignsModule,
       ],
     };
   }

@@ -11,6 +11,17 @@ import { PinoNestLogger } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
 import type { AppConfig } from './config/config.js';
 
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+const registeredRoutes = new WeakMap<object, RegisteredRoute[]>();
+
+/** The routes registered on `app` (recorded as Fastify registered them). */
+export function routesOf(app: object): RegisteredRoute[] {
+  return registeredRoutes.get(app) ?? [];
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
@@ -43,6 +54,12 @@ export async function createApp(
     },
   );
   const fastify = app.getHttpAdapter().getInstance();
+  // Every route the app serves, for the test that proves no staff route answers without a token.
+  const routes: RegisteredRoute[] = [];
+  fastify.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
+  registeredRoutes.set(app, routes);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

@@ -8,7 +8,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { openDatabase } from './database/connect.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { runPendingMigrations } from './database/migrate.js';
-import { CLI_COMMANDS, type CliCommand, type CliContext } from './cli-commands.js';
+import { CLI_COMMANDS, requireFlag, UsageError, type CliCommand, type CliContext } from './cli-commands.js';
 
 /**
  * `npm run cli -- <command> [--flag value]`. Works against the same database the app uses: DATABASE_URL,
@@ -72,14 +72,6 @@ const MIGRATION_COMMANDS: Record<string, CliCommand> = {
     },
   },
 };
-
-export function requireFlag(flags: Record<string, string>, name: string): string {
-  const v = flags[name];
-  if (!v) throw new UsageError(`--${name} is required`);
-  return v;
-}
-
-export class UsageError extends Error {}
 
 async function writeMigration(name: string, up: string[], down: string[]): Promise<void> {
   if (!/^[a-z0-9-]+$/.test(name)) throw new UsageError('--name takes lowercase words joined by dashes');

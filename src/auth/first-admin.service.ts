@@ -1,0 +1,40 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../config/config.js';
+import { generatePassword, hashPassword } from './password.js';
+
+const BOOTSTRAP_LOCK = 0x61646d6e; // 'admn'
+
+/**
+ * First start with no staff account: create the admin from ADMIN_EMAIL/ADMIN_PASSWORD, or
+ * `admin@localhost` with a random password printed once to the console (never to the log).
+ * An advisory lock keeps two instances starting together from both creating one.
+ */
+@Injectable()
+export class FirstAdminService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('FirstAdmin');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
+      const [{ n }] = (await m.query('SELECT count(*)::int AS n FROM users')) as { n: number }[];
+      if (n > 0) return;
+      const password = this.config.adminPassword ?? generatePassword();
+      await m.query(
+        `INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Admin', $2, 'admin')`,
+        [this.config.adminEmail, await hashPassword(password)],
+      );
+      this.logger.log('created the first admin account');
+      if (!this.config.adminPassword) {
+        console.log(
+          `\n  First admin account created. Sign in with:\n    email:    ${this.config.adminEmail}\n    password: ${password}\n  This password is shown once. Change it with: npm run cli -- user:reset-password --email ${this.config.adminEmail}\n`,
+        );
+      }
+    });
+  }
+}

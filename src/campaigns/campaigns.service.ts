@@ -1,0 +1,277 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository, type EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CampaignAccessService } from '../auth/campaign-access.service.js';
+import { MembershipService } from '../auth/membership.service.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors.js';
+import { cleanLocalizedText, localize, pickLocale, type Locale } from '../common/localized-text.js';
+import { money, parseAmount, type MoneyJson } from '../common/money.js';
+import type { Page } from '../common/pagination.js';
+import { slugify } from '../common/slug.js';
+import { TransactionService } from '../database/transaction.service.js';
+import { CampaignTotalsRegistry } from './campaign-totals.registry.js';
+import { Campaign, PUBLIC_STATUSES, TRANSITIONS, type CampaignStatus } from './campaign.entity.js';
+import type {
+  CreateCampaignDto,
+  GoalsDto,
+  ListCampaignsQueryDto,
+  UpdateCampaignDto,
+} from './dto/campaign.dto.js';
+
+export class CampaignNotAcceptingError extends ConflictError {
+  constructor(status: CampaignStatus) {
+    super(`This campaign is ${status} and does not take new actions`, 'campaign_not_active');
+  }
+}
+
+export interface CampaignView extends Omit<
+  Campaign,
+  'goalPledges' | 'goalSignatures' | 'goalMoneyMinor' | 'goalCurrency'
+> {
+  goals: { pledges: number | null; signatures: number | null; money: MoneyJson | null };
+}
+
+export interface PublicCampaignView {
+  id: string;
+  slug: string;
+  lang: Locale;
+  status: CampaignStatus;
+  title: string;
+  summary: string;
+  body: string;
+  sector: string;
+  employer: string | null;
+  workplace: string | null;
+  city: string | null;
+  region: string | null;
+  country: string | null;
+  union: string | null;
+  startsOn: string | null;
+  endsOn: string | null;
+  goals: CampaignView['goals'];
+  totals: Record<string, unknown>;
+}
+
+@Injectable()
+export class CampaignsService {
+  constructor(
+    @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
+    private readonly access: CampaignAccessService,
+    private readonly membership: MembershipService,
+    private readonly tx: TransactionService,
+    private readonly totals: CampaignTotalsRegistry,
+  ) {}
+
+  async create(actor: AuthUser, dto: CreateCampaignDto): Promise<CampaignView> {
+    if (actor.role === 'coordinator') throw new ForbiddenError('Coordinators cannot create campaigns');
+    const title = cleanLocalizedText(dto.title);
+    const id = await this.tx.run(async (m) => {
+      const slug = dto.slug ?? (await this.freeSlug(m, slugify(title.en ?? title.es ?? '') || 'campaign'));
+      const c = m.create(Campaign, {
+        ...this.fields(dto),
+        slug,
+        title,
+        status: 'draft',
+        sector: dto.sector ?? 'other',
+        defaultLocale: dto.defaultLocale ?? 'en',
+        createdBy: actor.id,
+      });
+      const rows = (await m
+        .createQueryBuilder()
+        .insert()
+        .into(Campaign)
+        .values(c)
+        .orIgnore()
+        .returning('id')
+        .execute()) as { raw: { id: string }[] };
+      if (!rows.raw.length) throw new ConflictError(`The slug "${slug}" is already taken`, 'slug_taken');
+      const newId = rows.raw[0].id;
+      if (actor.role === 'organizer') await this.membership.addCreator(newId, actor.id, m);
+      return newId;
+    });
+    return this.view(await this.campaigns.findOneByOrFail({ id }));
+  }
+
+  async list(actor: AuthUser, q: ListCampaignsQueryDto): Promise<Page<CampaignView>> {
+    const visible = await this.access.visibleCampaignIds(actor);
+    const qb = this.campaigns.createQueryBuilder('c');
+    if (visible !== null) qb.andWhere('c.id = ANY(:visible)', { visible });
+    if (q.status) qb.andWhere('c.status = :status', { status: q.status });
+    if (q.sector) qb.andWhere('c.sector = :sector', { sector: q.sector });
+    if (q.q) {
+      qb.andWhere(`(c.title->>'en' ILIKE :q OR c.title->>'es' ILIKE :q)`, {
+        q: `%${q.q.replace(/[%_\\]/g, '\\$&')}%`,
+      });
+    }
+    const [items, total] = await qb
+      .orderBy('c.created_at', 'DESC')
+      .addOrderBy('c.id', 'ASC')
+      .take(q.limit)
+      .skip(q.offset)
+      .getManyAndCount();
+    return { items: items.map((c) => this.view(c)), total };
+  }
+
+  async get(actor: AuthUser, id: string): Promise<CampaignView> {
+    return this.view(await this.load(actor, id, 'read'));
+  }
+
+  async update(actor: AuthUser, id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
+    const c = await this.load(actor, id, 'manage');
+    if (c.status === 'archived')
+      throw new ConflictError('Archived campaigns are read-only', 'campaign_archived');
+    if (dto.status && dto.status !== c.status) {
+      const allowed = TRANSITIONS[c.status];
+      if (!allowed.includes(dto.status)) {
+        throw new ConflictError(
+          `A ${c.status} campaign cannot become ${dto.status}; allowed: ${allowed.join(', ') || 'none'}`,
+          'invalid_transition',
+        );
+      }
+      c.status = dto.status;
+    }
+    Object.assign(c, this.fields(dto));
+    if (dto.title) c.title = cleanLocalizedText(dto.title);
+    if (dto.sector) c.sector = dto.sector;
+    if (dto.defaultLocale) c.defaultLocale = dto.defaultLocale;
+    if (dto.slug && dto.slug !== c.slug) {
+      if (await this.campaigns.existsBy({ slug: dto.slug })) {
+        throw new ConflictError(`The slug "${dto.slug}" is already taken`, 'slug_taken');
+      }
+      c.slug = dto.slug;
+    }
+    try {
+      return this.view(await this.campaigns.save(c));
+    } catch (e) {
+      if ((e as { constraint?: string }).constraint === 'campaigns_slug_key') {
+        throw new ConflictError(`The slug "${c.slug}" is already taken`, 'slug_taken');
+      }
+      throw e;
+    }
+  }
+
+  async remove(actor: AuthUser, id: string): Promise<void> {
+    const c = await this.load(actor, id, 'manage');
+    if (c.status !== 'draft') {
+      throw new ConflictError(
+        `Only draft campaigns can be deleted; archive a ${c.status} one instead`,
+        'not_draft',
+      );
+    }
+    await this.campaigns.delete({ id });
+  }
+
+  /** The public read: localized strings, goals, totals from every feature. Drafts and archived are 404. */
+  async publicRead(slug: string, lang: unknown, acceptLanguage?: string): Promise<PublicCampaignView> {
+    const c = await this.findPublic(slug);
+    const l = pickLocale(lang, acceptLanguage, c.defaultLocale);
+    return {
+      id: c.id,
+      slug: c.slug,
+      lang: l,
+      status: c.status,
+      title: localize(c.title, l),
+      summary: localize(c.summary, l),
+      body: localize(c.body, l),
+      sector: c.sector,
+      employer: c.employer,
+      workplace: c.workplace,
+      city: c.city,
+      region: c.region,
+      country: c.country,
+      union: c.union,
+      startsOn: c.startsOn,
+      endsOn: c.endsOn,
+      goals: this.view(c).goals,
+      totals: await this.totals.totals(c.id),
+    };
+  }
+
+  /** For other features' public routes: the campaign behind a slug, 404 unless publicly visible. */
+  async findPublic(slug: string): Promise<Campaign> {
+    const c = await this.campaigns.findOneBy({ slug });
+    if (!c || !PUBLIC_STATUSES.includes(c.status)) throw new NotFoundError('Campaign');
+    return c;
+  }
+
+  /** For public submissions: only active campaigns take pledges, signatures, RSVPs. */
+  async findAcceptingActions(slug: string): Promise<Campaign> {
+    const c = await this.findPublic(slug);
+    if (c.status !== 'active') throw new CampaignNotAcceptingError(c.status);
+    return c;
+  }
+
+  /** For other features' staff routes: checks access, refuses changes to archived campaigns. */
+  async load(actor: AuthUser, id: string, need: 'read' | 'coordinate' | 'manage'): Promise<Campaign> {
+    await this.access.assert(actor, id, need);
+    const c = await this.campaigns.findOneBy({ id });
+    if (!c) throw new NotFoundError('Campaign');
+    return c;
+  }
+
+  async loadWritable(actor: AuthUser, id: string, need: 'coordinate' | 'manage'): Promise<Campaign> {
+    const c = await this.load(actor, id, need);
+    if (c.status === 'archived')
+      throw new ConflictError('Archived campaigns are read-only', 'campaign_archived');
+    return c;
+  }
+
+  async byId(id: string): Promise<Campaign | null> {
+    return this.campaigns.findOneBy({ id });
+  }
+
+  view(c: Campaign): CampaignView {
+    const { goalPledges, goalSignatures, goalMoneyMinor, goalCurrency, ...rest } = c;
+    return {
+      ...rest,
+      goals: {
+        pledges: goalPledges,
+        signatures: goalSignatures,
+        money: goalMoneyMinor !== null && goalCurrency ? money(goalMoneyMinor, goalCurrency) : null,
+      },
+    };
+  }
+
+  private fields(dto: Partial<CreateCampaignDto>): Partial<Campaign> {
+    const out: Partial<Campaign> = {};
+    if (dto.summary !== undefined) out.summary = cleanLocalizedText(dto.summary);
+    if (dto.body !== undefined) out.body = cleanLocalizedText(dto.body);
+    for (const k of [
+      'employer',
+      'workplace',
+      'city',
+      'region',
+      'country',
+      'union',
+      'startsOn',
+      'endsOn',
+    ] as const) {
+      if (dto[k] !== undefined) out[k] = dto[k] || null;
+    }
+    if (dto.goals) Object.assign(out, this.goals(dto.goals));
+    return out;
+  }
+
+  private goals(g: GoalsDto): Partial<Campaign> {
+    const out: Partial<Campaign> = {};
+    if (g.pledges !== undefined) out.goalPledges = g.pledges;
+    if (g.signatures !== undefined) out.goalSignatures = g.signatures;
+    if (g.money !== undefined) {
+      out.goalMoneyMinor = parseAmount(g.money.amount, g.money.currency, 'goals.money.amount');
+      out.goalCurrency = g.money.currency;
+    }
+    return out;
+  }
+
+  private async freeSlug(m: EntityManager, base: string): Promise<string> {
+    const rows = (await m.query(`SELECT slug FROM campaigns WHERE slug = $1 OR slug LIKE $1 || '-%'`, [
+      base,
+    ])) as {
+      slug: string;
+    }[];
+    const taken = new Set(rows.map((r) => r.slug));
+    if (!taken.has(base)) return base;
+    for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
+  }
+}

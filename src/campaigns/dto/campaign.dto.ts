@@ -1,0 +1,177 @@
+import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO31661Alpha2,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { IsLocalizedText, LOCALES, type Locale, type LocalizedText } from '../../common/localized-text.js';
+import { MoneyDto } from '../../common/money.dto.js';
+import { PaginationQueryDto } from '../../common/pagination.js';
+import { SLUG_PATTERN } from '../../common/slug.js';
+import { CAMPAIGN_STATUSES, SECTORS, type CampaignStatus, type Sector } from '../campaign.entity.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const upper = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
+
+const localizedExample = { en: 'Independent union at GM Silao', es: 'Sindicato independiente en GM Silao' };
+
+export class GoalsDto {
+  @ApiPropertyOptional({ example: 5000, description: 'pledges to reach' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  pledges?: number;
+
+  @ApiPropertyOptional({ example: 10000, description: 'letter signatures to reach' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  signatures?: number;
+
+  @ApiPropertyOptional({ type: MoneyDto, description: 'money to raise, in the reporting currency' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  money?: MoneyDto;
+}
+
+export class CreateCampaignDto {
+  @ApiPropertyOptional({ example: 'gm-silao', description: 'generated from the title when not given' })
+  @IsOptional()
+  @Transform(trim)
+  @Matches(SLUG_PATTERN, { message: 'slug must be lowercase letters, digits and single dashes' })
+  @MaxLength(80)
+  slug?: string;
+
+  @ApiProperty({ example: localizedExample })
+  @IsLocalizedText(200)
+  title: LocalizedText;
+
+  @ApiPropertyOptional({ example: { en: 'Workers at the Silao plant are winning an independent union.' } })
+  @IsOptional()
+  @IsLocalizedText(1000)
+  summary?: LocalizedText;
+
+  @ApiPropertyOptional({ description: 'the story, plain text with blank lines between paragraphs' })
+  @IsOptional()
+  @IsLocalizedText(20000)
+  body?: LocalizedText;
+
+  @ApiPropertyOptional({ enum: SECTORS, default: 'other' })
+  @IsOptional()
+  @IsIn(SECTORS)
+  sector?: Sector;
+
+  @ApiPropertyOptional({ example: 'General Motors' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  employer?: string;
+
+  @ApiPropertyOptional({ example: 'Complejo de Silao' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  workplace?: string;
+
+  @ApiPropertyOptional({ example: 'Silao' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  city?: string;
+
+  @ApiPropertyOptional({ example: 'Guanajuato' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  region?: string;
+
+  @ApiPropertyOptional({ example: 'MX', description: 'ISO 3166-1 alpha-2' })
+  @IsOptional()
+  @Transform(upper)
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as MX or US' })
+  country?: string;
+
+  @ApiPropertyOptional({ example: 'SINTTIA' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(200)
+  union?: string;
+
+  @ApiPropertyOptional({ enum: LOCALES, default: 'en' })
+  @IsOptional()
+  @IsIn(LOCALES, { message: 'defaultLocale must be en or es' })
+  defaultLocale?: Locale;
+
+  @ApiPropertyOptional({ type: GoalsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => GoalsDto)
+  goals?: GoalsDto;
+
+  @ApiPropertyOptional({ example: '2026-03-01' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'startsOn must be a date such as 2026-03-01' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'startsOn must be a date such as 2026-03-01' })
+  startsOn?: string;
+
+  @ApiPropertyOptional({ example: '2026-12-31' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'endsOn must be a date such as 2026-12-31' })
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'endsOn must be a date such as 2026-12-31' })
+  endsOn?: string;
+}
+
+export class UpdateCampaignDto extends PartialType(OmitType(CreateCampaignDto, ['title'] as const)) {
+  @ApiPropertyOptional({ example: localizedExample })
+  @IsOptional()
+  @IsLocalizedText(200)
+  title?: LocalizedText;
+
+  @ApiPropertyOptional({
+    enum: CAMPAIGN_STATUSES,
+    description: 'moves the lifecycle: draft → active → won | lost → archived',
+  })
+  @IsOptional()
+  @IsIn(CAMPAIGN_STATUSES)
+  status?: CampaignStatus;
+}
+
+export class ListCampaignsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES })
+  @IsOptional()
+  @IsIn(CAMPAIGN_STATUSES)
+  status?: CampaignStatus;
+
+  @ApiPropertyOptional({ enum: SECTORS })
+  @IsOptional()
+  @IsIn(SECTORS)
+  sector?: Sector;
+
+  @ApiPropertyOptional({ description: 'text search in the titles (either language)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+}
+
+export class PublicReadQueryDto {
+  @ApiPropertyOptional({ enum: LOCALES, description: 'else Accept-Language, else the campaign default' })
+  @IsOptional()
+  @IsIn(LOCALES, { message: 'lang must be en or es' })
+  lang?: Locale;
+}
