@@ -2,5 +2,10 @@
 // (Listed explicitly rather than found by a glob, so the app, the CLI and jest load the same classes.)
 import { Foundation1795312787378 } from './1795312787378-foundation.js';
 import { StaffAndCampaigns1795314600000 } from './1795314600000-staff-and-campaigns.js';
+import { SupportersAndPledges1795316000000 } from './1795316000000-supporters-and-pledges.js';
 
-export const migrations = [Foundation1795312787378, StaffAndCampaigns1795314600000];
+export const migrations = [
+  Foundation1795312787378,
+  StaffAndCampaigns1795314600000,
+  SupportersAndPledges1795316000000,
+];

@@ -6,6 +6,7 @@ import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { SupportersModule } from './supporters/supporters.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -24,6 +25,7 @@ export class AppModule {
         AuditModule,
         AuthModule,
         CampaignsModule,
+        SupportersModule,
       ],
     };
   }

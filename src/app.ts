@@ -1,11 +1,13 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { TooManyRequestsError } from './common/errors.js';
 import { HttpErrorFilter } from './common/http-exception.filter.js';
 import { PinoNestLogger } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
@@ -76,6 +78,17 @@ export async function createApp(
       },
     },
   });
+
+  if (config.publicRateLimitPerMinute > 0) {
+    // Opt-in per route (@PublicSubmission): supporters' submissions, counted per client IP per instance.
+    await app.register(rateLimit, {
+      global: false,
+      max: config.publicRateLimitPerMinute,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_req, context) =>
+        new TooManyRequestsError(Math.ceil(context.ttl / 1000), 'Too many submissions from your network; try again in a minute'),
+    });
+  }
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());

@@ -1,0 +1,50 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { MoneyDto } from '../../common/money.dto.js';
+import { PaginationQueryDto } from '../../common/pagination.js';
+import { PLEDGE_KINDS, PLEDGE_STATUSES, type PledgeKind, type PledgeStatus } from '../pledges.service.js';
+import { SupporterFieldsDto } from './supporter-fields.dto.js';
+
+export class CreatePledgeDto extends SupporterFieldsDto {
+  @ApiProperty({ enum: PLEDGE_KINDS, example: 'support' })
+  @IsIn(PLEDGE_KINDS, { message: `kind must be one of ${PLEDGE_KINDS.join(', ')}` })
+  kind: PledgeKind;
+
+  @ApiPropertyOptional({ type: MoneyDto, description: 'for kind donate: how much they intend to give' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  amount?: MoneyDto;
+
+  @ApiPropertyOptional({ maxLength: 1000 })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @MaxLength(1000)
+  message?: string;
+}
+
+export class ListPledgesQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ enum: PLEDGE_KINDS })
+  @IsOptional()
+  @IsIn(PLEDGE_KINDS)
+  kind?: PledgeKind;
+
+  @ApiPropertyOptional({ enum: PLEDGE_STATUSES })
+  @IsOptional()
+  @IsIn(PLEDGE_STATUSES)
+  status?: PledgeStatus;
+}
+
+export class ListSupportersQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ description: 'name, email or city contains' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  search?: string;
+}
+
+export class PledgeIdParam {
+  @IsUUID() id: string;
+}

@@ -1,0 +1,124 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsISO31661Alpha2,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  MinLength,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+import { LOCALES, type Locale } from '../../common/localized-text.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const upper = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
+const lower = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toLowerCase() : value;
+
+const ZONES = new Set(Intl.supportedValuesOf('timeZone'));
+ZONES.add('UTC');
+
+export function isIanaZone(value: unknown): boolean {
+  if (typeof value !== 'string' || value.length > 64) return false;
+  if (ZONES.has(value)) return true;
+  try {
+    // Aliases Intl knows but does not list (America/Mexico_City is listed; e.g. US/Eastern is not).
+    return (
+      new Intl.DateTimeFormat('en', { timeZone: value }).resolvedOptions().timeZone.length > 0 &&
+      value.includes('/')
+    );
+  } catch {
+    return false;
+  }
+}
+
+export function IsIanaTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isIanaTimeZone',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: ({ property }) => `${property} must be an IANA time zone such as America/Mexico_City`,
+        ...options,
+      },
+      validator: { validate: isIanaZone },
+    });
+}
+
+/**
+ * The supporter fields every public form sends, flat (DESIGN.md "API shape"). Validation codes are
+ * class-validator's rule names (`isEmail`, `maxLength`, …), stable so pages can translate them.
+ */
+export class SupporterFieldsDto {
+  @ApiProperty({ example: 'ana@example.org' })
+  @Transform(lower)
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email: string;
+
+  @ApiProperty({ example: 'Ana' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1, { message: 'firstName is required' })
+  @MaxLength(100)
+  firstName: string;
+
+  @ApiPropertyOptional({ example: 'Peña' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  lastName?: string;
+
+  @ApiPropertyOptional({ example: 'Querétaro' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  city?: string;
+
+  @ApiPropertyOptional({ example: 'Querétaro' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(100)
+  region?: string;
+
+  @ApiPropertyOptional({ example: 'MX', description: 'ISO 3166-1 alpha-2' })
+  @IsOptional()
+  @Transform(upper)
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as MX or US' })
+  country?: string;
+
+  @ApiPropertyOptional({ example: '76000' })
+  @IsOptional()
+  @Transform(trim)
+  @IsString()
+  @MaxLength(12)
+  @Matches(/^[A-Za-z0-9 -]*$/, { message: 'postalCode may hold letters, digits, spaces and dashes' })
+  postalCode?: string;
+
+  @ApiPropertyOptional({ enum: LOCALES, description: "the supporter's language for pages and email" })
+  @IsOptional()
+  @IsIn(LOCALES, { message: 'locale must be en or es' })
+  locale?: Locale;
+
+  @ApiPropertyOptional({ example: 'America/Mexico_City' })
+  @IsOptional()
+  @IsIanaTimeZone()
+  timezone?: string;
+
+  @ApiPropertyOptional({
+    description: 'true records consent to campaign email (withdrawn only by unsubscribing)',
+  })
+  @IsOptional()
+  @IsBoolean()
+  consentEmail?: boolean;
+}

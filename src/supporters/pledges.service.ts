@@ -1,0 +1,220 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CampaignAccessService } from '../auth/campaign-access.service.js';
+import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
+import { CampaignsService } from '../campaigns/campaigns.service.js';
+import { Clock } from '../common/clock.js';
+import { BadInputError, NotFoundError } from '../common/errors.js';
+import { money, parseAmount, type MoneyJson } from '../common/money.js';
+import type { Page } from '../common/pagination.js';
+import { TransactionService } from '../database/transaction.service.js';
+import type { CreatePledgeDto } from './dto/pledge.dto.js';
+import { SupporterActivityRegistry } from './supporter-activity.registry.js';
+import { SupportersService } from './supporters.service.js';
+
+export const PLEDGE_KINDS = ['support', 'sign', 'attend', 'volunteer', 'donate', 'share'] as const;
+export type PledgeKind = (typeof PLEDGE_KINDS)[number];
+export const PLEDGE_STATUSES = ['open', 'fulfilled'] as const;
+export type PledgeStatus = (typeof PLEDGE_STATUSES)[number];
+
+export interface PledgeView {
+  id: string;
+  campaignId: string;
+  supporterId: string;
+  kind: PledgeKind;
+  amount: MoneyJson | null;
+  message: string | null;
+  status: PledgeStatus;
+  fulfilledAt: Date | null;
+  fulfilledBy: string | null;
+  createdAt: Date;
+}
+
+/** What a public pledge answer shows: the pledge, never the supporter's email or name. */
+export interface PublicPledgeResult {
+  status: 'created' | 'existing';
+  pledge: { id: string; kind: PledgeKind; amount: MoneyJson | null; state: PledgeStatus; createdAt: Date };
+}
+
+interface PledgeRow {
+  id: string;
+  campaignId: string;
+  supporterId: string;
+  kind: PledgeKind;
+  amountMinor: string | null;
+  currency: string | null;
+  message: string | null;
+  status: PledgeStatus;
+  fulfilledAt: Date | null;
+  fulfilledBy: string | null;
+  createdAt: Date;
+}
+
+const COLUMNS = `id, campaign_id AS "campaignId", supporter_id AS "supporterId", kind, amount_minor::text AS "amountMinor",
+  currency, message, status, fulfilled_at AS "fulfilledAt", fulfilled_by AS "fulfilledBy", created_at AS "createdAt"`;
+
+function view(r: PledgeRow): PledgeView {
+  const { amountMinor, currency, ...rest } = r;
+  return { ...rest, amount: amountMinor && currency ? money(BigInt(amountMinor), currency) : null };
+}
+
+/** Called when a pledge is created, so fundraising can show a `donate` pledge as a pledged donation. */
+export type PledgeCreatedListener = (manager: EntityManager, pledge: PledgeView) => Promise<void>;
+
+@Injectable()
+export class PledgesService implements OnModuleInit {
+  private readonly createdListeners: PledgeCreatedListener[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly campaigns: CampaignsService,
+    private readonly supporters: SupportersService,
+    private readonly access: CampaignAccessService,
+    private readonly tx: TransactionService,
+    private readonly clock: Clock,
+    private readonly totals: CampaignTotalsRegistry,
+    private readonly activity: SupporterActivityRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.totals.register({ key: 'pledges', compute: (id) => this.totalsFor(id) });
+    this.activity.register({ key: 'pledges', activity: (c, s) => this.forSupporter(c, s) });
+  }
+
+  onCreated(listener: PledgeCreatedListener): void {
+    this.createdListeners.push(listener);
+  }
+
+  /** The public pledge: one per (campaign, supporter, kind); a repeat answers the existing one. */
+  async pledge(slug: string, dto: CreatePledgeDto): Promise<PublicPledgeResult> {
+    const campaign = await this.campaigns.findAcceptingActions(slug);
+    let amountMinor: bigint | null = null;
+    if (dto.kind === 'donate' && dto.amount)
+      amountMinor = parseAmount(dto.amount.amount, dto.amount.currency, 'amount.amount');
+    if (dto.kind !== 'donate' && dto.amount) {
+      throw BadInputError.field('amount', 'amount_not_allowed', 'amount is only for donate pledges');
+    }
+    return this.tx.run(async (m) => {
+      const { supporterId } = await this.supporters.upsert(m, dto, campaign.id, `pledge:${dto.kind}`);
+      const inserted = (await m.query(
+        `INSERT INTO pledges (campaign_id, supporter_id, kind, amount_minor, currency, message, created_at)
+         VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7)
+         ON CONFLICT ON CONSTRAINT pledges_campaign_id_supporter_id_kind_key DO NOTHING
+         RETURNING ${COLUMNS}`,
+        [
+          campaign.id,
+          supporterId,
+          dto.kind,
+          amountMinor?.toString() ?? null,
+          amountMinor ? dto.amount!.currency : null,
+          dto.message ?? null,
+          this.clock.now(),
+        ],
+      )) as PledgeRow[];
+      const row =
+        inserted[0] ??
+        (
+          (await m.query(
+            `SELECT ${COLUMNS} FROM pledges WHERE campaign_id = $1 AND supporter_id = $2 AND kind = $3`,
+            [campaign.id, supporterId, dto.kind],
+          )) as PledgeRow[]
+        )[0];
+      const p = view(row);
+      if (inserted.length) for (const l of this.createdListeners) await l(m, p);
+      return {
+        status: inserted.length ? 'created' : 'existing',
+        pledge: { id: p.id, kind: p.kind, amount: p.amount, state: p.status, createdAt: p.createdAt },
+      };
+    });
+  }
+
+  /**
+   * Follow-through: the supporter did what they pledged in this campaign (signed → `sign`, RSVPed going
+   * or checked in → `attend`, a received donation → `donate`). Call it in the transaction of the action.
+   * Idempotent: an already fulfilled pledge keeps its first time.
+   */
+  async fulfil(
+    manager: EntityManager | undefined,
+    campaignId: string,
+    supporterId: string,
+    kind: PledgeKind,
+    by: string,
+  ): Promise<void> {
+    await (manager ?? this.dataSource.manager).query(
+      `UPDATE pledges SET status = 'fulfilled', fulfilled_at = $4, fulfilled_by = $5
+        WHERE campaign_id = $1 AND supporter_id = $2 AND kind = $3 AND status = 'open'`,
+      [campaignId, supporterId, kind, this.clock.now(), by],
+    );
+  }
+
+  /** Staff mark a pledge done (volunteer, share, support have no automatic signal). */
+  async markFulfilled(actor: AuthUser, pledgeId: string): Promise<PledgeView> {
+    const row = await this.find(pledgeId);
+    await this.access.assert(actor, row.campaignId, 'coordinate');
+    await this.fulfil(undefined, row.campaignId, row.supporterId, row.kind, `staff:${actor.id}`);
+    return view(await this.find(pledgeId));
+  }
+
+  async list(
+    actor: AuthUser,
+    campaignId: string,
+    q: { kind?: PledgeKind; status?: PledgeStatus; limit: number; offset: number },
+  ): Promise<Page<PledgeView>> {
+    await this.access.assert(actor, campaignId, 'read');
+    const params: unknown[] = [campaignId];
+    let where = 'campaign_id = $1';
+    if (q.kind) where += ` AND kind = $${params.push(q.kind)}`;
+    if (q.status) where += ` AND status = $${params.push(q.status)}`;
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM pledges WHERE ${where}`,
+      params,
+    )) as {
+      total: number;
+    }[];
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM pledges WHERE ${where} ORDER BY created_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, q.limit, q.offset],
+    )) as PledgeRow[];
+    return { items: rows.map(view), total };
+  }
+
+  /** Counts only: per kind, open and fulfilled, and the fulfilment rate. */
+  async totalsFor(campaignId: string) {
+    const rows = (await this.dataSource.query(
+      `SELECT kind, count(*)::int AS total, count(*) FILTER (WHERE status = 'fulfilled')::int AS fulfilled
+         FROM pledges WHERE campaign_id = $1 GROUP BY kind`,
+      [campaignId],
+    )) as { kind: PledgeKind; total: number; fulfilled: number }[];
+    const byKind = Object.fromEntries(
+      PLEDGE_KINDS.map((k) => {
+        const r = rows.find((x) => x.kind === k);
+        return [k, { total: r?.total ?? 0, fulfilled: r?.fulfilled ?? 0 }];
+      }),
+    );
+    const total = rows.reduce((a, r) => a + r.total, 0);
+    const fulfilled = rows.reduce((a, r) => a + r.fulfilled, 0);
+    return {
+      total,
+      fulfilled,
+      fulfilmentRate: total ? Math.round((fulfilled / total) * 1000) / 1000 : 0,
+      byKind,
+    };
+  }
+
+  private async forSupporter(campaignId: string, supporterId: string): Promise<PledgeView[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM pledges WHERE campaign_id = $1 AND supporter_id = $2 ORDER BY created_at, id`,
+      [campaignId, supporterId],
+    )) as PledgeRow[];
+    return rows.map(view);
+  }
+
+  private async find(id: string): Promise<PledgeRow> {
+    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM pledges WHERE id = $1`, [
+      id,
+    ])) as PledgeRow[];
+    if (!rows.length) throw new NotFoundError('Pledge');
+    return rows[0];
+  }
+}

@@ -1,0 +1,193 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CampaignAccessService } from '../auth/campaign-access.service.js';
+import { Clock } from '../common/clock.js';
+import { NotFoundError } from '../common/errors.js';
+import type { Locale } from '../common/localized-text.js';
+import type { Page } from '../common/pagination.js';
+import type { SupporterFieldsDto } from './dto/supporter-fields.dto.js';
+
+export interface UpsertResult {
+  supporterId: string;
+  /** true when this email was new. */
+  created: boolean;
+}
+
+export interface SupporterRow {
+  id: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  city: string | null;
+  region: string | null;
+  country: string | null;
+  postalCode: string | null;
+  locale: Locale;
+  timezone: string | null;
+  emailConsent: boolean;
+  emailConsentAt: Date | null;
+  emailConsentSource: string | null;
+  unsubscribedAt: Date | null;
+  erasedAt: Date | null;
+  createdAt: Date;
+}
+
+export const SUPPORTER_COLUMNS = `s.id, s.email, s.first_name AS "firstName", s.last_name AS "lastName", s.city, s.region,
+  s.country, s.postal_code AS "postalCode", s.locale, s.timezone, s.email_consent AS "emailConsent",
+  s.email_consent_at AS "emailConsentAt", s.email_consent_source AS "emailConsentSource",
+  s.unsubscribed_at AS "unsubscribedAt", s.erased_at AS "erasedAt", s.created_at AS "createdAt"`;
+
+/**
+ * THE supporter-upsert path: every public action (pledge, signature, RSVP, donation, import) goes
+ * through `upsert`, in one statement:
+ * - a new email creates the supporter; a known one (case-insensitive) updates the fields that were
+ *   given — a blank field never overwrites a filled one;
+ * - locale and time zone follow the latest action;
+ * - consent is recorded (when, through which action) when given and never withdrawn by a form that
+ *   left the box empty (only unsubscribing withdraws it; ticking it again re-subscribes);
+ * - the supporter is linked to the campaign (`campaign_supporters`), for staff lists.
+ */
+export const UPSERT_SUPPORTER_SQL = `
+  WITH s AS (
+    INSERT INTO supporters AS t (email, first_name, last_name, city, region, country, postal_code, locale, timezone,
+                                 email_consent, email_consent_at, email_consent_source)
+    VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''), NULLIF($7, ''),
+            coalesce($8, 'en'), $9, coalesce($10, false), CASE WHEN $10 THEN $11::timestamptz END,
+            CASE WHEN $10 THEN $12 END)
+    ON CONFLICT ON CONSTRAINT supporters_email_key DO UPDATE SET
+      first_name = coalesce(EXCLUDED.first_name, t.first_name),
+      last_name = coalesce(EXCLUDED.last_name, t.last_name),
+      city = coalesce(EXCLUDED.city, t.city),
+      region = coalesce(EXCLUDED.region, t.region),
+      country = coalesce(EXCLUDED.country, t.country),
+      postal_code = coalesce(EXCLUDED.postal_code, t.postal_code),
+      locale = coalesce($8, t.locale),
+      timezone = coalesce(EXCLUDED.timezone, t.timezone),
+      email_consent = t.email_consent OR EXCLUDED.email_consent,
+      email_consent_at = CASE WHEN EXCLUDED.email_consent AND NOT t.email_consent THEN EXCLUDED.email_consent_at
+                              ELSE t.email_consent_at END,
+      email_consent_source = CASE WHEN EXCLUDED.email_consent AND NOT t.email_consent THEN EXCLUDED.email_consent_source
+                                  ELSE t.email_consent_source END,
+      unsubscribed_at = CASE WHEN EXCLUDED.email_consent THEN NULL ELSE t.unsubscribed_at END,
+      updated_at = $11
+    RETURNING t.id, (xmax = 0) AS created
+  ), link AS (
+    INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
+    SELECT $13, s.id, $12, $11, $11 FROM s WHERE $13::uuid IS NOT NULL
+    ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at
+  )
+  SELECT id AS "supporterId", created FROM s`;
+
+export function upsertParams(
+  fields: SupporterFieldsDto,
+  campaignId: string | null,
+  source: string,
+  at: Date,
+): unknown[] {
+  return [
+    fields.email.trim().toLowerCase(),
+    fields.firstName ?? null,
+    fields.lastName ?? null,
+    fields.city ?? null,
+    fields.region ?? null,
+    fields.country ?? null,
+    fields.postalCode ?? null,
+    fields.locale ?? null,
+    fields.timezone ?? null,
+    fields.consentEmail ?? null,
+    at,
+    source,
+    campaignId,
+  ];
+}
+
+@Injectable()
+export class SupportersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly access: CampaignAccessService,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * Create or update the supporter behind `fields.email` and link them to `campaignId`.
+   * `source` names the action (`pledge:<campaign>`, `signature:<action>`, `rsvp:<event>`, `import`).
+   * Pass the transaction's manager so the supporter and the action are written together.
+   */
+  async upsert(
+    manager: EntityManager | undefined,
+    fields: SupporterFieldsDto,
+    campaignId: string | null,
+    source: string,
+  ): Promise<UpsertResult> {
+    const rows = (await (manager ?? this.dataSource.manager).query(
+      UPSERT_SUPPORTER_SQL,
+      upsertParams(fields, campaignId, source, this.clock.now()),
+    )) as UpsertResult[];
+    return rows[0];
+  }
+
+  async byId(id: string, manager?: EntityManager): Promise<SupporterRow | null> {
+    const rows = (await (manager ?? this.dataSource.manager).query(
+      `SELECT ${SUPPORTER_COLUMNS} FROM supporters s WHERE s.id = $1`,
+      [id],
+    )) as SupporterRow[];
+    return rows[0] ?? null;
+  }
+
+  async byEmail(email: string): Promise<SupporterRow | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT ${SUPPORTER_COLUMNS} FROM supporters s WHERE s.email = $1`,
+      [email.trim().toLowerCase()],
+    )) as SupporterRow[];
+    return rows[0] ?? null;
+  }
+
+  /** Staff list of one campaign's supporters (members only), searchable by name, email or city. */
+  async listForCampaign(
+    actor: AuthUser,
+    campaignId: string,
+    q: { search?: string; limit: number; offset: number },
+  ): Promise<Page<SupporterRow & { firstActionAt: Date; source: string }>> {
+    await this.access.assert(actor, campaignId, 'read');
+    const params: unknown[] = [campaignId];
+    let where = 'cs.campaign_id = $1 AND s.erased_at IS NULL';
+    if (q.search) {
+      params.push(`%${q.search.replace(/[%_\\]/g, '\\$&')}%`);
+      where += ` AND (s.email ILIKE $2 OR (coalesce(s.first_name, '') || ' ' || coalesce(s.last_name, '') || ' ' || coalesce(s.city, '')) ILIKE $2)`;
+    }
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id WHERE ${where}`,
+      params,
+    )) as { total: number }[];
+    const items = (await this.dataSource.query(
+      `SELECT ${SUPPORTER_COLUMNS}, cs.first_action_at AS "firstActionAt", cs.source
+         FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id
+        WHERE ${where}
+        ORDER BY cs.first_action_at DESC, s.id
+        LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, q.limit, q.offset],
+    )) as (SupporterRow & { firstActionAt: Date; source: string })[];
+    return { items, total };
+  }
+
+  /** One supporter of a campaign, for staff; 404 when not a supporter of that campaign. */
+  async getForCampaign(actor: AuthUser, campaignId: string, supporterId: string): Promise<SupporterRow> {
+    await this.access.assert(actor, campaignId, 'read');
+    const rows = (await this.dataSource.query(
+      `SELECT ${SUPPORTER_COLUMNS} FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id
+        WHERE cs.campaign_id = $1 AND cs.supporter_id = $2`,
+      [campaignId, supporterId],
+    )) as SupporterRow[];
+    if (!rows.length) throw new NotFoundError('Supporter');
+    return rows[0];
+  }
+
+  /** Whether email that is not strictly transactional may go to this supporter. */
+  static mayReceiveCampaignEmail(
+    s: Pick<SupporterRow, 'emailConsent' | 'unsubscribedAt' | 'erasedAt'>,
+  ): boolean {
+    return s.emailConsent && !s.unsubscribedAt && !s.erasedAt;
+  }
+}
