@@ -3,9 +3,11 @@
 import { Foundation1795312787378 } from './1795312787378-foundation.js';
 import { StaffAndCampaigns1795314600000 } from './1795314600000-staff-and-campaigns.js';
 import { SupportersAndPledges1795316000000 } from './1795316000000-supporters-and-pledges.js';
+import { MailMessages1795315005024 } from './1795315005024-mail-messages.js';
 
 export const migrations = [
   Foundation1795312787378,
   StaffAndCampaigns1795314600000,
   SupportersAndPledges1795316000000,
+  MailMessages1795315005024,
 ];

@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { SupportersModule } from './supporters/supporters.module.js';
+import { MailModule } from './mail/mail.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -22,6 +23,7 @@ export class AppModule {
         ConfigModule.register(config),
         DatabaseModule.forUrl(databaseUrl, config.databasePoolSize),
         HealthModule,
+        MailModule,
         AuditModule,
         AuthModule,
         CampaignsModule,

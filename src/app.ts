@@ -39,6 +39,8 @@ export async function createApp(
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
+    // Signed link tokens (unsubscribe, data requests) travel as path parameters.
+    routerOptions: { maxParamLength: 300 },
     // Keep a caller's X-Request-Id when it is sane (a load balancer's), else make one.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];

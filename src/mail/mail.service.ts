@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Clock } from '../common/clock.js';
+import { BadInputError } from '../common/errors.js';
+import { MailTransport, type MailAttachment } from './mail.transport.js';
+import { Message } from './message.entity.js';
+import { isHttpUrl, isMailLocale, type MailLocale } from './templates/data.js';
+import { renderTemplate, TemplateDataError, type TemplateName } from './templates/templates.js';
+
+export interface SendMailInput {
+  /** One address (never a list). */
+  to: string;
+  template: TemplateName;
+  locale: MailLocale;
+  /** The template's fields, already formatted (see TemplateDataMap in templates/templates.ts). */
+  data: Record<string, unknown>;
+  supporterId?: string;
+  userId?: string;
+  /** What the mail is about, e.g. `{ type: 'event', id }`. */
+  related?: { type: string; id: string };
+  attachments?: MailAttachment[];
+  /** Shown in the footer of the text and HTML parts and sent as `List-Unsubscribe`. */
+  unsubscribeUrl?: string;
+  /**
+   * A provider failure is recorded (status `failed`) and then thrown as MailSendError instead of
+   * being returned, for callers that retry (the reminder worker).
+   */
+  throwOnFailure?: boolean;
+}
+
+export interface SendMailResult {
+  /** The `messages` row. */
+  messageId: string;
+  status: 'sent' | 'failed';
+}
+
+/** The provider refused or could not be reached; the `messages` row already says `failed`. */
+export class MailSendError extends Error {
+  constructor(
+    /** The `messages` row. */
+    readonly messageId: string,
+    /** SMTP reply code when the server answered (550, 451…). */
+    readonly responseCode: number | undefined,
+    options: { cause: unknown },
+  ) {
+    super(`Sending message ${messageId} failed: ${errorText(options.cause)}`, options);
+    this.name = 'MailSendError';
+  }
+
+  /** A 5xx answer: trying the same mail again will not help. */
+  get permanent(): boolean {
+    return this.responseCode !== undefined && this.responseCode >= 500 && this.responseCode < 600;
+  }
+}
+
+/** A single plain address: no display name, no list, nothing that could add a header or a recipient. */
+const SINGLE_ADDRESS = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\]+\.[^\s@<>()[\],;:"\\]+$/;
+const MAX_ERROR_LENGTH = 2000;
+
+function errorText(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
+}
+
+/**
+ * The one way Puente sends email: records the message, renders the template in the recipient's
+ * language, sends it, and records the outcome. Logs carry message ids only, never addresses or names.
+ */
+@Injectable()
+export class MailService {
+  private readonly logger = new Logger(MailService.name);
+
+  constructor(
+    @InjectRepository(Message) private readonly messages: Repository<Message>,
+    private readonly transport: MailTransport,
+    private readonly clock: Clock,
+  ) {}
+
+  async send(input: SendMailInput): Promise<SendMailResult> {
+    const to = typeof input.to === 'string' ? input.to.trim() : '';
+    if (!SINGLE_ADDRESS.test(to) || to.length > 320)
+      throw BadInputError.field('email', 'isEmail', 'The recipient must be one valid email address');
+    if (!isMailLocale(input.locale))
+      throw BadInputError.field('locale', 'isIn', 'The locale must be en or es');
+    if (input.unsubscribeUrl !== undefined && !isHttpUrl(input.unsubscribeUrl))
+      throw new TemplateDataError(input.template, 'unsubscribeUrl', 'must be an absolute http(s) URL');
+
+    // Rendering first: a template with bad data is a bug, and stops here before anything is recorded.
+    const rendered = renderTemplate(input.template, input.data, input.locale, {
+      unsubscribeUrl: input.unsubscribeUrl,
+    });
+
+    const id = randomUUID();
+    await this.messages.insert({
+      id,
+      recipientEmail: to,
+      supporterId: input.supporterId ?? null,
+      userId: input.userId ?? null,
+      template: input.template,
+      locale: input.locale,
+      subject: rendered.subject,
+      status: 'queued',
+      relatedType: input.related?.type ?? null,
+      relatedId: input.related?.id ?? null,
+      createdAt: this.clock.now(),
+    });
+
+    let providerMessageId: string;
+    try {
+      providerMessageId = await this.transport.send({
+        to,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        attachments: input.attachments,
+        unsubscribeUrl: input.unsubscribeUrl,
+      });
+    } catch (e) {
+      const responseCode = (e as { responseCode?: unknown }).responseCode;
+      const code = typeof responseCode === 'number' ? responseCode : undefined;
+      await this.messages.update({ id }, { status: 'failed', error: errorText(e) });
+      // The provider's text can quote the address: log the message id and codes only.
+      this.logger.warn(
+        `message ${id} (${input.template}) failed: ${(e as { code?: string }).code ?? 'error'} ${code ?? ''}`.trim(),
+      );
+      if (input.throwOnFailure) throw new MailSendError(id, code, { cause: e });
+      return { messageId: id, status: 'failed' };
+    }
+
+    try {
+      await this.messages.update({ id }, { status: 'sent', providerMessageId, sentAt: this.clock.now() });
+    } catch (e) {
+      // The mail is out: report it sent (a retry would send it twice); the row stays `queued`.
+      this.logger.error(`message ${id} was sent but could not be marked sent: ${(e as Error).message}`);
+    }
+    return { messageId: id, status: 'sent' };
+  }
+}

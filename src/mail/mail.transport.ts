@@ -1,0 +1,90 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer';
+import { AppConfig } from '../config/config.js';
+
+export interface MailAttachment {
+  filename: string;
+  content: Buffer | string;
+  contentType: string;
+}
+
+/** A rendered message, ready to go. */
+export interface OutgoingMail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  attachments?: MailAttachment[];
+  /** Sets the `List-Unsubscribe: <url>` header. */
+  unsubscribeUrl?: string;
+}
+
+/**
+ * Hands messages to the world: over SMTP when `SMTP_URL` is set, otherwise as `.eml` files in
+ * `OUTBOX_DIR` (open them with any mail client), so a fresh install never loses a message. Knows
+ * nothing of templates or the `messages` table (MailService does that).
+ */
+@Injectable()
+export class MailTransport implements OnModuleDestroy {
+  readonly mode: 'smtp' | 'outbox';
+  private readonly transporter: Transporter;
+  private readonly logger = new Logger(MailTransport.name);
+
+  constructor(private readonly config: AppConfig) {
+    const defaults = { from: config.mailFrom };
+    if (config.smtpUrl) {
+      this.mode = 'smtp';
+      // Short timeouts so a hung server fails a send (and the reminder worker retries) instead of
+      // holding it for minutes. Settings in the URL's query string win over these.
+      this.transporter = createTransport(
+        { url: config.smtpUrl, connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 60_000 },
+        defaults,
+      );
+    } else {
+      this.mode = 'outbox';
+      this.transporter = createTransport(
+        { streamTransport: true, buffer: true, newline: 'windows' },
+        defaults,
+      );
+      this.logger.log(`SMTP_URL is not set: outgoing mail is written to ${config.outboxDir}`);
+    }
+  }
+
+  /** Sends one message; resolves to the provider's message id (the Message-ID, without its brackets). */
+  async send(mail: OutgoingMail): Promise<string> {
+    const options: SendMailOptions = {
+      to: mail.to,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      attachments: mail.attachments?.map((a) => ({
+        filename: a.filename,
+        content: a.content,
+        contentType: a.contentType,
+      })),
+    };
+    if (mail.unsubscribeUrl) options.list = { unsubscribe: mail.unsubscribeUrl };
+    const info = (await this.transporter.sendMail(options)) as { messageId: string; message?: unknown };
+    const messageId = info.messageId.replace(/^<|>$/g, '');
+    if (this.mode === 'outbox') await this.writeToOutbox(messageId, info.message as Buffer);
+    return messageId;
+  }
+
+  /** `<ISO time>-<message id>.eml`, written whole then renamed, so a reader never sees half a file. */
+  private async writeToOutbox(messageId: string, raw: Buffer): Promise<void> {
+    const dir = this.config.outboxDir;
+    await mkdir(dir, { recursive: true });
+    // ':' is not allowed in Windows file names (a copied outbox must still open there).
+    const time = new Date().toISOString().replace(/:/g, '-');
+    const name = `${time}-${messageId.replace(/[^A-Za-z0-9._@-]/g, '_')}.eml`;
+    const tmp = join(dir, `.${name}.tmp`);
+    await writeFile(tmp, raw, { mode: 0o600 });
+    await rename(tmp, join(dir, name));
+  }
+
+  onModuleDestroy(): void {
+    this.transporter.close();
+  }
+}

@@ -1,0 +1,308 @@
+import { MAIL_LOCALES, type MailLocale } from './data.js';
+import { formatDuration } from './layout.js';
+import {
+  renderTemplate,
+  TEMPLATE_NAMES,
+  TemplateDataError,
+  type TemplateDataMap,
+  type TemplateName,
+} from './templates.js';
+
+const event = {
+  firstName: 'Ana',
+  eventTitle: 'Piquete en la sede de GM',
+  when: 'sábado 14 de marzo de 2026, 11:00 (hora de Detroit)',
+  place: 'GM Renaissance Center, 100 Renaissance Center, Detroit, MI',
+  onlineUrl: 'https://meet.example.org/gm-silao',
+  manageUrl: 'https://puente.example.org/r/tok123',
+};
+
+/** Every field each template reads, filled. */
+const FULL: { [K in TemplateName]: TemplateDataMap[K] } = {
+  'data-request': { firstName: 'Ana', url: 'https://puente.example.org/data/tok', expiresInHours: 24 },
+  'rsvp-confirmation': { ...event, guests: 2, waitlisted: false },
+  'event-reminder': { ...event, startsInMinutes: 1440 },
+  'event-changed': { ...event, note: 'Nos movemos a la entrada norte.' },
+  'event-cancelled': {
+    firstName: 'Ana',
+    eventTitle: event.eventTitle,
+    when: event.when,
+    place: event.place,
+    note: 'Se pospone por la tormenta.',
+    campaignUrl: 'https://puente.example.org/c/gm-silao',
+  },
+  'waitlist-offer': {
+    firstName: 'Ana',
+    eventTitle: event.eventTitle,
+    when: event.when,
+    place: event.place,
+    claimUrl: 'https://puente.example.org/claim/tok',
+    expiresAt: 'viernes 13 de marzo, 23:00',
+  },
+  'letter-delivery': {
+    letterSubject: 'Solicitud de revisión bajo el Mecanismo Laboral de Respuesta Rápida',
+    letterBody: 'Estimada Embajadora Tai:\n\nLe escribimos para pedir una revisión.\nAtentamente,',
+    signatureCount: 1234,
+    campaignTitle: 'Sindicato independiente en GM Silao',
+  },
+  'deadline-reminder': {
+    firstName: 'Ana',
+    letterTitle: 'Carta a la USTR',
+    deadline: '20 de marzo de 2026',
+    signUrl: 'https://puente.example.org/c/gm-silao/letters/ustr',
+    campaignTitle: 'Sindicato independiente en GM Silao',
+  },
+  'pledge-followup': {
+    firstName: 'Ana',
+    campaignTitle: 'Sindicato independiente en GM Silao',
+    donateUrl: 'https://puente.example.org/c/gm-silao/give',
+    amount: 'MX$500.00',
+  },
+  'daily-digest': {
+    campaignTitle: 'Sindicato independiente en GM Silao',
+    date: '3 de marzo de 2026',
+    pledges: 12,
+    signatures: 1520,
+    rsvps: 7,
+    moneyLines: ['US$1,250.00 received', 'MX$8,000.00 pledged'],
+    dashboardUrl: 'https://puente.example.org/console/campaigns/1',
+  },
+};
+
+/** Only what each template requires. */
+const MINIMAL: { [K in TemplateName]: TemplateDataMap[K] } = {
+  'data-request': { url: 'https://puente.example.org/data/tok', expiresInHours: 1 },
+  'rsvp-confirmation': {
+    eventTitle: 'Rally',
+    when: 'March 14, 11:00 AM',
+    place: 'Detroit',
+    manageUrl: event.manageUrl,
+  },
+  'event-reminder': {
+    eventTitle: 'Rally',
+    when: 'March 14, 11:00 AM',
+    place: 'Detroit',
+    manageUrl: event.manageUrl,
+    startsInMinutes: 0,
+  },
+  'event-changed': {
+    eventTitle: 'Rally',
+    when: 'March 14, 11:00 AM',
+    place: 'Detroit',
+    manageUrl: event.manageUrl,
+  },
+  'event-cancelled': { eventTitle: 'Rally', when: 'March 14, 11:00 AM' },
+  'waitlist-offer': {
+    eventTitle: 'Rally',
+    when: 'March 14, 11:00 AM',
+    place: 'Detroit',
+    claimUrl: 'https://puente.example.org/claim/tok',
+    expiresAt: 'March 13, 11:00 PM',
+  },
+  'letter-delivery': { letterSubject: 'A letter', letterBody: 'Dear Secretary,', signatureCount: 0 },
+  'deadline-reminder': {
+    letterTitle: 'Letter',
+    deadline: 'March 20',
+    signUrl: 'https://puente.example.org/s',
+  },
+  'pledge-followup': { campaignTitle: 'GM Silao', donateUrl: 'https://puente.example.org/give' },
+  'daily-digest': { campaignTitle: 'GM Silao', pledges: 0, signatures: 0, rsvps: 0, moneyLines: [] },
+};
+
+const UNSUBSCRIBE = 'https://puente.example.org/unsubscribe/tok';
+
+const render = (name: TemplateName, data: object, locale: MailLocale, unsubscribeUrl?: string) =>
+  renderTemplate(name, data as Record<string, unknown>, locale, { unsubscribeUrl });
+
+function textOfHtml(html: string): string {
+  return html.replace(/<[^>]*>/g, ' ');
+}
+
+describe('mail templates', () => {
+  const cases = TEMPLATE_NAMES.flatMap((name) =>
+    MAIL_LOCALES.flatMap((locale) => [
+      { name, locale, data: FULL[name] as object, kind: 'full data' },
+      { name, locale, data: MINIMAL[name] as object, kind: 'required data only' },
+    ]),
+  );
+
+  it.each(cases)(
+    '$name renders in $locale with $kind: subject, text and HTML, no holes',
+    ({ name, locale, data }) => {
+      const out = render(name, data, locale, UNSUBSCRIBE);
+      for (const part of [out.subject, out.text, out.html]) {
+        expect(part).not.toMatch(/undefined|null|NaN|\{\{|\}\}|\[object/);
+        expect(part.trim()).not.toBe('');
+      }
+      expect(out.subject).not.toMatch(/[\r\n]/);
+      expect(out.text.startsWith('Puente\n')).toBe(true);
+      expect(out.html).toContain(`<html lang="${locale}">`);
+      expect(out.html).toContain('>Puente</div>');
+    },
+  );
+
+  it('has fixtures for every template (and no template without them)', () => {
+    expect(Object.keys(FULL).sort()).toEqual([...TEMPLATE_NAMES].sort());
+  });
+
+  it.each(TEMPLATE_NAMES)('%s has its own English and Spanish text', (name) => {
+    expect(render(name, FULL[name], 'es').text).not.toBe(render(name, FULL[name], 'en').text);
+  });
+
+  // A delivered letter keeps the subject its organizers wrote; every other subject is ours to translate.
+  it.each(TEMPLATE_NAMES.filter((n) => n !== 'letter-delivery'))(
+    '%s has its own English and Spanish subject',
+    (name) => {
+      expect(render(name, FULL[name], 'es').subject).not.toBe(render(name, FULL[name], 'en').subject);
+    },
+  );
+
+  it.each(TEMPLATE_NAMES)('%s puts every given value in the mail, in text and in HTML', (name) => {
+    const out = render(name, FULL[name], 'es');
+    const text = `${out.subject}\n${out.text}`;
+    const values = Object.entries(FULL[name]).flatMap(([key, v]) =>
+      key === 'waitlisted' || key === 'startsInMinutes' ? [] : Array.isArray(v) ? v : [v],
+    );
+    const html = textOfHtml(out.html).replace(/&amp;/g, '&');
+    for (const value of values) {
+      const shown = typeof value === 'number' ? new Intl.NumberFormat('es-MX').format(value) : String(value);
+      for (const line of shown.split('\n').filter((l) => l.trim())) {
+        expect(text).toContain(line);
+        expect(html).toContain(line);
+      }
+    }
+  });
+
+  it('writes the Spanish subjects people expect', () => {
+    expect(render('rsvp-confirmation', FULL['rsvp-confirmation'], 'es').subject).toBe(
+      'Confirmación de asistencia: Piquete en la sede de GM',
+    );
+    expect(
+      render('rsvp-confirmation', { ...FULL['rsvp-confirmation'], waitlisted: true }, 'es').subject,
+    ).toBe('Estás en la lista de espera: Piquete en la sede de GM');
+    expect(render('event-reminder', FULL['event-reminder'], 'es').subject).toBe(
+      'Tu recordatorio: Piquete en la sede de GM empieza en 24 horas',
+    );
+    expect(render('event-reminder', FULL['event-reminder'], 'en').subject).toBe(
+      'Your reminder: Piquete en la sede de GM starts in 24 hours',
+    );
+    expect(render('event-cancelled', FULL['event-cancelled'], 'es').subject).toBe(
+      'Evento cancelado: Piquete en la sede de GM',
+    );
+    expect(render('letter-delivery', FULL['letter-delivery'], 'es').subject).toBe(
+      FULL['letter-delivery'].letterSubject,
+    );
+  });
+
+  it('greets by first name in each language, and without one when there is none', () => {
+    expect(render('pledge-followup', FULL['pledge-followup'], 'es').text).toContain('Hola, Ana:');
+    expect(render('pledge-followup', FULL['pledge-followup'], 'en').text).toContain('Hi Ana,');
+    expect(render('pledge-followup', MINIMAL['pledge-followup'], 'es').text).toContain('\nHola:\n');
+  });
+
+  it('counts signatures with the right word and grouping', () => {
+    expect(render('letter-delivery', FULL['letter-delivery'], 'en').text).toContain(
+      'Signed by 1,234 supporters of the campaign “Sindicato independiente en GM Silao”.',
+    );
+    expect(
+      render('letter-delivery', { ...MINIMAL['letter-delivery'], signatureCount: 1 }, 'es').text,
+    ).toContain('Firmada por 1 persona.');
+  });
+
+  it('keeps the paragraphs and line breaks of a letter, in text and HTML', () => {
+    const out = render('letter-delivery', FULL['letter-delivery'], 'es');
+    expect(out.text).toContain(
+      'Estimada Embajadora Tai:\n\nLe escribimos para pedir una revisión.\nAtentamente,',
+    );
+    expect(out.html).toContain('Le escribimos para pedir una revisión.<br>Atentamente,');
+    // A letter brings its own salutation: no "Hola" of ours.
+    expect(out.text).not.toContain('Hola');
+  });
+
+  it('escapes every value in the HTML part, including links', () => {
+    const hostile = '<script>alert("x")</script> & <b>';
+    const out = render(
+      'rsvp-confirmation',
+      { ...FULL['rsvp-confirmation'], firstName: hostile, eventTitle: hostile, place: hostile },
+      'en',
+      'https://puente.example.org/u?a=1&b="2"',
+    );
+    expect(out.html).not.toContain('<script>');
+    expect(out.html).not.toContain('<b>');
+    expect(out.html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;');
+    expect(out.html).toContain('href="https://puente.example.org/u?a=1&amp;b=&quot;2&quot;"');
+    // The text part is plain text: shown as written.
+    expect(out.text).toContain(hostile);
+  });
+
+  it('shows the unsubscribe link in the footer of both parts only when given', () => {
+    const withLink = render('deadline-reminder', FULL['deadline-reminder'], 'es', UNSUBSCRIBE);
+    expect(withLink.text).toContain(`Cancelar suscripción: ${UNSUBSCRIBE}`);
+    expect(withLink.html).toContain(
+      `<a href="${UNSUBSCRIBE}" style="color:#52525b">Cancelar suscripción</a>`,
+    );
+    const en = render('deadline-reminder', FULL['deadline-reminder'], 'en', UNSUBSCRIBE);
+    expect(en.text).toContain(`Unsubscribe: ${UNSUBSCRIBE}`);
+    const without = render('deadline-reminder', FULL['deadline-reminder'], 'es');
+    expect(without.text).not.toContain('Cancelar suscripción');
+    expect(without.html).not.toContain('Cancelar suscripción');
+  });
+
+  it('never lets a value break the subject onto a second header line', () => {
+    const out = render(
+      'event-cancelled',
+      { ...MINIMAL['event-cancelled'], eventTitle: 'Rally\r\nBcc: x@y.z' },
+      'en',
+    );
+    expect(out.subject).toBe('Event cancelled: Rally Bcc: x@y.z');
+  });
+
+  it('refuses missing or mistyped data, naming the template and field', () => {
+    const { manageUrl: _omit, ...noManage } = FULL['rsvp-confirmation'];
+    expect(() => render('rsvp-confirmation', noManage, 'en')).toThrow(TemplateDataError);
+    expect(() => render('rsvp-confirmation', noManage, 'en')).toThrow(
+      'Mail template rsvp-confirmation: data.manageUrl must be a non-empty string',
+    );
+    expect(() => render('daily-digest', { ...FULL['daily-digest'], pledges: -1 }, 'en')).toThrow(
+      /data\.pledges/,
+    );
+    expect(() => render('daily-digest', { ...FULL['daily-digest'], pledges: 2.5 }, 'en')).toThrow(
+      /data\.pledges/,
+    );
+    expect(() => render('daily-digest', { ...FULL['daily-digest'], moneyLines: [null] }, 'en')).toThrow(
+      /data\.moneyLines/,
+    );
+    expect(() => render('event-reminder', { ...FULL['event-reminder'], when: 42 }, 'en')).toThrow(
+      /data\.when/,
+    );
+  });
+
+  it('accepts only absolute http(s) links', () => {
+    for (const bad of ['javascript:alert(1)', '/relative/path', 'data:text/html,x']) {
+      expect(() => render('waitlist-offer', { ...FULL['waitlist-offer'], claimUrl: bad }, 'en')).toThrow(
+        /data\.claimUrl must be an absolute http\(s\) URL/,
+      );
+    }
+  });
+
+  it('refuses an unknown template name', () => {
+    expect(() => renderTemplate('nope' as TemplateName, {}, 'en')).toThrow(TemplateDataError);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, 'en', '1 minute'],
+    [1, 'es', '1 minuto'],
+    [45, 'en', '45 minutes'],
+    [60, 'en', '1 hour'],
+    [90, 'es', '90 minutos'],
+    [120, 'es', '2 horas'],
+    [1438, 'en', '24 hours'],
+    [1440, 'es', '24 horas'],
+    [2880, 'es', '2 días'],
+    [7 * 1440, 'en', '7 days'],
+  ] as const)('%d minutes in %s is "%s"', (minutes, locale, expected) => {
+    expect(formatDuration(minutes, locale)).toBe(expected);
+  });
+});

@@ -1,0 +1,90 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsEmail, MaxLength } from 'class-validator';
+import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
+import { Roles } from '../auth/roles.decorator.js';
+import { Public } from '../common/public.decorator.js';
+import { PublicSubmission } from '../common/public-submission.js';
+import { PrivacyService } from './privacy.service.js';
+
+export class DataRequestDto {
+  @ApiProperty({ example: 'ana@example.org' })
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  @MaxLength(254)
+  email: string;
+}
+
+const DATA_REQUEST_ANSWER = {
+  status: 'accepted',
+  message:
+    'If we hold data for this address, a link to see or erase it has been sent there. It works for 24 hours.',
+} as const;
+
+@ApiTags('public')
+@Controller('api/public')
+export class PublicPrivacyController {
+  constructor(private readonly privacy: PrivacyService) {}
+
+  /** Whether the supporter behind an unsubscribe link still receives campaign email. Changes nothing. */
+  @Public()
+  @Get('unsubscribe/:token')
+  status(@Param('token') token: string) {
+    return this.privacy.unsubscribeStatus(token);
+  }
+
+  /** Confirm unsubscribing (a POST, so mail scanners that fetch links unsubscribe nobody). */
+  @PublicSubmission()
+  @Post('unsubscribe/:token')
+  @HttpCode(200)
+  unsubscribe(@Param('token') token: string) {
+    return this.privacy.unsubscribe(token);
+  }
+
+  /** Ask for your data: always 202 with the same body, known email or not. */
+  @PublicSubmission()
+  @Post('supporters/data-requests')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'the same answer for known and unknown emails' })
+  async request(@Body() dto: DataRequestDto): Promise<typeof DATA_REQUEST_ANSWER> {
+    await this.privacy.requestData(dto.email);
+    return DATA_REQUEST_ANSWER;
+  }
+
+  /** Everything held about you (from the emailed link). */
+  @Public()
+  @Get('supporters/data/:token')
+  data(@Param('token') token: string) {
+    return this.privacy.export(token);
+  }
+
+  /** Erase your data (from the emailed link). */
+  @PublicSubmission()
+  @Post('supporters/data/:token/erase')
+  @HttpCode(200)
+  erase(@Param('token') token: string) {
+    return this.privacy.eraseByToken(token);
+  }
+}
+
+@ApiTags('supporters')
+@ApiBearerAuth()
+@Controller('api/supporters')
+export class AdminPrivacyController {
+  constructor(private readonly privacy: PrivacyService) {}
+
+  /** An admin erases a supporter (e.g. on a request received by post). Audit-logged. */
+  @Roles('admin')
+  @Post(':id/erase')
+  @HttpCode(200)
+  async erase(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<{ erased: true }> {
+    await this.privacy.erase(id, user.id);
+    return { erased: true };
+  }
+}

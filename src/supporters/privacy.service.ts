@@ -1,0 +1,156 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../common/clock.js';
+import { GoneError, NotFoundError } from '../common/errors.js';
+import { SignedTokens } from '../common/signed-token.js';
+import { AppConfig } from '../config/config.js';
+import { TransactionService } from '../database/transaction.service.js';
+import { MailService } from '../mail/mail.service.js';
+import { SupporterActivityRegistry } from './supporter-activity.registry.js';
+import { SUPPORTER_COLUMNS, SupportersService, type SupporterRow } from './supporters.service.js';
+
+export const DATA_LINK_HOURS = 24;
+
+/** A feature scrubs what it holds about an erased supporter (notes, free text) in the erasure transaction. */
+export type ErasureListener = (manager: EntityManager, supporterId: string) => Promise<void>;
+
+/**
+ * The privacy rights every supporter has: unsubscribe (by a signed link and a POST — a link scanner
+ * fetching the URL changes nothing), get a copy of their data, and have it erased. Erasure removes
+ * name, email, postal details and free-text notes; the actions stay as anonymous rows, so campaign
+ * totals do not change, and the email can later sign up again as a new supporter.
+ */
+@Injectable()
+export class PrivacyService {
+  private readonly logger = new Logger('Privacy');
+  private readonly erasureListeners: ErasureListener[] = [];
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly supporters: SupportersService,
+    private readonly tokens: SignedTokens,
+    private readonly mail: MailService,
+    private readonly audit: AuditService,
+    private readonly tx: TransactionService,
+    private readonly activity: SupporterActivityRegistry,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
+  ) {
+    this.onErase(async (m, id) => {
+      await m.query(`UPDATE pledges SET message = NULL WHERE supporter_id = $1`, [id]);
+      await m.query(`UPDATE messages SET recipient_email = 'erased@invalid' WHERE supporter_id = $1`, [id]);
+    });
+  }
+
+  onErase(listener: ErasureListener): void {
+    this.erasureListeners.push(listener);
+  }
+
+  /** The unsubscribe link for every non-transactional email to this supporter (never expires). */
+  unsubscribeUrl(supporterId: string): string {
+    return `${this.config.publicBaseUrl}/unsubscribe/${this.tokens.sign('unsubscribe', supporterId)}`;
+  }
+
+  async unsubscribeStatus(token: string): Promise<{ subscribed: boolean }> {
+    const s = await this.fromToken('unsubscribe', token);
+    return { subscribed: SupportersService.mayReceiveCampaignEmail(s) };
+  }
+
+  /** Withdraws consent. Idempotent. */
+  async unsubscribe(token: string): Promise<{ subscribed: false }> {
+    const s = await this.fromToken('unsubscribe', token);
+    await this.dataSource.query(
+      `UPDATE supporters SET email_consent = false, unsubscribed_at = coalesce(unsubscribed_at, $2), updated_at = $2 WHERE id = $1`,
+      [s.id, this.clock.now()],
+    );
+    return { subscribed: false };
+  }
+
+  /**
+   * Always the same answer, whether or not the email is known (it must not reveal who supports what).
+   * When known, a signed link that expires in 24 h is emailed; the send is not awaited, so the answer
+   * takes the same time either way.
+   */
+  async requestData(email: string): Promise<void> {
+    const s = await this.supporters.byEmail(email);
+    if (!s || s.erasedAt || !s.email) return;
+    const expires = new Date(this.clock.now().getTime() + DATA_LINK_HOURS * 3600_000);
+    const url = `${this.config.publicBaseUrl}/my-data/${this.tokens.sign('data', s.id, expires)}`;
+    void this.mail
+      .send({
+        to: s.email,
+        template: 'data-request',
+        locale: s.locale,
+        data: { firstName: s.firstName ?? undefined, url, expiresInHours: DATA_LINK_HOURS },
+        supporterId: s.id,
+      })
+      .catch((e: unknown) => this.logger.error(`data-request mail failed: ${(e as Error).message}`));
+  }
+
+  /** Everything held about the supporter behind a data link, as JSON. */
+  async export(token: string): Promise<Record<string, unknown>> {
+    const s = await this.fromToken('data', token);
+    const campaigns = (await this.dataSource.query(
+      `SELECT c.id, c.slug, c.title, cs.source, cs.first_action_at AS "firstActionAt", cs.last_action_at AS "lastActionAt"
+         FROM campaign_supporters cs JOIN campaigns c ON c.id = cs.campaign_id
+        WHERE cs.supporter_id = $1 ORDER BY cs.first_action_at`,
+      [s.id],
+    )) as { id: string }[];
+    const activity: Record<string, unknown> = {};
+    for (const c of campaigns) activity[c.id] = await this.activity.activity(c.id, s.id);
+    const messages = (await this.dataSource.query(
+      `SELECT template, locale, subject, status, created_at AS "createdAt" FROM messages WHERE supporter_id = $1 ORDER BY created_at`,
+      [s.id],
+    )) as unknown[];
+    return { generatedAt: this.clock.now(), supporter: s, campaigns, activity, messages };
+  }
+
+  async eraseByToken(token: string): Promise<{ erased: true }> {
+    const s = await this.fromToken('data', token);
+    await this.erase(s.id, null);
+    return { erased: true };
+  }
+
+  /** Erase one supporter (by their own link, or by an admin). Writes the audit log. */
+  async erase(supporterId: string, actorUserId: string | null): Promise<void> {
+    await this.tx.run(async (m) => {
+      const rows = (await m.query(`SELECT id, erased_at FROM supporters WHERE id = $1 FOR UPDATE`, [
+        supporterId,
+      ])) as {
+        erased_at: Date | null;
+      }[];
+      if (!rows.length) throw new NotFoundError('Supporter');
+      if (rows[0].erased_at) return;
+      await m.query(
+        `UPDATE supporters SET email = NULL, first_name = NULL, last_name = NULL, city = NULL, postal_code = NULL,
+                timezone = NULL, email_consent = false, email_consent_source = NULL, erased_at = $2, updated_at = $2
+          WHERE id = $1`,
+        [supporterId, this.clock.now()],
+      );
+      for (const l of this.erasureListeners) await l(m, supporterId);
+      await this.audit.record(
+        {
+          actorUserId,
+          action: 'supporter.erased',
+          subjectType: 'supporter',
+          subjectId: supporterId,
+          details: { by: actorUserId ? 'admin' : 'supporter' },
+        },
+        m,
+      );
+    });
+  }
+
+  private async fromToken(purpose: string, token: string): Promise<SupporterRow> {
+    const id = this.tokens.verify(purpose, token, this.clock.now());
+    if (!id) throw new GoneError('This link is not valid or has expired', 'invalid_link');
+    const rows = (await this.dataSource.query(
+      `SELECT ${SUPPORTER_COLUMNS} FROM supporters s WHERE s.id = $1`,
+      [id],
+    )) as SupporterRow[];
+    if (!rows.length || rows[0].erasedAt)
+      throw new GoneError('This link is not valid or has expired', 'invalid_link');
+    return rows[0];
+  }
+}
