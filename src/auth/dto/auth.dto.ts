@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
@@ -13,12 +12,11 @@ import {
 import { MEMBER_ROLES, type MemberRole } from '../membership.entity.js';
 import { MIN_PASSWORD_LENGTH } from '../password.js';
 import { USER_ROLES, type UserRole } from '../user.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../../common/transforms.js';
 
 export class LoginDto {
   @ApiProperty({ example: 'organizer@example.org' })
-  @Transform(trim)
+  @Trim()
   @IsEmail()
   @MaxLength(254)
   email: string;
@@ -31,13 +29,13 @@ export class LoginDto {
 
 export class CreateUserDto {
   @ApiProperty({ example: 'maria@example.org' })
-  @Transform(trim)
+  @Trim()
   @IsEmail()
   @MaxLength(254)
   email: string;
 
   @ApiProperty({ example: 'María López' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(100)
@@ -57,7 +55,7 @@ export class CreateUserDto {
 export class UpdateUserDto {
   @ApiPropertyOptional()
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(100)

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
@@ -17,10 +17,7 @@ import { MoneyDto } from '../../common/money.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { SLUG_PATTERN } from '../../common/slug.js';
 import { CAMPAIGN_STATUSES, SECTORS, type CampaignStatus, type Sector } from '../campaign.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toUpperCase() : value;
+import { Trim, UpperTrim } from '../../common/transforms.js';
 
 const localizedExample = { en: 'Independent union at GM Silao', es: 'Sindicato independiente en GM Silao' };
 
@@ -47,7 +44,7 @@ export class GoalsDto {
 export class CreateCampaignDto {
   @ApiPropertyOptional({ example: 'gm-silao', description: 'generated from the title when not given' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @Matches(SLUG_PATTERN, { message: 'slug must be lowercase letters, digits and single dashes' })
   @MaxLength(80)
   slug?: string;
@@ -73,41 +70,41 @@ export class CreateCampaignDto {
 
   @ApiPropertyOptional({ example: 'General Motors' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(200)
   employer?: string;
 
   @ApiPropertyOptional({ example: 'Complejo de Silao' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(200)
   workplace?: string;
 
   @ApiPropertyOptional({ example: 'Silao' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(100)
   city?: string;
 
   @ApiPropertyOptional({ example: 'Guanajuato' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(100)
   region?: string;
 
   @ApiPropertyOptional({ example: 'MX', description: 'ISO 3166-1 alpha-2' })
   @IsOptional()
-  @Transform(upper)
+  @UpperTrim()
   @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as MX or US' })
   country?: string;
 
   @ApiPropertyOptional({ example: 'SINTTIA' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(200)
   union?: string;

@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../../common/money.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { PLEDGE_KINDS, PLEDGE_STATUSES, type PledgeKind, type PledgeStatus } from '../pledges.service.js';
 import { SupporterFieldsDto } from './supporter-fields.dto.js';
+import { Trim } from '../../common/transforms.js';
 
 export class CreatePledgeDto extends SupporterFieldsDto {
   @ApiProperty({ enum: PLEDGE_KINDS, example: 'support' })
@@ -19,7 +20,7 @@ export class CreatePledgeDto extends SupporterFieldsDto {
 
   @ApiPropertyOptional({ maxLength: 1000 })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @MaxLength(1000)
   message?: string;

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   IsBoolean,
   IsEmail,
@@ -14,12 +13,7 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { LOCALES, type Locale } from '../../common/localized-text.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toUpperCase() : value;
-const lower = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toLowerCase() : value;
+import { Trim, UpperTrim, LowerTrim } from '../../common/transforms.js';
 
 const ZONES = new Set(Intl.supportedValuesOf('timeZone'));
 ZONES.add('UTC');
@@ -58,13 +52,13 @@ export function IsIanaTimeZone(options?: ValidationOptions): PropertyDecorator {
  */
 export class SupporterFieldsDto {
   @ApiProperty({ example: 'ana@example.org' })
-  @Transform(lower)
+  @LowerTrim()
   @IsEmail({}, { message: 'email must be a valid email address' })
   @MaxLength(254)
   email: string;
 
   @ApiProperty({ example: 'Ana' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MinLength(1, { message: 'firstName is required' })
   @MaxLength(100)
@@ -72,34 +66,34 @@ export class SupporterFieldsDto {
 
   @ApiPropertyOptional({ example: 'Peña' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(100)
   lastName?: string;
 
   @ApiPropertyOptional({ example: 'Querétaro' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(100)
   city?: string;
 
   @ApiPropertyOptional({ example: 'Querétaro' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(100)
   region?: string;
 
   @ApiPropertyOptional({ example: 'MX', description: 'ISO 3166-1 alpha-2' })
   @IsOptional()
-  @Transform(upper)
+  @UpperTrim()
   @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as MX or US' })
   country?: string;
 
   @ApiPropertyOptional({ example: '76000' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(12)
   @Matches(/^[A-Za-z0-9 -]*$/, { message: 'postalCode may hold letters, digits, spaces and dashes' })
