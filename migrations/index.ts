@@ -4,10 +4,12 @@ import { Foundation1795312787378 } from './1795312787378-foundation.js';
 import { StaffAndCampaigns1795314600000 } from './1795314600000-staff-and-campaigns.js';
 import { SupportersAndPledges1795316000000 } from './1795316000000-supporters-and-pledges.js';
 import { MailMessages1795315005024 } from './1795315005024-mail-messages.js';
+import { Fundraising1795316437219 } from './1795316437219-fundraising.js';
 
 export const migrations = [
   Foundation1795312787378,
   StaffAndCampaigns1795314600000,
   SupportersAndPledges1795316000000,
   MailMessages1795315005024,
+  Fundraising1795316437219,
 ];

@@ -8,6 +8,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { SupportersModule } from './supporters/supporters.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { FundraisingModule } from './fundraising/fundraising.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -28,6 +29,7 @@ export class AppModule {
         AuthModule,
         CampaignsModule,
         SupportersModule,
+        FundraisingModule,
       ],
     };
   }
