@@ -1,0 +1,20 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CampaignsModule } from '../campaigns/campaigns.module.js';
+import { CheckInsService } from './checkins.service.js';
+import { Event } from './event.entity.js';
+import { EventsController } from './events.controller.js';
+import { EventsService } from './events.service.js';
+import { PublicEventsController } from './public-events.controller.js';
+import { RsvpMailer } from './rsvp-mailer.js';
+import { Rsvp } from './rsvp.entity.js';
+import { RsvpsService } from './rsvps.service.js';
+
+/** Events, RSVPs with capacity and a waitlist, check-in. Exports the services reminders and reports use. */
+@Module({
+  imports: [TypeOrmModule.forFeature([Event, Rsvp]), CampaignsModule],
+  controllers: [EventsController, PublicEventsController],
+  providers: [EventsService, RsvpsService, CheckInsService, RsvpMailer],
+  exports: [EventsService, RsvpsService],
+})
+export class EventsModule {}

@@ -1,0 +1,78 @@
+import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { Public } from '../common/public.decorator.js';
+import { PublicSubmission } from '../common/public-submission.js';
+import { createdOrExisting } from '../common/reply-status.js';
+import { EventPublicQueryDto } from './dto/event.dto.js';
+import { CreateRsvpDto, SelfCheckInDto, UpdateRsvpDto } from './dto/rsvp.dto.js';
+import { EventsService, type PublicEventView } from './events.service.js';
+import { RsvpsService, type ManageView, type PublicRsvpResult } from './rsvps.service.js';
+
+@ApiTags('public')
+@Controller('api/public')
+export class PublicEventsController {
+  constructor(
+    private readonly events: EventsService,
+    private readonly rsvps: RsvpsService,
+  ) {}
+
+  /** An event in its own local time with the zone, spots left and counts; no address if it is hidden. */
+  @Public()
+  @Get('campaigns/:slug/events/:eventSlug')
+  read(
+    @Param('slug') slug: string,
+    @Param('eventSlug') eventSlug: string,
+    @Query() q: EventPublicQueryDto,
+    @Headers('accept-language') acceptLanguage?: string,
+  ): Promise<PublicEventView> {
+    return this.events.publicRead(slug, eventSlug, q.lang, acceptLanguage);
+  }
+
+  /** RSVP: 201 with the manage token the first time, 200 with the existing RSVP on a repeat. */
+  @PublicSubmission()
+  @Post('campaigns/:slug/events/:eventSlug/rsvps')
+  async rsvp(
+    @Param('slug') slug: string,
+    @Param('eventSlug') eventSlug: string,
+    @Body() dto: CreateRsvpDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PublicRsvpResult> {
+    return createdOrExisting(reply, await this.rsvps.rsvp(slug, eventSlug, dto));
+  }
+
+  /** The RSVP behind a manage token, and its event (with the address once going). */
+  @PublicSubmission()
+  @Get('rsvps/:token')
+  view(@Param('token') token: string, @Query() q: EventPublicQueryDto): Promise<ManageView> {
+    return this.rsvps.view(token, q.lang);
+  }
+
+  /** Change guests (409 when the extra seats are no longer free). */
+  @PublicSubmission()
+  @Patch('rsvps/:token')
+  change(@Param('token') token: string, @Body() dto: UpdateRsvpDto): Promise<ManageView> {
+    return this.rsvps.changeGuests(token, dto.guests);
+  }
+
+  /** Cancel; the seats go to the waitlist. */
+  @PublicSubmission()
+  @Delete('rsvps/:token')
+  cancel(@Param('token') token: string): Promise<ManageView> {
+    return this.rsvps.cancel(token);
+  }
+
+  /** Take the seat offered from the waitlist, within the claim window. */
+  @PublicSubmission()
+  @Post('rsvps/:token/claim')
+  claim(@Param('token') token: string): Promise<ManageView> {
+    return this.rsvps.claim(token);
+  }
+
+  /** Check in with the code shown at the venue. */
+  @PublicSubmission()
+  @Post('rsvps/:token/check-in')
+  checkIn(@Param('token') token: string, @Body() dto: SelfCheckInDto): Promise<ManageView> {
+    return this.rsvps.selfCheckIn(token, dto.code);
+  }
+}

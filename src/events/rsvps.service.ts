@@ -1,0 +1,391 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { CampaignsService } from '../campaigns/campaigns.service.js';
+import { Clock } from '../common/clock.js';
+import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
+import { isLocale, type Locale } from '../common/localized-text.js';
+import { AppConfig } from '../config/config.js';
+import { TransactionService } from '../database/transaction.service.js';
+import { PledgesService } from '../supporters/pledges.service.js';
+import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
+import { SupportersService } from '../supporters/supporters.service.js';
+import type { CreateRsvpDto } from './dto/rsvp.dto.js';
+import {
+  EventNotOpenError,
+  EventsService,
+  rsvpClosedReason,
+  type PublicEventView,
+} from './events.service.js';
+import { RsvpMailer } from './rsvp-mailer.js';
+import type { RsvpStatus } from './rsvp.entity.js';
+import {
+  addSeats,
+  freeSeats,
+  hashToken,
+  lockEvent,
+  newToken,
+  seatsFor,
+  settle,
+  waitlistPosition,
+  type LockedEvent,
+} from './seats.js';
+
+export interface RsvpState {
+  id: string;
+  status: RsvpStatus;
+  guests: number;
+  position?: number;
+  offerExpiresAt?: string;
+  checkedInAt: string | null;
+  cancelReason?: string;
+}
+
+export interface PublicRsvpResult {
+  status: 'created' | 'existing';
+  rsvp: RsvpState;
+  /** Only when created: the secret for GET/PATCH/DELETE /api/public/rsvps/:token. */
+  manageToken?: string;
+}
+
+export interface ManageView {
+  rsvp: RsvpState;
+  event: PublicEventView;
+}
+
+interface RsvpRow {
+  id: string;
+  eventId: string;
+  supporterId: string;
+  status: RsvpStatus;
+  guests: number;
+  offerExpiresAt: Date | null;
+  checkedInAt: Date | null;
+  cancelReason: string | null;
+  walkIn: boolean;
+  locale: string;
+}
+
+/** Whether this RSVP counts in the event's seats_taken (walk-ins are let in without a seat). */
+function holdsSeats(r: Pick<RsvpRow, 'status' | 'walkIn'>): boolean {
+  return (r.status === 'going' || r.status === 'offered') && !r.walkIn;
+}
+
+const RSVP_COLUMNS = `r.id, r.event_id AS "eventId", r.supporter_id AS "supporterId", r.status, r.guests,
+  r.offer_expires_at AS "offerExpiresAt", r.checked_in_at AS "checkedInAt", r.cancel_reason AS "cancelReason", r.walk_in AS "walkIn"`;
+
+export class RsvpClosedError extends ConflictError {}
+export class NoRoomError extends ConflictError {
+  constructor() {
+    super('There is no longer room for that many guests', 'no_room');
+  }
+}
+
+const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Public RSVPs and what a supporter does with their manage token. Every change runs in a transaction
+ * that locks the event row first and settles it (expired offers end, free seats are offered) — see
+ * seats.ts for why that keeps capacity. Mails go out after the commit.
+ */
+@Injectable()
+export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(RsvpsService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private ticking = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly campaigns: CampaignsService,
+    private readonly events: EventsService,
+    private readonly supporters: SupportersService,
+    private readonly pledges: PledgesService,
+    private readonly tx: TransactionService,
+    private readonly clock: Clock,
+    private readonly config: AppConfig,
+    private readonly mailer: RsvpMailer,
+    private readonly activity: SupporterActivityRegistry,
+  ) {}
+
+  onModuleInit(): void {
+    this.activity.register({ key: 'rsvps', activity: (c, s) => this.forSupporter(c, s) });
+  }
+
+  /** A periodic tick ends expired offers even when nobody touches the event (with the reminder worker). */
+  onApplicationBootstrap(): void {
+    if (!this.config.remindersEnabled) return;
+    this.timer = setInterval(() => {
+      if (this.ticking) return;
+      this.ticking = true;
+      this.expireOffers()
+        .catch((e: unknown) => this.logger.warn(`expiring offers failed: ${(e as Error).name}`))
+        .finally(() => (this.ticking = false));
+    }, 60_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /**
+   * Ends every offer that expired by `now` and hands the seats to the next in line, one event per
+   * locked transaction. Returns how many offers ended. Safe on several instances at once.
+   */
+  async expireOffers(now: Date = this.clock.now(), eventId?: string): Promise<number> {
+    const events = (await this.dataSource.query(
+      `SELECT DISTINCT event_id AS id FROM rsvps
+        WHERE status = 'offered' AND offer_expires_at <= $1 AND ($2::uuid IS NULL OR event_id = $2)`,
+      [now, eventId ?? null],
+    )) as { id: string }[];
+    let ended = 0;
+    for (const { id } of events) {
+      const offers = await this.tx.run(async (m) => {
+        const e = await lockEvent(m, id);
+        if (!e) return [];
+        const r = await settle(m, e, now, this.config.waitlistClaimHours);
+        ended += r.expired.length;
+        return r.offers;
+      });
+      await this.mailer.offers(offers);
+    }
+    return ended;
+  }
+
+  /** The public RSVP: going when it fits, else waitlisted; one per (event, supporter). */
+  async rsvp(slug: string, eventSlug: string, dto: CreateRsvpDto): Promise<PublicRsvpResult> {
+    const campaign = await this.campaigns.findAcceptingActions(slug);
+    const event = await this.events.findPublicEvent(campaign.id, eventSlug);
+    const guests = dto.guests ?? 0;
+    const now = this.clock.now();
+    const out = await this.tx.run(async (m) => {
+      // Supporter first (no event lock needed), then the event lock for the seat decision.
+      const { supporterId } = await this.supporters.upsert(m, dto, campaign.id, `rsvp:${event.id}`);
+      const e = await this.locked(m, event.id);
+      const { offers } = await settle(m, e, now, this.config.waitlistClaimHours);
+      const closed = rsvpClosedReason(e, now);
+      if (closed) {
+        if (e.status !== 'scheduled') throw new EventNotOpenError(e.status);
+        throw new RsvpClosedError('RSVPs for this event are closed', closed);
+      }
+      const existing = await this.row(m, `r.event_id = $1 AND r.supporter_id = $2`, [e.id, supporterId]);
+      if (existing && existing.status !== 'cancelled') {
+        return { result: { status: 'existing' as const, rsvp: await this.state(m, existing) }, offers };
+      }
+      const status: RsvpStatus = freeSeats(e) >= seatsFor(guests) ? 'going' : 'waitlisted';
+      const { token, hash } = newToken();
+      let id: string;
+      if (existing) {
+        // A cancelled RSVP comes back: a new token, and the end of the line if it has to wait.
+        await m.query(
+          `UPDATE rsvps SET status = $2, guests = $3, manage_token_hash = $4, queue_seq = nextval('rsvps_queue_seq_seq'),
+                  cancelled_at = NULL, cancel_reason = NULL, no_show = false, walk_in = false, updated_at = $5
+            WHERE id = $1`,
+          [existing.id, status, guests, hash, now],
+        );
+        id = existing.id;
+      } else {
+        const rows = (await m.query(
+          `INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, 'web', $6, $6)
+           ON CONFLICT ON CONSTRAINT rsvps_event_id_supporter_id_key DO NOTHING RETURNING id`,
+          [e.id, supporterId, status, guests, hash, now],
+        )) as { id: string }[];
+        id = rows[0].id; // under the event lock nobody else can have inserted it
+      }
+      if (status === 'going') {
+        await addSeats(m, e, seatsFor(guests));
+        await this.pledges.fulfil(m, e.campaignId, supporterId, 'attend', `rsvp:${id}`);
+      }
+      const fresh = (await this.row(m, `r.id = $1`, [id]))!;
+      return {
+        result: { status: 'created' as const, rsvp: await this.state(m, fresh), manageToken: token },
+        offers,
+      };
+    });
+    await this.mailer.offers(out.offers);
+    if (out.result.manageToken) await this.mailer.confirmation(out.result.rsvp.id, out.result.manageToken);
+    return out.result;
+  }
+
+  /** What the manage page shows: the RSVP and its event, with the hidden address once going. */
+  async view(token: string, lang?: Locale): Promise<ManageView> {
+    const found = await this.byToken(token);
+    await this.expireOffers(this.clock.now(), found.eventId);
+    const r = (await this.row(this.dataSource.manager, `r.id = $1`, [found.id]))!;
+    const e = (await this.events.byId(r.eventId))!;
+    const l = lang ?? (isLocale(r.locale) ? r.locale : 'en');
+    return {
+      rsvp: await this.state(this.dataSource.manager, r),
+      event: await this.events.publicView(e, l, !e.hideAddressUntilRsvp || r.status === 'going'),
+    };
+  }
+
+  /** Changes guests: more seats only if they fit now (else 409); fewer seats free them for the waitlist. */
+  async changeGuests(token: string, guests: number): Promise<ManageView> {
+    const found = await this.byToken(token);
+    await this.change(found, async (m, e, r) => {
+      if (r.status === 'cancelled') throw new ConflictError('This RSVP is cancelled', 'rsvp_cancelled');
+      if (holdsSeats(r)) {
+        const delta = seatsFor(guests) - seatsFor(r.guests);
+        if (delta > 0 && freeSeats(e) < delta) throw new NoRoomError();
+        await addSeats(m, e, delta);
+      }
+      await m.query(`UPDATE rsvps SET guests = $2, updated_at = $3 WHERE id = $1`, [
+        r.id,
+        guests,
+        this.clock.now(),
+      ]);
+    });
+    return this.view(token);
+  }
+
+  /** Cancels the RSVP (idempotent); its seats go to the waitlist. */
+  async cancel(token: string): Promise<ManageView> {
+    const found = await this.byToken(token);
+    await this.change(
+      found,
+      async (m, e, r) => {
+        if (r.status === 'cancelled') return;
+        if (holdsSeats(r)) await addSeats(m, e, -seatsFor(r.guests));
+        await m.query(
+          `UPDATE rsvps SET status = 'cancelled', cancel_reason = 'supporter', cancelled_at = $2,
+                offer_expires_at = NULL, updated_at = $2 WHERE id = $1`,
+          [r.id, this.clock.now()],
+        );
+      },
+      true,
+    );
+    return this.view(token);
+  }
+
+  /** Accepts a waitlist offer within its window: the held seats become the supporter's. */
+  async claim(token: string): Promise<ManageView> {
+    const found = await this.byToken(token);
+    const now = this.clock.now();
+    let confirmed = false;
+    const refused = await this.change(found, async (m, e, r) => {
+      if (r.status === 'going') return null;
+      if (r.status === 'cancelled' && r.cancelReason === 'offer_expired')
+        return new ConflictError(
+          'This offer has expired and the seat went to the next in line',
+          'offer_expired',
+        );
+      if (r.status !== 'offered')
+        return new ConflictError('There is no seat on offer for this RSVP', 'no_offer');
+      await m.query(
+        `UPDATE rsvps SET status = 'going', offer_expires_at = NULL, updated_at = $2 WHERE id = $1`,
+        [r.id, now],
+      );
+      await this.pledges.fulfil(m, e.campaignId, r.supporterId, 'attend', `rsvp:${r.id}`);
+      confirmed = true;
+      return null;
+    });
+    // Thrown after the commit, so an offer that expired on the way is still recorded as expired.
+    if (refused) throw refused;
+    if (confirmed) await this.mailer.confirmation(found.id, token);
+    return this.view(token);
+  }
+
+  /** Self check-in with the event's code, from the manage page; keeps the first time. */
+  async selfCheckIn(token: string, code: string): Promise<ManageView> {
+    const found = await this.byToken(token);
+    const e = (await this.events.byId(found.eventId))!;
+    if (e.status !== 'scheduled') throw new EventNotOpenError(e.status);
+    const now = this.clock.now();
+    if (now.getTime() < e.startsAt.getTime() - 2 * 3_600_000) {
+      throw new ConflictError('Check-in opens two hours before the start', 'checkin_not_open');
+    }
+    if (code !== e.checkinCode)
+      throw BadInputError.field('code', 'wrong_code', 'That is not the code shown at the venue');
+    if (found.status !== 'going')
+      throw new ConflictError('Only an RSVP that is going can check in', 'not_going');
+    await this.tx.run(async (m) => {
+      await m.query(
+        `UPDATE rsvps SET checked_in_at = coalesce(checked_in_at, $2), checked_in_by = coalesce(checked_in_by, 'self'),
+                no_show = false, updated_at = $2 WHERE id = $1`,
+        [found.id, now],
+      );
+      await this.pledges.fulfil(m, e.campaignId, found.supporterId, 'attend', `checkin:${found.id}`);
+    });
+    return this.view(token);
+  }
+
+  /** The RSVP behind a manage (or offer) token; anything else is 404. */
+  async byToken(token: string): Promise<RsvpRow> {
+    if (!TOKEN_SHAPE.test(token)) throw new NotFoundError('RSVP');
+    const h = hashToken(token);
+    const r = await this.row(
+      this.dataSource.manager,
+      `(r.manage_token_hash = $1 OR r.offer_token_hash = $1)`,
+      [h],
+    );
+    if (!r) throw new NotFoundError('RSVP');
+    return r;
+  }
+
+  /**
+   * One locked change to one RSVP: lock the event, settle it, re-read the RSVP under the lock, apply
+   * `work`, then offer whatever was freed. `work` may return an error to throw after the commit.
+   */
+  private async change(
+    found: RsvpRow,
+    work: (m: EntityManager, e: LockedEvent, r: RsvpRow) => Promise<ConflictError | null | void>,
+    allowClosedEvent = false,
+  ): Promise<ConflictError | null> {
+    const now = this.clock.now();
+    const out = await this.tx.run(async (m) => {
+      const e = await this.locked(m, found.eventId);
+      const first = await settle(m, e, now, this.config.waitlistClaimHours);
+      if (e.status !== 'scheduled' && !allowClosedEvent) throw new EventNotOpenError(e.status);
+      const r = (await this.row(m, `r.id = $1`, [found.id]))!;
+      const refused = (await work(m, e, r)) ?? null;
+      const later = await settle(m, e, now, this.config.waitlistClaimHours);
+      return { refused, offers: [...first.offers, ...later.offers] };
+    });
+    await this.mailer.offers(out.offers);
+    return out.refused;
+  }
+
+  private async locked(m: EntityManager, eventId: string): Promise<LockedEvent> {
+    const e = await lockEvent(m, eventId);
+    if (!e) throw new NotFoundError('Event');
+    return e;
+  }
+
+  private async row(m: EntityManager, where: string, params: unknown[]): Promise<RsvpRow | null> {
+    const rows = (await m.query(
+      `SELECT ${RSVP_COLUMNS}, s.locale FROM rsvps r JOIN supporters s ON s.id = r.supporter_id WHERE ${where}`,
+      params,
+    )) as RsvpRow[];
+    return rows[0] ?? null;
+  }
+
+  private async state(m: EntityManager, r: RsvpRow): Promise<RsvpState> {
+    return {
+      id: r.id,
+      status: r.status,
+      guests: r.guests,
+      ...(r.status === 'waitlisted' ? { position: await waitlistPosition(m, r.eventId, r.id) } : {}),
+      ...(r.offerExpiresAt ? { offerExpiresAt: r.offerExpiresAt.toISOString() } : {}),
+      checkedInAt: r.checkedInAt?.toISOString() ?? null,
+      ...(r.cancelReason ? { cancelReason: r.cancelReason } : {}),
+    };
+  }
+
+  private async forSupporter(campaignId: string, supporterId: string): Promise<unknown[]> {
+    return this.dataSource.query(
+      `SELECT r.id, r.event_id AS "eventId", e.slug AS "eventSlug", e.title AS "eventTitle", e.starts_at AS "startsAt",
+              r.status, r.guests, r.walk_in AS "walkIn", r.checked_in_at AS "checkedInAt", r.no_show AS "noShow",
+              r.created_at AS "createdAt"
+         FROM rsvps r JOIN events e ON e.id = r.event_id
+        WHERE e.campaign_id = $1 AND r.supporter_id = $2 ORDER BY e.starts_at, r.id`,
+      [campaignId, supporterId],
+    );
+  }
+}

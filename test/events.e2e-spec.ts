@@ -1,0 +1,441 @@
+import { RsvpsService } from '../src/events/rsvps.service.js';
+import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
+import { startSmtp, type TestSmtp } from './support/smtp.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+const HOUR = 3_600_000;
+const START = new Date('2026-02-01T12:00:00Z');
+
+describe('events and RSVPs', () => {
+  let t: TestApp;
+  let smtp: TestSmtp;
+  let org: Staff;
+  let coord: Staff;
+  let slug: string;
+  let campaignId: string;
+  let n = 0;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    t = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_BASE_URL: 'https://puente.example.org' });
+    t.clock.set(START);
+    const admin = await adminToken(t);
+    org = await createStaff(t, admin, 'organizer');
+    coord = await createStaff(t, admin, 'coordinator');
+    ({ slug, id: campaignId } = await activeCampaign(t, org.token));
+    await addMember(t, org.token, campaignId, coord.id, 'coordinator');
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  const person = (name = `p${++n}`, extra: object = {}) => ({
+    email: `${name}@example.org`,
+    firstName: name,
+    lastName: 'Solidaria',
+    locale: 'en',
+    ...extra,
+  });
+
+  async function createEvent(body: object = {}, token = org.token) {
+    const res = await t.http
+      .post(`/api/campaigns/${campaignId}/events`)
+      .auth(token, { type: 'bearer' })
+      .send({
+        title: { en: `Picket ${++n}`, es: `Piquete ${n}` },
+        kind: 'picket',
+        city: 'Detroit',
+        venue: 'GM Renaissance Center',
+        address: '300 Renaissance Center',
+        startsAt: '2026-03-14T16:00:00Z',
+        timezone: 'America/Detroit',
+        ...body,
+      });
+    if (res.status !== 201) throw new Error(`create event → ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { id: string; slug: string; checkinCode: string };
+  }
+
+  const rsvp = (eventSlug: string, body: object) =>
+    t.http.post(`/api/public/campaigns/${slug}/events/${eventSlug}/rsvps`).send(body);
+  const manage = (token: string) => `/api/public/rsvps/${token}`;
+
+  async function seats(eventId: string) {
+    const { rows } = await t.db.query(
+      `SELECT e.seats_taken AS taken, e.capacity,
+              (SELECT coalesce(sum(1 + guests), 0)::int FROM rsvps
+                WHERE event_id = e.id AND status IN ('going', 'offered') AND NOT walk_in) AS held
+         FROM events e WHERE e.id = $1`,
+      [eventId],
+    );
+    return rows[0] as { taken: number; capacity: number | null; held: number };
+  }
+
+  it('creates events for organizers only, with defaults, a check-in code and validation', async () => {
+    const e = await createEvent();
+    expect(e).toMatchObject({
+      status: 'scheduled',
+      reminderOffsetsMinutes: [1440, 120],
+      hideAddressUntilRsvp: false,
+      checkinCode: expect.stringMatching(/^[A-Z0-9]{6}$/),
+    });
+    await t.http
+      .post(`/api/campaigns/${campaignId}/events`)
+      .auth(coord.token, { type: 'bearer' })
+      .send({ title: { en: 'x' }, kind: 'rally', startsAt: '2026-03-14T16:00:00Z', timezone: 'UTC' })
+      .expect(403);
+    const bad = await t.http
+      .post(`/api/campaigns/${campaignId}/events`)
+      .auth(org.token, { type: 'bearer' })
+      .send({
+        title: { fr: 'x' },
+        kind: 'party',
+        startsAt: 'tomorrow',
+        timezone: 'Mars/Olympus',
+        capacity: 0,
+      })
+      .expect(400);
+    const fields = (bad.body.details as { field: string }[]).map((d) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['title', 'kind', 'startsAt', 'timezone', 'capacity']));
+    await t.http
+      .post(`/api/campaigns/${campaignId}/events`)
+      .auth(org.token, { type: 'bearer' })
+      .send({
+        title: { en: 'x' },
+        kind: 'rally',
+        startsAt: '2026-03-14T16:00:00Z',
+        endsAt: '2026-03-14T15:00:00Z',
+        timezone: 'UTC',
+      })
+      .expect(400);
+    const list = await t.http
+      .get(`/api/campaigns/${campaignId}/events`)
+      .auth(coord.token, { type: 'bearer' })
+      .expect(200);
+    expect(list.body.total).toBeGreaterThanOrEqual(1);
+  });
+
+  it('renders times in the event zone across a daylight-saving change', async () => {
+    const before = await createEvent({ startsAt: '2026-03-07T17:00:00Z', timezone: 'America/Detroit' });
+    const after = await createEvent({ startsAt: '2026-03-14T16:00:00Z', timezone: 'America/Detroit' });
+    const mx7 = await createEvent({ startsAt: '2026-03-07T18:00:00Z', timezone: 'America/Mexico_City' });
+    const mx14 = await createEvent({ startsAt: '2026-03-14T18:00:00Z', timezone: 'America/Mexico_City' });
+    const read = async (s: string, lang: string) =>
+      (await t.http.get(`/api/public/campaigns/${slug}/events/${s}?lang=${lang}`).expect(200)).body;
+    expect((await read(before.slug, 'en')).startsAtLocal).toBe('Sat, Mar 7, 12:00 PM EST');
+    const a = await read(after.slug, 'en');
+    expect(a.startsAtLocal).toBe('Sat, Mar 14, 12:00 PM EDT');
+    expect(a.startsAt).toBe('2026-03-14T16:00:00.000Z');
+    expect(a.zone).toBe('EDT');
+    expect((await read(mx7.slug, 'es')).startsAtLocal).toBe('sáb 7 mar, 12:00 CST');
+    expect((await read(mx14.slug, 'es')).startsAtLocal).toBe('sáb 14 mar, 12:00 CST');
+  });
+
+  it('never exceeds capacity under 60 concurrent RSVPs, fills it and waitlists the rest in order', async () => {
+    const e = await createEvent({ capacity: 10 });
+    const bodies = Array.from({ length: 60 }, (_, i) =>
+      person(`rush${i}`, { guests: i % 7 === 0 ? 2 : i % 5 === 0 ? 1 : 0 }),
+    );
+    const results = await Promise.all(bodies.map((b) => rsvp(e.slug, b)));
+    expect(results.map((r) => r.status)).toEqual(Array(60).fill(201));
+    const s = await seats(e.id);
+    expect(s.taken).toBeLessThanOrEqual(10);
+    expect(s.taken).toBe(s.held);
+    // Exactly filled: single people are waiting, so nothing may stay free.
+    expect(s.taken).toBe(10);
+    const waiting = results.filter((r) => r.body.rsvp.status === 'waitlisted');
+    expect(waiting.length).toBeGreaterThan(40);
+    const positions = waiting.map((r) => r.body.rsvp.position as number).sort((x, y) => x - y);
+    expect(positions).toEqual(Array.from({ length: waiting.length }, (_, i) => i + 1));
+    const { rows } = await t.db.query(
+      `SELECT id FROM rsvps WHERE event_id = $1 AND status = 'waitlisted' ORDER BY queue_seq`,
+      [e.id],
+    );
+    const byPosition = [...waiting].sort((x, y) => x.body.rsvp.position - y.body.rsvp.position);
+    expect(byPosition.map((r) => r.body.rsvp.id)).toEqual(rows.map((r: { id: string }) => r.id));
+    const pub = await t.http.get(`/api/public/campaigns/${slug}/events/${e.slug}`).expect(200);
+    expect(pub.body).toMatchObject({ capacity: 10, spotsLeft: 0, waitlisted: waiting.length });
+  });
+
+  it('offers a freed seat to the first in line, who claims it; an expired offer moves to the next', async () => {
+    const e = await createEvent({ capacity: 2 });
+    const a = (await rsvp(e.slug, person('wa', { guests: 1 })).expect(201)).body;
+    await t.http
+      .post(`/api/public/campaigns/${slug}/pledges`)
+      .send({ ...person('wb'), kind: 'attend' })
+      .expect(201);
+    const b = (await rsvp(e.slug, person('wb')).expect(201)).body;
+    const c = (await rsvp(e.slug, person('wc')).expect(201)).body;
+    const d = (await rsvp(e.slug, person('wd')).expect(201)).body;
+    expect(a.rsvp.status).toBe('going');
+    expect([b.rsvp.position, c.rsvp.position, d.rsvp.position]).toEqual([1, 2, 3]);
+
+    const before = smtp.messages.length;
+    const cancelled = await t.http.delete(manage(a.manageToken)).expect(200);
+    expect(cancelled.body.rsvp.status).toBe('cancelled');
+    // Two seats freed: b and c (one seat each) are offered, held for 12 hours.
+    const bView = (await t.http.get(manage(b.manageToken)).expect(200)).body;
+    expect(bView.rsvp).toMatchObject({
+      status: 'offered',
+      offerExpiresAt: new Date(START.getTime() + 12 * HOUR).toISOString(),
+    });
+    expect((await t.http.get(manage(c.manageToken)).expect(200)).body.rsvp.status).toBe('offered');
+    expect((await t.http.get(manage(d.manageToken)).expect(200)).body.rsvp).toMatchObject({
+      status: 'waitlisted',
+      position: 1,
+    });
+    expect(await seats(e.id)).toMatchObject({ taken: 2, held: 2 });
+
+    // The offer mail carries a claim link that works.
+    const mails = await smtp.waitFor(before + 2);
+    const offer = mails
+      .slice(before)
+      .find((m) => m.envelope.to[0] === 'wb@example.org' && /spot opened/.test(m.subject));
+    expect(offer).toBeDefined();
+    const claimToken = /\/rsvp\/([A-Za-z0-9_-]{43})/.exec(offer!.text)![1];
+    const claimed = await t.http.post(`${manage(claimToken)}/claim`).expect(201);
+    expect(claimed.body.rsvp.status).toBe('going');
+    const { rows: pledge } = await t.db.query(
+      `SELECT p.status, p.fulfilled_by FROM pledges p JOIN supporters s ON s.id = p.supporter_id
+        WHERE s.email = 'wb@example.org' AND p.kind = 'attend'`,
+    );
+    expect(pledge).toEqual([{ status: 'fulfilled', fulfilled_by: `rsvp:${b.rsvp.id}` }]);
+
+    // c never claims: 13 hours later the tick ends the offer and d gets the seat.
+    t.clock.advance(13 * HOUR);
+    expect(await t.app.get(RsvpsService).expireOffers()).toBe(1);
+    const cView = (await t.http.get(manage(c.manageToken)).expect(200)).body;
+    expect(cView.rsvp).toMatchObject({ status: 'cancelled', cancelReason: 'offer_expired' });
+    const late = await t.http.post(`${manage(c.manageToken)}/claim`).expect(409);
+    expect(late.body.code).toBe('offer_expired');
+    expect((await t.http.get(manage(d.manageToken)).expect(200)).body.rsvp.status).toBe('offered');
+    expect(await seats(e.id)).toMatchObject({ taken: 2, held: 2 });
+
+    // d does not claim either: the next request touching the event expires it lazily.
+    t.clock.advance(13 * HOUR);
+    expect((await t.http.get(manage(d.manageToken)).expect(200)).body.rsvp.cancelReason).toBe(
+      'offer_expired',
+    );
+    expect(await seats(e.id)).toMatchObject({ taken: 1, held: 1 });
+    t.clock.set(START);
+  });
+
+  it('keeps one RSVP per supporter: a repeat answers 200 with the existing one and no token', async () => {
+    const e = await createEvent({ capacity: 5 });
+    const first = await rsvp(e.slug, person('twice')).expect(201);
+    expect(first.body.manageToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const again = await rsvp(e.slug, { ...person('twice'), email: 'TWICE@example.org' }).expect(200);
+    expect(again.body).toMatchObject({
+      status: 'existing',
+      rsvp: { id: first.body.rsvp.id, status: 'going' },
+    });
+    expect(again.body.manageToken).toBeUndefined();
+    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM rsvps WHERE event_id = $1`, [e.id]);
+    expect(rows[0].n).toBe(1);
+    expect(await seats(e.id)).toMatchObject({ taken: 1 });
+  });
+
+  it('lets the manage token see and change the RSVP; a wrong token is 404; more guests must fit', async () => {
+    const e = await createEvent({ capacity: 3 });
+    const r = (await rsvp(e.slug, person('mg')).expect(201)).body;
+    await rsvp(e.slug, person('mh')).expect(201);
+    const stored = await t.db.query(`SELECT manage_token_hash FROM rsvps WHERE id = $1`, [r.rsvp.id]);
+    expect(stored.rows[0].manage_token_hash).not.toContain(r.manageToken);
+    await t.http.get(manage(r.manageToken)).expect(200);
+    await t.http.get(manage('x'.repeat(43))).expect(404);
+    await t.http.get(manage('nope')).expect(404);
+    await t.http.patch(manage(r.manageToken)).send({ guests: 1 }).expect(200);
+    const tooMany = await t.http.patch(manage(r.manageToken)).send({ guests: 3 }).expect(409);
+    expect(tooMany.body.code).toBe('no_room');
+    await t.http.patch(manage(r.manageToken)).send({ guests: 9 }).expect(400);
+    expect(await seats(e.id)).toMatchObject({ taken: 3, held: 3 });
+  });
+
+  it('hides the address from the public until the supporter is going', async () => {
+    const e = await createEvent({
+      capacity: 1,
+      hideAddressUntilRsvp: true,
+      onlineUrl: 'https://meet.example.org/x',
+    });
+    const pub = (await t.http.get(`/api/public/campaigns/${slug}/events/${e.slug}`).expect(200)).body;
+    expect(pub).toMatchObject({ city: 'Detroit', addressHidden: true });
+    expect(pub).not.toHaveProperty('address');
+    expect(pub).not.toHaveProperty('venue');
+    expect(pub).not.toHaveProperty('onlineUrl');
+    expect(JSON.stringify(pub)).not.toContain('Renaissance');
+    const going = (await rsvp(e.slug, person('hg')).expect(201)).body;
+    const waiting = (await rsvp(e.slug, person('hw')).expect(201)).body;
+    const gv = (await t.http.get(manage(going.manageToken)).expect(200)).body;
+    expect(gv.event).toMatchObject({ address: '300 Renaissance Center', venue: 'GM Renaissance Center' });
+    const wv = (await t.http.get(manage(waiting.manageToken)).expect(200)).body;
+    expect(wv.event).not.toHaveProperty('address');
+  });
+
+  it('sends a confirmation with a calendar file and the manage link, and never shows emails publicly', async () => {
+    const e = await createEvent({ capacity: 5 });
+    const before = smtp.messages.length;
+    const r = await rsvp(e.slug, person('ics', { locale: 'es' })).expect(201);
+    expect(JSON.stringify(r.body)).not.toMatch(/@|Solidaria/);
+    const mails = await smtp.waitFor(before + 1);
+    const mail = mails.slice(before).find((m) => m.envelope.to[0] === 'ics@example.org')!;
+    expect(mail.subject).toMatch(/Confirmación/);
+    expect(mail.text).toContain(`https://puente.example.org/rsvp/${r.body.manageToken}`);
+    expect(mail.text).toContain('sábado, 14 de marzo de 2026, 12:00 EDT');
+    const ics = mail.attachments.find((a) => a.filename === 'event.ics')!;
+    expect(ics.content.toString()).toContain('DTSTART:20260314T160000Z');
+  });
+
+  it('cancelling an event notifies every RSVP holder and refuses new RSVPs with 409', async () => {
+    const e = await createEvent({ capacity: 1 });
+    await rsvp(e.slug, person('cx')).expect(201);
+    await rsvp(e.slug, person('cy')).expect(201);
+    await t.http
+      .patch(`/api/events/${e.id}`)
+      .auth(coord.token, { type: 'bearer' })
+      .send({ status: 'cancelled' })
+      .expect(403);
+    const res = await t.http
+      .patch(`/api/events/${e.id}`)
+      .auth(org.token, { type: 'bearer' })
+      .send({ status: 'cancelled', note: 'Permit denied' })
+      .expect(200);
+    expect(res.body.status).toBe('cancelled');
+    const { rows } = await t.db.query(
+      `SELECT count(*)::int AS n FROM messages WHERE template = 'event-cancelled' AND related_id = $1`,
+      [e.id],
+    );
+    expect(rows[0].n).toBe(2);
+    const refused = await rsvp(e.slug, person('cz')).expect(409);
+    expect(refused.body.code).toBe('event_cancelled');
+    await t.http
+      .patch(`/api/events/${e.id}`)
+      .auth(org.token, { type: 'bearer' })
+      .send({ status: 'scheduled' })
+      .expect(409);
+  });
+
+  it('checks in RSVPs once, lets walk-ins in at a full event, lists and counts, and marks no-shows', async () => {
+    const e = await createEvent({ capacity: 1 });
+    const going = (await rsvp(e.slug, person('door1', { lastName: 'Ramírez' })).expect(201)).body;
+    const absent = (await rsvp(e.slug, person('door2')).expect(201)).body;
+    expect(absent.rsvp.status).toBe('waitlisted');
+    const url = `/api/events/${e.id}/check-ins`;
+    const first = await t.http
+      .post(url)
+      .auth(coord.token, { type: 'bearer' })
+      .send({ rsvpId: going.rsvp.id })
+      .expect(201);
+    t.clock.advance(60_000);
+    const again = await t.http
+      .post(url)
+      .auth(coord.token, { type: 'bearer' })
+      .send({ rsvpId: going.rsvp.id })
+      .expect(200);
+    expect(again.body.rsvp.checkedInAt).toBe(first.body.rsvp.checkedInAt);
+
+    const walkIn = await t.http
+      .post(url)
+      .auth(coord.token, { type: 'bearer' })
+      .send(person('walker', { guests: 1 }))
+      .expect(201);
+    expect(walkIn.body.rsvp).toMatchObject({ status: 'going', walkIn: true, guests: 1 });
+    expect(walkIn.body.rsvp.checkedInAt).not.toBeNull();
+    expect(await seats(e.id)).toMatchObject({ taken: 1, held: 1 });
+    await t.http.post(url).auth(coord.token, { type: 'bearer' }).send({ firstName: 'NoEmail' }).expect(400);
+
+    const list = await t.http
+      .get(`/api/events/${e.id}/rsvps?search=ram%C3%ADrez`)
+      .auth(coord.token, { type: 'bearer' })
+      .expect(200);
+    expect(list.body.items.map((r: { id: string }) => r.id)).toEqual([going.rsvp.id]);
+    const checked = await t.http
+      .get(`/api/events/${e.id}/rsvps?checkedIn=true&limit=1`)
+      .auth(coord.token, { type: 'bearer' })
+      .expect(200);
+    expect(checked.body.total).toBe(2);
+    expect(checked.body.items).toHaveLength(1);
+    expect(checked.body.counts).toMatchObject({ going: 2, waitlisted: 1, checkedIn: 2, noShow: 0 });
+
+    // A going RSVP that never came becomes a no-show when the event is completed.
+    const e2 = await createEvent({ capacity: 5 });
+    const ghost = (await rsvp(e2.slug, person('ghost')).expect(201)).body;
+    const came = (await rsvp(e2.slug, person('came')).expect(201)).body;
+    await t.http
+      .post(`/api/events/${e2.id}/check-ins`)
+      .auth(org.token, { type: 'bearer' })
+      .send({ rsvpId: came.rsvp.id });
+    await t.http
+      .patch(`/api/events/${e2.id}`)
+      .auth(org.token, { type: 'bearer' })
+      .send({ status: 'completed' })
+      .expect(200);
+    const { rows } = await t.db.query(`SELECT id, no_show FROM rsvps WHERE event_id = $1 ORDER BY id`, [
+      e2.id,
+    ]);
+    expect(Object.fromEntries(rows.map((r: { id: string; no_show: boolean }) => [r.id, r.no_show]))).toEqual({
+      [ghost.rsvp.id]: true,
+      [came.rsvp.id]: false,
+    });
+    t.clock.set(START);
+  });
+
+  it('lets a going supporter check in with the venue code, from two hours before the start', async () => {
+    const e = await createEvent({ startsAt: '2026-02-02T12:00:00Z', timezone: 'America/Mexico_City' });
+    const r = (await rsvp(e.slug, person('self')).expect(201)).body;
+    const code = e.checkinCode;
+    const early = await t.http
+      .post(`${manage(r.manageToken)}/check-in`)
+      .send({ code })
+      .expect(409);
+    expect(early.body.code).toBe('checkin_not_open');
+    t.clock.set(new Date('2026-02-02T11:00:00Z'));
+    const wrong = code === 'AAAAAA' ? 'BBBBBB' : 'AAAAAA';
+    await t.http
+      .post(`${manage(r.manageToken)}/check-in`)
+      .send({ code: wrong })
+      .expect(400);
+    const ok = await t.http
+      .post(`${manage(r.manageToken)}/check-in`)
+      .send({ code: code.toLowerCase() })
+      .expect(201);
+    expect(ok.body.rsvp.checkedInAt).toBe('2026-02-02T11:00:00.000Z');
+    t.clock.set(START);
+  });
+
+  it('raising capacity offers the new seats; lowering below the held seats is 409', async () => {
+    const e = await createEvent({ capacity: 1 });
+    await rsvp(e.slug, person('cap1')).expect(201);
+    const w = (await rsvp(e.slug, person('cap2')).expect(201)).body;
+    await t.http
+      .patch(`/api/events/${e.id}`)
+      .auth(org.token, { type: 'bearer' })
+      .send({ capacity: 2 })
+      .expect(200);
+    expect((await t.http.get(manage(w.manageToken)).expect(200)).body.rsvp.status).toBe('offered');
+    const low = await t.http
+      .patch(`/api/events/${e.id}`)
+      .auth(org.token, { type: 'bearer' })
+      .send({ capacity: 1 })
+      .expect(409);
+    expect(low.body.code).toBe('capacity_below_seats_taken');
+  });
+
+  it('adds event counts to the public campaign totals and RSVPs to the supporter activity', async () => {
+    const res = await t.http.get(`/api/public/campaigns/${slug}`).expect(200);
+    expect(res.body.totals.events.upcoming).toBeGreaterThan(3);
+    const capped = (res.body.totals.events.events as { capacity: number | null; going: number }[]).find(
+      (x) => x.capacity === 10,
+    );
+    expect(capped).toMatchObject({ going: expect.any(Number) });
+    expect(JSON.stringify(res.body)).not.toContain('@');
+    const list = await t.http
+      .get(`/api/campaigns/${campaignId}/supporters?search=walker`)
+      .auth(org.token, { type: 'bearer' })
+      .expect(200);
+    const one = await t.http
+      .get(`/api/campaigns/${campaignId}/supporters/${list.body.items[0].id}`)
+      .auth(org.token, { type: 'bearer' })
+      .expect(200);
+    expect(one.body.activity.rsvps).toEqual([expect.objectContaining({ walkIn: true, status: 'going' })]);
+  });
+});
