@@ -5,6 +5,8 @@ import { StaffAndCampaigns1795314600000 } from './1795314600000-staff-and-campai
 import { SupportersAndPledges1795316000000 } from './1795316000000-supporters-and-pledges.js';
 import { MailMessages1795315005024 } from './1795315005024-mail-messages.js';
 import { Fundraising1795316437219 } from './1795316437219-fundraising.js';
+import { Reminders1795315728767 } from './1795315728767-reminders.js';
+import { Events1795316700000 } from './1795316700000-events.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -12,4 +14,6 @@ export const migrations = [
   SupportersAndPledges1795316000000,
   MailMessages1795315005024,
   Fundraising1795316437219,
+  Reminders1795315728767,
+  Events1795316700000,
 ];

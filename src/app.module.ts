@@ -8,7 +8,9 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { SupportersModule } from './supporters/supporters.module.js';
 import { MailModule } from './mail/mail.module.js';
+import { RemindersModule } from './reminders/reminders.module.js';
 import { FundraisingModule } from './fundraising/fundraising.module.js';
+import { EventsModule } from './events/events.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -30,6 +32,8 @@ export class AppModule {
         CampaignsModule,
         SupportersModule,
         FundraisingModule,
+        RemindersModule,
+        EventsModule,
       ],
     };
   }

@@ -244,6 +244,34 @@ describe('mail over SMTP', () => {
     expect(received.attachments[0].content.toString('utf8')).toBe(csv);
   });
 
+  it('mails staff at a dotless domain (the default first admin is admin@localhost)', async () => {
+    const userId = randomUUID();
+    const result = await mail.send({
+      to: 'admin@localhost',
+      template: 'daily-digest',
+      locale: 'en',
+      data: {
+        campaignTitle: 'GM Silao',
+        pledges: 3,
+        signatures: 1520,
+        rsvps: 0,
+        moneyLines: ['US$25.00 received'],
+      },
+      userId,
+    });
+    expect(result.status).toBe('sent');
+    const [received] = await smtp.waitFor(1);
+    expect(received.envelope.to).toEqual(['admin@localhost']);
+    expect(received.subject).toBe('Daily summary: GM Silao');
+    expect(received.text).toContain('Signatures: 1,520');
+    expect(received.text).toContain('- US$25.00 received');
+    expect(await row(t, result.messageId)).toMatchObject({
+      user_id: userId,
+      supporter_id: null,
+      status: 'sent',
+    });
+  });
+
   it('refuses a recipient that is not one plain address, before recording or sending anything', async () => {
     const before = await t.db.query('SELECT count(*)::int AS n FROM messages');
     for (const to of ['ana@example.org, eve@example.org', 'Ana <ana@example.org>', 'not-an-email', '']) {

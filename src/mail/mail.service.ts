@@ -55,8 +55,11 @@ export class MailSendError extends Error {
   }
 }
 
-/** A single plain address: no display name, no list, nothing that could add a header or a recipient. */
-const SINGLE_ADDRESS = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\]+\.[^\s@<>()[\],;:"\\]+$/;
+/**
+ * A single plain address: no display name, no list, nothing that could add a header or a recipient.
+ * A dotless domain is allowed (the default first admin is admin@localhost).
+ */
+const SINGLE_ADDRESS = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\]+$/;
 const MAX_ERROR_LENGTH = 2000;
 
 function errorText(e: unknown): string {

@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Reminder } from './reminder.entity.js';
+import { ReminderWorker } from './reminder.worker.js';
+import { RemindersController } from './reminders.controller.js';
+import { RemindersService } from './reminders.service.js';
+
+/** Scheduled and queued email (RemindersService, global) and the worker that sends it. */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([Reminder])],
+  controllers: [RemindersController],
+  providers: [RemindersService, ReminderWorker],
+  exports: [RemindersService, ReminderWorker],
+})
+export class RemindersModule {}
