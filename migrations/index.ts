@@ -7,6 +7,7 @@ import { MailMessages1795315005024 } from './1795315005024-mail-messages.js';
 import { Fundraising1795316437219 } from './1795316437219-fundraising.js';
 import { Reminders1795315728767 } from './1795315728767-reminders.js';
 import { Events1795316700000 } from './1795316700000-events.js';
+import { Letters1795317000000 } from './1795317000000-letters.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -16,4 +17,5 @@ export const migrations = [
   Fundraising1795316437219,
   Reminders1795315728767,
   Events1795316700000,
+  Letters1795317000000,
 ];

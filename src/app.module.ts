@@ -11,6 +11,7 @@ import { MailModule } from './mail/mail.module.js';
 import { RemindersModule } from './reminders/reminders.module.js';
 import { FundraisingModule } from './fundraising/fundraising.module.js';
 import { EventsModule } from './events/events.module.js';
+import { LettersModule } from './letters/letters.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -34,6 +35,7 @@ export class AppModule {
         FundraisingModule,
         RemindersModule,
         EventsModule,
+        LettersModule,
       ],
     };
   }

@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { Clock } from '../common/clock.js';
+import { BadInputError, ConflictError } from '../common/errors.js';
+import { localize } from '../common/localized-text.js';
+import type { Page } from '../common/pagination.js';
+import { TransactionService } from '../database/transaction.service.js';
+import { MailService } from '../mail/mail.service.js';
+import { Delivery } from './delivery.entity.js';
+import type { CreateDeliveryDto } from './dto/delivery.dto.js';
+import { LetterActionsService } from './letter-actions.service.js';
+import { renderLetter } from './merge-fields.js';
+import { PacketsService } from './packets.service.js';
+import { SIGNING_LOCK_EXCLUSIVE } from './signature-counter.js';
+
+/**
+ * The delivery log is the proof: who delivered which signatures of a letter to which target, how, when.
+ * A delivery covers the signatures with seq in (fromSeq, upToSeq]: all of them, or with `onlyNew` only
+ * those after the highest seq an earlier (not failed) delivery to that target covered. An email
+ * delivery sends the letter through MailService with those signatures as a CSV attachment.
+ */
+@Injectable()
+export class DeliveriesService {
+  constructor(
+    @InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>,
+    private readonly dataSource: DataSource,
+    private readonly actions: LetterActionsService,
+    private readonly packets: PacketsService,
+    private readonly mail: MailService,
+    private readonly audit: AuditService,
+    private readonly tx: TransactionService,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(actor: AuthUser, actionId: string, dto: CreateDeliveryDto): Promise<Delivery> {
+    const { action, campaign } = await this.actions.loadWithAccess(actor, actionId, 'coordinate', true);
+    const target = (await this.actions.targetsOf(actionId)).find((t) => t.id === dto.targetId);
+    if (!target) {
+      throw BadInputError.field('targetId', 'not_a_target', 'This target is not one of the letter’s targets');
+    }
+    if (dto.method === 'email' && !target.email) {
+      throw BadInputError.field(
+        'targetId',
+        'target_has_no_email',
+        'This target has no email address; add one first',
+      );
+    }
+
+    const delivery = await this.tx.run(async (m) => {
+      // One delivery at a time per (letter, target), so two deltas never cover the same signatures.
+      await m.query(
+        `SELECT 1 FROM letter_action_targets WHERE action_id = $1 AND target_id = $2 FOR UPDATE`,
+        [actionId, target.id],
+      );
+      // Wait for signatures in flight, so none commits later below upToSeq (see signature-counter.ts).
+      await m.query(SIGNING_LOCK_EXCLUSIVE, [actionId]);
+      let fromSeq: string | null = null;
+      if (dto.onlyNew) {
+        const [prev] = (await m.query(
+          `SELECT max(up_to_seq)::text AS seq FROM deliveries
+            WHERE action_id = $1 AND target_id = $2 AND mail_status IS DISTINCT FROM 'failed'`,
+          [actionId, target.id],
+        )) as { seq: string | null }[];
+        fromSeq = prev.seq;
+      }
+      const [covered] = (await m.query(
+        `SELECT count(*)::int AS n, max(seq)::text AS "upTo" FROM signatures
+          WHERE action_id = $1 AND ($2::bigint IS NULL OR seq > $2::bigint)`,
+        [actionId, fromSeq],
+      )) as { n: number; upTo: string | null }[];
+      if (covered.n === 0) {
+        throw new ConflictError(
+          dto.onlyNew
+            ? 'No new signatures since the previous delivery to this target'
+            : 'This letter has no signatures yet',
+          'no_signatures_to_deliver',
+        );
+      }
+      return m.save(
+        m.create(Delivery, {
+          actionId,
+          targetId: target.id,
+          method: dto.method,
+          onlyNew: dto.onlyNew ?? false,
+          signatureCount: covered.n,
+          fromSeq,
+          upToSeq: covered.upTo,
+          note: dto.note || null,
+          messageId: null,
+          mailStatus: null,
+          deliveredBy: actor.id,
+          deliveredAt: this.clock.now(),
+        }),
+      );
+    });
+
+    if (dto.method === 'email') {
+      // After the commit: the mail never holds the locks above. A failed send is recorded on the delivery.
+      const csv = await this.packets.csvBuffer({
+        actionId,
+        fromSeq: delivery.fromSeq,
+        upToSeq: delivery.upToSeq,
+      });
+      const l = target.locale;
+      const result = await this.mail.send({
+        to: target.email!,
+        template: 'letter-delivery',
+        locale: l,
+        data: {
+          letterSubject: renderLetter(localize(action.subject, l), target, null, l),
+          letterBody: renderLetter(localize(action.body, l), target, null, l),
+          signatureCount: delivery.signatureCount,
+          campaignTitle: localize(campaign.title, l),
+        },
+        userId: actor.id,
+        related: { type: 'letter_delivery', id: delivery.id },
+        attachments: [
+          { filename: `signatures-${action.slug}.csv`, content: csv, contentType: 'text/csv; charset=utf-8' },
+        ],
+      });
+      delivery.messageId = result.messageId;
+      delivery.mailStatus = result.status;
+      await this.deliveries.update(
+        { id: delivery.id },
+        { messageId: result.messageId, mailStatus: result.status },
+      );
+    }
+
+    await this.audit.record({
+      actorUserId: actor.id,
+      action: 'letters.delivered',
+      subjectType: 'letter_action',
+      subjectId: actionId,
+      campaignId: campaign.id,
+      details: {
+        deliveryId: delivery.id,
+        targetId: target.id,
+        method: dto.method,
+        signatureCount: delivery.signatureCount,
+      },
+    });
+    return delivery;
+  }
+
+  async list(
+    actor: AuthUser,
+    actionId: string,
+    q: { targetId?: string; limit: number; offset: number },
+  ): Promise<Page<Delivery>> {
+    await this.actions.loadWithAccess(actor, actionId, 'coordinate');
+    const [items, total] = await this.deliveries.findAndCount({
+      where: { actionId, ...(q.targetId ? { targetId: q.targetId } : {}) },
+      order: { deliveredAt: 'DESC', id: 'ASC' },
+      take: q.limit,
+      skip: q.offset,
+    });
+    return { items, total };
+  }
+}

@@ -1,0 +1,44 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PaginationQueryDto } from '../../common/pagination.js';
+import { DELIVERY_METHODS, type DeliveryMethod } from '../delivery.entity.js';
+import { cleanNote } from './sign-letter.dto.js';
+
+export class CreateDeliveryDto {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID()
+  targetId: string;
+
+  @ApiProperty({ enum: DELIVERY_METHODS, description: 'email sends the letter with the CSV attached' })
+  @IsIn(DELIVERY_METHODS, { message: 'method must be email, pdf or manual' })
+  method: DeliveryMethod;
+
+  @ApiPropertyOptional({
+    description: 'only the signatures added since the previous delivery to this target',
+  })
+  @IsOptional()
+  @IsBoolean()
+  onlyNew?: boolean;
+
+  @ApiPropertyOptional({ maxLength: 2000, example: 'Handed in at the front desk, receipt #1234' })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => cleanNote(value))
+  @IsString()
+  @MaxLength(2000)
+  note?: string;
+}
+
+export class ListDeliveriesQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  targetId?: string;
+}
+
+export class PacketQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'only the signatures that delivery covered' })
+  @IsOptional()
+  @IsUUID()
+  deliveryId?: string;
+}

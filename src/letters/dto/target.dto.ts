@@ -1,0 +1,101 @@
+import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  IsEmail,
+  IsIn,
+  IsISO31661Alpha2,
+  IsOptional,
+  IsString,
+  MaxLength,
+  MinLength,
+  ValidateIf,
+} from 'class-validator';
+import { LOCALES, type Locale } from '../../common/localized-text.js';
+import { PaginationQueryDto } from '../../common/pagination.js';
+import { TARGET_KINDS, type TargetKind } from '../target.entity.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+const upper = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
+/** '' clears an optional field (PATCH): it becomes null. */
+const blankToNull = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim() || null : value;
+
+export class CreateTargetDto {
+  @ApiProperty({ example: 'United States Trade Representative' })
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name: string;
+
+  @ApiPropertyOptional({ example: 'Ambassador' })
+  @IsOptional()
+  @Transform(blankToNull)
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(200)
+  title?: string | null;
+
+  @ApiPropertyOptional({ example: 'Office of the United States Trade Representative' })
+  @IsOptional()
+  @Transform(blankToNull)
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(200)
+  organization?: string | null;
+
+  @ApiPropertyOptional({ enum: TARGET_KINDS, default: 'government' })
+  @IsOptional()
+  @IsIn(TARGET_KINDS, { message: `kind must be one of ${TARGET_KINDS.join(', ')}` })
+  kind?: TargetKind;
+
+  @ApiPropertyOptional({ example: 'US', description: 'ISO 3166-1 alpha-2' })
+  @IsOptional()
+  @Transform(upper)
+  @ValidateIf((_, v) => v !== null && v !== '')
+  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as MX or US' })
+  country?: string | null;
+
+  @ApiPropertyOptional({ description: 'where email deliveries go' })
+  @IsOptional()
+  @Transform(blankToNull)
+  @ValidateIf((_, v) => v !== null)
+  @IsEmail({}, { message: 'email must be an email address' })
+  @MaxLength(320)
+  email?: string | null;
+
+  @ApiPropertyOptional({ example: '600 17th Street NW\nWashington, DC 20508' })
+  @IsOptional()
+  @Transform(blankToNull)
+  @ValidateIf((_, v) => v !== null)
+  @IsString()
+  @MaxLength(1000)
+  postalAddress?: string | null;
+
+  @ApiPropertyOptional({ enum: LOCALES, description: 'the language letters are delivered in' })
+  @IsOptional()
+  @IsIn(LOCALES, { message: 'locale must be en or es' })
+  locale?: Locale;
+}
+
+export class UpdateTargetDto extends PartialType(CreateTargetDto) {}
+
+export class ListTargetsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ description: 'name or organization contains' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: TARGET_KINDS })
+  @IsOptional()
+  @IsIn(TARGET_KINDS)
+  kind?: TargetKind;
+
+  @ApiPropertyOptional({ example: 'MX' })
+  @IsOptional()
+  @Transform(upper)
+  @IsISO31661Alpha2()
+  country?: string;
+}

@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CampaignsModule } from '../campaigns/campaigns.module.js';
+import { DeliveriesController } from './deliveries.controller.js';
+import { DeliveriesService } from './deliveries.service.js';
+import { Delivery } from './delivery.entity.js';
+import { LetterAction } from './letter-action.entity.js';
+import { LetterActionsController } from './letter-actions.controller.js';
+import { LetterActionsService } from './letter-actions.service.js';
+import { PacketsService } from './packets.service.js';
+import { PublicLettersController } from './public-letters.controller.js';
+import { Signature } from './signature.entity.js';
+import { SignaturesService } from './signatures.service.js';
+import { Target } from './target.entity.js';
+import { TargetsController } from './targets.controller.js';
+import { TargetsService } from './targets.service.js';
+
+/** Targets, letter actions, signatures (with the sharded counter), deliveries and their packets. */
+@Module({
+  imports: [CampaignsModule, TypeOrmModule.forFeature([Target, LetterAction, Signature, Delivery])],
+  controllers: [TargetsController, LetterActionsController, DeliveriesController, PublicLettersController],
+  providers: [TargetsService, LetterActionsService, SignaturesService, DeliveriesService, PacketsService],
+  exports: [TargetsService, LetterActionsService, SignaturesService],
+})
+export class LettersModule {}

@@ -1,0 +1,135 @@
+import type { ErrorDetail } from '../common/errors.js';
+import { LOCALES, type Locale, type LocalizedText } from '../common/localized-text.js';
+
+/**
+ * Merge fields in a letter's subject and body: `{{target.name}}`, `{{supporter.firstName}}`, …
+ * Validated when the letter is saved (an unknown field is a 400 naming `body.en` and the field) and
+ * rendered per target and signer as PLAIN TEXT: values are inserted verbatim and never interpreted, so
+ * whatever goes out (HTML mail, PDF, JSON) escapes the result for its own medium.
+ */
+export const MERGE_FIELDS = [
+  'target.name',
+  'target.title',
+  'target.organization',
+  'supporter.firstName',
+  'supporter.lastName',
+  'supporter.city',
+  'supporter.region',
+  'supporter.country',
+] as const;
+export type MergeField = (typeof MERGE_FIELDS)[number];
+
+const FIELD = /\{\{\s*([^{}]*?)\s*\}\}/g;
+const KNOWN = new Set<string>(MERGE_FIELDS);
+
+export interface MergeTarget {
+  name: string;
+  title?: string | null;
+  organization?: string | null;
+}
+
+export interface MergeSupporter {
+  firstName?: string | null;
+  lastName?: string | null;
+  city?: string | null;
+  region?: string | null;
+  country?: string | null;
+}
+
+/** The merge fields in `text` that are not known. */
+export function unknownMergeFields(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of text.matchAll(FIELD)) if (!KNOWN.has(m[1])) out.add(m[1]);
+  return [...out];
+}
+
+/** Problems with the merge fields of a LocalizedText, as error details naming `field.lang`. */
+export function mergeFieldProblems(field: string, text: LocalizedText | undefined): ErrorDetail[] {
+  if (!text) return [];
+  const details: ErrorDetail[] = [];
+  for (const l of LOCALES) {
+    const value = text[l];
+    if (!value) continue;
+    for (const name of unknownMergeFields(value)) {
+      details.push({
+        field: `${field}.${l}`,
+        code: 'unknown_merge_field',
+        message: `${field}.${l} uses an unknown merge field {{${name}}}; known: ${MERGE_FIELDS.map((f) => `{{${f}}}`).join(', ')}`,
+      });
+    }
+  }
+  return details;
+}
+
+export function usesSupporterFields(text: string): boolean {
+  for (const m of text.matchAll(FIELD)) if (m[1].startsWith('supporter.')) return true;
+  return false;
+}
+
+/** Generic words for supporter fields when there is no single signer (public page, delivery packet). */
+const PLACEHOLDERS: Record<Locale, Record<string, string>> = {
+  en: {
+    'supporter.firstName': '[first name]',
+    'supporter.lastName': '[last name]',
+    'supporter.city': '[city]',
+    'supporter.region': '[region]',
+    'supporter.country': '[country]',
+  },
+  es: {
+    'supporter.firstName': '[nombre]',
+    'supporter.lastName': '[apellido]',
+    'supporter.city': '[ciudad]',
+    'supporter.region': '[estado]',
+    'supporter.country': '[país]',
+  },
+};
+
+function listOf(values: string[], locale: Locale): string {
+  const v = values.filter(Boolean);
+  if (v.length <= 1) return v[0] ?? '';
+  const and = locale === 'es' ? 'y' : 'and';
+  return `${v.slice(0, -1).join(', ')} ${and} ${v[v.length - 1]}`;
+}
+
+/**
+ * Renders `text` for one or more targets (several → "A, B and C") and one signer (none → a generic
+ * placeholder such as "[first name]"). A field with no value becomes ''.
+ */
+export function renderLetter(
+  text: string,
+  targets: MergeTarget | MergeTarget[],
+  supporter: MergeSupporter | null,
+  locale: Locale,
+): string {
+  const ts = Array.isArray(targets) ? targets : [targets];
+  return text.replace(FIELD, (whole, name: string) => {
+    switch (name) {
+      case 'target.name':
+        return listOf(
+          ts.map((t) => t.name),
+          locale,
+        );
+      case 'target.title':
+        return listOf(
+          ts.map((t) => t.title ?? ''),
+          locale,
+        );
+      case 'target.organization':
+        return listOf(
+          ts.map((t) => t.organization ?? ''),
+          locale,
+        );
+      case 'supporter.firstName':
+      case 'supporter.lastName':
+      case 'supporter.city':
+      case 'supporter.region':
+      case 'supporter.country': {
+        if (!supporter) return PLACEHOLDERS[locale][name];
+        const key = name.slice('supporter.'.length) as keyof MergeSupporter;
+        return supporter[key] ?? '';
+      }
+      default:
+        return whole;
+    }
+  });
+}

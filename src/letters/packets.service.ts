@@ -1,0 +1,164 @@
+import type { Readable } from 'node:stream';
+import { Injectable } from '@nestjs/common';
+import { stringify } from 'csv-stringify';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import type { Campaign } from '../campaigns/campaign.entity.js';
+import { Clock } from '../common/clock.js';
+import { neutralizeCell } from '../common/csv-safety.js';
+import { NotFoundError } from '../common/errors.js';
+import { LOCALES, localize } from '../common/localized-text.js';
+import { slugify } from '../common/slug.js';
+import type { LetterAction } from './letter-action.entity.js';
+import { LetterActionsService } from './letter-actions.service.js';
+import { renderLetter } from './merge-fields.js';
+import { packetPdf, type PacketInfo } from './packet-pdf.js';
+import { openSignerCursor, type PacketSigner, type SignatureRange } from './signer-cursor.js';
+import type { Target } from './target.entity.js';
+
+export type PacketFormat = 'pdf' | 'csv';
+
+export interface Packet {
+  stream: Readable;
+  filename: string;
+  contentType: string;
+  signatureCount: number;
+}
+
+export const CSV_COLUMNS = [
+  'first_name',
+  'last_name',
+  'city',
+  'region',
+  'country',
+  'personal_note',
+  'signed_at',
+] as const;
+
+function csvRow(s: PacketSigner): string[] {
+  return [s.firstName, s.lastName, s.city, s.region, s.country, s.personalNote, s.signedAt].map(
+    neutralizeCell,
+  );
+}
+
+/** One CSV stream of signers, every cell neutralised against formula injection. */
+export function signersCsv(signers: AsyncIterable<PacketSigner>): Readable {
+  const out = stringify({ header: true, columns: [...CSV_COLUMNS], bom: true });
+  void (async () => {
+    try {
+      for await (const s of signers) {
+        if (out.destroyed) break;
+        if (!out.write(csvRow(s))) await new Promise((r) => out.once('drain', r));
+      }
+      out.end();
+    } catch (e) {
+      out.destroy(e instanceof Error ? e : new Error(String(e)));
+    }
+  })();
+  return out;
+}
+
+/** Delivery packets (PDF, CSV) of a letter for one of its targets, streamed from a cursor. */
+@Injectable()
+export class PacketsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly actions: LetterActionsService,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Staff route: checks access, then streams. `deliveryId` limits it to what that delivery covered. */
+  async packet(
+    actor: AuthUser,
+    actionId: string,
+    targetId: string,
+    format: PacketFormat,
+    deliveryId?: string,
+  ): Promise<Packet> {
+    const { action, campaign } = await this.actions.loadWithAccess(actor, actionId, 'coordinate');
+    const target = await this.targetOf(action.id, targetId);
+    const range: SignatureRange = { actionId, fromSeq: null, upToSeq: null };
+    if (deliveryId) {
+      const rows = (await this.dataSource.query(
+        `SELECT from_seq::text AS "fromSeq", up_to_seq::text AS "upToSeq" FROM deliveries
+          WHERE id = $1 AND action_id = $2 AND target_id = $3`,
+        [deliveryId, actionId, targetId],
+      )) as { fromSeq: string | null; upToSeq: string | null }[];
+      if (!rows.length) throw new NotFoundError('Delivery');
+      range.fromSeq = rows[0].fromSeq;
+      range.upToSeq = rows[0].upToSeq ?? rows[0].fromSeq ?? '0';
+    }
+    const packet = await this.build(campaign, action, target, range, format);
+    await this.audit.record({
+      actorUserId: actor.id,
+      action: `export.letter_packet_${format}`,
+      subjectType: 'letter_action',
+      subjectId: action.id,
+      campaignId: campaign.id,
+      details: { targetId, deliveryId: deliveryId ?? null, signatureCount: packet.signatureCount },
+    });
+    return packet;
+  }
+
+  /** The target, when it is one of the letter's targets (else 404). */
+  async targetOf(actionId: string, targetId: string): Promise<Target> {
+    const target = (await this.actions.targetsOf(actionId)).find((t) => t.id === targetId);
+    if (!target) throw new NotFoundError('Target');
+    return target;
+  }
+
+  async build(
+    campaign: Campaign,
+    action: LetterAction,
+    target: Target,
+    range: SignatureRange,
+    format: PacketFormat,
+  ): Promise<Packet> {
+    const cursor = await openSignerCursor(this.dataSource, range);
+    const base = `${action.slug}-${slugify(target.name, 40) || 'target'}`;
+    let stream: Readable;
+    if (format === 'csv') {
+      stream = signersCsv(cursor.rows);
+    } else {
+      stream = packetPdf(this.pdfInfo(campaign, action, target, cursor.total), cursor.rows);
+    }
+    stream.once('close', () => void cursor.close().catch(() => undefined));
+    return {
+      stream,
+      filename: `${base}.${format}`,
+      contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf',
+      signatureCount: cursor.total,
+    };
+  }
+
+  /** The whole CSV in memory, for an email attachment. */
+  async csvBuffer(range: SignatureRange): Promise<Buffer> {
+    const cursor = await openSignerCursor(this.dataSource, range);
+    const chunks: Buffer[] = [];
+    for await (const chunk of signersCsv(cursor.rows)) chunks.push(Buffer.from(chunk as string | Buffer));
+    return Buffer.concat(chunks);
+  }
+
+  private pdfInfo(campaign: Campaign, action: LetterAction, target: Target, total: number): PacketInfo {
+    const other = LOCALES.find((l) => l !== target.locale)!;
+    // The target's language first (or the only one written); the other as an annex when both exist.
+    const first = action.body[target.locale] ? target.locale : other;
+    const locales = action.body.en && action.body.es ? [first, other] : [first];
+    const letters = locales.map((l) => ({
+      locale: l,
+      subject: renderLetter(localize(action.subject, l), target, null, l),
+      body: renderLetter(localize(action.body, l), target, null, l),
+    }));
+    return {
+      campaignTitle: localize(campaign.title, target.locale),
+      actionTitle: localize(action.title, target.locale),
+      target,
+      locale: target.locale,
+      date: this.clock.now(),
+      signatureCount: total,
+      letters,
+    };
+  }
+}

@@ -1,0 +1,405 @@
+import { PDFParse } from 'pdf-parse';
+import { parse } from 'csv-parse/sync';
+import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
+import { startSmtp, type TestSmtp } from './support/smtp.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+const ana = {
+  email: 'ana.pena@example.org',
+  firstName: 'Ana',
+  lastName: 'Peña',
+  city: 'Querétaro',
+  region: 'Querétaro',
+  country: 'MX',
+  locale: 'es',
+};
+
+const letterBody = {
+  en: 'Dear {{target.name}},\n\nWe stand with the workers of GM Silao.\n\n{{supporter.firstName}}, {{supporter.city}}',
+  es: 'Estimada {{target.name}}:\n\nApoyamos a las y los trabajadores de GM Silao.\n\n{{supporter.firstName}}, {{supporter.city}}',
+};
+
+describe('letters', () => {
+  let t: TestApp;
+  let smtp: TestSmtp;
+  let admin: string;
+  let org: Staff;
+  let coord: Staff;
+  let otherCoord: Staff;
+  let campaign: { id: string; slug: string };
+  let targetId: string;
+  let emailTargetId: string;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    t = await createTestApp({ SMTP_URL: smtp.url });
+    admin = await adminToken(t);
+    org = await createStaff(t, admin, 'organizer');
+    coord = await createStaff(t, admin, 'coordinator');
+    otherCoord = await createStaff(t, admin, 'coordinator');
+    campaign = await activeCampaign(t, org.token);
+    await addMember(t, org.token, campaign.id, coord.id, 'coordinator');
+    const other = await activeCampaign(t, org.token);
+    await addMember(t, org.token, other.id, otherCoord.id, 'coordinator');
+
+    const lib = await as(org.token).get('/api/targets?country=MX').expect(200);
+    targetId = lib.body.items.find(
+      (x: { name: string }) => x.name === 'Secretaría del Trabajo y Previsión Social',
+    ).id;
+    const created = await as(org.token)
+      .post('/api/targets')
+      .send({
+        name: 'Trade Policy Desk',
+        organization: 'Example Ministry',
+        kind: 'government',
+        country: 'US',
+        email: 'desk@example.gov',
+        locale: 'en',
+      })
+      .expect(201);
+    emailTargetId = created.body.id;
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  function as(token: string) {
+    return {
+      get: (url: string) => t.http.get(url).auth(token, { type: 'bearer' }),
+      post: (url: string) => t.http.post(url).auth(token, { type: 'bearer' }),
+      patch: (url: string) => t.http.patch(url).auth(token, { type: 'bearer' }),
+    };
+  }
+
+  async function openLetter(overrides: Record<string, unknown> = {}) {
+    const res = await as(org.token)
+      .post(`/api/campaigns/${campaign.id}/letter-actions`)
+      .send({
+        title: { en: 'Respect the union vote', es: 'Respeten el voto sindical' },
+        subject: { en: 'Enforce the labor chapter', es: 'Hagan cumplir el capítulo laboral' },
+        body: letterBody,
+        targetIds: [targetId, emailTargetId],
+        allowPersonalNote: true,
+        signatureGoal: 1000,
+        ...overrides,
+      })
+      .expect(201);
+    await as(org.token).patch(`/api/letter-actions/${res.body.id}`).send({ status: 'open' }).expect(200);
+    return { id: res.body.id as string, slug: res.body.slug as string };
+  }
+
+  const sign = (actionSlug: string, body: object) =>
+    t.http.post(`/api/public/campaigns/${campaign.slug}/letters/${actionSlug}/signatures`).send(body);
+
+  it('ships a starter library of real public bodies without invented emails', async () => {
+    const res = await as(coord.token).get('/api/targets?limit=100').expect(200);
+    const names = res.body.items.map((x: { name: string }) => x.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'United States Trade Representative',
+        'Secretaría del Trabajo y Previsión Social',
+        'Centro Federal de Conciliación y Registro Laboral',
+      ]),
+    );
+    const { rows } = await t.db.query(
+      `SELECT count(*)::int AS n FROM targets WHERE email IS NOT NULL AND name <> 'Trade Policy Desk'`,
+    );
+    expect(rows[0].n).toBe(0);
+    await as(coord.token).post('/api/targets').send({ name: 'X' }).expect(403);
+  });
+
+  it('rejects an unknown merge field with a 400 naming body.es and the field', async () => {
+    const res = await as(org.token)
+      .post(`/api/campaigns/${campaign.id}/letter-actions`)
+      .send({
+        title: { en: 'Bad' },
+        subject: { en: 'Bad' },
+        body: { en: 'Dear {{target.name}}', es: 'Hola {{supporter.email}}' },
+        targetIds: [targetId],
+      })
+      .expect(400);
+    expect(res.body.details).toEqual([
+      expect.objectContaining({ field: 'body.es', code: 'unknown_merge_field' }),
+    ]);
+    expect(res.body.details[0].message).toContain('supporter.email');
+  });
+
+  it('signs once: 201 then 200, one row, the count and the sign pledge follow', async () => {
+    const letter = await openLetter();
+    await t.http
+      .post(`/api/public/campaigns/${campaign.slug}/pledges`)
+      .send({ ...ana, kind: 'sign' })
+      .expect(201);
+    const first = await sign(letter.slug, { ...ana, showPublicly: true }).expect(201);
+    expect(first.body).toEqual({ status: 'created', signatureCount: 1 });
+    const again = await sign(letter.slug, ana).expect(200);
+    expect(again.body).toEqual({ status: 'existing', signatureCount: 1 });
+    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM signatures WHERE action_id = $1`, [
+      letter.id,
+    ]);
+    expect(rows[0].n).toBe(1);
+    const pledge = await t.db.query(
+      `SELECT p.status, p.fulfilled_by FROM pledges p JOIN supporters s ON s.id = p.supporter_id
+        WHERE s.email = $1 AND p.kind = 'sign'`,
+      [ana.email],
+    );
+    expect(pledge.rows[0].status).toBe('fulfilled');
+    expect(pledge.rows[0].fulfilled_by).toMatch(/^signature:/);
+  });
+
+  it('counts 50 concurrent signers exactly, and the shards add up to the rows', async () => {
+    const letter = await openLetter();
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        sign(letter.slug, { email: `crowd${i}@example.org`, firstName: `Crowd${i}`, city: 'Detroit' }),
+      ),
+    );
+    expect(results.map((r) => r.status)).toEqual(Array(50).fill(201));
+    const read = await t.http
+      .get(`/api/public/campaigns/${campaign.slug}/letters/${letter.slug}`)
+      .expect(200);
+    expect(read.body.signatureCount).toBe(50);
+    const { rows } = await t.db.query(
+      `SELECT (SELECT count(*)::int FROM signatures WHERE action_id = $1) AS rows,
+              (SELECT sum(count)::int FROM letter_action_counters WHERE action_id = $1) AS shards,
+              (SELECT count(*)::int FROM letter_action_counters WHERE action_id = $1) AS used`,
+      [letter.id],
+    );
+    expect(rows[0]).toMatchObject({ rows: 50, shards: 50 });
+    expect(rows[0].used).toBeGreaterThan(1);
+    const totals = await t.http.get(`/api/public/campaigns/${campaign.slug}`).expect(200);
+    expect(totals.body.totals.signatures.byAction).toEqual(
+      expect.arrayContaining([{ slug: letter.slug, count: 50, goal: 1000 }]),
+    );
+  });
+
+  it('refuses a closed letter with 409 and a letter past its deadline with 410', async () => {
+    const closed = await openLetter();
+    await as(org.token).patch(`/api/letter-actions/${closed.id}`).send({ status: 'closed' }).expect(200);
+    const res = await sign(closed.slug, ana).expect(409);
+    expect(res.body.code).toBe('letter_not_open');
+
+    const deadline = new Date(Date.now() + 24 * 3600_000);
+    const late = await openLetter({ deadline: deadline.toISOString() });
+    await sign(late.slug, { email: 'early@example.org', firstName: 'Early' }).expect(201);
+    t.clock.set(new Date(deadline.getTime() + 1000));
+    try {
+      const gone = await sign(late.slug, { email: 'late@example.org', firstName: 'Late' }).expect(410);
+      expect(gone.body.code).toBe('letter_deadline_passed');
+    } finally {
+      t.clock.reset();
+    }
+  });
+
+  it('stores a <script> note as text; the public read shows first name and city only, never emails', async () => {
+    const letter = await openLetter();
+    const note = '<script>alert("x")</script> ¡Solidaridad!';
+    await sign(letter.slug, { ...ana, personalNote: note, showPublicly: true }).expect(201);
+    await sign(letter.slug, { email: 'hidden@example.org', firstName: 'Hidden', city: 'Flint' }).expect(201);
+    const { rows } = await t.db.query(`SELECT personal_note FROM signatures WHERE action_id = $1`, [
+      letter.id,
+    ]);
+    expect(rows.map((r) => r.personal_note)).toContain(note);
+
+    const read = await t.http
+      .get(`/api/public/campaigns/${campaign.slug}/letters/${letter.slug}?lang=es`)
+      .expect(200);
+    const text = JSON.stringify(read.body);
+    expect(text).not.toMatch(/@/);
+    expect(text).not.toContain('Peña');
+    expect(text).not.toContain('<script>');
+    expect(read.body.recentSigners).toEqual([{ firstName: 'Ana', city: 'Querétaro' }]);
+    expect(read.body.body).toContain('Secretaría del Trabajo y Previsión Social y Trade Policy Desk');
+    expect(read.body.body).toContain('[nombre]');
+    expect(read.body.targets[0]).toEqual({
+      name: 'Secretaría del Trabajo y Previsión Social',
+      title: null,
+      organization: 'Secretaría del Trabajo y Previsión Social',
+    });
+    expect(read.body).toMatchObject({ lang: 'es', signatureCount: 2, signatureGoal: 1000 });
+
+    const long = await sign(letter.slug, {
+      ...ana,
+      email: 'long@example.org',
+      personalNote: 'x'.repeat(2001),
+    });
+    expect(long.status).toBe(400);
+    expect(long.body.details[0].field).toBe('personalNote');
+  });
+
+  it('streams a PDF packet with accents intact and a CSV that neutralises formulas', async () => {
+    const letter = await openLetter();
+    await sign(letter.slug, { ...ana, personalNote: 'Desde Querétaro, con solidaridad' }).expect(201);
+    await sign(letter.slug, {
+      email: 'mallory@example.org',
+      firstName: '=HYPERLINK("http://evil.example","click")',
+      lastName: 'Núñez',
+      city: 'Detroit',
+      region: 'MI',
+      country: 'US',
+    }).expect(201);
+
+    const pdf = await as(coord.token)
+      .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.pdf`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toMatch(/attachment; filename=".+\.pdf"/);
+    const body = pdf.body as Buffer;
+    expect(body.subarray(0, 5).toString()).toBe('%PDF-');
+    const parser = new PDFParse({ data: new Uint8Array(body) });
+    const { text } = await parser.getText();
+    await parser.destroy();
+    expect(text).toContain('Ana Peña');
+    expect(text).toContain('Querétaro');
+    expect(text).toContain('Secretaría del Trabajo y Previsión Social');
+    expect(text).toContain('Hagan cumplir el capítulo laboral');
+    expect(text).toContain('Anexo: la carta en inglés');
+    expect(text).toContain('Desde Querétaro, con solidaridad');
+
+    const csv = await as(coord.token)
+      .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.csv`)
+      .expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const records = parse(csv.text, { bom: true, columns: true }) as Record<string, string>[];
+    expect(records).toHaveLength(2);
+    expect(Object.keys(records[0])).toEqual([
+      'first_name',
+      'last_name',
+      'city',
+      'region',
+      'country',
+      'personal_note',
+      'signed_at',
+    ]);
+    expect(records[0]).toMatchObject({ first_name: 'Ana', last_name: 'Peña', city: 'Querétaro' });
+    expect(records[1].first_name).toBe(`'=HYPERLINK("http://evil.example","click")`);
+    expect(csv.text).not.toContain('@example.org');
+  });
+
+  it('records deliveries; a delta covers only the new signatures', async () => {
+    const letter = await openLetter();
+    for (const i of [1, 2, 3]) await sign(letter.slug, { email: `d${i}@example.org`, firstName: `D${i}` });
+    const first = await as(coord.token)
+      .post(`/api/letter-actions/${letter.id}/deliveries`)
+      .send({ targetId, method: 'manual', note: 'Handed in at the front desk' })
+      .expect(201);
+    expect(first.body).toMatchObject({ signatureCount: 3, method: 'manual', deliveredBy: coord.id });
+
+    for (const i of [4, 5]) await sign(letter.slug, { email: `d${i}@example.org`, firstName: `D${i}` });
+    const delta = await as(coord.token)
+      .post(`/api/letter-actions/${letter.id}/deliveries`)
+      .send({ targetId, method: 'pdf', onlyNew: true })
+      .expect(201);
+    expect(delta.body).toMatchObject({ signatureCount: 2, onlyNew: true, fromSeq: first.body.upToSeq });
+
+    const csv = await as(coord.token)
+      .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.csv?deliveryId=${delta.body.id}`)
+      .expect(200);
+    const names = (parse(csv.text, { bom: true, columns: true }) as { first_name: string }[]).map(
+      (r) => r.first_name,
+    );
+    expect(names).toEqual(['D4', 'D5']);
+
+    await as(coord.token)
+      .post(`/api/letter-actions/${letter.id}/deliveries`)
+      .send({ targetId, method: 'manual', onlyNew: true })
+      .expect(409);
+    const log = await as(coord.token).get(`/api/letter-actions/${letter.id}/deliveries`).expect(200);
+    expect(log.body.total).toBe(2);
+  });
+
+  it('emails a delivery to the target with the CSV attached; refuses a target without email', async () => {
+    const letter = await openLetter();
+    await sign(letter.slug, ana).expect(201);
+    await as(coord.token)
+      .post(`/api/letter-actions/${letter.id}/deliveries`)
+      .send({ targetId, method: 'email' })
+      .expect(400);
+    const before = smtp.messages.length;
+    const res = await as(coord.token)
+      .post(`/api/letter-actions/${letter.id}/deliveries`)
+      .send({ targetId: emailTargetId, method: 'email' })
+      .expect(201);
+    expect(res.body).toMatchObject({ mailStatus: 'sent', signatureCount: 1 });
+    const mails = await smtp.waitFor(before + 1);
+    const mail = mails[mails.length - 1];
+    expect(mail.envelope.to).toEqual(['desk@example.gov']);
+    expect(mail.subject).toBe('Enforce the labor chapter');
+    expect(mail.text).toContain('Dear Trade Policy Desk');
+    expect(mail.attachments).toHaveLength(1);
+    expect(mail.attachments[0].filename).toMatch(/\.csv$/);
+    expect(mail.attachments[0].content.toString('utf8')).toContain('Peña');
+  });
+
+  it('hides letters from staff of other campaigns (404) and answers staff lists', async () => {
+    const letter = await openLetter();
+    await as(otherCoord.token).get(`/api/letter-actions/${letter.id}`).expect(404);
+    await as(otherCoord.token).get(`/api/letter-actions/${letter.id}/signatures`).expect(404);
+    await as(otherCoord.token)
+      .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.pdf`)
+      .expect(404);
+    await as(otherCoord.token)
+      .post(`/api/letter-actions/${letter.id}/deliveries`)
+      .send({ targetId, method: 'manual' })
+      .expect(404);
+    await as(coord.token).patch(`/api/letter-actions/${letter.id}`).send({ status: 'closed' }).expect(403);
+    await sign(letter.slug, ana).expect(201);
+    const list = await as(coord.token).get(`/api/letter-actions/${letter.id}/signatures`).expect(200);
+    expect(list.body.total).toBe(1);
+    expect(list.body.items[0]).toMatchObject({ firstName: 'Ana', lastName: 'Peña' });
+  });
+
+  it('streams packets of thousands of signers in full, in signature order', async () => {
+    const letter = await openLetter();
+    await t.db.query(
+      `WITH s AS (
+         INSERT INTO supporters (email, first_name, last_name, city, country)
+         SELECT 'bulk' || i || '@example.org', 'Bulk' || lpad(i::text, 5, '0'), 'Peña', 'Querétaro', 'MX'
+           FROM generate_series(1, 3000) i RETURNING id, first_name)
+       INSERT INTO signatures (action_id, supporter_id) SELECT $1, id FROM s ORDER BY first_name`,
+      [letter.id],
+    );
+    const csv = await as(coord.token)
+      .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.csv`)
+      .expect(200);
+    const records = parse(csv.text, { bom: true, columns: true }) as { first_name: string }[];
+    expect(records).toHaveLength(3000);
+    expect(records[0].first_name).toBe('Bulk00001');
+    expect(records[2999].first_name).toBe('Bulk03000');
+    const pdf = await as(coord.token)
+      .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.pdf`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect((pdf.body as Buffer).subarray(-6).toString()).toMatch(/%%EOF/);
+    await as(coord.token)
+      .get(`/api/letter-actions/${letter.id}/targets/00000000-0000-4000-8000-000000000000/packet.csv`)
+      .expect(404);
+  });
+
+  it('keeps draft letters off the public page', async () => {
+    const res = await as(org.token)
+      .post(`/api/campaigns/${campaign.id}/letter-actions`)
+      .send({
+        title: { es: 'Borrador' },
+        subject: { es: 'Asunto' },
+        body: { es: 'Texto' },
+        targetIds: [targetId],
+      })
+      .expect(201);
+    expect(res.body).toMatchObject({ slug: 'borrador', status: 'draft', signatureCount: 0 });
+    await t.http.get(`/api/public/campaigns/${campaign.slug}/letters/borrador`).expect(404);
+    await sign('borrador', ana).expect(409);
+  });
+});
