@@ -7,6 +7,7 @@ import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { SupportersModule } from './supporters/supporters.module.js';
+import { ReportsModule } from './reports/reports.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { RemindersModule } from './reminders/reminders.module.js';
 import { FundraisingModule } from './fundraising/fundraising.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         AuthModule,
         CampaignsModule,
         SupportersModule,
+        ReportsModule,
         FundraisingModule,
         RemindersModule,
         EventsModule,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -81,6 +82,9 @@ export async function createApp(
     },
   });
 
+  // File uploads (supporter import); the per-route limit is 20 MB (src/supporters/import.controller.ts).
+  await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10 } });
+
   if (config.publicRateLimitPerMinute > 0) {
     // Opt-in per route (@PublicSubmission): supporters' submissions, counted per client IP per instance.
     await app.register(rateLimit, {
@@ -88,7 +92,10 @@ export async function createApp(
       max: config.publicRateLimitPerMinute,
       timeWindow: 60_000,
       errorResponseBuilder: (_req, context) =>
-        new TooManyRequestsError(Math.ceil(context.ttl / 1000), 'Too many submissions from your network; try again in a minute'),
+        new TooManyRequestsError(
+          Math.ceil(context.ttl / 1000),
+          'Too many submissions from your network; try again in a minute',
+        ),
     });
   }
 

@@ -9,12 +9,14 @@ import { PublicEventsController } from './public-events.controller.js';
 import { RsvpMailer } from './rsvp-mailer.js';
 import { Rsvp } from './rsvp.entity.js';
 import { RsvpsService } from './rsvps.service.js';
+import { RsvpsExports } from './rsvps.exports.js';
+import { RsvpsReport } from './rsvps.report.js';
 
 /** Events, RSVPs with capacity and a waitlist, check-in. Exports the services reminders and reports use. */
 @Module({
   imports: [TypeOrmModule.forFeature([Event, Rsvp]), CampaignsModule],
   controllers: [EventsController, PublicEventsController],
-  providers: [EventsService, RsvpsService, CheckInsService, RsvpMailer],
+  providers: [EventsService, RsvpsService, CheckInsService, RsvpMailer, RsvpsExports, RsvpsReport],
   exports: [EventsService, RsvpsService],
 })
 export class EventsModule {}

@@ -11,12 +11,21 @@ import { Fundraiser } from './fundraiser.entity.js';
 import { FundraisersController } from './fundraisers.controller.js';
 import { FundraisersService } from './fundraisers.service.js';
 import { TallyService } from './tally.service.js';
+import { DonationsExports } from './donations.exports.js';
+import { FundraisingReport } from './fundraising.report.js';
 
 /** Fundraisers, donations, exchange rates and tallies (issue 7). SupportersModule is global. */
 @Module({
   imports: [TypeOrmModule.forFeature([Fundraiser, Donation, ExchangeRate]), CampaignsModule],
   controllers: [FundraisersController, DonationsController, ExchangeRatesController],
-  providers: [FundraisersService, DonationsService, ExchangeRatesService, TallyService],
+  providers: [
+    FundraisersService,
+    DonationsService,
+    ExchangeRatesService,
+    TallyService,
+    DonationsExports,
+    FundraisingReport,
+  ],
   exports: [FundraisersService, DonationsService, ExchangeRatesService, TallyService],
 })
 export class FundraisingModule {}

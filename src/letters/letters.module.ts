@@ -14,12 +14,22 @@ import { SignaturesService } from './signatures.service.js';
 import { Target } from './target.entity.js';
 import { TargetsController } from './targets.controller.js';
 import { TargetsService } from './targets.service.js';
+import { SignaturesExports } from './signatures.exports.js';
+import { SignaturesReport } from './signatures.report.js';
 
 /** Targets, letter actions, signatures (with the sharded counter), deliveries and their packets. */
 @Module({
   imports: [CampaignsModule, TypeOrmModule.forFeature([Target, LetterAction, Signature, Delivery])],
   controllers: [TargetsController, LetterActionsController, DeliveriesController, PublicLettersController],
-  providers: [TargetsService, LetterActionsService, SignaturesService, DeliveriesService, PacketsService],
+  providers: [
+    TargetsService,
+    LetterActionsService,
+    SignaturesService,
+    DeliveriesService,
+    PacketsService,
+    SignaturesExports,
+    SignaturesReport,
+  ],
   exports: [TargetsService, LetterActionsService, SignaturesService],
 })
 export class LettersModule {}

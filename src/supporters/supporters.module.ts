@@ -8,6 +8,10 @@ import { SignedTokens } from '../common/signed-token.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
 import { SupportersController } from './supporters.controller.js';
 import { SupportersService } from './supporters.service.js';
+import { SupportersExports } from './supporters.exports.js';
+import { ImportController } from './import.controller.js';
+import { ImportService } from './import.service.js';
+import { SupportersReport } from './supporters.report.js';
 
 @Global()
 @Module({
@@ -18,8 +22,18 @@ import { SupportersService } from './supporters.service.js';
     SupportersController,
     PublicPrivacyController,
     AdminPrivacyController,
+    ImportController,
   ],
-  providers: [SupportersService, PledgesService, SupporterActivityRegistry, PrivacyService, SignedTokens],
+  providers: [
+    SupportersService,
+    PledgesService,
+    SupporterActivityRegistry,
+    PrivacyService,
+    SignedTokens,
+    SupportersExports,
+    SupportersReport,
+    ImportService,
+  ],
   exports: [SupportersService, PledgesService, SupporterActivityRegistry, PrivacyService, SignedTokens],
 })
 export class SupportersModule {}

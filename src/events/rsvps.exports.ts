@@ -1,0 +1,44 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { dateRange, ExportRegistry, type ExportFilters } from '../reports/export-registry.js';
+
+/** The RSVPs export, with check-in (this module owns events and RSVPs). */
+@Injectable()
+export class RsvpsExports implements OnModuleInit {
+  constructor(private readonly registry: ExportRegistry) {}
+
+  onModuleInit(): void {
+    this.registry.register({
+      kind: 'rsvps',
+      filters: ['eventId', 'status'],
+      columns: [
+        { key: 'event', header: { en: 'Event', es: 'Evento' }, type: 'text' },
+        { key: 'starts_at', header: { en: 'Starts at', es: 'Empieza' }, type: 'datetime' },
+        { key: 'status', header: { en: 'Status', es: 'Estado' }, type: 'text' },
+        { key: 'guests', header: { en: 'Guests', es: 'Acompañantes' }, type: 'int' },
+        { key: 'first_name', header: { en: 'First name', es: 'Nombre' }, type: 'text' },
+        { key: 'last_name', header: { en: 'Last name', es: 'Apellido' }, type: 'text' },
+        { key: 'email', header: { en: 'Email', es: 'Correo' }, type: 'text' },
+        { key: 'city', header: { en: 'City', es: 'Ciudad' }, type: 'text' },
+        { key: 'walk_in', header: { en: 'Walk-in', es: 'Llegó sin registro' }, type: 'bool' },
+        { key: 'checked_in_at', header: { en: 'Checked in at', es: 'Registró llegada' }, type: 'datetime' },
+        { key: 'no_show', header: { en: 'No-show', es: 'No asistió' }, type: 'bool' },
+        { key: 'created_at', header: { en: 'RSVPed at', es: 'Confirmó' }, type: 'datetime' },
+      ],
+      query: (campaignId: string, f: ExportFilters) => {
+        const params: unknown[] = [campaignId];
+        let where = 'e.campaign_id = $1';
+        if (f.eventId) where += ` AND r.event_id = $${params.push(f.eventId)}`;
+        if (f.status) where += ` AND r.status::text = $${params.push(f.status)}`;
+        where += dateRange('r.created_at', f, params);
+        return {
+          sql: `SELECT e.slug AS event, e.starts_at, r.status, r.guests, s.first_name, s.last_name, s.email, s.city,
+                       r.walk_in, r.checked_in_at, r.no_show, r.created_at
+                  FROM rsvps r JOIN events e ON e.id = r.event_id JOIN supporters s ON s.id = r.supporter_id
+                 WHERE ${where}
+                 ORDER BY e.starts_at, r.queue_seq`,
+          params,
+        };
+      },
+    });
+  }
+}

@@ -1,0 +1,45 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { dateRange, ExportRegistry, type ExportFilters } from '../reports/export-registry.js';
+
+/** The signatures export (this module owns signatures and letter actions). */
+@Injectable()
+export class SignaturesExports implements OnModuleInit {
+  constructor(private readonly registry: ExportRegistry) {}
+
+  onModuleInit(): void {
+    this.registry.register({
+      kind: 'signatures',
+      filters: ['actionId', 'targetId'],
+      columns: [
+        { key: 'action', header: { en: 'Letter', es: 'Carta' }, type: 'text' },
+        { key: 'first_name', header: { en: 'First name', es: 'Nombre' }, type: 'text' },
+        { key: 'last_name', header: { en: 'Last name', es: 'Apellido' }, type: 'text' },
+        { key: 'email', header: { en: 'Email', es: 'Correo' }, type: 'text' },
+        { key: 'city', header: { en: 'City', es: 'Ciudad' }, type: 'text' },
+        { key: 'region', header: { en: 'Region', es: 'Estado' }, type: 'text' },
+        { key: 'country', header: { en: 'Country', es: 'País' }, type: 'text' },
+        { key: 'personal_note', header: { en: 'Personal note', es: 'Nota personal' }, type: 'text' },
+        { key: 'locale', header: { en: 'Language', es: 'Idioma' }, type: 'text' },
+        { key: 'created_at', header: { en: 'Signed at', es: 'Firmó' }, type: 'datetime' },
+      ],
+      query: (campaignId: string, f: ExportFilters) => {
+        const params: unknown[] = [campaignId];
+        let where = 'a.campaign_id = $1';
+        if (f.actionId) where += ` AND g.action_id = $${params.push(f.actionId)}`;
+        if (f.targetId) {
+          where += ` AND EXISTS (SELECT 1 FROM letter_action_targets lt WHERE lt.action_id = g.action_id AND lt.target_id = $${params.push(f.targetId)})`;
+        }
+        where += dateRange('g.created_at', f, params);
+        return {
+          sql: `SELECT a.slug AS action, s.first_name, s.last_name, s.email, s.city, s.region, s.country,
+                       g.personal_note, g.locale, g.created_at
+                  FROM signatures g JOIN letter_actions a ON a.id = g.action_id
+                  JOIN supporters s ON s.id = g.supporter_id
+                 WHERE ${where}
+                 ORDER BY g.seq`,
+          params,
+        };
+      },
+    });
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type { Locale } from '../common/localized-text.js';
+
+export const EXPORT_KINDS = ['supporters', 'pledges', 'signatures', 'rsvps', 'donations'] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+/**
+ * How a column is written: `money` is a decimal string in CSV and a number in XLSX (so sums work and a
+ * negative stays numeric); `datetime` is ISO 8601 with offset; everything else is text and passes the
+ * formula-injection guard.
+ */
+export type ColumnType = 'text' | 'int' | 'money' | 'datetime' | 'bool';
+
+export interface ExportColumn {
+  /** Row property the query returns. For `money`: integer minor units (as text), with the currency in `currency`. */
+  key: string;
+  header: Record<Locale, string>;
+  type: ColumnType;
+}
+
+export interface ExportFilters {
+  from?: Date;
+  to?: Date;
+  actionId?: string;
+  targetId?: string;
+  eventId?: string;
+  fundraiserId?: string;
+  status?: string;
+}
+
+export interface ExportDefinition {
+  kind: ExportKind;
+  columns: ExportColumn[];
+  /** Which filters beyond from/to this kind takes (others are 400). */
+  filters: (keyof ExportFilters)[];
+  /** One SELECT, deterministic order; `$1` is the campaign id. */
+  query(campaignId: string, filters: ExportFilters): { sql: string; params: unknown[] };
+}
+
+/**
+ * Each feature registers the exports of the data it owns (supporters/, letters/, events/,
+ * fundraising/), so reports/ streams them without reading other features' tables itself.
+ */
+@Injectable()
+export class ExportRegistry {
+  private readonly definitions = new Map<ExportKind, ExportDefinition>();
+
+  register(definition: ExportDefinition): void {
+    this.definitions.set(definition.kind, definition);
+  }
+
+  get(kind: ExportKind): ExportDefinition | undefined {
+    return this.definitions.get(kind);
+  }
+}
+
+/** `created_at >= from AND created_at < to` on `column`, appended to `params`. */
+export function dateRange(column: string, filters: ExportFilters, params: unknown[]): string {
+  let sql = '';
+  if (filters.from) sql += ` AND ${column} >= $${params.push(filters.from)}`;
+  if (filters.to) sql += ` AND ${column} < $${params.push(filters.to)}`;
+  return sql;
+}

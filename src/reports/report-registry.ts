@@ -1,0 +1,32 @@
+import { Injectable } from '@nestjs/common';
+import type { Locale } from '../common/localized-text.js';
+
+/**
+ * Sections of the staff campaign report, contributed by the features that own the data (like exports
+ * and public totals), so reports/ composes them without reading other features' tables.
+ */
+export interface ReportSection {
+  key: string;
+  build(campaignId: string, lang: Locale): Promise<unknown>;
+}
+
+@Injectable()
+export class ReportRegistry {
+  private readonly sections = new Map<string, ReportSection>();
+
+  register(section: ReportSection): void {
+    this.sections.set(section.key, section);
+  }
+
+  async build(campaignId: string, lang: Locale): Promise<Record<string, unknown>> {
+    const entries = await Promise.all(
+      [...this.sections.values()].map(async (s) => [s.key, await s.build(campaignId, lang)] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+}
+
+export interface DayCount {
+  day: string;
+  count: number;
+}

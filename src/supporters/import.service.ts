@@ -1,0 +1,245 @@
+import { Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { CsvError, parse } from 'csv-parse';
+import type { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CampaignsService } from '../campaigns/campaigns.service.js';
+import { BadInputError } from '../common/errors.js';
+import { flattenValidationErrors } from '../common/validation.js';
+import { TransactionService } from '../database/transaction.service.js';
+import { SupporterFieldsDto } from './dto/supporter-fields.dto.js';
+import { SupportersService } from './supporters.service.js';
+
+/** Column names of Puente's own export and of common organizing tools, normalised (a-z0-9_). */
+const ALIASES: Record<keyof SupporterFieldsDto, string[]> = {
+  email: [
+    'email',
+    'email_address',
+    'e_mail',
+    'emailaddress',
+    'correo',
+    'correo_electronico',
+    'primary_email',
+  ],
+  firstName: ['first_name', 'firstname', 'given_name', 'first', 'nombre', 'name_first'],
+  lastName: ['last_name', 'lastname', 'family_name', 'surname', 'last', 'apellido', 'apellidos', 'name_last'],
+  city: ['city', 'ciudad', 'town', 'locality', 'municipio'],
+  region: ['region', 'state', 'province', 'estado', 'state_province', 'state_code'],
+  country: ['country', 'country_code', 'pais', 'país'],
+  postalCode: ['postal_code', 'zip', 'zip_code', 'zipcode', 'postcode', 'codigo_postal', 'cp'],
+  locale: ['locale', 'language', 'lang', 'idioma'],
+  timezone: ['timezone', 'time_zone', 'tz', 'zona_horaria'],
+  consentEmail: [
+    'email_consent',
+    'consent',
+    'email_opt_in',
+    'opt_in',
+    'can_email',
+    'subscribed',
+    'acepta_correos',
+  ],
+};
+
+const normalise = (h: string) =>
+  h
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_|_$/g, '');
+
+const FIELD_BY_HEADER = new Map<string, keyof SupporterFieldsDto>(
+  Object.entries(ALIASES).flatMap(([field, names]) =>
+    names.map((n) => [normalise(n), field as keyof SupporterFieldsDto] as const),
+  ),
+);
+
+const YES = new Set(['true', 'yes', 'y', '1', 'si', 'sí', 'x']);
+const NO = new Set(['false', 'no', 'n', '0', '']);
+const BATCH = 500;
+
+export interface ImportRowError {
+  line: number;
+  field: string;
+  code: string;
+  message: string;
+}
+
+export interface ImportResult {
+  dryRun: boolean;
+  rows: number;
+  created: number;
+  updated: number;
+  rejected: number;
+  /** Unmapped columns, ignored. */
+  ignoredColumns: string[];
+  /** The first 1,000 problems, by line number of the file (the header is line 1). */
+  errors: ImportRowError[];
+}
+
+@Injectable()
+export class ImportService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly campaigns: CampaignsService,
+    private readonly supporters: SupportersService,
+    private readonly tx: TransactionService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Import supporters from CSV into a campaign. Bad rows never stop good ones; consent is recorded only
+   * from an explicit consent column (and, as for forms, never withdrawn by an import). Dry run answers
+   * what would be created, updated and rejected, changing nothing.
+   */
+  async importCsv(
+    actor: AuthUser,
+    campaignId: string,
+    file: Readable,
+    dryRun: boolean,
+  ): Promise<ImportResult> {
+    await this.campaigns.loadWritable(actor, campaignId, 'manage');
+    const result: ImportResult = {
+      dryRun,
+      rows: 0,
+      created: 0,
+      updated: 0,
+      rejected: 0,
+      ignoredColumns: [],
+      errors: [],
+    };
+    const reject = (e: ImportRowError) => {
+      if (result.errors.length < 1000) result.errors.push(e);
+    };
+    let header: (keyof SupporterFieldsDto | null)[] | null = null;
+    let batch: { line: number; dto: SupporterFieldsDto }[] = [];
+    const seen = new Set<string>();
+
+    const parser = file.pipe(
+      parse({
+        bom: true,
+        skip_empty_lines: true,
+        relax_column_count: true,
+        trim: true,
+        info: true,
+        max_record_size: 64 * 1024,
+      }),
+    );
+    try {
+      for await (const { record, info } of parser as AsyncIterable<{
+        record: string[];
+        info: { lines: number };
+      }>) {
+        if (!header) {
+          header = record.map((h) => FIELD_BY_HEADER.get(normalise(h)) ?? null);
+          result.ignoredColumns = record.filter((_, i) => header![i] === null);
+          if (!header.includes('email')) {
+            throw BadInputError.field(
+              'file',
+              'no_email_column',
+              'The file has no email column (email, email_address, …)',
+            );
+          }
+          continue;
+        }
+        result.rows++;
+        const line = info.lines;
+        const raw: Record<string, unknown> = {};
+        let consentProblem = false;
+        header.forEach((field, i) => {
+          const v = record[i] ?? '';
+          if (!field || v === '') return;
+          if (field === 'consentEmail') {
+            const b = v.trim().toLowerCase();
+            if (YES.has(b)) raw.consentEmail = true;
+            else if (!NO.has(b)) consentProblem = true;
+          } else raw[field] = field === 'locale' ? v.toLowerCase().slice(0, 2) : v;
+        });
+        const dto = plainToInstance(SupporterFieldsDto, raw);
+        const problems = flattenValidationErrors(
+          await validate(dto, { whitelist: true, forbidNonWhitelisted: true }),
+        );
+        if (consentProblem) {
+          problems.push({
+            field: 'consentEmail',
+            code: 'not_yes_or_no',
+            message: 'consent must be yes or no',
+          });
+        }
+        if (problems.length) {
+          result.rejected++;
+          for (const p of problems) reject({ line, ...p });
+          continue;
+        }
+        batch.push({ line, dto });
+        if (batch.length >= BATCH) await this.flush(batch, campaignId, dryRun, seen, result);
+        if (batch.length >= BATCH) batch = [];
+      }
+    } catch (e) {
+      if (e instanceof CsvError) {
+        const line = (e as CsvError & { lines?: number }).lines;
+        throw BadInputError.field(
+          'file',
+          'malformed_csv',
+          `The file is not valid CSV at line ${line ?? '?'}: ${e.message}`,
+        );
+      }
+      throw e;
+    }
+    if (!header) throw BadInputError.field('file', 'empty_file', 'The file is empty');
+    await this.flush(batch, campaignId, dryRun, seen, result);
+    if (!dryRun) {
+      await this.audit.record({
+        actorUserId: actor.id,
+        action: 'import.supporters',
+        subjectType: 'campaign',
+        subjectId: campaignId,
+        campaignId,
+        details: {
+          rows: result.rows,
+          created: result.created,
+          updated: result.updated,
+          rejected: result.rejected,
+        },
+      });
+    }
+    return result;
+  }
+
+  private async flush(
+    batch: { line: number; dto: SupporterFieldsDto }[],
+    campaignId: string,
+    dryRun: boolean,
+    seen: Set<string>,
+    result: ImportResult,
+  ): Promise<void> {
+    if (!batch.length) return;
+    if (dryRun) {
+      const emails = batch.map((b) => b.dto.email);
+      const rows = (await this.dataSource.query(
+        `SELECT email::text FROM supporters WHERE email = ANY($1::citext[])`,
+        [emails],
+      )) as { email: string }[];
+      const known = new Set(rows.map((r) => r.email.toLowerCase()));
+      for (const b of batch) {
+        const e = b.dto.email.toLowerCase();
+        if (known.has(e) || seen.has(e)) result.updated++;
+        else result.created++;
+        seen.add(e);
+      }
+    } else {
+      await this.tx.run(async (m) => {
+        for (const b of batch) {
+          const { created } = await this.supporters.upsert(m, b.dto, campaignId, 'import');
+          if (created) result.created++;
+          else result.updated++;
+        }
+      });
+    }
+    batch.length = 0;
+  }
+}

@@ -1,0 +1,75 @@
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { dateRange, ExportRegistry, type ExportFilters } from '../reports/export-registry.js';
+
+/** The supporters and pledges exports (this module owns those tables). */
+@Injectable()
+export class SupportersExports implements OnModuleInit {
+  constructor(private readonly registry: ExportRegistry) {}
+
+  onModuleInit(): void {
+    this.registry.register({
+      kind: 'supporters',
+      filters: [],
+      columns: [
+        { key: 'first_name', header: { en: 'First name', es: 'Nombre' }, type: 'text' },
+        { key: 'last_name', header: { en: 'Last name', es: 'Apellido' }, type: 'text' },
+        { key: 'email', header: { en: 'Email', es: 'Correo' }, type: 'text' },
+        { key: 'city', header: { en: 'City', es: 'Ciudad' }, type: 'text' },
+        { key: 'region', header: { en: 'Region', es: 'Estado' }, type: 'text' },
+        { key: 'country', header: { en: 'Country', es: 'País' }, type: 'text' },
+        { key: 'postal_code', header: { en: 'Postal code', es: 'Código postal' }, type: 'text' },
+        { key: 'locale', header: { en: 'Language', es: 'Idioma' }, type: 'text' },
+        { key: 'timezone', header: { en: 'Time zone', es: 'Zona horaria' }, type: 'text' },
+        { key: 'email_consent', header: { en: 'Email consent', es: 'Acepta correos' }, type: 'bool' },
+        { key: 'source', header: { en: 'First action', es: 'Primera acción' }, type: 'text' },
+        { key: 'first_action_at', header: { en: 'Joined at', es: 'Se sumó' }, type: 'datetime' },
+      ],
+      query: (campaignId: string, f: ExportFilters) => {
+        const params: unknown[] = [campaignId];
+        const range = dateRange('cs.first_action_at', f, params);
+        return {
+          sql: `SELECT s.first_name, s.last_name, s.email, s.city, s.region, s.country, s.postal_code, s.locale,
+                       s.timezone, (s.email_consent AND s.unsubscribed_at IS NULL) AS email_consent, cs.source,
+                       cs.first_action_at
+                  FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id
+                 WHERE cs.campaign_id = $1 AND s.erased_at IS NULL${range}
+                 ORDER BY cs.first_action_at, s.id`,
+          params,
+        };
+      },
+    });
+    this.registry.register({
+      kind: 'pledges',
+      filters: ['status'],
+      columns: [
+        { key: 'kind', header: { en: 'Pledge', es: 'Compromiso' }, type: 'text' },
+        { key: 'status', header: { en: 'Status', es: 'Estado' }, type: 'text' },
+        { key: 'amount', header: { en: 'Amount', es: 'Monto' }, type: 'money' },
+        { key: 'currency', header: { en: 'Currency', es: 'Moneda' }, type: 'text' },
+        { key: 'message', header: { en: 'Message', es: 'Mensaje' }, type: 'text' },
+        { key: 'first_name', header: { en: 'First name', es: 'Nombre' }, type: 'text' },
+        { key: 'last_name', header: { en: 'Last name', es: 'Apellido' }, type: 'text' },
+        { key: 'email', header: { en: 'Email', es: 'Correo' }, type: 'text' },
+        { key: 'city', header: { en: 'City', es: 'Ciudad' }, type: 'text' },
+        { key: 'country', header: { en: 'Country', es: 'País' }, type: 'text' },
+        { key: 'created_at', header: { en: 'Pledged at', es: 'Fecha' }, type: 'datetime' },
+        { key: 'fulfilled_at', header: { en: 'Fulfilled at', es: 'Cumplido' }, type: 'datetime' },
+      ],
+      query: (campaignId: string, f: ExportFilters) => {
+        const params: unknown[] = [campaignId];
+        let where = 'p.campaign_id = $1';
+        if (f.status) where += ` AND p.status::text = $${params.push(f.status)}`;
+        where += dateRange('p.created_at', f, params);
+        return {
+          sql: `SELECT p.kind, p.status, p.currency, p.message, p.created_at, p.fulfilled_at,
+                       p.amount_minor::text AS amount,
+                       s.first_name, s.last_name, s.email, s.city, s.country
+                  FROM pledges p JOIN supporters s ON s.id = p.supporter_id
+                 WHERE ${where}
+                 ORDER BY p.created_at, p.id`,
+          params,
+        };
+      },
+    });
+  }
+}
