@@ -193,3 +193,26 @@ describe('public rate limit', () => {
     await t.http.get(`/api/public/campaigns/${slug}`).expect(200);
   });
 });
+
+describe('text PostgreSQL cannot store', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('answers a NUL character in a name with 400, not 500, and writes nothing', async () => {
+    const org = await createStaff(t, await adminToken(t), 'organizer');
+    const { slug } = await activeCampaign(t, org.token);
+    const res = await t.http
+      .post(`/api/public/campaigns/${slug}/pledges`)
+      .send({ email: 'nul@example.org', firstName: 'A\u0000B', kind: 'support' })
+      .expect(400);
+    expect(res.body.code).toBe('unstorable_value');
+    expect(JSON.stringify(res.body)).not.toMatch(/INSERT|supporters/);
+    const { rows } = await t.db.query(
+      `SELECT count(*)::int AS n FROM supporters WHERE email = 'nul@example.org'`,
+    );
+    expect(rows[0].n).toBe(0);
+  });
+});

@@ -70,6 +70,16 @@ export function shapeError(e: unknown, requestId?: string): ShapedError {
     if (typeof res === 'object' && res.details) body.details = res.details;
     if (typeof res === 'object' && res.code) body.code = res.code;
     unexpected = status >= 500;
+  } else if (isPostgresDataException(e)) {
+    // Input PostgreSQL cannot store (a NUL character, an out-of-range number) that slipped past the
+    // DTOs: the client's fault, so 400 — never a 500, and never the SQL.
+    body = {
+      statusCode: 400,
+      error: 'Bad Request',
+      message:
+        'The request holds a value that cannot be stored (for example a NUL character or an out-of-range number)',
+      code: 'unstorable_value',
+    };
   } else if (isClientFastifyError(e)) {
     const status = e.statusCode;
     const code = FASTIFY_CODES[e.code ?? ''] ?? (e instanceof SyntaxError ? 'malformed_json' : 'bad_request');
@@ -82,6 +92,19 @@ export function shapeError(e: unknown, requestId?: string): ShapedError {
   }
   if (requestId) body.requestId = requestId;
   return { body, headers, unexpected };
+}
+
+/** PostgreSQL class 22 — data exception (22021 bad encoding such as NUL, 22003 out of range, …). */
+function isPostgresDataException(e: unknown): boolean {
+  const code =
+    (e as { driverError?: { code?: unknown }; code?: unknown } | null)?.driverError?.code ??
+    (e as { code?: unknown } | null)?.code;
+  return (
+    e instanceof Error &&
+    typeof code === 'string' &&
+    /^22[0-9A-Z]{3}$/.test(code) &&
+    e.name === 'QueryFailedError'
+  );
 }
 
 function isClientFastifyError(e: unknown): e is Error & { statusCode: number; code?: string } {

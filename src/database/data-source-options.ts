@@ -13,6 +13,8 @@ export function dataSourceOptions(url: string, poolSize: number): DataSourceOpti
     migrationsTransactionMode: 'each',
     migrationsRun: false,
     synchronize: false,
+    // Migrations create the extensions we use (citext, pg_trgm); TypeORM must not try uuid-ossp on connect.
+    installExtensions: false,
     logging: false,
     extra: {
       max: poolSize,

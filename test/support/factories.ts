@@ -22,7 +22,7 @@ export async function createStaff(
   t: TestApp,
   admin: string,
   role: 'admin' | 'organizer' | 'coordinator',
-  name = role,
+  name: string = role,
 ): Promise<Staff> {
   const email = `${role}-${randomBytes(4).toString('hex')}@example.org`;
   const password = 'a-long-enough-password';
