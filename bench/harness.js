@@ -1,0 +1,267 @@
+// Bench plumbing: the database, app processes, HTTP load (autocannon), RSS sampling, SMTP sink.
+// Plain ESM JavaScript importing the compiled app from dist/ (run `npm run build` first; `npm run bench` does).
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { ensureDatabase } from '../dist/src/database/connect.js';
+import { EmbeddedPostgres } from '../dist/src/database/embedded-postgres.js';
+
+export const ROOT = new URL('..', import.meta.url).pathname;
+
+/** A whole-number setting from the environment, with its default. */
+export function envInt(name, fallback) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number (got "${raw}")`);
+  return n;
+}
+
+export async function freePort() {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+/**
+ * A fresh embedded PostgreSQL in a temporary folder. `ephemeral` (fsync and synchronous_commit off) is
+ * the default: the app and the raw-pg baselines run on the same server, so the ratio is fair either way;
+ * BENCH_DURABLE=1 keeps fsync on.
+ */
+export async function startDatabase() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'puente-bench-'));
+  const ephemeral = process.env.BENCH_DURABLE !== '1';
+  const embedded = await EmbeddedPostgres.start({ dataDir, port: null, ephemeral });
+  await ensureDatabase(embedded.url(), 'puente');
+  const url = embedded.url('puente');
+  const admin = new pg.Pool({ connectionString: url, max: 4 });
+  return {
+    dataDir,
+    url,
+    ephemeral,
+    admin,
+    query: (text, params) => admin.query(text, params),
+    async stop() {
+      await admin.end();
+      await embedded.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const ADMIN = { email: 'admin@bench.test', password: 'bench-admin-password-123' };
+
+/** Starts `node dist/src/main.js` on the bench database; resolves once it listens. */
+export async function startApp(db, extraEnv = {}, name = 'app') {
+  const port = await freePort();
+  const env = {
+    ...process.env,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATABASE_URL: db.url,
+    DATA_DIR: db.dataDir,
+    DATABASE_POOL_SIZE: String(envInt('BENCH_POOL', 20)),
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '0',
+    LOG_LEVEL: 'warn',
+    REMINDERS_ENABLED: 'false',
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    ...extraEnv,
+  };
+  // BENCH_APP_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to the app's node.
+  const nodeArgs = (process.env.BENCH_APP_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'dist/src/main.js')], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (chunk) => {
+    log = (log + chunk.toString()).slice(-20_000);
+  };
+  child.stderr.on('data', keep);
+  await new Promise((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`${name} did not start in 60 s:\n${log}`)), 60_000);
+    child.stdout.on('data', (chunk) => {
+      keep(chunk);
+      if (log.includes('Puente is running')) {
+        clearTimeout(timer);
+        ok();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`${name} exited with ${code} before listening:\n${log}`));
+    });
+  });
+  return {
+    name,
+    pid: child.pid,
+    base: `http://127.0.0.1:${port}`,
+    log: () => log,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((ok) => child.once('exit', ok));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** JSON over HTTP to the app (fixtures). Throws on an unexpected status. */
+export async function api(app, method, path, { token, body, expect = [200, 201] } = {}) {
+  const res = await fetch(app.base + path, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: body !== undefined ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!expect.includes(res.status))
+    throw new Error(`${method} ${path} → ${res.status} ${text.slice(0, 500)}`);
+  return json;
+}
+
+/**
+ * autocannon from this (the runner) process. `requests` as in autocannon; the run's figures come back
+ * with the throughput, p50/p99 latency, status counts and errors.
+ */
+export function load(options) {
+  return new Promise((ok, fail) => {
+    const instance = autocannon({ connections: 64, pipelining: 1, timeout: 30, ...options }, (err, res) => {
+      if (err) return fail(err);
+      ok({
+        rps: res.requests.average,
+        total: res.requests.total,
+        ok2xx: res['2xx'],
+        non2xx: res.non2xx,
+        errors: res.errors,
+        timeouts: res.timeouts,
+        p50: res.latency.p50,
+        p99: res.latency.p99,
+        duration: res.duration,
+        statusCodes: res.statusCodeStats,
+      });
+    });
+    instance.on('error', () => undefined);
+  });
+}
+
+/** Runs `work` on `workers` concurrent loops for `seconds`; throughput and latency like `load`. */
+export async function rawLoad(workers, seconds, work) {
+  const latencies = [];
+  let done = 0;
+  let failed = 0;
+  let i = 0;
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  let firstError = null;
+  const worker = async () => {
+    while (performance.now() < end) {
+      const n = i++;
+      const t = performance.now();
+      try {
+        await work(n);
+        done++;
+        latencies.push(performance.now() - t);
+      } catch (e) {
+        failed++;
+        firstError ??= e;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
+  const elapsed = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (p) =>
+    latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : 0;
+  if (firstError) console.warn(`  baseline: ${failed} failed, first: ${firstError.message}`);
+  return { rps: done / elapsed, total: done, failed, p50: round(pct(0.5)), p99: round(pct(0.99)) };
+}
+
+export const round = (x, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** VmRSS of a process in MB (from /proc). */
+export function rssMb(pid) {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Samples a process's RSS every `ms` until stopped; returns start, peak and growth in MB. */
+export function sampleRss(pid, ms = 100) {
+  const start = rssMb(pid);
+  let peak = start;
+  const timer = setInterval(() => {
+    const v = rssMb(pid);
+    if (v > peak) peak = v;
+  }, ms);
+  return () => {
+    clearInterval(timer);
+    return { startMb: round(start, 1), peakMb: round(peak, 1), growthMb: round(peak - start, 1) };
+  };
+}
+
+/**
+ * A loopback SMTP server that accepts everything and counts messages per recipient (each bench
+ * reminder goes to its own supporter, so a recipient seen twice is a duplicate send).
+ */
+export async function startSmtp() {
+  const perRecipient = new Map();
+  let total = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    closeTimeout: 1000,
+    onData(stream, session, callback) {
+      stream.on('data', () => undefined);
+      stream.on('end', () => {
+        total++;
+        for (const r of session.envelope.rcptTo) {
+          const to = r.address.toLowerCase();
+          perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
+        }
+        callback();
+      });
+    },
+  });
+  await new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', ok);
+  });
+  return {
+    url: `smtp://127.0.0.1:${server.server.address().port}`,
+    get total() {
+      return total;
+    },
+    perRecipient,
+    reset() {
+      total = 0;
+      perRecipient.clear();
+    },
+    close: () => new Promise((ok) => server.close(ok)),
+  };
+}
+
+export const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
