@@ -4,6 +4,7 @@ import { CampaignsModule } from '../campaigns/campaigns.module.js';
 import { CheckInsService } from './checkins.service.js';
 import { Event } from './event.entity.js';
 import { EventsController } from './events.controller.js';
+import { EventReminders } from './event-reminders.js';
 import { EventsService } from './events.service.js';
 import { PublicEventsController } from './public-events.controller.js';
 import { RsvpMailer } from './rsvp-mailer.js';
@@ -16,7 +17,15 @@ import { RsvpsReport } from './rsvps.report.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Event, Rsvp]), CampaignsModule],
   controllers: [EventsController, PublicEventsController],
-  providers: [EventsService, RsvpsService, CheckInsService, RsvpMailer, RsvpsExports, RsvpsReport],
+  providers: [
+    EventsService,
+    RsvpsService,
+    CheckInsService,
+    RsvpMailer,
+    EventReminders,
+    RsvpsExports,
+    RsvpsReport,
+  ],
   exports: [EventsService, RsvpsService],
 })
 export class EventsModule {}

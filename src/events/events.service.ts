@@ -12,8 +12,10 @@ import type { Page } from '../common/pagination.js';
 import { slugify } from '../common/slug.js';
 import { AppConfig } from '../config/config.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { ReminderWorker } from '../reminders/reminder.worker.js';
 import type { CreateEventDto, ListEventsQueryDto, UpdateEventDto } from './dto/event.dto.js';
 import { Event, type EventStatus } from './event.entity.js';
+import { EventReminders } from './event-reminders.js';
 import { formatEventTime, zoneAbbreviation } from './event-time.js';
 import { RsvpMailer } from './rsvp-mailer.js';
 import { freeSeats, lockEvent, settle, addSeats } from './seats.js';
@@ -87,6 +89,8 @@ export class EventsService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly mailer: RsvpMailer,
     private readonly totals: CampaignTotalsRegistry,
+    private readonly eventReminders: EventReminders,
+    private readonly worker: ReminderWorker,
   ) {}
 
   onModuleInit(): void {
@@ -229,9 +233,20 @@ export class EventsService implements OnModuleInit {
       e.status = patch.status ?? e.status;
       if (patch.startsAt) e.startsAt = patch.startsAt;
       const { offers } = await settle(m, e, now, this.config.waitlistClaimHours);
-      return { notify, offers };
+      // The queued mail, in this transaction: reminders follow the event, notices go out after the commit.
+      let queued: string[] = [];
+      if (e.status !== 'scheduled') {
+        await this.eventReminders.cancelEvent(m, id);
+        if (notify.length) queued = await this.eventReminders.cancelled(m, id, notify, note);
+      } else {
+        const moved = changedFacts(current, patch);
+        if (moved.timeOrPlace || moved.text || patch.reminderOffsetsMinutes || patch.timezone)
+          await this.eventReminders.forEvent(m, id);
+        if (moved.timeOrPlace) queued = await this.eventReminders.changed(m, id, note);
+      }
+      return { queued, offers };
     });
-    await this.mailer.eventCancelled(outcome.notify, note);
+    await this.worker.sendNow(outcome.queued);
     await this.mailer.offers(outcome.offers);
     return this.staffView(await this.events.findOneByOrFail({ id }));
   }
@@ -365,6 +380,16 @@ export class EventsService implements OnModuleInit {
     if (!taken.has(base)) return base;
     for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
   }
+}
+
+/** What an edit changes for the people who RSVPed: the time or the place (a notice), or only texts. */
+function changedFacts(before: Event, patch: Partial<Event>): { timeOrPlace: boolean; text: boolean } {
+  const differs = <K extends keyof Event>(k: K) =>
+    patch[k] !== undefined && JSON.stringify(patch[k]) !== JSON.stringify(before[k]);
+  const timeOrPlace =
+    (patch.startsAt !== undefined && patch.startsAt.getTime() !== before.startsAt.getTime()) ||
+    (['venue', 'address', 'city', 'onlineUrl', 'timezone'] as const).some(differs);
+  return { timeOrPlace, text: differs('title') };
 }
 
 /** Why a new RSVP is refused now, or null when it is open. */

@@ -8,7 +8,7 @@ import type { TemplateDataMap } from '../mail/templates/templates.js';
 import { formatEventTime } from './event-time.js';
 import type { OfferMade } from './seats.js';
 
-interface MailRow {
+export interface MailRow {
   rsvpId: string;
   status: string;
   guests: number;
@@ -29,15 +29,34 @@ interface MailRow {
   timezone: string;
 }
 
-const ROW_SQL = `SELECT r.id AS "rsvpId", r.status, r.guests, s.id AS "supporterId", s.email, s.first_name AS "firstName",
+export const ROW_SQL = `SELECT r.id AS "rsvpId", r.status, r.guests, s.id AS "supporterId", s.email, s.first_name AS "firstName",
     s.locale, e.id AS "eventId", e.title, e.description, e.kind, e.venue, e.address, e.city, e.online_url AS "onlineUrl",
     e.starts_at AS "startsAt", e.ends_at AS "endsAt", e.timezone
   FROM rsvps r JOIN supporters s ON s.id = r.supporter_id JOIN events e ON e.id = r.event_id`;
 
+/** The facts every event mail shows; the address only when `withAddress` (the supporter is going). */
+export function eventFacts(r: MailRow, lang: Locale, withAddress: boolean) {
+  const online = lang === 'es' ? 'En línea' : 'Online';
+  const place = withAddress ? [r.venue, r.address, r.city].filter(Boolean).join(', ') : (r.city ?? '');
+  return {
+    firstName: r.firstName ?? undefined,
+    eventTitle: localize(r.title, lang),
+    when: formatEventTime(r.startsAt, r.timezone, lang, 'long'),
+    place: place || (r.onlineUrl ? online : '—'),
+    onlineUrl: withAddress ? (r.onlineUrl ?? undefined) : undefined,
+  };
+}
+
+export function mailLocale(r: Pick<MailRow, 'locale'>): Locale {
+  return isLocale(r.locale) ? r.locale : 'en';
+}
+
 /**
  * The mails about RSVPs, sent after the transaction that caused them committed. A mail that fails is
  * recorded by MailService (`messages.status = failed`) and logged by id here; it never fails the RSVP.
- * (The reminders issue moves these sends onto the queue.)
+ * The confirmation (with its .ics file and the plaintext manage token, which is never stored) and the
+ * waitlist offer (the plaintext offer token) stay direct; event changed/cancelled notices and reminders
+ * go through the reminders queue (event-reminders.ts).
  */
 @Injectable()
 export class RsvpMailer {
@@ -106,32 +125,6 @@ export class RsvpMailer {
     }
   }
 
-  /** The event was cancelled: a notice to everyone who held an RSVP. */
-  async eventCancelled(rsvpIds: string[], note?: string): Promise<void> {
-    for (const id of rsvpIds) {
-      await this.guard('event-cancelled', id, async () => {
-        const r = await this.row(id);
-        if (!r?.email) return;
-        const lang = this.lang(r);
-        const data = {
-          firstName: r.firstName ?? undefined,
-          eventTitle: localize(r.title, lang),
-          when: formatEventTime(r.startsAt, r.timezone, lang, 'long'),
-          place: r.city ?? undefined,
-          note,
-        } satisfies TemplateDataMap['event-cancelled'];
-        await this.mail.send({
-          to: r.email,
-          template: 'event-cancelled',
-          locale: lang,
-          data: { ...data },
-          supporterId: r.supporterId,
-          related: { type: 'event', id: r.eventId },
-        });
-      });
-    }
-  }
-
   private async guard(template: string, rsvpId: string, work: () => Promise<void>): Promise<void> {
     try {
       await work();
@@ -150,17 +143,8 @@ export class RsvpMailer {
     return isLocale(r.locale) ? r.locale : 'en';
   }
 
-  /** The facts every event mail shows; the address only when `withAddress` (the supporter is going). */
   private eventData(r: MailRow, lang: Locale, withAddress: boolean) {
-    const online = lang === 'es' ? 'En línea' : 'Online';
-    const place = withAddress ? [r.venue, r.address, r.city].filter(Boolean).join(', ') : (r.city ?? '');
-    return {
-      firstName: r.firstName ?? undefined,
-      eventTitle: localize(r.title, lang),
-      when: formatEventTime(r.startsAt, r.timezone, lang, 'long'),
-      place: place || (r.onlineUrl ? online : '—'),
-      onlineUrl: withAddress ? (r.onlineUrl ?? undefined) : undefined,
-    };
+    return eventFacts(r, lang, withAddress);
   }
 
   private ics(r: MailRow, lang: Locale, manageUrl: string) {

@@ -10,6 +10,7 @@ import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import { isLocale, type Locale } from '../common/localized-text.js';
+import { SignedTokens } from '../common/signed-token.js';
 import { AppConfig } from '../config/config.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { PledgesService } from '../supporters/pledges.service.js';
@@ -22,6 +23,7 @@ import {
   rsvpClosedReason,
   type PublicEventView,
 } from './events.service.js';
+import { EventReminders, RSVP_MANAGE_PURPOSE } from './event-reminders.js';
 import { RsvpMailer } from './rsvp-mailer.js';
 import type { RsvpStatus } from './rsvp.entity.js';
 import {
@@ -110,6 +112,8 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     private readonly config: AppConfig,
     private readonly mailer: RsvpMailer,
     private readonly activity: SupporterActivityRegistry,
+    private readonly eventReminders: EventReminders,
+    private readonly tokens: SignedTokens,
   ) {}
 
   onModuleInit(): void {
@@ -201,6 +205,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
       if (status === 'going') {
         await addSeats(m, e, seatsFor(guests));
         await this.pledges.fulfil(m, e.campaignId, supporterId, 'attend', `rsvp:${id}`);
+        await this.eventReminders.forRsvp(m, id);
       }
       const fresh = (await this.row(m, `r.id = $1`, [id]))!;
       return {
@@ -258,6 +263,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
                 offer_expires_at = NULL, updated_at = $2 WHERE id = $1`,
           [r.id, this.clock.now()],
         );
+        await this.eventReminders.cancelRsvp(m, e.id, r.id);
       },
       true,
     );
@@ -283,6 +289,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
         [r.id, now],
       );
       await this.pledges.fulfil(m, e.campaignId, r.supporterId, 'attend', `rsvp:${r.id}`);
+      await this.eventReminders.forRsvp(m, r.id);
       confirmed = true;
       return null;
     });
@@ -316,15 +323,21 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     return this.view(token);
   }
 
-  /** The RSVP behind a manage (or offer) token; anything else is 404. */
+  /**
+   * The RSVP behind a token; anything else is 404. Two kinds of token open the same routes: the random
+   * manage (or offer) token given once and stored only hashed, and the signed manage link mailed in
+   * reminders and notices (`SignedTokens.sign('rsvp-manage', rsvpId)`, verified without a lookup).
+   */
   async byToken(token: string): Promise<RsvpRow> {
-    if (!TOKEN_SHAPE.test(token)) throw new NotFoundError('RSVP');
-    const h = hashToken(token);
-    const r = await this.row(
-      this.dataSource.manager,
-      `(r.manage_token_hash = $1 OR r.offer_token_hash = $1)`,
-      [h],
-    );
+    let r: RsvpRow | null = null;
+    if (TOKEN_SHAPE.test(token)) {
+      r = await this.row(this.dataSource.manager, `(r.manage_token_hash = $1 OR r.offer_token_hash = $1)`, [
+        hashToken(token),
+      ]);
+    } else {
+      const id = this.tokens.verify(RSVP_MANAGE_PURPOSE, token, this.clock.now());
+      if (id) r = await this.row(this.dataSource.manager, `r.id = $1`, [id]);
+    }
     if (!r) throw new NotFoundError('RSVP');
     return r;
   }

@@ -9,6 +9,7 @@ import { cleanLocalizedText, localize, pickLocale, type Locale } from '../common
 import type { Page } from '../common/pagination.js';
 import { slugify } from '../common/slug.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { LetterDeadlineReminders } from './deadline-reminders.js';
 import type {
   CreateLetterActionDto,
   ListLetterActionsQueryDto,
@@ -54,6 +55,7 @@ export class LetterActionsService {
     private readonly campaigns: CampaignsService,
     private readonly targetsService: TargetsService,
     private readonly tx: TransactionService,
+    private readonly deadlineReminders: LetterDeadlineReminders,
   ) {}
 
   async create(actor: AuthUser, campaignId: string, dto: CreateLetterActionDto): Promise<LetterActionView> {
@@ -116,6 +118,7 @@ export class LetterActionsService {
 
   async update(actor: AuthUser, id: string, dto: UpdateLetterActionDto): Promise<LetterActionView> {
     const { action } = await this.loadWithAccess(actor, id, 'manage', true);
+    const before = { status: action.status, deadline: action.deadline?.getTime() ?? null };
     const texts = this.texts(dto);
     if (dto.targetIds) await this.targetsService.byIds(dto.targetIds);
     if (dto.status && dto.status !== action.status) {
@@ -146,6 +149,9 @@ export class LetterActionsService {
         throw e;
       }
       if (dto.targetIds) await this.setTargets(m, id, dto.targetIds);
+      // Opened, closed or deadline moved: the deadline reminders follow, in this transaction.
+      if (before.status !== action.status || before.deadline !== (action.deadline?.getTime() ?? null))
+        await this.deadlineReminders.forAction(m, id);
     });
     return this.view(await this.actions.findOneByOrFail({ id }));
   }

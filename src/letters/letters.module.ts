@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CampaignsModule } from '../campaigns/campaigns.module.js';
+import { LetterDeadlineReminders } from './deadline-reminders.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesService } from './deliveries.service.js';
 import { Delivery } from './delivery.entity.js';
@@ -27,6 +28,7 @@ import { SignaturesReport } from './signatures.report.js';
     SignaturesService,
     DeliveriesService,
     PacketsService,
+    LetterDeadlineReminders,
     SignaturesExports,
     SignaturesReport,
   ],

@@ -16,6 +16,7 @@ import type { TemplateName } from '../mail/templates/templates.js';
 import { PrivacyService } from '../supporters/privacy.service.js';
 import { SupportersService } from '../supporters/supporters.service.js';
 import { backoffMs, quietUntil } from './reminder-timing.js';
+import { RemindersService } from './reminders.service.js';
 
 /** How long a claim holds before another instance may take the reminder again. */
 export const CLAIM_LOCK_MS = 5 * 60_000;
@@ -29,6 +30,7 @@ interface ClaimedRow {
   template: TemplateName;
   subjectType: string;
   subjectId: string;
+  campaignId: string | null;
   supporterId: string | null;
   recipientEmail: string | null;
   locale: MailLocale;
@@ -67,6 +69,8 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
   readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
+  /** Jobs run at the start of every tick (the daily digest scheduler), before claiming. */
+  private readonly tickJobs: { name: string; run: (now: Date) => Promise<void> }[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -75,6 +79,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     private readonly supporters: SupportersService,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly reminders: RemindersService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -104,20 +109,48 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     await this.running;
   }
 
-  /** Claims up to `limit` due reminders (and expired claims) and sends them. Public for tests. */
-  async tick(limit = 100): Promise<TickResult> {
+  /** A job run at the start of every periodic tick; it must be idempotent (several instances tick). */
+  onTick(name: string, run: (now: Date) => Promise<void>): void {
+    this.tickJobs.push({ name, run });
+  }
+
+  /**
+   * Immediate mail queued by a transaction that just committed (event changed or cancelled): this
+   * instance claims and sends exactly those rows now, through the same claim as the tick, so nothing
+   * waits for the next tick and nothing can be sent twice. Works even when the periodic worker is off
+   * on this instance (REMINDERS_ENABLED=false); whatever it cannot send the tick sends later. Never throws.
+   */
+  async sendNow(ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.tick(ids.length, ids).catch((e: unknown) =>
+      this.logger.warn(`immediate send failed, left to the tick: ${(e as Error).name}`),
+    );
+  }
+
+  /**
+   * Claims up to `limit` due reminders (and expired claims) and sends them — only those of `only` when
+   * given. Public for tests.
+   */
+  async tick(limit = 100, only?: string[]): Promise<TickResult> {
     const now = this.clock.now();
+    if (!only) {
+      for (const job of this.tickJobs)
+        await job
+          .run(now)
+          .catch((e: unknown) => this.logger.warn(`${job.name} failed: ${(e as Error).name}`));
+    }
     const [rows] = (await this.dataSource.query(
       `UPDATE reminders SET status = 'sending', locked_until = $2, locked_by = $3, attempts = attempts + 1
         WHERE id IN (
           SELECT id FROM reminders
-           WHERE (status = 'pending' AND due_at <= $1) OR (status = 'sending' AND locked_until < $1)
+           WHERE ((status = 'pending' AND due_at <= $1) OR (status = 'sending' AND locked_until < $1))
+             AND ($5::uuid[] IS NULL OR id = ANY($5::uuid[]))
            ORDER BY due_at LIMIT $4
            FOR UPDATE SKIP LOCKED)
         RETURNING id, kind, template, subject_type AS "subjectType", subject_id AS "subjectId",
-                  supporter_id AS "supporterId", recipient_email AS "recipientEmail", locale, data, attempts,
-                  transactional`,
-      [now, new Date(now.getTime() + CLAIM_LOCK_MS), this.instanceId, limit],
+                  campaign_id AS "campaignId", supporter_id AS "supporterId", recipient_email AS "recipientEmail",
+                  locale, data, attempts, transactional`,
+      [now, new Date(now.getTime() + CLAIM_LOCK_MS), this.instanceId, limit, only ?? null],
     )) as [ClaimedRow[], number];
 
     const result: TickResult = {
@@ -157,6 +190,11 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     }
     if (!to) return this.finish(row, 'skipped', 'no recipient');
 
+    // The feature's last word: no longer wanted (signed meanwhile), or fields computed now (signed links).
+    const hooked = await this.reminders.beforeSend(row);
+    if (hooked && 'skip' in hooked) return this.finish(row, 'skipped', hooked.skip);
+    const extra = hooked?.data ?? {};
+
     const startsAt = typeof row.data.startsAtIso === 'string' ? new Date(row.data.startsAtIso) : null;
     const startsAtMs = startsAt && !Number.isNaN(startsAt.getTime()) ? startsAt.getTime() : null;
     // Quiet hours: mail the recipient asked for goes at once; campaign mail waits for the morning,
@@ -172,7 +210,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
       return 'deferred';
     }
 
-    const data = { ...row.data };
+    const data = { ...row.data, ...extra };
     if (startsAtMs !== null && 'startsInMinutes' in data)
       data.startsInMinutes = Math.max(0, Math.round((startsAtMs - now.getTime()) / 60_000));
 

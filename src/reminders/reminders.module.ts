@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DailyDigest } from './daily-digest.js';
 import { Reminder } from './reminder.entity.js';
 import { ReminderWorker } from './reminder.worker.js';
 import { RemindersController } from './reminders.controller.js';
@@ -10,7 +11,7 @@ import { RemindersService } from './reminders.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Reminder])],
   controllers: [RemindersController],
-  providers: [RemindersService, ReminderWorker],
-  exports: [RemindersService, ReminderWorker],
+  providers: [RemindersService, ReminderWorker, DailyDigest],
+  exports: [RemindersService, ReminderWorker, DailyDigest],
 })
 export class RemindersModule {}

@@ -36,6 +36,27 @@ export interface ScheduleReminderInput {
   sendNowIfPast?: boolean;
 }
 
+/** What a send hook sees of a claimed reminder. */
+export interface ReminderToSend {
+  id: string;
+  kind: string;
+  subjectType: string;
+  subjectId: string;
+  campaignId: string | null;
+  supporterId: string | null;
+  locale: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Run by the worker just before a reminder of its kind is sent (after the recipient checks, before
+ * quiet hours): answer `{ skip: reason }` when it is no longer wanted (the supporter signed meanwhile),
+ * or `{ data }` to add fields computed at send time (a signed link never stored in the table, counts).
+ */
+export type ReminderSendHook = (
+  r: ReminderToSend,
+) => Promise<{ skip: string } | { data: Record<string, unknown> } | null>;
+
 export interface ReminderView {
   id: string;
   kind: string;
@@ -77,6 +98,8 @@ export const REMINDER_COLUMNS = `r.id, r.kind, r.template, r.subject_type AS "su
  */
 @Injectable()
 export class RemindersService implements OnModuleInit {
+  private readonly sendHooks = new Map<string, ReminderSendHook>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly privacy: PrivacyService,
@@ -92,6 +115,18 @@ export class RemindersService implements OnModuleInit {
         [supporterId],
       );
     });
+  }
+
+  /** Registers the send hook of one reminder `kind` (one per kind; features register theirs at init). */
+  onSend(kind: string, hook: ReminderSendHook): void {
+    if (this.sendHooks.has(kind)) throw new Error(`A send hook for reminder kind ${kind} already exists`);
+    this.sendHooks.set(kind, hook);
+  }
+
+  /** The worker's call: the kind's hook answer, or null when the kind has none. */
+  async beforeSend(r: ReminderToSend): Promise<{ skip: string } | { data: Record<string, unknown> } | null> {
+    const hook = this.sendHooks.get(r.kind);
+    return hook ? hook(r) : null;
   }
 
   /**

@@ -6,9 +6,12 @@ import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
 import { BadInputError, NotFoundError } from '../common/errors.js';
-import { money, parseAmount, type MoneyJson } from '../common/money.js';
+import { isLocale, localize } from '../common/localized-text.js';
+import { formatAmount, money, parseAmount, type MoneyJson } from '../common/money.js';
 import type { Page } from '../common/pagination.js';
+import { AppConfig } from '../config/config.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { RemindersService } from '../reminders/reminders.service.js';
 import type { CreatePledgeDto } from './dto/pledge.dto.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
 import { SupportersService } from './supporters.service.js';
@@ -75,6 +78,8 @@ export class PledgesService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly totals: CampaignTotalsRegistry,
     private readonly activity: SupporterActivityRegistry,
+    private readonly reminders: RemindersService,
+    private readonly config: AppConfig,
   ) {}
 
   onModuleInit(): void {
@@ -121,7 +126,33 @@ export class PledgesService implements OnModuleInit {
           )) as PledgeRow[]
         )[0];
       const p = view(row);
-      if (inserted.length) for (const l of this.createdListeners) await l(m, p);
+      if (inserted.length) {
+        for (const l of this.createdListeners) await l(m, p);
+        if (p.kind === 'donate') {
+          const [who] = (await m.query(
+            `SELECT locale, first_name AS "firstName" FROM supporters WHERE id = $1`,
+            [supporterId],
+          )) as { locale: string; firstName: string | null }[];
+          const lang = isLocale(who?.locale) ? who.locale : campaign.defaultLocale;
+          await this.reminders.schedule(m, {
+            kind: 'pledge-followup',
+            template: 'pledge-followup',
+            subjectType: 'pledge',
+            subjectId: p.id,
+            campaignId: campaign.id,
+            supporterId,
+            locale: lang,
+            data: {
+              firstName: who?.firstName ?? undefined,
+              campaignTitle: localize(campaign.title, lang),
+              donateUrl: `${this.config.publicBaseUrl}/campaigns/${campaign.slug}`,
+              amount: amountMinor ? formatAmount(amountMinor, dto.amount!.currency) : undefined,
+            },
+            dueAt: new Date(p.createdAt.getTime() + this.config.pledgeFollowupDays * 86_400_000),
+            dedupeKey: `pledge:${p.id}:followup`,
+          });
+        }
+      }
       return {
         status: inserted.length ? 'created' : 'existing',
         pledge: { id: p.id, kind: p.kind, amount: p.amount, state: p.status, createdAt: p.createdAt },
@@ -141,11 +172,14 @@ export class PledgesService implements OnModuleInit {
     kind: PledgeKind,
     by: string,
   ): Promise<void> {
-    await (manager ?? this.dataSource.manager).query(
+    const m = manager ?? this.dataSource.manager;
+    const [rows] = (await m.query(
       `UPDATE pledges SET status = 'fulfilled', fulfilled_at = $4, fulfilled_by = $5
-        WHERE campaign_id = $1 AND supporter_id = $2 AND kind = $3 AND status = 'open'`,
+        WHERE campaign_id = $1 AND supporter_id = $2 AND kind = $3 AND status = 'open' RETURNING id`,
       [campaignId, supporterId, kind, this.clock.now(), by],
-    );
+    )) as [{ id: string }[], number];
+    // A fulfilled donate pledge needs no follow-up (in the same transaction as the donation).
+    if (kind === 'donate') for (const r of rows) await this.reminders.cancel(m, `pledge:${r.id}:`);
   }
 
   /** Staff mark a pledge done (volunteer, share, support have no automatic signal). */
