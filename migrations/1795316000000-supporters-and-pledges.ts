@@ -40,9 +40,13 @@ export class SupportersAndPledges1795316000000 implements MigrationInterface {
         CONSTRAINT campaign_supporters_pkey PRIMARY KEY (campaign_id, supporter_id)
       )`);
     await q.query(`CREATE INDEX campaign_supporters_supporter_id_idx ON campaign_supporters (supporter_id)`);
-    await q.query(`CREATE INDEX campaign_supporters_campaign_id_first_action_at_idx ON campaign_supporters (campaign_id, first_action_at)`);
+    await q.query(
+      `CREATE INDEX campaign_supporters_campaign_id_first_action_at_idx ON campaign_supporters (campaign_id, first_action_at)`,
+    );
 
-    await q.query(`CREATE TYPE pledge_kind AS ENUM ('support', 'sign', 'attend', 'volunteer', 'donate', 'share')`);
+    await q.query(
+      `CREATE TYPE pledge_kind AS ENUM ('support', 'sign', 'attend', 'volunteer', 'donate', 'share')`,
+    );
     await q.query(`CREATE TYPE pledge_status AS ENUM ('open', 'fulfilled')`);
     await q.query(`
       CREATE TABLE pledges (
