@@ -21,13 +21,11 @@ import type { EntityManager } from 'typeorm';
  */
 export const COUNTER_SHARDS = 16;
 
-export async function incrementSignatureCounter(m: EntityManager, actionId: string): Promise<void> {
-  await m.query(
-    `INSERT INTO letter_action_counters AS c (action_id, shard, count)
-     VALUES ($1, floor(random() * ${COUNTER_SHARDS})::smallint, 1)
-     ON CONFLICT ON CONSTRAINT letter_action_counters_pkey DO UPDATE SET count = c.count + 1`,
-    [actionId],
-  );
+/** Adds one to a random shard for each row of `from` (a CTE or table), for `actionExpr`'s action. */
+export function incrementCounterSql(actionExpr: string, from: string): string {
+  return `INSERT INTO letter_action_counters AS lc (action_id, shard, count)
+     SELECT ${actionExpr}, floor(random() * ${COUNTER_SHARDS})::smallint, 1 FROM ${from}
+     ON CONFLICT ON CONSTRAINT letter_action_counters_pkey DO UPDATE SET count = lc.count + 1`;
 }
 
 export async function signatureCount(m: EntityManager, actionId: string): Promise<number> {

@@ -5,14 +5,13 @@ import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js
 import { Clock } from '../common/clock.js';
 import { BadInputError, ConflictError, GoneError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
-import { TransactionService } from '../database/transaction.service.js';
-import { PledgesService } from '../supporters/pledges.service.js';
+import { fulfilPledgeSql } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
-import { SupportersService } from '../supporters/supporters.service.js';
+import { UPSERT_SUPPORTER_CTES, upsertParams } from '../supporters/supporters.service.js';
 import type { SignLetterDto } from './dto/sign-letter.dto.js';
 import type { LetterActionStatus } from './letter-action.entity.js';
 import { LetterActionsService } from './letter-actions.service.js';
-import { incrementSignatureCounter, SIGNING_LOCK_SHARED, signatureCount } from './signature-counter.js';
+import { incrementCounterSql, SIGNING_LOCK_SHARED, signatureCount } from './signature-counter.js';
 
 export class SignatureClosedError extends ConflictError {
   constructor(status: LetterActionStatus) {
@@ -47,14 +46,34 @@ export interface StaffSignatureView {
   createdAt: Date;
 }
 
+/** The public sign, in one statement ($1–$13 are the supporter upsert's; then action, note, public, locale). */
+const SIGN_SQL = `
+  WITH lock AS (${SIGNING_LOCK_SHARED.replace('$1::text', '$14::uuid::text')}),
+  ${UPSERT_SUPPORTER_CTES},
+  g AS (
+    INSERT INTO signatures (action_id, supporter_id, personal_note, show_publicly, locale, source, created_at)
+    SELECT $14::uuid, s.id, NULLIF($15, ''), $16, $17, 'web', $11 FROM s, lock
+    ON CONFLICT ON CONSTRAINT signatures_action_id_supporter_id_key DO NOTHING
+    RETURNING id
+  ),
+  shard AS (${incrementCounterSql('$14::uuid', 'g')}),
+  pledge AS (${fulfilPledgeSql({
+    campaign: '$13',
+    supporter: '(SELECT id FROM s)',
+    kind: "'sign'",
+    at: '$11',
+    by: "'signature:' || (SELECT id FROM g)",
+    when: 'EXISTS (SELECT 1 FROM g)',
+  })})
+  SELECT (SELECT count(*) FROM g)::int AS created,
+         ((SELECT coalesce(sum(count), 0) FROM letter_action_counters WHERE action_id = $14::uuid)
+           + (SELECT count(*) FROM g))::int AS "signatureCount"`;
+
 @Injectable()
 export class SignaturesService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly actions: LetterActionsService,
-    private readonly supporters: SupportersService,
-    private readonly pledges: PledgesService,
-    private readonly tx: TransactionService,
     private readonly clock: Clock,
     private readonly totals: CampaignTotalsRegistry,
     private readonly activity: SupporterActivityRegistry,
@@ -83,32 +102,18 @@ export class SignaturesService implements OnModuleInit {
         'This letter takes no personal note',
       );
     }
-    return this.tx.run(async (m) => {
-      await m.query(SIGNING_LOCK_SHARED, [action.id]);
-      const { supporterId } = await this.supporters.upsert(m, dto, campaign.id, `signature:${action.id}`);
-      const inserted = (await m.query(
-        `INSERT INTO signatures (action_id, supporter_id, personal_note, show_publicly, locale, source, created_at)
-         VALUES ($1, $2, NULLIF($3, ''), $4, $5, 'web', $6)
-         ON CONFLICT ON CONSTRAINT signatures_action_id_supporter_id_key DO NOTHING
-         RETURNING id`,
-        [
-          action.id,
-          supporterId,
-          dto.personalNote ?? null,
-          dto.showPublicly ?? false,
-          dto.locale ?? campaign.defaultLocale,
-          this.clock.now(),
-        ],
-      )) as { id: string }[];
-      if (inserted.length) {
-        await incrementSignatureCounter(m, action.id);
-        await this.pledges.fulfil(m, campaign.id, supporterId, 'sign', `signature:${inserted[0].id}`);
-      }
-      return {
-        status: inserted.length ? 'created' : 'existing',
-        signatureCount: await signatureCount(m, action.id),
-      };
-    });
+    // One statement, so one round trip and its own short transaction: take the shared signing lock, upsert
+    // the supporter (the one upsert path, as CTEs), insert the signature, bump a counter shard and fulfil
+    // the `sign` pledge only when the signature is new, and answer the count. The count read sees the
+    // statement's snapshot, so the new signature is added to it explicitly.
+    const [row] = (await this.dataSource.query(SIGN_SQL, [
+      ...upsertParams(dto, campaign.id, `signature:${action.id}`, this.clock.now()),
+      action.id,
+      dto.personalNote ?? null,
+      dto.showPublicly ?? false,
+      dto.locale ?? campaign.defaultLocale,
+    ])) as { created: number; signatureCount: number }[];
+    return { status: row.created ? 'created' : 'existing', signatureCount: row.signatureCount };
   }
 
   /** Staff list of a letter's signatures, oldest first (the order they are delivered in). */

@@ -62,6 +62,24 @@ function view(r: PledgeRow): PledgeView {
   return { ...rest, amount: amountMinor && currency ? money(BigInt(amountMinor), currency) : null };
 }
 
+/**
+ * The UPDATE that fulfils a pledge (idempotent: only an open one, keeping the first time), with SQL
+ * expressions for each value — used by fulfil() and embedded as a CTE by hot paths (signing).
+ */
+export function fulfilPledgeSql(p: {
+  campaign: string;
+  supporter: string;
+  kind: string;
+  at: string;
+  by: string;
+  when?: string;
+}): string {
+  return `UPDATE pledges SET status = 'fulfilled', fulfilled_at = ${p.at}, fulfilled_by = ${p.by}
+           WHERE campaign_id = ${p.campaign} AND supporter_id = ${p.supporter} AND kind = ${p.kind} AND status = 'open'${
+             p.when ? ` AND ${p.when}` : ''
+           } RETURNING id`;
+}
+
 /** Called when a pledge is created, so fundraising can show a `donate` pledge as a pledged donation. */
 export type PledgeCreatedListener = (manager: EntityManager, pledge: PledgeView) => Promise<void>;
 
@@ -174,8 +192,7 @@ export class PledgesService implements OnModuleInit {
   ): Promise<void> {
     const m = manager ?? this.dataSource.manager;
     const [rows] = (await m.query(
-      `UPDATE pledges SET status = 'fulfilled', fulfilled_at = $4, fulfilled_by = $5
-        WHERE campaign_id = $1 AND supporter_id = $2 AND kind = $3 AND status = 'open' RETURNING id`,
+      fulfilPledgeSql({ campaign: '$1', supporter: '$2', kind: '$3', at: '$4', by: '$5' }),
       [campaignId, supporterId, kind, this.clock.now(), by],
     )) as [{ id: string }[], number];
     // A fulfilled donate pledge needs no follow-up (in the same transaction as the donation).

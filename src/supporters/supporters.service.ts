@@ -48,8 +48,8 @@ export const SUPPORTER_COLUMNS = `s.id, s.email, s.first_name AS "firstName", s.
  *   left the box empty (only unsubscribing withdraws it; ticking it again re-subscribes);
  * - the supporter is linked to the campaign (`campaign_supporters`), for staff lists.
  */
-export const UPSERT_SUPPORTER_SQL = `
-  WITH s AS (
+export const UPSERT_SUPPORTER_CTES = `
+  s AS (
     INSERT INTO supporters AS t (email, first_name, last_name, city, region, country, postal_code, locale, timezone,
                                  email_consent, email_consent_at, email_consent_source)
     VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''), NULLIF($7, ''),
@@ -76,8 +76,10 @@ export const UPSERT_SUPPORTER_SQL = `
     INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
     SELECT $13, s.id, $12, $11, $11 FROM s WHERE $13::uuid IS NOT NULL
     ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at
-  )
-  SELECT id AS "supporterId", created FROM s`;
+  )`;
+
+/** The upsert as a statement of its own. Hot paths embed UPSERT_SUPPORTER_CTES (parameters $1–$13) instead. */
+export const UPSERT_SUPPORTER_SQL = `WITH ${UPSERT_SUPPORTER_CTES} SELECT id AS "supporterId", created FROM s`;
 
 export function upsertParams(
   fields: SupporterFieldsDto,
