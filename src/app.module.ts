@@ -13,6 +13,7 @@ import { RemindersModule } from './reminders/reminders.module.js';
 import { FundraisingModule } from './fundraising/fundraising.module.js';
 import { EventsModule } from './events/events.module.js';
 import { LettersModule } from './letters/letters.module.js';
+import { WebModule } from './web/web.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -38,6 +39,7 @@ export class AppModule {
         RemindersModule,
         EventsModule,
         LettersModule,
+        WebModule,
       ],
     };
   }

@@ -12,6 +12,7 @@ import { TooManyRequestsError } from './common/errors.js';
 import { HttpErrorFilter } from './common/http-exception.filter.js';
 import { PinoNestLogger } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
+import { registerWeb } from './web/setup.js';
 import type { AppConfig } from './config/config.js';
 
 export interface RegisteredRoute {
@@ -84,6 +85,9 @@ export async function createApp(
 
   // File uploads (supporter import); the per-route limit is 20 MB (src/supporters/import.controller.ts).
   await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10 } });
+
+  // Server-rendered pages (src/web): cookies, CSRF, eta views, /static/.
+  await registerWeb(app);
 
   if (config.publicRateLimitPerMinute > 0) {
     // Opt-in per route (@PublicSubmission): supporters' submissions, counted per client IP per instance.

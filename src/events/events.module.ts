@@ -26,6 +26,6 @@ import { RsvpsReport } from './rsvps.report.js';
     RsvpsExports,
     RsvpsReport,
   ],
-  exports: [EventsService, RsvpsService],
+  exports: [EventsService, RsvpsService, CheckInsService],
 })
 export class EventsModule {}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthUser } from '../auth/auth-user.js';
+import { CampaignAccessService } from '../auth/campaign-access.service.js';
+import { TRANSITIONS } from '../campaigns/campaign.entity.js';
+import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
+import { CampaignsService } from '../campaigns/campaigns.service.js';
+import { LOCALES } from '../common/localized-text.js';
+import { EVENT_KINDS } from '../events/event.entity.js';
+import { EventsService } from '../events/events.service.js';
+import { DONATION_METHODS } from '../fundraising/donation.entity.js';
+import { FundraisersService } from '../fundraising/fundraisers.service.js';
+import { LetterActionsService } from '../letters/letter-actions.service.js';
+import { renderLetter } from '../letters/merge-fields.js';
+import { TargetsService } from '../letters/targets.service.js';
+import { EXPORT_KINDS } from '../reports/export-registry.js';
+import { pageLang, render, type FieldErrors } from './web-context.js';
+
+/** The console's campaign page: its lists, its create forms (shown only to roles that may use them). */
+@Injectable()
+export class AdminCampaignView {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly access: CampaignAccessService,
+    private readonly totals: CampaignTotalsRegistry,
+    private readonly events: EventsService,
+    private readonly letters: LetterActionsService,
+    private readonly targets: TargetsService,
+    private readonly fundraisers: FundraisersService,
+  ) {}
+
+  async show(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    user: AuthUser,
+    id: string,
+    errors: FieldErrors,
+    values: Record<string, string>,
+    openForm: string | null,
+    status: number,
+    preview = false,
+  ): Promise<void> {
+    const lang = pageLang(req, reply);
+    const c = await this.campaigns.get(user, id);
+    const role = await this.access.roleIn(user, id);
+    const canManage = role === 'admin' || (role === 'organizer' && user.role === 'organizer');
+    const page = { limit: 200, offset: 0 };
+    const [letters, events, fundraisers, totals] = await Promise.all([
+      this.letters.list(user, id, page),
+      this.events.list(user, id, page),
+      this.fundraisers.list(user, id, page),
+      this.totals.totals(id),
+    ]);
+    const tallies = await Promise.all(fundraisers.items.map((f) => this.fundraisers.tally(user, f.id)));
+    const targets = canManage ? (await this.targets.list({ limit: 200, offset: 0 })).items : [];
+    let letterPreview: { lang: string; subject: string; body: string }[] | null = null;
+    if (preview) {
+      const chosen = targets.filter((t) => (values.targetIds ?? '').split(',').includes(t.id));
+      letterPreview = LOCALES.map((l) => ({
+        lang: l,
+        subject: renderLetter(values[`subject_${l}`] ?? '', chosen, null, l),
+        body: renderLetter(values[`body_${l}`] ?? '', chosen, null, l),
+      }));
+    }
+    const q = req.query as Record<string, string | undefined>;
+    await render(
+      req,
+      reply,
+      lang,
+      'admin/campaign',
+      {
+        title: c.title[lang] ?? c.title.en ?? c.title.es ?? '',
+        user,
+        c,
+        role,
+        canManage,
+        nextStatuses: TRANSITIONS[c.status],
+        letters: letters.items,
+        events: events.items,
+        fundraisers: fundraisers.items.map((f, i) => ({ f, tally: tallies[i] })),
+        totals,
+        targets,
+        eventKinds: EVENT_KINDS,
+        methods: DONATION_METHODS,
+        exportKinds: EXPORT_KINDS,
+        errors,
+        values,
+        openForm,
+        letterPreview,
+        donationSaved: q.donation === '1',
+      },
+      status,
+    );
+  }
+}

@@ -1,0 +1,106 @@
+import type { LocalizedText } from '../common/localized-text.js';
+import { localToInstant } from './format.js';
+
+/** Console forms → the API DTOs' plain shape (English and Spanish fields side by side: `title_en`). */
+
+function text(f: Record<string, string>, name: string): LocalizedText | undefined {
+  const out: LocalizedText = {};
+  if (f[`${name}_en`]?.trim()) out.en = f[`${name}_en`];
+  if (f[`${name}_es`]?.trim()) out.es = f[`${name}_es`];
+  return Object.keys(out).length ? out : undefined;
+}
+
+function int(v: string | undefined): number | string | undefined {
+  if (!v?.trim()) return undefined;
+  return /^\d+$/.test(v.trim()) ? Number(v.trim()) : v;
+}
+
+function copy(f: Record<string, string>, out: Record<string, unknown>, keys: string[]): void {
+  for (const k of keys) if (f[k]?.trim()) out[k] = f[k];
+}
+
+export function campaignInput(f: Record<string, string>, creating: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const title = text(f, 'title');
+  if (title || creating) out.title = title ?? {};
+  const summary = text(f, 'summary');
+  if (summary) out.summary = summary;
+  const body = text(f, 'body');
+  if (body) out.body = body;
+  copy(f, out, ['employer', 'workplace', 'city', 'region', 'country', 'union', 'sector', 'defaultLocale']);
+  if (creating) copy(f, out, ['slug']);
+  const goals: Record<string, unknown> = {};
+  if (f.goalPledges?.trim()) goals.pledges = int(f.goalPledges);
+  if (f.goalSignatures?.trim()) goals.signatures = int(f.goalSignatures);
+  if (f.goalMoney?.trim()) goals.money = { amount: f.goalMoney.trim(), currency: f.goalCurrency || 'USD' };
+  if (Object.keys(goals).length) out.goals = goals;
+  return out;
+}
+
+export function eventInput(f: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = { title: text(f, 'title') ?? {}, kind: f.kind, timezone: f.timezone };
+  const description = text(f, 'description');
+  if (description) out.description = description;
+  copy(f, out, ['venue', 'address', 'city', 'region', 'country', 'onlineUrl']);
+  const zone = f.timezone || 'UTC';
+  out.startsAt = f.startsAt ? (safeInstant(f.startsAt, zone) ?? f.startsAt) : '';
+  if (f.endsAt?.trim()) out.endsAt = safeInstant(f.endsAt, zone) ?? f.endsAt;
+  if (f.capacity?.trim()) out.capacity = int(f.capacity);
+  return out;
+}
+
+function safeInstant(local: string, zone: string): string | null {
+  try {
+    return localToInstant(local, zone);
+  } catch {
+    return null;
+  }
+}
+
+export function letterInput(f: Record<string, string>, targetIds: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    title: text(f, 'title') ?? {},
+    subject: text(f, 'subject') ?? {},
+    body: text(f, 'body') ?? {},
+    targetIds,
+    allowPersonalNote: Boolean(f.allowPersonalNote),
+  };
+  if (f.signatureGoal?.trim()) out.signatureGoal = int(f.signatureGoal);
+  return out;
+}
+
+export function fundraiserInput(f: Record<string, string>): Record<string, unknown> {
+  return {
+    title: text(f, 'title') ?? {},
+    goal: { amount: f.goalAmount?.trim() ?? '', currency: f.goalCurrency || 'USD' },
+  };
+}
+
+export function donationInput(f: Record<string, string>, lang: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    amount: { amount: f.amount?.trim() ?? '', currency: f.currency || 'USD' },
+    status: 'received',
+    method: f.method || 'cash',
+  };
+  if (f.note?.trim()) out.note = f.note;
+  if (f.email?.trim() || f.firstName?.trim()) {
+    const donor: Record<string, unknown> = { locale: lang };
+    copy(f, donor, ['email', 'firstName', 'lastName', 'city', 'country']);
+    out.donor = donor;
+  }
+  return out;
+}
+
+export function walkInInput(f: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  copy(f, out, ['email', 'firstName', 'lastName', 'city']);
+  if (f.guests?.trim()) out.guests = int(f.guests);
+  return out;
+}
+
+/** Multiple checkboxes with one name arrive as an array (or a single string). */
+export function listField(body: unknown, name: string): string[] {
+  const v = (body as Record<string, unknown> | null)?.[name];
+  if (Array.isArray(v)) return v.map(String);
+  return typeof v === 'string' && v ? [v] : [];
+}

@@ -1,0 +1,429 @@
+import { Body, Controller, Get, Ip, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthUser } from '../auth/auth-user.js';
+import { AuthService } from '../auth/auth.service.js';
+import { CampaignAccessService } from '../auth/campaign-access.service.js';
+import { TRANSITIONS } from '../campaigns/campaign.entity.js';
+import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
+import { CampaignsService } from '../campaigns/campaigns.service.js';
+import { CreateCampaignDto, UpdateCampaignDto } from '../campaigns/dto/campaign.dto.js';
+import { BadInputError, DomainError, TooManyRequestsError, UnauthorizedError } from '../common/errors.js';
+import { Public } from '../common/public.decorator.js';
+import { AppConfig } from '../config/config.js';
+import { CreateEventDto } from '../events/dto/event.dto.js';
+import { EventsService } from '../events/events.service.js';
+import { CreateDonationDto } from '../fundraising/dto/donation.dto.js';
+import { CreateFundraiserDto } from '../fundraising/dto/fundraiser.dto.js';
+import { DonationsService } from '../fundraising/donations.service.js';
+import { FundraisersService } from '../fundraising/fundraisers.service.js';
+import { CreateLetterActionDto } from '../letters/dto/letter-action.dto.js';
+import { LetterActionsService } from '../letters/letter-actions.service.js';
+import { TargetsService } from '../letters/targets.service.js';
+import { ExportsService, parseExportFile } from '../reports/exports.service.js';
+import { AdminCampaignView } from './admin-campaign.view.js';
+import {
+  campaignInput,
+  donationInput,
+  eventInput,
+  fundraiserInput,
+  letterInput,
+  listField,
+} from './admin-forms.js';
+import { translator } from './i18n/index.js';
+import {
+  detailsToErrors,
+  formFields,
+  pageLang,
+  redirect,
+  render,
+  validateAs,
+  type FieldErrors,
+} from './web-context.js';
+import { WebErrorFilter } from './web-error.filter.js';
+import { AdminSession } from './admin-session.js';
+
+/**
+ * The organizer console. Routes are @Public() for the bearer guard; every handler but login checks
+ * the session cookie itself, and the services check the campaign role as they do for the API.
+ */
+@ApiExcludeController()
+@UseFilters(WebErrorFilter)
+@Controller('admin')
+export class AdminController {
+  constructor(
+    private readonly session: AdminSession,
+    private readonly auth: AuthService,
+    private readonly config: AppConfig,
+    private readonly campaigns: CampaignsService,
+    private readonly access: CampaignAccessService,
+    private readonly totals: CampaignTotalsRegistry,
+    private readonly events: EventsService,
+    private readonly letters: LetterActionsService,
+    private readonly targets: TargetsService,
+    private readonly fundraisers: FundraisersService,
+    private readonly donations: DonationsService,
+    private readonly exportsService: ExportsService,
+    private readonly campaignView: AdminCampaignView,
+  ) {}
+
+  @Public()
+  @Get('login')
+  async loginForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const lang = pageLang(req, reply);
+    await render(req, reply, lang, 'admin/login', { title: translator(lang)('admin.login'), problem: null });
+  }
+
+  @Public()
+  @Post('login')
+  async login(
+    @Body() body: unknown,
+    @Ip() ip: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const lang = pageLang(req, reply);
+    const t = translator(lang);
+    const f = formFields(body);
+    try {
+      const out = await this.auth.login(f.email ?? '', f.password ?? '', ip);
+      this.session.start(req, reply, out.accessToken, this.config.authTokenTtlSeconds);
+      return redirect(reply, '/admin');
+    } catch (e) {
+      if (!(e instanceof UnauthorizedError || e instanceof TooManyRequestsError)) throw e;
+      const problem = e instanceof TooManyRequestsError ? t('admin.throttled') : t('admin.badLogin');
+      await render(
+        req,
+        reply,
+        lang,
+        'admin/login',
+        { title: t('admin.login'), problem, values: { email: f.email ?? '' } },
+        e instanceof TooManyRequestsError ? 429 : 401,
+      );
+    }
+  }
+
+  @Public()
+  @Post('logout')
+  logout(@Res() reply: FastifyReply) {
+    this.session.end(reply);
+    return redirect(reply, '/admin/login');
+  }
+
+  @Public()
+  @Get()
+  async dashboard(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const user = await this.session.require(req);
+    const lang = pageLang(req, reply);
+    const page = await this.campaigns.list(user, { limit: 100, offset: 0 });
+    const items = await Promise.all(
+      page.items.map(async (c) => ({ c, totals: await this.totals.totals(c.id) })),
+    );
+    await render(req, reply, lang, 'admin/dashboard', {
+      title: translator(lang)('admin.myCampaigns'),
+      user,
+      items,
+      canCreate: user.role !== 'coordinator',
+    });
+  }
+
+  @Public()
+  @Get('campaigns/new')
+  async newCampaign(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const user = await this.session.require(req);
+    await this.campaignForm(req, reply, user, null, {}, {}, 200);
+  }
+
+  @Public()
+  @Post('campaigns')
+  async createCampaign(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const user = await this.session.require(req);
+    const f = formFields(body);
+    const v = await validateAs(CreateCampaignDto, campaignInput(f, true));
+    if (v.errors) return this.campaignForm(req, reply, user, null, v.errors, f, 400);
+    try {
+      const c = await this.campaigns.create(user, v.dto);
+      return redirect(reply, `/admin/campaigns/${c.id}`);
+    } catch (e) {
+      const errors = fieldErrorsOf(e);
+      if (errors) return this.campaignForm(req, reply, user, null, errors, f, 400);
+      throw e;
+    }
+  }
+
+  @Public()
+  @Get('campaigns/:id')
+  async campaign(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const user = await this.session.require(req);
+    await this.campaignView.show(req, reply, user, id, {}, {}, null, 200);
+  }
+
+  @Public()
+  @Get('campaigns/:id/edit')
+  async editCampaign(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const user = await this.session.require(req);
+    const c = await this.campaigns.get(user, id);
+    await this.access.assert(user, id, 'manage');
+    const values: Record<string, string> = {
+      title_en: c.title.en ?? '',
+      title_es: c.title.es ?? '',
+      summary_en: c.summary?.en ?? '',
+      summary_es: c.summary?.es ?? '',
+      body_en: c.body?.en ?? '',
+      body_es: c.body?.es ?? '',
+      sector: c.sector,
+      employer: c.employer ?? '',
+      workplace: c.workplace ?? '',
+      city: c.city ?? '',
+      region: c.region ?? '',
+      country: c.country ?? '',
+      union: c.union ?? '',
+      defaultLocale: c.defaultLocale,
+      goalPledges: c.goals.pledges?.toString() ?? '',
+      goalSignatures: c.goals.signatures?.toString() ?? '',
+      goalMoney: c.goals.money?.amount ?? '',
+      goalCurrency: c.goals.money?.currency ?? 'USD',
+    };
+    await this.campaignForm(req, reply, user, id, {}, values, 200);
+  }
+
+  @Public()
+  @Post('campaigns/:id')
+  async updateCampaign(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const user = await this.session.require(req);
+    const f = formFields(body);
+    const v = await validateAs(UpdateCampaignDto, campaignInput(f, false));
+    if (v.errors) return this.campaignForm(req, reply, user, id, v.errors, f, 400);
+    try {
+      await this.campaigns.update(user, id, v.dto);
+    } catch (e) {
+      const errors = fieldErrorsOf(e);
+      if (errors) return this.campaignForm(req, reply, user, id, errors, f, 400);
+      throw e;
+    }
+    return redirect(reply, `/admin/campaigns/${id}`);
+  }
+
+  @Public()
+  @Post('campaigns/:id/status')
+  async status(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const user = await this.session.require(req);
+    const v = await validateAs(UpdateCampaignDto, { status: formFields(body).status });
+    if (v.errors) throw new BadInputError('Invalid status');
+    await this.campaigns.update(user, id, v.dto);
+    return redirect(reply, `/admin/campaigns/${id}`);
+  }
+
+  @Public()
+  @Post('campaigns/:id/events')
+  async createEvent(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const user = await this.session.require(req);
+    const f = formFields(body);
+    const v = await validateAs(CreateEventDto, eventInput(f));
+    const fail = (errors: FieldErrors) =>
+      this.campaignView.show(req, reply, user, id, errors, f, 'event', 400);
+    if (v.errors) return fail(v.errors);
+    try {
+      await this.events.create(user, id, v.dto);
+    } catch (e) {
+      const errors = fieldErrorsOf(e);
+      if (errors) return fail(errors);
+      throw e;
+    }
+    return redirect(reply, `/admin/campaigns/${id}#events`);
+  }
+
+  @Public()
+  @Post('campaigns/:id/letters')
+  async createLetter(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const user = await this.session.require(req);
+    const f = formFields(body);
+    const targetIds = listField(body, 'targetIds');
+    const v = await validateAs(CreateLetterActionDto, letterInput(f, targetIds));
+    const again = (errors: FieldErrors, preview: boolean) =>
+      this.campaignView.show(
+        req,
+        reply,
+        user,
+        id,
+        errors,
+        { ...f, targetIds: targetIds.join(',') },
+        'letter',
+        errors && Object.keys(errors).length ? 400 : 200,
+        preview,
+      );
+    if (v.errors) return again(v.errors, false);
+    if (f.preview) return again({}, true);
+    try {
+      await this.letters.create(user, id, v.dto);
+    } catch (e) {
+      const errors = fieldErrorsOf(e);
+      if (errors) return again(errors, false);
+      throw e;
+    }
+    return redirect(reply, `/admin/campaigns/${id}#letters`);
+  }
+
+  @Public()
+  @Post('letters/:id/status')
+  async letterStatus(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const user = await this.session.require(req);
+    const status = formFields(body).status === 'closed' ? 'closed' : 'open';
+    const a = await this.letters.update(user, id, { status });
+    return redirect(reply, `/admin/campaigns/${a.campaignId}#letters`);
+  }
+
+  @Public()
+  @Post('campaigns/:id/fundraisers')
+  async createFundraiser(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const user = await this.session.require(req);
+    const f = formFields(body);
+    const v = await validateAs(CreateFundraiserDto, fundraiserInput(f));
+    const fail = (errors: FieldErrors) =>
+      this.campaignView.show(req, reply, user, id, errors, f, 'fundraiser', 400);
+    if (v.errors) return fail(v.errors);
+    try {
+      await this.fundraisers.create(user, id, v.dto);
+    } catch (e) {
+      const errors = fieldErrorsOf(e);
+      if (errors) return fail(errors);
+      throw e;
+    }
+    return redirect(reply, `/admin/campaigns/${id}#fundraisers`);
+  }
+
+  @Public()
+  @Post('fundraisers/:id/donations')
+  async donation(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const user = await this.session.require(req);
+    const lang = pageLang(req, reply);
+    const f = formFields(body);
+    const fr = await this.fundraisers.get(user, id);
+    const v = await validateAs(CreateDonationDto, donationInput(f, lang));
+    const fail = (errors: FieldErrors) =>
+      this.campaignView.show(
+        req,
+        reply,
+        user,
+        fr.campaignId,
+        errors,
+        { ...f, fundraiserId: id },
+        'donation',
+        400,
+      );
+    if (v.errors) return fail(v.errors);
+    try {
+      await this.donations.record(user, id, v.dto);
+    } catch (e) {
+      const errors = fieldErrorsOf(e);
+      if (errors) return fail(errors);
+      throw e;
+    }
+    return redirect(reply, `/admin/campaigns/${fr.campaignId}?donation=1#fundraisers`);
+  }
+
+  /** Exports as plain download links: the same ExportsService as /api/campaigns/:id/exports/:file. */
+  @Public()
+  @Get('campaigns/:id/exports/:file')
+  async export(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('file') file: string,
+    @Ip() ip: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const user = await this.session.require(req);
+    const { kind, format } = parseExportFile(file);
+    const out = await this.exportsService.open(user, id, {
+      kind,
+      format,
+      filters: {},
+      lang: pageLang(req, reply),
+      bom: true,
+      ip,
+    });
+    await reply
+      .type(out.contentType)
+      .header('content-disposition', `attachment; filename="${out.filename}"`)
+      .header('cache-control', 'no-store')
+      .send(out.stream);
+  }
+
+  private async campaignForm(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    user: AuthUser,
+    id: string | null,
+    errors: FieldErrors,
+    values: Record<string, string>,
+    status: number,
+  ) {
+    const lang = pageLang(req, reply);
+    const t = translator(lang);
+    await render(
+      req,
+      reply,
+      lang,
+      'admin/campaign-form',
+      {
+        title: id ? t('admin.edit') : t('admin.newCampaign'),
+        user,
+        id,
+        errors,
+        values,
+        transitions: TRANSITIONS,
+      },
+      status,
+    );
+  }
+}
+
+/** Field errors a service raised (BadInputError with details, or a taken slug), else null. */
+function fieldErrorsOf(e: unknown): FieldErrors | null {
+  if (e instanceof BadInputError && e.details?.length) return detailsToErrors(e.details);
+  if (e instanceof DomainError && e.code === 'slug_taken') return { slug: 'slug_taken' };
+  return null;
+}

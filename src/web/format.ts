@@ -1,0 +1,70 @@
+import type { Locale } from '../common/localized-text.js';
+import type { MoneyJson } from '../common/money.js';
+
+const TAG: Record<Locale, string> = { en: 'en-US', es: 'es-MX' };
+
+/** Money for display: Intl is given the exact decimal string (no float arithmetic happens here). */
+export function formatMoney(m: MoneyJson | null | undefined, lang: Locale): string {
+  if (!m) return '';
+  return new Intl.NumberFormat(TAG[lang], { style: 'currency', currency: m.currency }).format(
+    m.amount as unknown as number,
+  );
+}
+
+export function formatNumber(n: number, lang: Locale): string {
+  return new Intl.NumberFormat(TAG[lang]).format(n);
+}
+
+/** A date-time in a given zone (an event's own), with the zone's abbreviation. */
+export function formatDateTime(d: Date | string | null | undefined, lang: Locale, timeZone = 'UTC'): string {
+  if (!d) return '';
+  return new Intl.DateTimeFormat(TAG[lang], {
+    dateStyle: 'full',
+    timeStyle: 'short',
+    timeZone,
+  }).format(new Date(d));
+}
+
+export function formatDate(d: Date | string | null | undefined, lang: Locale): string {
+  if (!d) return '';
+  return new Intl.DateTimeFormat(TAG[lang], { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(d));
+}
+
+/** Percentage (0–100, whole) of a count toward a goal. */
+export function percent(n: number, goal: number | null | undefined): number {
+  if (!goal || goal <= 0) return 0;
+  return Math.min(100, Math.floor((n * 100) / goal));
+}
+
+/** Plain text with blank lines between paragraphs → paragraphs (escaped by the template). */
+export function paragraphs(text: string | null | undefined): string[] {
+  return (text ?? '')
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean);
+}
+
+/** `2026-03-14T12:00` read as a wall-clock time in `zone` → the instant (ISO, UTC). */
+export function localToInstant(local: string, zone: string): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(local);
+  if (!m) return null;
+  const [y, mo, d, h, mi] = m.slice(1).map(Number);
+  const guess = Date.UTC(y, mo - 1, d, h, mi);
+  // Offset of the zone at the guessed instant, then once more at the corrected one (DST edges).
+  const offset = (t: number) => {
+    const parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    }).formatToParts(new Date(t));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+    return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute')) - t;
+  };
+  let t = guess - offset(guess);
+  t = guess - offset(t);
+  return new Date(t).toISOString();
+}

@@ -1,0 +1,315 @@
+import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CampaignsService, type PublicCampaignView } from '../campaigns/campaigns.service.js';
+import { BadInputError } from '../common/errors.js';
+import { localize, type Locale } from '../common/localized-text.js';
+import { Public } from '../common/public.decorator.js';
+import { PublicSubmission } from '../common/public-submission.js';
+import { CreateRsvpDto } from '../events/dto/rsvp.dto.js';
+import { EventsService, type PublicEventView } from '../events/events.service.js';
+import { RsvpsService } from '../events/rsvps.service.js';
+import type { Tally } from '../fundraising/tally.service.js';
+import { SignLetterDto } from '../letters/dto/sign-letter.dto.js';
+import { LetterActionsService, type PublicLetterView } from '../letters/letter-actions.service.js';
+import { SignaturesService } from '../letters/signatures.service.js';
+import { CreatePledgeDto } from '../supporters/dto/pledge.dto.js';
+import { PLEDGE_KINDS, PledgesService } from '../supporters/pledges.service.js';
+import { eventIcs } from './ics.js';
+import { translator } from './i18n/index.js';
+import {
+  detailsToErrors,
+  formFields,
+  langPreference,
+  redirect,
+  render,
+  supporterFields,
+  validateAs,
+  type FieldErrors,
+} from './web-context.js';
+import { WebErrorFilter } from './web-error.filter.js';
+
+interface CampaignTotals {
+  pledges?: { total?: number };
+  signatures?: { total: number; byAction: { slug: string; count: number; goal: number | null }[] };
+  events?: { events: { slug: string }[] };
+  money?: { fundraisers: Tally[] };
+}
+
+/** Supporter pages: thin handlers over the same services as /api/public. */
+@ApiExcludeController()
+@UseFilters(WebErrorFilter)
+@Controller('c/:slug')
+export class PublicPagesController {
+  constructor(
+    private readonly campaigns: CampaignsService,
+    private readonly pledges: PledgesService,
+    private readonly letters: LetterActionsService,
+    private readonly signatures: SignaturesService,
+    private readonly events: EventsService,
+    private readonly rsvps: RsvpsService,
+  ) {}
+
+  @Public()
+  @Get()
+  async campaign(@Param('slug') slug: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    await this.showCampaign(slug, req, reply, {}, {}, 200);
+  }
+
+  @PublicSubmission()
+  @Post('pledges')
+  async pledge(
+    @Param('slug') slug: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const p = langPreference(req, reply);
+    const c = await this.campaigns.publicRead(slug, p.chosen, p.acceptLanguage);
+    const f = formFields(body);
+    const plain: Record<string, unknown> = { ...supporterFields(f, c.lang), kind: f.kind };
+    if (f.message?.trim()) plain.message = f.message;
+    if (f.amount?.trim()) plain.amount = { amount: f.amount.trim(), currency: f.currency || 'USD' };
+    const v = await validateAs(CreatePledgeDto, plain);
+    if (v.errors) return this.showCampaign(slug, req, reply, v.errors, f, 400);
+    try {
+      const out = await this.pledges.pledge(slug, v.dto);
+      return redirect(reply, `/c/${enc(slug)}?pledged=${out.status}#pledge`);
+    } catch (e) {
+      if (e instanceof BadInputError && e.details?.length)
+        return this.showCampaign(slug, req, reply, detailsToErrors(e.details), f, 400);
+      throw e;
+    }
+  }
+
+  @Public()
+  @Get('letters/:actionSlug')
+  async letter(
+    @Param('slug') slug: string,
+    @Param('actionSlug') actionSlug: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    await this.showLetter(slug, actionSlug, req, reply, {}, {}, 200);
+  }
+
+  @PublicSubmission()
+  @Post('letters/:actionSlug')
+  async sign(
+    @Param('slug') slug: string,
+    @Param('actionSlug') actionSlug: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const p = langPreference(req, reply);
+    const letter = await this.letters.publicRead(slug, actionSlug, p.chosen, p.acceptLanguage);
+    const f = formFields(body);
+    const plain: Record<string, unknown> = supporterFields(f, letter.lang);
+    if (letter.allowPersonalNote && f.personalNote?.trim()) plain.personalNote = f.personalNote;
+    if (f.showPublicly) plain.showPublicly = true;
+    const v = await validateAs(SignLetterDto, plain);
+    if (v.errors) return this.showLetter(slug, actionSlug, req, reply, v.errors, f, 400);
+    const out = await this.signatures.sign(slug, actionSlug, v.dto);
+    return redirect(reply, `/c/${enc(slug)}/letters/${enc(actionSlug)}/thanks?s=${out.status}`);
+  }
+
+  @Public()
+  @Get('letters/:actionSlug/thanks')
+  async thanks(
+    @Param('slug') slug: string,
+    @Param('actionSlug') actionSlug: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const p = langPreference(req, reply);
+    const letter = await this.letters.publicRead(slug, actionSlug, p.chosen, p.acceptLanguage);
+    const c = await this.campaigns.publicRead(slug, letter.lang);
+    const events = await this.upcomingEvents(c, letter.lang);
+    const q = req.query as Record<string, string | undefined>;
+    await render(req, reply, letter.lang, 'letter-thanks', {
+      title: letter.title,
+      og: ogFor(letter.title, c.summary),
+      campaign: c,
+      letter,
+      repeat: q.s === 'existing',
+      nextEvent: events[0] ?? null,
+      shareUrl: `${req.protocol}://${req.host}/c/${enc(slug)}/letters/${enc(actionSlug)}`,
+    });
+  }
+
+  @Public()
+  @Get('events/:eventSlug')
+  async event(
+    @Param('slug') slug: string,
+    @Param('eventSlug') eventSlug: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    await this.showEvent(slug, eventSlug, req, reply, {}, {}, 200);
+  }
+
+  @Public()
+  @Get('events/:eventSlug/event.ics')
+  async ics(
+    @Param('slug') slug: string,
+    @Param('eventSlug') eventSlug: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const p = langPreference(req, reply);
+    const e = await this.events.publicRead(slug, eventSlug, p.chosen, p.acceptLanguage);
+    const url = `${req.protocol}://${req.host}/c/${enc(slug)}/events/${enc(eventSlug)}`;
+    await reply
+      .type('text/calendar; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${e.slug}.ics"`)
+      .send(eventIcs(e, url));
+  }
+
+  @PublicSubmission()
+  @Post('events/:eventSlug')
+  async rsvp(
+    @Param('slug') slug: string,
+    @Param('eventSlug') eventSlug: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const p = langPreference(req, reply);
+    const e = await this.events.publicRead(slug, eventSlug, p.chosen, p.acceptLanguage);
+    const f = formFields(body);
+    const plain: Record<string, unknown> = supporterFields(f, e.lang);
+    if (f.guests?.trim()) plain.guests = /^\d+$/.test(f.guests.trim()) ? Number(f.guests) : f.guests;
+    const v = await validateAs(CreateRsvpDto, plain);
+    if (v.errors) return this.showEvent(slug, eventSlug, req, reply, v.errors, f, 400);
+    const out = await this.rsvps.rsvp(slug, eventSlug, v.dto);
+    if (out.manageToken) return redirect(reply, `/rsvp/${enc(out.manageToken)}?new=1`);
+    const t = translator(e.lang);
+    await render(req, reply, e.lang, 'message', {
+      title: e.title,
+      heading: t('rsvp.title'),
+      message: t('rsvp.already'),
+    });
+  }
+
+  private async showCampaign(
+    slug: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    errors: FieldErrors,
+    values: Record<string, string>,
+    status: number,
+  ) {
+    const p = langPreference(req, reply);
+    const c = await this.campaigns.publicRead(slug, p.chosen, p.acceptLanguage);
+    const totals = c.totals as CampaignTotals;
+    const letters: PublicLetterView[] = [];
+    for (const a of totals.signatures?.byAction ?? []) {
+      const l = await this.letters.publicRead(slug, a.slug, c.lang);
+      if (l.status === 'open') letters.push(l);
+    }
+    const fundraisers = (totals.money?.fundraisers ?? []).map((f) => ({
+      ...f,
+      titleText: localize(f.title, c.lang),
+    }));
+    const q = req.query as Record<string, string | undefined>;
+    await render(
+      req,
+      reply,
+      c.lang,
+      'campaign',
+      {
+        title: c.title,
+        og: ogFor(c.title, c.summary),
+        campaign: c,
+        pledgeTotal: totals.pledges?.total ?? 0,
+        signatureTotal: totals.signatures?.total ?? 0,
+        letters,
+        events: await this.upcomingEvents(c, c.lang),
+        fundraisers,
+        pledgeKinds: PLEDGE_KINDS,
+        pledged: q.pledged === 'created' || q.pledged === 'existing' ? q.pledged : null,
+        errors,
+        values,
+      },
+      status,
+    );
+  }
+
+  private async upcomingEvents(c: PublicCampaignView, lang: Locale): Promise<PublicEventView[]> {
+    const totals = c.totals as CampaignTotals;
+    const out: PublicEventView[] = [];
+    for (const e of totals.events?.events ?? []) out.push(await this.events.publicRead(c.slug, e.slug, lang));
+    return out;
+  }
+
+  private async showLetter(
+    slug: string,
+    actionSlug: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    errors: FieldErrors,
+    values: Record<string, string>,
+    status: number,
+  ) {
+    const p = langPreference(req, reply);
+    const letter = await this.letters.publicRead(slug, actionSlug, p.chosen, p.acceptLanguage);
+    await render(
+      req,
+      reply,
+      letter.lang,
+      'letter',
+      {
+        title: letter.title,
+        og: ogFor(letter.title, letter.subject),
+        letter,
+        slug,
+        errors,
+        values,
+        deadlinePassed: letter.deadline ? new Date(letter.deadline) < new Date() : false,
+      },
+      status,
+    );
+  }
+
+  private async showEvent(
+    slug: string,
+    eventSlug: string,
+    req: FastifyRequest,
+    reply: FastifyReply,
+    errors: FieldErrors,
+    values: Record<string, string>,
+    status: number,
+  ) {
+    const p = langPreference(req, reply);
+    const e = await this.events.publicRead(slug, eventSlug, p.chosen, p.acceptLanguage);
+    const place = [e.address, e.city, e.region, e.country].filter(Boolean).join(', ');
+    await render(
+      req,
+      reply,
+      e.lang,
+      'event',
+      {
+        title: e.title,
+        og: ogFor(e.title, `${e.startsAtLocal} · ${e.city ?? ''}`),
+        event: e,
+        slug,
+        mapUrl:
+          place && !e.addressHidden
+            ? `https://www.openstreetmap.org/search?query=${encodeURIComponent(place)}`
+            : null,
+        errors,
+        values,
+      },
+      status,
+    );
+  }
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}
+
+function ogFor(title: string, description: string | null | undefined) {
+  return { title, description: (description ?? '').slice(0, 300) };
+}

@@ -1,0 +1,66 @@
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import fastifyStatic from '@fastify/static';
+import view from '@fastify/view';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Eta } from 'eta';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { translator } from './i18n/index.js';
+import { pageLang, render } from './web-context.js';
+
+/** Folders next to this module: src/web/* under jest, dist/src/web/* once built (copy-assets.mjs). */
+export const VIEWS_DIR = fileURLToPath(new URL('./views', import.meta.url));
+export const PUBLIC_DIR = fileURLToPath(new URL('./public', import.meta.url));
+
+/** The paths of the server-rendered pages (everything else is the JSON API). */
+export const WEB_PREFIXES = ['/c/', '/rsvp/', '/unsubscribe/', '/my-data', '/admin'];
+
+export function isWebPath(url: string): boolean {
+  const path = url.split('?')[0];
+  return WEB_PREFIXES.some((p) => path.startsWith(p));
+}
+
+/**
+ * Registers what the web pages need on the Fastify instance: cookies, CSRF secrets, the eta view
+ * engine, the stylesheet under /static/, and a check that refuses every page POST without a valid
+ * CSRF token (403 page) before any controller runs.
+ */
+export async function registerWeb(app: NestFastifyApplication): Promise<void> {
+  await app.register(cookie);
+  await app.register(csrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: 'auto' },
+  });
+  await app.register(view, {
+    engine: { eta: new Eta({ views: VIEWS_DIR, cache: true, autoEscape: true }) },
+    root: VIEWS_DIR,
+    viewExt: 'eta',
+    production: true,
+  });
+  await app.register(fastifyStatic, {
+    root: PUBLIC_DIR,
+    prefix: '/static/',
+    decorateReply: false,
+    maxAge: 3600_000,
+  });
+
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance & {
+    csrfProtection: (req: FastifyRequest, reply: FastifyReply, next: () => void) => void;
+  };
+  fastify.addHook('preHandler', async (req, reply) => {
+    if (req.method !== 'POST' || !isWebPath(req.url)) return;
+    let ok = false;
+    // The plugin answers a failure with reply.send(error); catch that and answer with a page instead.
+    const probe = Object.create(reply) as FastifyReply;
+    probe.send = () => probe;
+    fastify.csrfProtection(req, probe, () => {
+      ok = true;
+    });
+    if (ok) return;
+    const lang = pageLang(req, reply);
+    const t = translator(lang);
+    await render(req, reply, lang, 'error', { title: t('error.title'), message: t('error.csrf') }, 403);
+    return reply;
+  });
+}

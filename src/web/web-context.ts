@@ -1,0 +1,161 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validate } from 'class-validator';
+import { isLocale, pickLocale, type Locale } from '../common/localized-text.js';
+import { flattenValidationErrors } from '../common/validation.js';
+import type { ErrorDetail } from '../common/errors.js';
+import { formatDate, formatDateTime, formatMoney, formatNumber, paragraphs, percent } from './format.js';
+import { errorMessage, translator, type Translate } from './i18n/index.js';
+
+export const LANG_COOKIE = 'lang';
+const YEAR = 365 * 24 * 3600;
+
+type Req = FastifyRequest & { cookies?: Record<string, string | undefined> };
+type Rep = FastifyReply & {
+  setCookie?: (name: string, value: string, opts: Record<string, unknown>) => FastifyReply;
+  generateCsrf?: () => string;
+  viewAsync?: (page: string, data: object) => Promise<string>;
+};
+
+export interface LangPreference {
+  /** `?lang=`, else the `lang` cookie; undefined when neither is set. */
+  chosen: Locale | undefined;
+  acceptLanguage: string | undefined;
+}
+
+/** The reader's choice: `?lang=` (remembered in a cookie by the switcher), then the cookie. */
+export function langPreference(req: FastifyRequest, reply: FastifyReply): LangPreference {
+  const q = (req.query as Record<string, unknown> | undefined)?.lang;
+  let chosen: Locale | undefined;
+  if (isLocale(q)) {
+    chosen = q;
+    (reply as Rep).setCookie?.(LANG_COOKIE, q, {
+      path: '/',
+      maxAge: YEAR,
+      sameSite: 'lax',
+      httpOnly: true,
+      secure: req.protocol === 'https',
+    });
+  } else {
+    const c = (req as Req).cookies?.[LANG_COOKIE];
+    if (isLocale(c)) chosen = c;
+  }
+  const al = req.headers['accept-language'];
+  return { chosen, acceptLanguage: typeof al === 'string' ? al : undefined };
+}
+
+/** Language for pages that have no campaign: choice, then Accept-Language, then English. */
+export function pageLang(req: FastifyRequest, reply: FastifyReply, fallback: Locale = 'en'): Locale {
+  const p = langPreference(req, reply);
+  return pickLocale(p.chosen, p.acceptLanguage, fallback);
+}
+
+export interface OpenGraph {
+  title: string;
+  description: string;
+  url?: string;
+}
+
+export interface PageData {
+  title: string;
+  og?: OpenGraph;
+  [key: string]: unknown;
+}
+
+/** Helpers every template receives as `it.*`. */
+function helpers(lang: Locale, t: Translate) {
+  return {
+    lang,
+    t,
+    money: (m: Parameters<typeof formatMoney>[0]) => formatMoney(m, lang),
+    num: (n: number) => formatNumber(n, lang),
+    dateTime: (d: Date | string | null | undefined, zone?: string) => formatDateTime(d, lang, zone),
+    date: (d: Date | string | null | undefined) => formatDate(d, lang),
+    pct: percent,
+    paragraphs,
+    errText: (code: string | undefined) => (code ? errorMessage(t, code) : ''),
+    enc: encodeURIComponent,
+  };
+}
+
+/** Renders `template` (in src/web/views) inside the layout, with the CSRF token and the switcher. */
+export async function render(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  lang: Locale,
+  template: string,
+  data: PageData,
+  status = 200,
+): Promise<void> {
+  const rep = reply as Rep;
+  const t = translator(lang);
+  const url = new URL(req.url, 'http://x');
+  const switchUrl = (l: Locale) => {
+    const u = new URL(url.toString());
+    u.searchParams.set('lang', l);
+    return `${u.pathname}${u.search}`;
+  };
+  const baseUrl = `${req.protocol}://${req.host}`;
+  const html = await rep.viewAsync!(template, {
+    ...helpers(lang, t),
+    csrf: rep.generateCsrf?.() ?? '',
+    switchUrl,
+    path: url.pathname,
+    baseUrl,
+    pageUrl: `${baseUrl}${url.pathname}`,
+    errors: {},
+    values: {},
+    ...data,
+  });
+  await reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+}
+
+export function redirect(reply: FastifyReply, to: string): FastifyReply {
+  return reply.status(303).header('location', to).send();
+}
+
+/** Form fields as the browser sent them (urlencoded): strings, no CSRF field, blanks dropped. */
+export function formFields(body: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!body || typeof body !== 'object') return out;
+  for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+    if (k === '_csrf') continue;
+    const s = Array.isArray(v) ? String(v[v.length - 1]) : typeof v === 'string' ? v : undefined;
+    if (s !== undefined) out[k] = s;
+  }
+  return out;
+}
+
+export type FieldErrors = Record<string, string>;
+
+/** Validates plain input against an API DTO class, with the API's own rules. Field → first error code. */
+export async function validateAs<T extends object>(
+  cls: ClassConstructor<T>,
+  plain: Record<string, unknown>,
+): Promise<{ dto: T; errors: null } | { dto: null; errors: FieldErrors }> {
+  const dto = plainToInstance(cls, plain);
+  const found = await validate(dto, { whitelist: true, forbidNonWhitelisted: true });
+  if (!found.length) return { dto, errors: null };
+  return { dto: null, errors: detailsToErrors(flattenValidationErrors(found)) };
+}
+
+export function detailsToErrors(details: ErrorDetail[] | undefined): FieldErrors {
+  const out: FieldErrors = {};
+  for (const d of details ?? []) {
+    const field = d.field.replace(/\.(en|es)$/, '_$1');
+    if (!(field in out)) out[field] = d.code;
+  }
+  return out;
+}
+
+/** The supporter fields of a public form (flat, as in the API), blanks left out. */
+export function supporterFields(f: Record<string, string>, lang: Locale): Record<string, unknown> {
+  const out: Record<string, unknown> = { locale: lang };
+  for (const k of ['email', 'firstName', 'lastName', 'city', 'region', 'country', 'postalCode'] as const) {
+    if (f[k]?.trim()) out[k] = f[k];
+  }
+  if (f.email !== undefined && !f.email.trim()) out.email = '';
+  if (f.firstName !== undefined && !f.firstName.trim()) out.firstName = '';
+  if (f.consentEmail) out.consentEmail = true;
+  return out;
+}
