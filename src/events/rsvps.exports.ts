@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { dateRange, ExportRegistry, type ExportFilters } from '../reports/export-registry.js';
+import { dateRange, ExportRegistry, personColumns, type ExportFilters } from '../reports/export-registry.js';
 
 /** The RSVPs export, with check-in (this module owns events and RSVPs). */
 @Injectable()
@@ -15,10 +15,7 @@ export class RsvpsExports implements OnModuleInit {
         { key: 'starts_at', header: { en: 'Starts at', es: 'Empieza' }, type: 'datetime' },
         { key: 'status', header: { en: 'Status', es: 'Estado' }, type: 'text' },
         { key: 'guests', header: { en: 'Guests', es: 'Acompañantes' }, type: 'int' },
-        { key: 'first_name', header: { en: 'First name', es: 'Nombre' }, type: 'text' },
-        { key: 'last_name', header: { en: 'Last name', es: 'Apellido' }, type: 'text' },
-        { key: 'email', header: { en: 'Email', es: 'Correo' }, type: 'text' },
-        { key: 'city', header: { en: 'City', es: 'Ciudad' }, type: 'text' },
+        ...personColumns('first_name', 'last_name', 'email', 'city'),
         { key: 'walk_in', header: { en: 'Walk-in', es: 'Llegó sin registro' }, type: 'bool' },
         { key: 'checked_in_at', header: { en: 'Checked in at', es: 'Registró llegada' }, type: 'datetime' },
         { key: 'no_show', header: { en: 'No-show', es: 'No asistió' }, type: 'bool' },

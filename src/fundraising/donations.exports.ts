@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { dateRange, ExportRegistry, type ExportFilters } from '../reports/export-registry.js';
+import { dateRange, ExportRegistry, personColumns, type ExportFilters } from '../reports/export-registry.js';
 
 /** The donations export (this module owns the donations table). */
 @Injectable()
@@ -18,9 +18,7 @@ export class DonationsExports implements OnModuleInit {
         { key: 'method', header: { en: 'Method', es: 'Forma de pago' }, type: 'text' },
         { key: 'received_at', header: { en: 'Received at', es: 'Recibido' }, type: 'datetime' },
         { key: 'external_ref', header: { en: 'Reference', es: 'Referencia' }, type: 'text' },
-        { key: 'first_name', header: { en: 'First name', es: 'Nombre' }, type: 'text' },
-        { key: 'last_name', header: { en: 'Last name', es: 'Apellido' }, type: 'text' },
-        { key: 'email', header: { en: 'Email', es: 'Correo' }, type: 'text' },
+        ...personColumns('first_name', 'last_name', 'email'),
         { key: 'note', header: { en: 'Note', es: 'Nota' }, type: 'text' },
         { key: 'created_at', header: { en: 'Recorded at', es: 'Registrado' }, type: 'datetime' },
       ],

@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { dateRange, ExportRegistry, type ExportFilters } from '../reports/export-registry.js';
+import { dateRange, ExportRegistry, personColumns, type ExportFilters } from '../reports/export-registry.js';
 
 /** The signatures export (this module owns signatures and letter actions). */
 @Injectable()
@@ -12,12 +12,7 @@ export class SignaturesExports implements OnModuleInit {
       filters: ['actionId', 'targetId'],
       columns: [
         { key: 'action', header: { en: 'Letter', es: 'Carta' }, type: 'text' },
-        { key: 'first_name', header: { en: 'First name', es: 'Nombre' }, type: 'text' },
-        { key: 'last_name', header: { en: 'Last name', es: 'Apellido' }, type: 'text' },
-        { key: 'email', header: { en: 'Email', es: 'Correo' }, type: 'text' },
-        { key: 'city', header: { en: 'City', es: 'Ciudad' }, type: 'text' },
-        { key: 'region', header: { en: 'Region', es: 'Estado' }, type: 'text' },
-        { key: 'country', header: { en: 'Country', es: 'País' }, type: 'text' },
+        ...personColumns('first_name', 'last_name', 'email', 'city', 'region', 'country'),
         { key: 'personal_note', header: { en: 'Personal note', es: 'Nota personal' }, type: 'text' },
         { key: 'locale', header: { en: 'Language', es: 'Idioma' }, type: 'text' },
         { key: 'created_at', header: { en: 'Signed at', es: 'Firmó' }, type: 'datetime' },

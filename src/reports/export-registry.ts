@@ -18,6 +18,22 @@ export interface ExportColumn {
   type: ColumnType;
 }
 
+/** The supporter's own columns, with one translation each, for every export of people. */
+const PERSON_COLUMNS = {
+  first_name: { key: 'first_name', header: { en: 'First name', es: 'Nombre' }, type: 'text' },
+  last_name: { key: 'last_name', header: { en: 'Last name', es: 'Apellido' }, type: 'text' },
+  email: { key: 'email', header: { en: 'Email', es: 'Correo' }, type: 'text' },
+  city: { key: 'city', header: { en: 'City', es: 'Ciudad' }, type: 'text' },
+  region: { key: 'region', header: { en: 'Region', es: 'Estado' }, type: 'text' },
+  country: { key: 'country', header: { en: 'Country', es: 'País' }, type: 'text' },
+  postal_code: { key: 'postal_code', header: { en: 'Postal code', es: 'Código postal' }, type: 'text' },
+} satisfies Record<string, ExportColumn>;
+
+/** Person columns by key, in the order given: `...personColumns('first_name', 'email')`. */
+export function personColumns(...keys: (keyof typeof PERSON_COLUMNS)[]): ExportColumn[] {
+  return keys.map((k) => PERSON_COLUMNS[k]);
+}
+
 export interface ExportFilters {
   from?: Date;
   to?: Date;

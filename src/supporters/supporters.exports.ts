@@ -1,5 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { dateRange, ExportRegistry, type ExportFilters } from '../reports/export-registry.js';
+import { dateRange, ExportRegistry, personColumns, type ExportFilters } from '../reports/export-registry.js';
 
 /** The supporters and pledges exports (this module owns those tables). */
 @Injectable()
@@ -11,13 +11,7 @@ export class SupportersExports implements OnModuleInit {
       kind: 'supporters',
       filters: [],
       columns: [
-        { key: 'first_name', header: { en: 'First name', es: 'Nombre' }, type: 'text' },
-        { key: 'last_name', header: { en: 'Last name', es: 'Apellido' }, type: 'text' },
-        { key: 'email', header: { en: 'Email', es: 'Correo' }, type: 'text' },
-        { key: 'city', header: { en: 'City', es: 'Ciudad' }, type: 'text' },
-        { key: 'region', header: { en: 'Region', es: 'Estado' }, type: 'text' },
-        { key: 'country', header: { en: 'Country', es: 'País' }, type: 'text' },
-        { key: 'postal_code', header: { en: 'Postal code', es: 'Código postal' }, type: 'text' },
+        ...personColumns('first_name', 'last_name', 'email', 'city', 'region', 'country', 'postal_code'),
         { key: 'locale', header: { en: 'Language', es: 'Idioma' }, type: 'text' },
         { key: 'timezone', header: { en: 'Time zone', es: 'Zona horaria' }, type: 'text' },
         { key: 'email_consent', header: { en: 'Email consent', es: 'Acepta correos' }, type: 'bool' },
@@ -47,11 +41,7 @@ export class SupportersExports implements OnModuleInit {
         { key: 'amount', header: { en: 'Amount', es: 'Monto' }, type: 'money' },
         { key: 'currency', header: { en: 'Currency', es: 'Moneda' }, type: 'text' },
         { key: 'message', header: { en: 'Message', es: 'Mensaje' }, type: 'text' },
-        { key: 'first_name', header: { en: 'First name', es: 'Nombre' }, type: 'text' },
-        { key: 'last_name', header: { en: 'Last name', es: 'Apellido' }, type: 'text' },
-        { key: 'email', header: { en: 'Email', es: 'Correo' }, type: 'text' },
-        { key: 'city', header: { en: 'City', es: 'Ciudad' }, type: 'text' },
-        { key: 'country', header: { en: 'Country', es: 'País' }, type: 'text' },
+        ...personColumns('first_name', 'last_name', 'email', 'city', 'country'),
         { key: 'created_at', header: { en: 'Pledged at', es: 'Fecha' }, type: 'datetime' },
         { key: 'fulfilled_at', header: { en: 'Fulfilled at', es: 'Cumplido' }, type: 'datetime' },
       ],

@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
-  IsISO31661Alpha2,
   IsISO8601,
   IsOptional,
   IsString,
@@ -17,7 +16,8 @@ import { MoneyDto } from '../../common/money.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { SLUG_PATTERN } from '../../common/slug.js';
 import { CAMPAIGN_STATUSES, SECTORS, type CampaignStatus, type Sector } from '../campaign.entity.js';
-import { Trim, UpperTrim } from '../../common/transforms.js';
+import { Trim } from '../../common/transforms.js';
+import { OptionalText, OptionalCountry } from '../../common/dto-fields.js';
 
 const localizedExample = { en: 'Independent union at GM Silao', es: 'Sindicato independiente en GM Silao' };
 
@@ -68,45 +68,22 @@ export class CreateCampaignDto {
   @IsIn(SECTORS)
   sector?: Sector;
 
-  @ApiPropertyOptional({ example: 'General Motors' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, 'General Motors')
   employer?: string;
 
-  @ApiPropertyOptional({ example: 'Complejo de Silao' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, 'Complejo de Silao')
   workplace?: string;
 
-  @ApiPropertyOptional({ example: 'Silao' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
+  @OptionalText(100, 'Silao')
   city?: string;
 
-  @ApiPropertyOptional({ example: 'Guanajuato' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
+  @OptionalText(100, 'Guanajuato')
   region?: string;
 
-  @ApiPropertyOptional({ example: 'MX', description: 'ISO 3166-1 alpha-2' })
-  @IsOptional()
-  @UpperTrim()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as MX or US' })
+  @OptionalCountry('MX')
   country?: string;
 
-  @ApiPropertyOptional({ example: 'SINTTIA' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, 'SINTTIA')
   union?: string;
 
   @ApiPropertyOptional({ enum: LOCALES, default: 'en' })

@@ -22,15 +22,13 @@ import { PaginationQueryDto } from '../../common/pagination.js';
 import { SLUG_PATTERN } from '../../common/slug.js';
 import { IsIanaTimeZone } from '../../supporters/dto/supporter-fields.dto.js';
 import { EVENT_KINDS, EVENT_STATUSES, type EventKind, type EventStatus } from '../event.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toUpperCase() : value;
+import { Trim, UpperTrim } from '../../common/transforms.js';
+import { OptionalText } from '../../common/dto-fields.js';
 
 export class CreateEventDto {
   @ApiPropertyOptional({ example: 'picket-gm-hq', description: 'generated from the title when not given' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @Matches(SLUG_PATTERN, { message: 'slug must be lowercase letters, digits and single dashes' })
   @MaxLength(80)
   slug?: string;
@@ -48,37 +46,21 @@ export class CreateEventDto {
   @IsIn(EVENT_KINDS, { message: `kind must be one of ${EVENT_KINDS.join(', ')}` })
   kind: EventKind;
 
-  @ApiPropertyOptional({ example: 'GM Renaissance Center' })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(200)
+  @OptionalText(200, 'GM Renaissance Center')
   venue?: string;
 
-  @ApiPropertyOptional({ example: '300 Renaissance Center' })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(300)
+  @OptionalText(300, '300 Renaissance Center')
   address?: string;
 
-  @ApiPropertyOptional({ example: 'Detroit' })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(100)
+  @OptionalText(100, 'Detroit')
   city?: string;
 
-  @ApiPropertyOptional({ example: 'Michigan' })
-  @IsOptional()
-  @Transform(trim)
-  @IsString()
-  @MaxLength(100)
+  @OptionalText(100, 'Michigan')
   region?: string;
 
   @ApiPropertyOptional({ example: 'US' })
   @IsOptional()
-  @Transform(upper)
+  @UpperTrim()
   @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as MX or US' })
   country?: string;
 
@@ -136,7 +118,7 @@ export class CreateEventDto {
 export class UpdateEventDto extends PartialType(OmitType(CreateEventDto, ['slug'] as const)) {
   @ApiPropertyOptional({ example: 'picket-gm-hq' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @Matches(SLUG_PATTERN, { message: 'slug must be lowercase letters, digits and single dashes' })
   @MaxLength(80)
   slug?: string;
@@ -148,7 +130,7 @@ export class UpdateEventDto extends PartialType(OmitType(CreateEventDto, ['slug'
 
   @ApiPropertyOptional({ description: 'a word to attendees, in the cancellation notice' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(1000)
   note?: string;

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import {
   IsDefined,
   IsIn,
@@ -22,8 +22,7 @@ import {
   type DonationStatus,
   type RecordableDonationStatus,
 } from '../donation.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../../common/transforms.js';
 
 export class CreateDonationDto {
   @ApiProperty({ type: MoneyDto, example: { amount: '250.00', currency: 'MXN' } })
@@ -53,7 +52,7 @@ export class CreateDonationDto {
     description: 'a processor’s id, unique per fundraiser: repeating it answers the existing donation (200)',
   })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -61,7 +60,7 @@ export class CreateDonationDto {
 
   @ApiPropertyOptional({ maxLength: 2000 })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(2000)
   note?: string;
@@ -78,7 +77,7 @@ export class UpdateDonationDto {
   @ApiPropertyOptional({ maxLength: 2000, nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(2000)
   note?: string | null;
@@ -95,7 +94,7 @@ export class UpdateDonationDto {
 
   @ApiPropertyOptional({ maxLength: 500, description: 'why, for the audit log' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(500)
   reason?: string;
@@ -104,7 +103,7 @@ export class UpdateDonationDto {
 export class RefundDonationDto {
   @ApiPropertyOptional({ maxLength: 500, description: 'why, for the audit log' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(500)
   reason?: string;

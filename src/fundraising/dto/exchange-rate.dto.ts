@@ -1,12 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsCurrencyCode } from '../../common/money.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
+import { Trim } from '../../common/transforms.js';
 
 const RATE_PATTERN = /^\d{1,12}(\.\d{1,10})?$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class CreateExchangeRateDto {
   @ApiProperty({ example: 'USD' })
@@ -40,7 +39,7 @@ export class UpdateExchangeRateDto {
 
   @ApiPropertyOptional({ maxLength: 500, description: 'why, for the audit log' })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MaxLength(500)
   reason?: string;

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
@@ -19,8 +18,7 @@ import { IsLocalizedText, type LocalizedText } from '../../common/localized-text
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { SLUG_PATTERN } from '../../common/slug.js';
 import { LETTER_ACTION_STATUSES, type LetterActionStatus } from '../letter-action.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+import { Trim } from '../../common/transforms.js';
 
 export class CreateLetterActionDto {
   @ApiPropertyOptional({
@@ -28,7 +26,7 @@ export class CreateLetterActionDto {
     description: 'generated from the title when not given',
   })
   @IsOptional()
-  @Transform(trim)
+  @Trim()
   @Matches(SLUG_PATTERN, { message: 'slug must be lowercase letters, digits and single dashes' })
   @MaxLength(80)
   slug?: string;

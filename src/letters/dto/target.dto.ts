@@ -13,17 +13,15 @@ import {
 import { LOCALES, type Locale } from '../../common/localized-text.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { TARGET_KINDS, type TargetKind } from '../target.entity.js';
+import { Trim, UpperTrim } from '../../common/transforms.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.trim().toUpperCase() : value;
 /** '' clears an optional field (PATCH): it becomes null. */
 const blankToNull = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() || null : value;
 
 export class CreateTargetDto {
   @ApiProperty({ example: 'United States Trade Representative' })
-  @Transform(trim)
+  @Trim()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
@@ -52,7 +50,7 @@ export class CreateTargetDto {
 
   @ApiPropertyOptional({ example: 'US', description: 'ISO 3166-1 alpha-2' })
   @IsOptional()
-  @Transform(upper)
+  @UpperTrim()
   @ValidateIf((_, v) => v !== null && v !== '')
   @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as MX or US' })
   country?: string | null;
@@ -95,7 +93,7 @@ export class ListTargetsQueryDto extends PaginationQueryDto {
 
   @ApiPropertyOptional({ example: 'MX' })
   @IsOptional()
-  @Transform(upper)
+  @UpperTrim()
   @IsISO31661Alpha2()
   country?: string;
 }

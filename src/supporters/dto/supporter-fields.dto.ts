@@ -3,7 +3,6 @@ import {
   IsBoolean,
   IsEmail,
   IsIn,
-  IsISO31661Alpha2,
   IsOptional,
   IsString,
   Matches,
@@ -13,7 +12,8 @@ import {
   type ValidationOptions,
 } from 'class-validator';
 import { LOCALES, type Locale } from '../../common/localized-text.js';
-import { Trim, UpperTrim, LowerTrim } from '../../common/transforms.js';
+import { Trim, LowerTrim } from '../../common/transforms.js';
+import { OptionalText, OptionalCountry } from '../../common/dto-fields.js';
 
 const ZONES = new Set(Intl.supportedValuesOf('timeZone'));
 ZONES.add('UTC');
@@ -64,38 +64,19 @@ export class SupporterFieldsDto {
   @MaxLength(100)
   firstName: string;
 
-  @ApiPropertyOptional({ example: 'Peña' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
+  @OptionalText(100, 'Peña')
   lastName?: string;
 
-  @ApiPropertyOptional({ example: 'Querétaro' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
+  @OptionalText(100, 'Querétaro')
   city?: string;
 
-  @ApiPropertyOptional({ example: 'Querétaro' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(100)
+  @OptionalText(100, 'Querétaro')
   region?: string;
 
-  @ApiPropertyOptional({ example: 'MX', description: 'ISO 3166-1 alpha-2' })
-  @IsOptional()
-  @UpperTrim()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as MX or US' })
+  @OptionalCountry('MX')
   country?: string;
 
-  @ApiPropertyOptional({ example: '76000' })
-  @IsOptional()
-  @Trim()
-  @IsString()
-  @MaxLength(12)
+  @OptionalText(12, '76000')
   @Matches(/^[A-Za-z0-9 -]*$/, { message: 'postalCode may hold letters, digits, spaces and dashes' })
   postalCode?: string;
 
