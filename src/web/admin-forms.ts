@@ -104,3 +104,37 @@ export function listField(body: unknown, name: string): string[] {
   if (Array.isArray(v)) return v.map(String);
   return typeof v === 'string' && v ? [v] : [];
 }
+
+/** The event form for an edit: a blank capacity means unlimited (null), unlike on create. */
+export function eventUpdateInput(f: Record<string, string>): Record<string, unknown> {
+  const out = eventInput(f);
+  if (!f.capacity?.trim()) out.capacity = null;
+  return out;
+}
+
+export function fundraiserUpdateInput(f: Record<string, string>): Record<string, unknown> {
+  const out = fundraiserInput(f);
+  const description = text(f, 'description');
+  if (description) out.description = description;
+  return out;
+}
+
+/** A target of the library; on an edit, blanks clear the optional fields (the DTO turns '' into null). */
+export function targetInput(f: Record<string, string>, creating: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: f.name ?? '' };
+  for (const k of ['title', 'organization', 'email', 'postalAddress', 'country']) {
+    if (f[k]?.trim()) out[k] = f[k];
+    else if (!creating && k !== 'country') out[k] = '';
+  }
+  copy(f, out, ['kind', 'locale']);
+  return out;
+}
+
+export function rateInput(f: Record<string, string>): Record<string, unknown> {
+  return {
+    base: (f.base ?? '').trim().toUpperCase(),
+    quote: (f.quote ?? '').trim().toUpperCase(),
+    rate: (f.rate ?? '').trim(),
+    validFrom: (f.validFrom ?? '').trim(),
+  };
+}

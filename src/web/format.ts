@@ -68,3 +68,19 @@ export function localToInstant(local: string, zone: string): string | null {
   t = guess - offset(t);
   return new Date(t).toISOString();
 }
+
+/** An instant as a `datetime-local` value (`2026-03-14T12:00`) on the wall clock of `zone`. */
+export function instantToLocal(d: Date | string | null | undefined, zone: string): string {
+  if (!d) return '';
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(new Date(d));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+}

@@ -7,7 +7,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { translator } from './i18n/index.js';
-import { pageLang, render } from './web-context.js';
+import { pageLang, render, renderHtml } from './web-context.js';
 
 /** Folders next to this module: src/web/* under jest, dist/src/web/* once built (copy-assets.mjs). */
 export const VIEWS_DIR = fileURLToPath(new URL('./views', import.meta.url));
@@ -24,7 +24,7 @@ export function isWebPath(url: string): boolean {
 /**
  * Registers what the web pages need on the Fastify instance: cookies, CSRF secrets, the eta view
  * engine, the stylesheet under /static/, and a check that refuses every page POST without a valid
- * CSRF token (403 page) before any controller runs.
+ * CSRF token (403 page) before any controller runs, and a 429 page for page posts over the rate limit.
  */
 export async function registerWeb(app: NestFastifyApplication): Promise<void> {
   await app.register(cookie);
@@ -62,5 +62,21 @@ export async function registerWeb(app: NestFastifyApplication): Promise<void> {
     const t = translator(lang);
     await render(req, reply, lang, 'error', { title: t('error.title'), message: t('error.csrf') }, 403);
     return reply;
+  });
+
+  // A page POST over the public rate limit is refused by @fastify/rate-limit before any controller
+  // (its TooManyRequestsError becomes the API's JSON body): on page routes, send a page instead, in
+  // the reader's language, keeping the status and Retry-After.
+  fastify.addHook('onSend', async (req, reply, payload) => {
+    if (reply.statusCode !== 429 || !isWebPath(req.url)) return payload;
+    if (String(reply.getHeader('content-type') ?? '').includes('text/html')) return payload;
+    const lang = pageLang(req, reply);
+    const t = translator(lang);
+    const html = await renderHtml(req, reply, lang, 'error', {
+      title: t('error.title'),
+      message: t('error.rateLimited'),
+    });
+    void reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
+    return html;
   });
 }

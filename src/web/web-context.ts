@@ -5,7 +5,7 @@ import { isLocale, pickLocale, type Locale } from '../common/localized-text.js';
 import { flattenValidationErrors } from '../common/validation.js';
 import type { ErrorDetail } from '../common/errors.js';
 import { formatDate, formatDateTime, formatMoney, formatNumber, paragraphs, percent } from './format.js';
-import { errorMessage, translator, type Translate } from './i18n/index.js';
+import { errorMessage, labelOf, pluralWord, translator, type Translate } from './i18n/index.js';
 
 export const LANG_COOKIE = 'lang';
 const YEAR = 365 * 24 * 3600;
@@ -75,6 +75,12 @@ function helpers(lang: Locale, t: Translate) {
     paragraphs,
     errText: (code: string | undefined) => (code ? errorMessage(t, code) : ''),
     enc: encodeURIComponent,
+    /** `signatures`, 2 → "signatures"; 1 → "signature" (Intl.PluralRules). */
+    word: (base: string, n: number) => pluralWord(lang, base, n),
+    /** `signatures`, 2 → "2 signatures", formatted for the language. */
+    count: (base: string, n: number) => `${formatNumber(n, lang)} ${pluralWord(lang, base, n)}`,
+    /** A stored value in the page's language: `it.label('status.event', e.status)`. */
+    label: (group: string, value: string | null | undefined) => labelOf(t, group, value),
   };
 }
 
@@ -87,6 +93,18 @@ export async function render(
   data: PageData,
   status = 200,
 ): Promise<void> {
+  const html = await renderHtml(req, reply, lang, template, data);
+  await reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+}
+
+/** The page as a string (for render, and for hooks that replace a payload, like the 429 page). */
+export async function renderHtml(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  lang: Locale,
+  template: string,
+  data: PageData,
+): Promise<string> {
   const rep = reply as Rep;
   const t = translator(lang);
   const url = new URL(req.url, 'http://x');
@@ -107,7 +125,7 @@ export async function render(
     values: {},
     ...data,
   });
-  await reply.status(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(html);
+  return html;
 }
 
 export function redirect(reply: FastifyReply, to: string): FastifyReply {

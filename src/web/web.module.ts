@@ -7,6 +7,7 @@ import { AdminCampaignView } from './admin-campaign.view.js';
 import { AdminCheckInController } from './admin-checkin.controller.js';
 import { AdminSession } from './admin-session.js';
 import { AdminController } from './admin.controller.js';
+import { AdminManageController } from './admin-manage.controller.js';
 import { LinkPagesController } from './link-pages.controller.js';
 import { PublicPagesController } from './public-pages.controller.js';
 
@@ -16,7 +17,13 @@ import { PublicPagesController } from './public-pages.controller.js';
  */
 @Module({
   imports: [CampaignsModule, EventsModule, LettersModule, FundraisingModule],
-  controllers: [PublicPagesController, LinkPagesController, AdminController, AdminCheckInController],
+  controllers: [
+    PublicPagesController,
+    LinkPagesController,
+    AdminController,
+    AdminCheckInController,
+    AdminManageController,
+  ],
   providers: [AdminSession, AdminCampaignView],
 })
 export class WebModule {}

@@ -15,6 +15,28 @@ export function translator(lang: Locale): Translate {
   };
 }
 
+const PLURAL_TAG: Record<Locale, string> = { en: 'en-US', es: 'es-MX' };
+const PLURALS = new Map<Locale, Intl.PluralRules>();
+
+/** The noun for a count (`n.signatures.one` / `.other`), chosen by Intl.PluralRules for the language. */
+export function pluralWord(lang: Locale, base: string, n: number): string {
+  let rules = PLURALS.get(lang);
+  if (!rules) {
+    rules = new Intl.PluralRules(PLURAL_TAG[lang]);
+    PLURALS.set(lang, rules);
+  }
+  const exact = `n.${base}.${rules.select(n)}`;
+  const key = hasKey(exact) ? exact : `n.${base}.other`;
+  return hasKey(key) ? translator(lang)(key) : base;
+}
+
+/** A stored value's label (`status.event.cancelled`, `method.cash`…), or the value when there is none. */
+export function labelOf(t: Translate, group: string, value: string | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const key = `${group}.${value}`;
+  return hasKey(key) ? t(key) : value;
+}
+
 export function hasKey(key: string): key is MessageKey {
   return Object.hasOwn(en, key);
 }
