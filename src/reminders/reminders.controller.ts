@@ -1,90 +1,45 @@
 import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
-import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { Roles } from '../auth/roles.decorator.js';
-import { ForbiddenError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
+import { ReminderStaffService, type ReminderMessageView } from './reminder-staff.service.js';
 import { ListReminderMessagesQueryDto, ListRemindersQueryDto } from './reminders.dto.js';
-import { RemindersService, type ReminderView } from './reminders.service.js';
+import type { ReminderView } from './reminders.service.js';
 
-export interface ReminderMessageView {
-  id: string;
-  reminderId: string;
-  kind: string;
-  subjectType: string;
-  subjectId: string;
-  supporterId: string | null;
-  recipientEmail: string;
-  template: string;
-  locale: string;
-  subject: string;
-  status: string;
-  error: string | null;
-  createdAt: Date;
-  sentAt: Date | null;
-}
+export type { ReminderMessageView } from './reminder-staff.service.js';
 
 @ApiTags('reminders')
 @ApiBearerAuth()
 @Roles('admin', 'organizer', 'coordinator')
 @Controller('api')
 export class RemindersController {
-  constructor(
-    private readonly reminders: RemindersService,
-    private readonly access: CampaignAccessService,
-    private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly staff: ReminderStaffService) {}
 
   /** The reminders of a campaign (filter by event or other subject, and status), by due time. */
   @Get('campaigns/:id/reminders')
-  async list(
+  list(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() q: ListRemindersQueryDto,
   ): Promise<Page<ReminderView>> {
-    await this.access.assert(user, id, 'read');
-    return this.reminders.list({ ...q, campaignId: id });
+    return this.staff.list(user, id, q);
   }
 
   /** The messages sent for a campaign's reminders (every attempt, failed ones too), newest first. */
   @Get('campaigns/:id/messages')
-  async messages(
+  messages(
     @CurrentUser() user: AuthUser,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() q: ListReminderMessagesQueryDto,
   ): Promise<Page<ReminderMessageView>> {
-    await this.access.assert(user, id, 'read');
-    // A reminder keeps the id of its latest message; earlier attempts are found by related subject.
-    const from = `FROM messages m JOIN reminders r
-      ON r.campaign_id = $1 AND (r.message_id = m.id OR (m.related_type = r.subject_type AND m.related_id = r.subject_id
-          AND m.template = r.template AND m.supporter_id IS NOT DISTINCT FROM r.supporter_id))
-      WHERE ($2::text IS NULL OR r.subject_type = $2) AND ($3::uuid IS NULL OR r.subject_id = $3)`;
-    const filter = [id, q.subjectType ?? null, q.subjectId ?? null];
-    const [items, count] = await Promise.all([
-      this.dataSource.query(
-        `SELECT DISTINCT ON (m.created_at, m.id) m.id, r.id AS "reminderId", r.kind, r.subject_type AS "subjectType",
-                r.subject_id AS "subjectId", m.supporter_id AS "supporterId", m.recipient_email AS "recipientEmail",
-                m.template, m.locale, m.subject, m.status, m.error, m.created_at AS "createdAt", m.sent_at AS "sentAt"
-           ${from} ORDER BY m.created_at DESC, m.id DESC LIMIT $4 OFFSET $5`,
-        [...filter, q.limit, q.offset],
-      ) as Promise<ReminderMessageView[]>,
-      this.dataSource.query(`SELECT count(DISTINCT m.id)::int AS n ${from}`, filter) as Promise<
-        { n: number }[]
-      >,
-    ]);
-    return { items, total: count[0].n };
+    return this.staff.messages(user, id, q);
   }
 
   /** A failed reminder back in the queue, due now, attempts reset. */
   @Post('reminders/:id/resend')
   @HttpCode(200)
-  async resend(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<ReminderView> {
-    const r = await this.reminders.find(id);
-    if (r.campaignId) await this.access.assert(user, r.campaignId, 'coordinate');
-    else if (user.role !== 'admin')
-      throw new ForbiddenError('Only admins can resend mail outside a campaign');
-    return this.reminders.resend(id);
+  resend(@CurrentUser() user: AuthUser, @Param('id', ParseUUIDPipe) id: string): Promise<ReminderView> {
+    return this.staff.resend(user, id);
   }
 }

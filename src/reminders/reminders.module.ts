@@ -5,13 +5,14 @@ import { Reminder } from './reminder.entity.js';
 import { ReminderWorker } from './reminder.worker.js';
 import { RemindersController } from './reminders.controller.js';
 import { RemindersService } from './reminders.service.js';
+import { ReminderStaffService } from './reminder-staff.service.js';
 
 /** Scheduled and queued email (RemindersService, global) and the worker that sends it. */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Reminder])],
   controllers: [RemindersController],
-  providers: [RemindersService, ReminderWorker, DailyDigest],
-  exports: [RemindersService, ReminderWorker, DailyDigest],
+  providers: [RemindersService, ReminderWorker, DailyDigest, ReminderStaffService],
+  exports: [RemindersService, ReminderWorker, DailyDigest, ReminderStaffService],
 })
 export class RemindersModule {}

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { PutMemberDto } from '../auth/dto/auth.dto.js';
@@ -29,8 +28,7 @@ import { renderLetter } from '../letters/merge-fields.js';
 import { TARGET_KINDS } from '../letters/target.entity.js';
 import { TargetsController } from '../letters/targets.controller.js';
 import { TargetsService } from '../letters/targets.service.js';
-import { RemindersController } from '../reminders/reminders.controller.js';
-import { RemindersService } from '../reminders/reminders.service.js';
+import { ReminderStaffService } from '../reminders/reminder-staff.service.js';
 import { reportPdf } from '../reports/report-pdf.js';
 import { ReportService } from '../reports/report.service.js';
 import {
@@ -95,8 +93,6 @@ const text = (v: { en?: string; es?: string } | null | undefined, name: string):
 @UseFilters(WebErrorFilter)
 @Controller('admin')
 export class AdminManageController {
-  private readonly remindersApi: RemindersController;
-
   constructor(
     private readonly session: AdminSession,
     private readonly campaigns: CampaignsService,
@@ -109,12 +105,8 @@ export class AdminManageController {
     private readonly membership: MembershipService,
     private readonly users: UsersService,
     private readonly reports: ReportService,
-    reminders: RemindersService,
-    dataSource: DataSource,
-  ) {
-    // The API's own handlers (access check, queries) for the lists and the resend: nothing rewritten.
-    this.remindersApi = new RemindersController(reminders, access, dataSource);
-  }
+    private readonly reminderStaff: ReminderStaffService,
+  ) {}
 
   // ---- Letter actions ---------------------------------------------------------------------------
 
@@ -656,8 +648,8 @@ export class AdminManageController {
     const lang = pageLang(req, reply);
     const c = await this.campaigns.get(user, id);
     const page = { limit: 200, offset: 0 };
-    const reminders = await this.remindersApi.list(user, id, page);
-    const messages = await this.remindersApi.messages(user, id, page);
+    const reminders = await this.reminderStaff.list(user, id, page);
+    const messages = await this.reminderStaff.messages(user, id, page);
     const role = await this.access.roleIn(user, id);
     const q = req.query as Record<string, string | undefined>;
     await render(req, reply, lang, 'admin/reminders', {
@@ -680,7 +672,7 @@ export class AdminManageController {
     @Res() reply: FastifyReply,
   ) {
     const user = await this.session.require(req);
-    const r = await this.remindersApi.resend(user, id);
+    const r = await this.reminderStaff.resend(user, id);
     return redirect(reply, r.campaignId ? `/admin/campaigns/${r.campaignId}/reminders?resent=1` : '/admin');
   }
 
