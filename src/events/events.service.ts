@@ -320,14 +320,18 @@ export class EventsService implements OnModuleInit {
   }
 
   /** Counts only: upcoming scheduled events and, for each, going RSVPs (people) against capacity. */
+  /**
+   * Public totals of the upcoming events, without summing RSVPs: `going` is the event's maintained
+   * `seats_taken` (seats held by going and offered RSVPs, guests included; walk-ins hold none), and the
+   * waitlist is counted on the (event_id, status, queue_seq) index, so only waitlisted entries are read.
+   */
   async totalsFor(campaignId: string) {
     const rows = (await this.dataSource.query(
-      `SELECT e.id, e.slug, e.starts_at AS "startsAt", e.capacity,
-              coalesce(sum(1 + r.guests) FILTER (WHERE r.status = 'going'), 0)::int AS going,
-              count(r.id) FILTER (WHERE r.status = 'waitlisted')::int AS waitlisted
-         FROM events e LEFT JOIN rsvps r ON r.event_id = e.id
+      `SELECT e.id, e.slug, e.starts_at AS "startsAt", e.capacity, e.seats_taken AS going,
+              (SELECT count(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'waitlisted')::int AS waitlisted
+         FROM events e
         WHERE e.campaign_id = $1 AND e.status = 'scheduled' AND e.starts_at > $2
-        GROUP BY e.id ORDER BY e.starts_at, e.id`,
+        ORDER BY e.starts_at, e.id`,
       [campaignId, this.clock.now()],
     )) as { id: string; slug: string; startsAt: Date; capacity: number | null; going: number }[];
     return { upcoming: rows.length, events: rows };

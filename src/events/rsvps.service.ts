@@ -13,9 +13,9 @@ import { isLocale, type Locale } from '../common/localized-text.js';
 import { SignedTokens } from '../common/signed-token.js';
 import { AppConfig } from '../config/config.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { PledgesService } from '../supporters/pledges.service.js';
+import { fulfilPledgeSql, PledgesService } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
-import { SupportersService } from '../supporters/supporters.service.js';
+import { UPSERT_SUPPORTER_CTES, upsertParams } from '../supporters/supporters.service.js';
 import type { CreateRsvpDto } from './dto/rsvp.dto.js';
 import {
   EventNotOpenError,
@@ -36,6 +36,7 @@ import {
   settle,
   waitlistPosition,
   type LockedEvent,
+  type OfferMade,
 } from './seats.js';
 
 export interface RsvpState {
@@ -90,6 +91,47 @@ export class NoRoomError extends ConflictError {
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
+/** 409 (or the event's own status error) when the event takes no RSVPs at `now`. */
+function assertRsvpOpen(e: Parameters<typeof rsvpClosedReason>[0], now: Date): void {
+  const closed = rsvpClosedReason(e, now);
+  if (!closed) return;
+  if (e.status !== 'scheduled') throw new EventNotOpenError(e.status);
+  throw new RsvpClosedError('RSVPs for this event are closed', closed);
+}
+
+/**
+ * The common RSVP in one statement ($1–$13 are the supporter upsert's; then event, guests, seats, token
+ * hash): upsert the supporter, take the seats with a conditional UPDATE — only when they fit, the event is
+ * scheduled, no offer of the event is due to expire (that needs settling first) and the supporter has no
+ * RSVP there yet — then insert the `going` RSVP and fulfil the `attend` pledge. The UPDATE is atomic on
+ * the event row (a concurrent change makes it re-check the current seats_taken), and the CHECK
+ * events_seats_taken_check still backs it. `seated` without an `rsvpId` means a concurrent insert won.
+ */
+const TAKE_SEATS_SQL = `
+  WITH ${UPSERT_SUPPORTER_CTES},
+  seat AS (
+    UPDATE events SET seats_taken = seats_taken + $16
+     WHERE id = $14 AND status = 'scheduled' AND (capacity IS NULL OR capacity - seats_taken >= $16)
+       AND NOT EXISTS (SELECT 1 FROM rsvps WHERE event_id = $14 AND status = 'offered' AND offer_expires_at <= $11)
+       AND NOT EXISTS (SELECT 1 FROM rsvps r, s WHERE r.event_id = $14 AND r.supporter_id = s.id)
+    RETURNING id
+  ),
+  r AS (
+    INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
+    SELECT seat.id, s.id, 'going', $15, $17, 'web', $11, $11 FROM seat, s
+    ON CONFLICT ON CONSTRAINT rsvps_event_id_supporter_id_key DO NOTHING
+    RETURNING id
+  ),
+  pledge AS (${fulfilPledgeSql({
+    campaign: '$13',
+    supporter: '(SELECT id FROM s)',
+    kind: "'attend'",
+    at: '$11',
+    by: "'rsvp:' || (SELECT id FROM r)",
+    when: 'EXISTS (SELECT 1 FROM r)',
+  })})
+  SELECT (SELECT id FROM s) AS "supporterId", (SELECT id FROM r) AS "rsvpId", EXISTS (SELECT 1 FROM seat) AS seated`;
+
 /**
  * Public RSVPs and what a supporter does with their manage token. Every change runs in a transaction
  * that locks the event row first and settles it (expired offers end, free seats are offered) — see
@@ -105,7 +147,6 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     private readonly dataSource: DataSource,
     private readonly campaigns: CampaignsService,
     private readonly events: EventsService,
-    private readonly supporters: SupportersService,
     private readonly pledges: PledgesService,
     private readonly tx: TransactionService,
     private readonly clock: Clock,
@@ -161,61 +202,100 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     return ended;
   }
 
-  /** The public RSVP: going when it fits, else waitlisted; one per (event, supporter). */
+  /**
+   * The public RSVP: going when it fits, else waitlisted; one per (event, supporter).
+   *
+   * The common case — the party fits, no offer of this event is due to expire, the supporter has no RSVP
+   * there yet — is one statement ({@link TAKE_SEATS_SQL}), so the event row is locked only from that
+   * statement's seat UPDATE to the commit. Everything else (full event, an offer to settle, a repeat or a
+   * returning cancelled RSVP) is decided under the event lock by {@link placeLocked}, which keeps the
+   * waitlist in lock order. The confirmation mail is sent after the commit without holding the answer.
+   */
   async rsvp(slug: string, eventSlug: string, dto: CreateRsvpDto): Promise<PublicRsvpResult> {
     const campaign = await this.campaigns.findAcceptingActions(slug);
     const event = await this.events.findPublicEvent(campaign.id, eventSlug);
     const guests = dto.guests ?? 0;
     const now = this.clock.now();
+    assertRsvpOpen(event, now);
     const out = await this.tx.run(async (m) => {
-      // Supporter first (no event lock needed), then the event lock for the seat decision.
-      const { supporterId } = await this.supporters.upsert(m, dto, campaign.id, `rsvp:${event.id}`);
-      const e = await this.locked(m, event.id);
-      const { offers } = await settle(m, e, now, this.config.waitlistClaimHours);
-      const closed = rsvpClosedReason(e, now);
-      if (closed) {
-        if (e.status !== 'scheduled') throw new EventNotOpenError(e.status);
-        throw new RsvpClosedError('RSVPs for this event are closed', closed);
-      }
-      const existing = await this.row(m, `r.event_id = $1 AND r.supporter_id = $2`, [e.id, supporterId]);
-      if (existing && existing.status !== 'cancelled') {
-        return { result: { status: 'existing' as const, rsvp: await this.state(m, existing) }, offers };
-      }
-      const status: RsvpStatus = freeSeats(e) >= seatsFor(guests) ? 'going' : 'waitlisted';
       const { token, hash } = newToken();
-      let id: string;
-      if (existing) {
-        // A cancelled RSVP comes back: a new token, and the end of the line if it has to wait.
-        await m.query(
-          `UPDATE rsvps SET status = $2, guests = $3, manage_token_hash = $4, queue_seq = nextval('rsvps_queue_seq_seq'),
-                  cancelled_at = NULL, cancel_reason = NULL, no_show = false, walk_in = false, updated_at = $5
-            WHERE id = $1`,
-          [existing.id, status, guests, hash, now],
-        );
-        id = existing.id;
-      } else {
-        const rows = (await m.query(
-          `INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, 'web', $6, $6)
-           ON CONFLICT ON CONSTRAINT rsvps_event_id_supporter_id_key DO NOTHING RETURNING id`,
-          [e.id, supporterId, status, guests, hash, now],
-        )) as { id: string }[];
-        id = rows[0].id; // under the event lock nobody else can have inserted it
+      const [taken] = (await m.query(TAKE_SEATS_SQL, [
+        ...upsertParams(dto, campaign.id, `rsvp:${event.id}`, now),
+        event.id,
+        guests,
+        seatsFor(guests),
+        hash,
+      ])) as { supporterId: string; rsvpId: string | null; seated: boolean }[];
+      if (taken.rsvpId) {
+        await this.eventReminders.forRsvp(m, taken.rsvpId);
+        const rsvp: RsvpState = { id: taken.rsvpId, status: 'going', guests, checkedInAt: null };
+        return { result: { status: 'created' as const, rsvp, manageToken: token }, offers: [] };
       }
-      if (status === 'going') {
-        await addSeats(m, e, seatsFor(guests));
-        await this.pledges.fulfil(m, e.campaignId, supporterId, 'attend', `rsvp:${id}`);
-        await this.eventReminders.forRsvp(m, id);
-      }
-      const fresh = (await this.row(m, `r.id = $1`, [id]))!;
-      return {
-        result: { status: 'created' as const, rsvp: await this.state(m, fresh), manageToken: token },
-        offers,
-      };
+      // Seats taken but the insert lost to a concurrent RSVP of the same supporter: give them back.
+      if (taken.seated)
+        await m.query(`UPDATE events SET seats_taken = seats_taken - $2 WHERE id = $1`, [
+          event.id,
+          seatsFor(guests),
+        ]);
+      return this.placeLocked(m, event.id, taken.supporterId, guests, { token, hash }, now);
     });
     await this.mailer.offers(out.offers);
-    if (out.result.manageToken) await this.mailer.confirmation(out.result.rsvp.id, out.result.manageToken);
+    // Not awaited: the mail is recorded in `messages` and a failure is logged by RSVP id (RsvpMailer.guard).
+    if (out.result.manageToken) void this.mailer.confirmation(out.result.rsvp.id, out.result.manageToken);
     return out.result;
+  }
+
+  /** The RSVP decided under the event lock, after settling the event (see seats.ts). */
+  private async placeLocked(
+    m: EntityManager,
+    eventId: string,
+    supporterId: string,
+    guests: number,
+    { token, hash }: { token: string; hash: string },
+    now: Date,
+  ): Promise<{ result: PublicRsvpResult; offers: OfferMade[] }> {
+    const e = await this.locked(m, eventId);
+    const { offers } = await settle(m, e, now, this.config.waitlistClaimHours);
+    assertRsvpOpen(e, now);
+    const status: RsvpStatus = freeSeats(e) >= seatsFor(guests) ? 'going' : 'waitlisted';
+    const [inserted] = (await m.query(
+      `INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, 'web', $6, $6)
+       ON CONFLICT ON CONSTRAINT rsvps_event_id_supporter_id_key DO NOTHING RETURNING id`,
+      [e.id, supporterId, status, guests, hash, now],
+    )) as { id: string }[];
+    let id = inserted?.id;
+    let checkedInAt: Date | null = null;
+    if (!id) {
+      const existing = (await this.row(m, `r.event_id = $1 AND r.supporter_id = $2`, [e.id, supporterId]))!;
+      if (existing.status !== 'cancelled') {
+        return { result: { status: 'existing', rsvp: await this.state(m, existing) }, offers };
+      }
+      // A cancelled RSVP comes back: a new token, and the end of the line if it has to wait.
+      await m.query(
+        `UPDATE rsvps SET status = $2, guests = $3, manage_token_hash = $4, queue_seq = nextval('rsvps_queue_seq_seq'),
+                cancelled_at = NULL, cancel_reason = NULL, no_show = false, walk_in = false, updated_at = $5
+          WHERE id = $1`,
+        [existing.id, status, guests, hash, now],
+      );
+      id = existing.id;
+      checkedInAt = existing.checkedInAt;
+    }
+    if (status === 'going') {
+      await addSeats(m, e, seatsFor(guests));
+      await this.pledges.fulfil(m, e.campaignId, supporterId, 'attend', `rsvp:${id}`);
+      await this.eventReminders.forRsvp(m, id);
+    }
+    const rsvp = await this.state(m, {
+      id,
+      eventId: e.id,
+      status,
+      guests,
+      offerExpiresAt: null,
+      checkedInAt,
+      cancelReason: null,
+    });
+    return { result: { status: 'created', rsvp, manageToken: token }, offers };
   }
 
   /** What the manage page shows: the RSVP and its event, with the hidden address once going. */
@@ -379,7 +459,13 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     return rows[0] ?? null;
   }
 
-  private async state(m: EntityManager, r: RsvpRow): Promise<RsvpState> {
+  private async state(
+    m: EntityManager,
+    r: Pick<
+      RsvpRow,
+      'id' | 'eventId' | 'status' | 'guests' | 'offerExpiresAt' | 'checkedInAt' | 'cancelReason'
+    >,
+  ): Promise<RsvpState> {
     return {
       id: r.id,
       status: r.status,

@@ -20,6 +20,8 @@ import { RemindersService } from './reminders.service.js';
 
 /** How long a claim holds before another instance may take the reminder again. */
 export const CLAIM_LOCK_MS = 5 * 60_000;
+/** Most reminders one tick claims. */
+const CLAIM_LIMIT = 100;
 /** Reminders of one claim sent at the same time. */
 const SEND_CONCURRENCY = 8;
 const MAX_ERROR_LENGTH = 2000;
@@ -86,7 +88,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     if (!this.config.remindersEnabled) return;
     this.timer = setInterval(() => {
       if (this.running) return; // the previous tick is still sending
-      this.running = this.tick()
+      this.running = this.drain()
         .catch((e: unknown) => this.logger.error(`tick failed: ${(e as Error).message}`))
         .finally(() => (this.running = null));
     }, this.config.reminderTickSeconds * 1000);
@@ -107,6 +109,15 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     this.timer = null;
     // Let the sends in flight finish and be marked, rather than leave claims to expire.
     await this.running;
+  }
+
+  /**
+   * One periodic tick, then more at once while each claim came back full (a backlog), rather than one
+   * claim per interval. Stops when the worker is stopped.
+   */
+  private async drain(): Promise<void> {
+    let last = await this.tick(CLAIM_LIMIT);
+    while (this.timer && last.claimed === CLAIM_LIMIT) last = await this.tick(CLAIM_LIMIT);
   }
 
   /** A job run at the start of every periodic tick; it must be idempotent (several instances tick). */
@@ -131,7 +142,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
    * Claims up to `limit` due reminders (and expired claims) and sends them — only those of `only` when
    * given. Public for tests.
    */
-  async tick(limit = 100, only?: string[]): Promise<TickResult> {
+  async tick(limit = CLAIM_LIMIT, only?: string[]): Promise<TickResult> {
     const now = this.clock.now();
     if (!only) {
       for (const job of this.tickJobs)
