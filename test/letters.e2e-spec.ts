@@ -388,6 +388,37 @@ describe('letters', () => {
       .expect(404);
   });
 
+  it('delivers a letter that names its signer as one letter per signer, never with placeholders', async () => {
+    const letter = await openLetter({
+      body: {
+        en: 'Dear {{target.name}}, I am {{supporter.firstName}} from {{supporter.city}}.',
+        es: 'Estimada {{target.name}}: soy {{supporter.firstName}}, de {{supporter.city}}.',
+      },
+    });
+    await sign(letter.slug, { ...ana, email: 'ana.personal@example.org' }).expect(201);
+    await sign(letter.slug, {
+      email: 'joe@example.org',
+      firstName: 'Joe',
+      city: 'Detroit',
+      country: 'US',
+    }).expect(201);
+    const pdf = await as(coord.token)
+      .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.pdf`)
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const parser = new PDFParse({ data: new Uint8Array(pdf.body as Buffer) });
+    const { text } = await parser.getText();
+    await parser.destroy();
+    expect(text).toMatch(/soy Ana, de Querétaro|I am Ana from Querétaro/);
+    expect(text).toMatch(/soy Joe, de Detroit|I am Joe from Detroit/);
+    expect(text).not.toMatch(/\[(nombre|first name|ciudad|city)\]/);
+  });
+
   it('keeps draft letters off the public page', async () => {
     const res = await as(org.token)
       .post(`/api/campaigns/${campaign.id}/letter-actions`)

@@ -12,6 +12,8 @@ export interface PacketInfo {
   signatureCount: number;
   /** The letter, rendered for the target, in the target's language (and the other one when written). */
   letters: { locale: Locale; subject: string; body: string }[];
+  /** When the letter names its signer: each signer's own letter (and annex), drawn on a page of its own. */
+  perSigner?: (signer: PacketSigner) => { locale: Locale; subject: string; body: string }[];
 }
 
 const WORDS = {
@@ -73,21 +75,31 @@ export function packetPdf(info: PacketInfo, signers: AsyncIterable<PacketSigner>
     }
     if (t.postalAddress) doc.moveDown().font('Helvetica').fontSize(11).text(t.postalAddress);
 
-    // The letter, then the annex in the other language
-    info.letters.forEach((l, i) => {
+    // The letter, then the annex in the other language (a letter per signer replaces them)
+    const drawLetters = (letters: PacketInfo['letters']) =>
+      letters.forEach((l, i) => {
+        if (i > 0) doc.moveDown().font('Helvetica-Oblique').fontSize(10).text(w.annex).moveDown();
+        doc.font('Helvetica-Bold').fontSize(14).text(l.subject).moveDown();
+        doc.font('Helvetica').fontSize(11).text(l.body, { align: 'left' }).moveDown();
+      });
+    if (!info.perSigner) {
       doc.addPage();
-      if (i > 0) doc.font('Helvetica-Oblique').fontSize(10).text(WORDS[info.locale].annex).moveDown();
-      doc.font('Helvetica-Bold').fontSize(14).text(l.subject).moveDown();
-      doc.font('Helvetica').fontSize(11).text(l.body, { align: 'left' });
-    });
+      drawLetters(info.letters);
+    }
 
     // Signers
-    doc.addPage();
-    doc.font('Helvetica-Bold').fontSize(14).text(`${w.signers} (${info.signatureCount})`).moveDown();
+    if (!info.perSigner) {
+      doc.addPage();
+      doc.font('Helvetica-Bold').fontSize(14).text(`${w.signers} (${info.signatureCount})`).moveDown();
+    }
     let n = 0;
     for await (const s of signers) {
       if (doc.destroyed) break;
       n++;
+      if (info.perSigner) {
+        doc.addPage();
+        drawLetters(info.perSigner(s));
+      }
       const name = [s.firstName, s.lastName].filter(Boolean).join(' ') || '—';
       const place = [s.city, s.region, s.country].filter(Boolean).join(', ');
       doc.font('Helvetica-Bold').fontSize(10).text(`${n}. ${name}`, { continued: !!place });

@@ -12,7 +12,7 @@ import { LOCALES, localize } from '../common/localized-text.js';
 import { slugify } from '../common/slug.js';
 import type { LetterAction } from './letter-action.entity.js';
 import { LetterActionsService } from './letter-actions.service.js';
-import { renderLetter } from './merge-fields.js';
+import { renderLetter, usesSupporterFields } from './merge-fields.js';
 import { packetPdf, type PacketInfo } from './packet-pdf.js';
 import { openSignerCursor, type PacketSigner, type SignatureRange } from './signer-cursor.js';
 import type { Target } from './target.entity.js';
@@ -151,6 +151,19 @@ export class PacketsService {
       subject: renderLetter(localize(action.subject, l), target, null, l),
       body: renderLetter(localize(action.body, l), target, null, l),
     }));
+    // A letter that names its signer ({{supporter.firstName}}, …) is delivered as one letter per signer
+    // (with the annex in the other language), rather than once with placeholders.
+    const named = locales.some((l) =>
+      usesSupporterFields(localize(action.subject, l) + localize(action.body, l)),
+    );
+    const perSigner = named
+      ? (signer: PacketSigner) =>
+          locales.map((l) => ({
+            locale: l,
+            subject: renderLetter(localize(action.subject, l), target, signer, l),
+            body: renderLetter(localize(action.body, l), target, signer, l),
+          }))
+      : undefined;
     return {
       campaignTitle: localize(campaign.title, target.locale),
       actionTitle: localize(action.title, target.locale),
@@ -159,6 +172,7 @@ export class PacketsService {
       date: this.clock.now(),
       signatureCount: total,
       letters,
+      perSigner,
     };
   }
 }
