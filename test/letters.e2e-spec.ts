@@ -1,8 +1,8 @@
-import { PDFParse } from 'pdf-parse';
 import { parse } from 'csv-parse/sync';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
+import { binaryBody, pdfText } from './support/binary.js';
 
 const ana = {
   email: 'ana.pena@example.org',
@@ -243,19 +243,13 @@ describe('letters', () => {
     const pdf = await as(coord.token)
       .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.pdf`)
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['content-disposition']).toMatch(/attachment; filename=".+\.pdf"/);
     const body = pdf.body as Buffer;
     expect(body.subarray(0, 5).toString()).toBe('%PDF-');
-    const parser = new PDFParse({ data: new Uint8Array(body) });
-    const { text } = await parser.getText();
-    await parser.destroy();
+    const text = await pdfText(body);
     expect(text).toContain('Ana Peña');
     expect(text).toContain('Querétaro');
     expect(text).toContain('Secretaría del Trabajo y Previsión Social');
@@ -376,11 +370,7 @@ describe('letters', () => {
     const pdf = await as(coord.token)
       .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.pdf`)
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
     expect((pdf.body as Buffer).subarray(-6).toString()).toMatch(/%%EOF/);
     await as(coord.token)
@@ -405,15 +395,9 @@ describe('letters', () => {
     const pdf = await as(coord.token)
       .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.pdf`)
       .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
+      .parse(binaryBody)
       .expect(200);
-    const parser = new PDFParse({ data: new Uint8Array(pdf.body as Buffer) });
-    const { text } = await parser.getText();
-    await parser.destroy();
+    const text = await pdfText(pdf.body as Buffer);
     expect(text).toMatch(/soy Ana, de Querétaro|I am Ana from Querétaro/);
     expect(text).toMatch(/soy Joe, de Detroit|I am Joe from Detroit/);
     expect(text).not.toMatch(/\[(nombre|first name|ciudad|city)\]/);

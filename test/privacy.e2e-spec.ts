@@ -80,7 +80,17 @@ describe('privacy rights', () => {
   it('erases personal fields but keeps the campaign totals, logs it, and lets the email sign up again', async () => {
     const before = (await t.http.get(`/api/public/campaigns/${slug}`)).body.totals.pledges;
     const id = await supporterId('maria@example.org');
+    // A refused send whose provider error quotes the address, as SMTP servers do.
+    await t.db.query(
+      `INSERT INTO messages (recipient_email, supporter_id, template, locale, subject, status, error)
+       VALUES ('maria@example.org', $1, 'data-request', 'es', 'Tus datos', 'failed', '550 <maria@example.org> rejected')`,
+      [id],
+    );
     await t.http.post(`/api/supporters/${id}/erase`).auth(admin, { type: 'bearer' }).expect(200);
+    const mail = await t.db.query(`SELECT recipient_email, error FROM messages WHERE supporter_id = $1`, [
+      id,
+    ]);
+    expect(JSON.stringify(mail.rows)).not.toContain('maria@example.org');
     const { rows } = await t.db.query(
       `SELECT email, first_name, last_name, city, postal_code, erased_at FROM supporters WHERE id = $1`,
       [id],

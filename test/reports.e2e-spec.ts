@@ -1,15 +1,9 @@
 import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
-import { PDFParse } from 'pdf-parse';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
-
-const binary = (res: NodeJS.ReadableStream, cb: (err: Error | null, body: unknown) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
+import { binaryBody, pdfText } from './support/binary.js';
 
 describe('exports, reports and imports', () => {
   let t: TestApp;
@@ -86,7 +80,7 @@ describe('exports, reports and imports', () => {
   it('exports signatures as CSV with a BOM, translated headers, accents, and neutralised formulas; audit-logged', async () => {
     const res = await as(coord.token, `/api/campaigns/${campaign.id}/exports/signatures.csv?lang=es`)
       .buffer(true)
-      .parse(binary as never)
+      .parse(binaryBody)
       .expect(200);
     expect(res.headers['content-type']).toContain('text/csv');
     const body = res.body as Buffer;
@@ -101,7 +95,7 @@ describe('exports, reports and imports', () => {
 
     const noBom = await as(coord.token, `/api/campaigns/${campaign.id}/exports/signatures.csv?bom=false`)
       .buffer(true)
-      .parse(binary as never)
+      .parse(binaryBody)
       .expect(200);
     expect((noBom.body as Buffer).subarray(0, 5).toString()).toBe('Lette');
 
@@ -117,7 +111,7 @@ describe('exports, reports and imports', () => {
   it('exports the same rows as XLSX that exceljs reads back', async () => {
     const res = await as(coord.token, `/api/campaigns/${campaign.id}/exports/signatures.xlsx`)
       .buffer(true)
-      .parse(binary as never)
+      .parse(binaryBody)
       .expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as ArrayBuffer);
@@ -238,11 +232,9 @@ describe('exports, reports and imports', () => {
     );
     const pdf = await as(coord.token, `/api/campaigns/${campaign.id}/report.pdf?lang=es`)
       .buffer(true)
-      .parse(binary as never)
+      .parse(binaryBody)
       .expect(200);
-    const parser = new PDFParse({ data: new Uint8Array(pdf.body as Buffer) });
-    const { text } = await parser.getText();
-    await parser.destroy();
+    const text = await pdfText(pdf.body as Buffer);
     expect(text).toContain('Sindicato independiente en GM Silao');
     expect(text).toContain('Informe de la campaña');
     expect(text).toContain('Firmas y compromisos por día');

@@ -2,7 +2,7 @@ import { PassThrough, Transform, type Readable } from 'node:stream';
 import { Injectable, Logger } from '@nestjs/common';
 import { stringify } from 'csv-stringify';
 import ExcelJS from 'exceljs';
-import { DataSource, type QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
@@ -96,7 +96,7 @@ export class ExportsService {
       }
     }
     const { sql, params } = def.query(campaignId, req.filters);
-    const runner = this.dataSource.createQueryRunner('slave');
+    const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     let rows: Readable;
     try {
@@ -194,5 +194,3 @@ export class ExportsService {
     };
   }
 }
-
-export type { QueryRunner };

@@ -39,7 +39,11 @@ export class PrivacyService {
   ) {
     this.onErase(async (m, id) => {
       await m.query(`UPDATE pledges SET message = NULL WHERE supporter_id = $1`, [id]);
-      await m.query(`UPDATE messages SET recipient_email = 'erased@invalid' WHERE supporter_id = $1`, [id]);
+      // A provider's error text can quote the address ("550 <ana@…> rejected"): it goes too.
+      await m.query(
+        `UPDATE messages SET recipient_email = 'erased@invalid', error = NULL WHERE supporter_id = $1`,
+        [id],
+      );
     });
   }
 
