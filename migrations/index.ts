@@ -8,6 +8,7 @@ import { Fundraising1795316437219 } from './1795316437219-fundraising.js';
 import { Reminders1795315728767 } from './1795315728767-reminders.js';
 import { Events1795316700000 } from './1795316700000-events.js';
 import { Letters1795317000000 } from './1795317000000-letters.js';
+import { QueuedDeliveries1795400000000 } from './1795400000000-queued-deliveries.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -18,4 +19,5 @@ export const migrations = [
   Reminders1795315728767,
   Events1795316700000,
   Letters1795317000000,
+  QueuedDeliveries1795400000000,
 ];

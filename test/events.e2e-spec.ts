@@ -186,13 +186,14 @@ describe('events and RSVPs', () => {
     });
     expect(await seats(e.id)).toMatchObject({ taken: 2, held: 2 });
 
-    // The offer mail carries a claim link that works.
+    // The offer mail carries a claim link (the signed manage link) that works.
     const mails = await smtp.waitFor(before + 2);
     const offer = mails
       .slice(before)
       .find((m) => m.envelope.to[0] === 'wb@example.org' && /spot opened/.test(m.subject));
     expect(offer).toBeDefined();
-    const claimToken = /\/rsvp\/([A-Za-z0-9_-]{43})/.exec(offer!.text)![1];
+    const claimToken = /https:\/\/puente\.example\.org\/rsvp\/(\S+)/.exec(offer!.text)![1];
+    expect(claimToken).not.toBe(b.manageToken);
     const claimed = await t.http.post(`${manage(claimToken)}/claim`).expect(201);
     expect(claimed.body.rsvp.status).toBe('going');
     const { rows: pledge } = await t.db.query(
@@ -279,10 +280,20 @@ describe('events and RSVPs', () => {
     const mails = await smtp.waitFor(before + 1);
     const mail = mails.slice(before).find((m) => m.envelope.to[0] === 'ics@example.org')!;
     expect(mail.subject).toMatch(/Confirmación/);
-    expect(mail.text).toContain(`https://puente.example.org/rsvp/${r.body.manageToken}`);
+    // The mailed link is signed (the random token is only in the answer) and opens the same RSVP.
+    const link = /https:\/\/puente\.example\.org\/rsvp\/(\S+)/.exec(mail.text)![1];
+    expect(link).not.toBe(r.body.manageToken);
+    const viaLink = await t.http.get(manage(link)).expect(200);
+    expect(viaLink.body.rsvp.id).toBe(r.body.rsvp.id);
     expect(mail.text).toContain('sábado, 14 de marzo de 2026, 12:00 EDT');
     const ics = mail.attachments.find((a) => a.filename === 'event.ics')!;
     expect(ics.content.toString()).toContain('DTSTART:20260314T160000Z');
+    // Queued through the reminders table like every other mail, transactional and sent.
+    const { rows } = await t.db.query(
+      `SELECT status, transactional FROM reminders WHERE kind = 'rsvp-confirmation' AND data->>'rsvpId' = $1`,
+      [r.body.rsvp.id],
+    );
+    expect(rows).toEqual([{ status: 'sent', transactional: true }]);
   });
 
   it('cancelling an event notifies every RSVP holder and refuses new RSVPs with 409', async () => {

@@ -1,4 +1,5 @@
 import { parse } from 'csv-parse/sync';
+import { ReminderWorker } from '../src/reminders/reminder.worker.js';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -330,6 +331,39 @@ describe('letters', () => {
     expect(mail.attachments).toHaveLength(1);
     expect(mail.attachments[0].filename).toMatch(/\.csv$/);
     expect(mail.attachments[0].content.toString('utf8')).toContain('Peña');
+  });
+
+  it('retries a delivery the mail server refuses, then records it failed so a delta covers it again', async () => {
+    const letter = await openLetter();
+    await sign(letter.slug, ana).expect(201);
+    smtp.setReject(true, 451);
+    const res = await as(coord.token)
+      .post(`/api/letter-actions/${letter.id}/deliveries`)
+      .send({ targetId: emailTargetId, method: 'email' })
+      .expect(201);
+    // Refused once: queued for a retry, not lost, not yet failed.
+    expect(res.body.mailStatus).toBe('queued');
+    const worker = t.app.get(ReminderWorker);
+    const start = t.clock.now();
+    for (let i = 0; i < 10; i++) {
+      t.clock.advance(24 * 3_600_000);
+      await worker.tick();
+    }
+    t.clock.set(start);
+    smtp.setReject(false);
+    const { rows } = await t.db.query(
+      `SELECT d.mail_status, r.status, r.attempts FROM deliveries d
+         JOIN reminders r ON r.subject_id = d.id AND r.kind = 'letter-delivery' WHERE d.id = $1`,
+      [res.body.id],
+    );
+    expect(rows).toEqual([{ mail_status: 'failed', status: 'failed', attempts: expect.any(Number) }]);
+    expect(rows[0].attempts).toBeGreaterThan(1);
+    // The failed one proves nothing: "only new" covers the same signature again, and this time it goes.
+    const again = await as(coord.token)
+      .post(`/api/letter-actions/${letter.id}/deliveries`)
+      .send({ targetId: emailTargetId, method: 'email', onlyNew: true })
+      .expect(201);
+    expect(again.body).toMatchObject({ mailStatus: 'sent', signatureCount: 1, fromSeq: null });
   });
 
   it('hides letters from staff of other campaigns (404) and answers staff lists', async () => {

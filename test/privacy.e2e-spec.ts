@@ -44,8 +44,21 @@ describe('privacy rights', () => {
     const [mail] = await smtp.waitFor(1);
     expect(mail.envelope.to).toEqual(['maria@example.org']);
     expect(mail.text).toMatch(/https:\/\/puente\.example\.org\/my-data\/\S+/);
+    // Queued like every mail, without the link (signed at send time); a repeat within minutes is one mail.
+    const { rows } = await t.db.query(
+      `SELECT r.status, r.transactional, r.data::text FROM reminders r JOIN supporters s ON s.id = r.supporter_id
+        WHERE r.kind = 'data-request' AND s.email = 'maria@example.org'`,
+    );
+    expect(rows).toEqual([
+      { status: 'sent', transactional: true, data: expect.not.stringContaining('my-data') },
+    ]);
+    await t.http
+      .post('/api/public/supporters/data-requests')
+      .send({ email: 'maria@example.org' })
+      .expect(202);
     await new Promise((r) => setTimeout(r, 200));
     expect(smtp.messages.filter((m) => m.envelope.to.includes('nobody@example.org'))).toHaveLength(0);
+    expect(smtp.messages.filter((m) => m.envelope.to.includes('maria@example.org'))).toHaveLength(1);
   });
 
   it('lets the supporter download their data through the link, which expires', async () => {
@@ -91,6 +104,10 @@ describe('privacy rights', () => {
       id,
     ]);
     expect(JSON.stringify(mail.rows)).not.toContain('maria@example.org');
+    // The queue keeps no data it rendered mail from (names, links' subjects) for an erased supporter.
+    const queued = await t.db.query(`SELECT data FROM reminders WHERE supporter_id = $1`, [id]);
+    expect(queued.rows.length).toBeGreaterThan(0);
+    expect(queued.rows.every((r) => JSON.stringify(r.data) === '{}')).toBe(true);
     const { rows } = await t.db.query(
       `SELECT email, first_name, last_name, city, postal_code, erased_at FROM supporters WHERE id = $1`,
       [id],

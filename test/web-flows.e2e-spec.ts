@@ -211,13 +211,14 @@ describe('web flows in a browser', () => {
       })
       .expect(201);
     // A failed reminder to resend (the worker is off in tests).
-    const r = await t.db.query(`SELECT count(*)::int AS n FROM reminders WHERE campaign_id = $1`, [
-      campaign.id,
-    ]);
+    const r = await t.db.query(
+      `SELECT count(*)::int AS n FROM reminders WHERE campaign_id = $1 AND status = 'pending'`,
+      [campaign.id],
+    );
     expect(r.rows[0].n).toBeGreaterThan(0);
     await t.db.query(
       `UPDATE reminders SET status = 'failed', attempts = 5, last_error = '550 mailbox unavailable'
-        WHERE id = (SELECT id FROM reminders WHERE campaign_id = $1 ORDER BY due_at LIMIT 1)`,
+        WHERE id = (SELECT id FROM reminders WHERE campaign_id = $1 AND status = 'pending' ORDER BY due_at LIMIT 1)`,
       [campaign.id],
     );
 

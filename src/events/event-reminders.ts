@@ -1,43 +1,43 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
-import { localize } from '../common/localized-text.js';
+import { localize, type Locale } from '../common/localized-text.js';
 import { SignedTokens } from '../common/signed-token.js';
 import { AppConfig } from '../config/config.js';
+import type { MailAttachment } from '../mail/mail.transport.js';
 import type { TemplateDataMap } from '../mail/templates/templates.js';
-import { RemindersService } from '../reminders/reminders.service.js';
+import {
+  RemindersService,
+  type ReminderHookAnswer,
+  type ReminderToSend,
+} from '../reminders/reminders.service.js';
+import { eventCalendarFile } from './event-calendar.js';
+import { eventFacts, mailLocale, ROW_SQL, type MailRow } from './event-mail.js';
 import { formatEventTime } from './event-time.js';
-import { eventFacts, mailLocale, ROW_SQL, type MailRow } from './rsvp-mailer.js';
+import type { OfferMade } from './seats.js';
 
 /** The purpose of the signed manage link mailed in reminders and notices (see RsvpsService.byToken). */
 export const RSVP_MANAGE_PURPOSE = 'rsvp-manage';
-
-interface ReminderRow extends MailRow {
-  campaignId: string;
-  offsets: number[];
-  eventStatus: string;
-}
-
-const REMINDER_SQL = ROW_SQL.replace(
-  'FROM rsvps r',
-  `, e.campaign_id AS "campaignId", e.reminder_offsets_minutes AS offsets, e.status AS "eventStatus" FROM rsvps r`,
-);
 
 /** `event:<eventId>:rsvp:<rsvpId>:<offset>m` — every reminder of an event shares `event:<eventId>:`. */
 export const eventPrefix = (eventId: string) => `event:${eventId}:`;
 export const rsvpPrefix = (eventId: string, rsvpId: string) => `event:${eventId}:rsvp:${rsvpId}:`;
 
 /**
- * The event mail that goes through the reminders queue, always scheduled with the caller's transaction
- * manager so a rolled-back RSVP or event change never mails:
+ * Every event mail goes through the reminders queue, scheduled with the caller's transaction manager so
+ * a rolled-back RSVP or event change never mails:
+ * - the RSVP confirmation (with an .ics file when going) and the waitlist offer, queued due now;
  * - reminders at each of the event's `reminderOffsetsMinutes` before the start, for every `going` RSVP;
- * - the notices "event changed" and "event cancelled" (transactional, due now, sent right after the
- *   commit by `ReminderWorker.sendNow`). Notice keys start with `notice:` so moving or cancelling the
- *   event's reminders never touches them.
- * The manage link is signed at send time (never stored in the table): the RSVP id, HMAC'd.
+ * - the notices "event changed" and "event cancelled".
+ * Immediate mail is transactional and handed to `RemindersService.sendNow` by the caller after the
+ * commit. Notice keys start with `notice:`, so moving or cancelling the event's reminders never touches
+ * them. What a mail shows of the event, the manage link (the RSVP id, HMAC'd — never stored) and the
+ * calendar file are made when it is sent, from the RSVP and the event as they are then.
  */
 @Injectable()
 export class EventReminders implements OnModuleInit {
+  private readonly logger = new Logger(EventReminders.name);
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly reminders: RemindersService,
@@ -47,15 +47,59 @@ export class EventReminders implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.reminders.onSend('event-reminder', (r) => this.withManageUrl(r.data, ['going']));
+    this.reminders.onSend('event-reminder', (r) =>
+      this.atSendTime(r, ['going'], (row, lang) => ({ data: eventFacts(row, lang, true) })),
+    );
     this.reminders.onSend('event-changed', (r) =>
-      this.withManageUrl(r.data, ['going', 'waitlisted', 'offered']),
+      this.atSendTime(r, ['going', 'waitlisted', 'offered'], () => ({ data: {} })),
+    );
+    this.reminders.onSend('rsvp-confirmation', (r) =>
+      this.atSendTime(r, ['going', 'waitlisted'], (row, lang, manageUrl) =>
+        this.confirmationMail(row, lang, manageUrl),
+      ),
+    );
+    this.reminders.onSend('waitlist-offer', (r) =>
+      this.atSendTime(r, ['offered'], (row, lang, manageUrl) => {
+        const expires = row.offerExpiresAt;
+        if (!expires || expires.getTime() <= this.clock.now().getTime())
+          return { skip: 'the offer has expired' };
+        const data = {
+          ...eventFacts(row, lang, false),
+          claimUrl: manageUrl,
+          expiresAt: formatEventTime(expires, row.timezone, lang, 'long'),
+        } satisfies TemplateDataMap['waitlist-offer'];
+        return { data: { ...data } };
+      }),
     );
   }
 
-  /** The signed manage link of an RSVP (works on every `/api/public/rsvps/:token` route). */
+  /** The signed manage link of an RSVP (works on every `/api/public/rsvps/:token` route, and claims offers). */
   manageUrl(rsvpId: string): string {
     return `${this.config.publicBaseUrl}/rsvp/${this.tokens.sign(RSVP_MANAGE_PURPOSE, rsvpId)}`;
+  }
+
+  /** Queues the confirmation of an RSVP that is going or waitlisted; returns the id for `sendNow`. */
+  async confirmation(m: EntityManager, rsvpId: string): Promise<string[]> {
+    const [r] = (await m.query(`${ROW_SQL} WHERE r.id = $1`, [rsvpId])) as MailRow[];
+    if (!r) return [];
+    const now = this.clock.now();
+    return [
+      await this.notice(m, r, 'rsvp-confirmation', `notice:rsvp:${r.rsvpId}:confirmation:${now.getTime()}`),
+    ];
+  }
+
+  /** Queues the mail of each waitlist offer just made; returns their ids for `sendNow`. */
+  async offers(m: EntityManager, offers: OfferMade[]): Promise<string[]> {
+    if (offers.length === 0) return [];
+    const rows = (await m.query(`${ROW_SQL} WHERE r.id = ANY($1::uuid[]) ORDER BY r.id`, [
+      offers.map((o) => o.rsvpId),
+    ])) as MailRow[];
+    const ids: string[] = [];
+    for (const r of rows) {
+      const at = (r.offerExpiresAt ?? this.clock.now()).getTime();
+      ids.push(await this.notice(m, r, 'waitlist-offer', `notice:rsvp:${r.rsvpId}:offer:${at}`));
+    }
+    return ids;
   }
 
   /**
@@ -64,21 +108,21 @@ export class EventReminders implements OnModuleInit {
    * A reminder whose time has passed is recorded as skipped by RemindersService.
    */
   async forRsvp(m: EntityManager, rsvpId: string): Promise<void> {
-    const rows = (await m.query(`${REMINDER_SQL} WHERE r.id = $1`, [rsvpId])) as ReminderRow[];
+    const rows = (await m.query(`${ROW_SQL} WHERE r.id = $1`, [rsvpId])) as MailRow[];
     if (rows[0]) await this.scheduleRow(m, rows[0]);
   }
 
   /**
    * The event moved, changed its offsets or its facts: every reminder of it is cancelled and scheduled
-   * again for the going RSVPs (the same rows come back with their new time and text; a removed offset
-   * stays cancelled). Sent reminders are never touched.
+   * again for the going RSVPs (the same rows come back with their new time; a removed offset stays
+   * cancelled). Sent reminders are never touched.
    */
   async forEvent(m: EntityManager, eventId: string): Promise<void> {
     await this.reminders.cancel(m, eventPrefix(eventId));
     const rows = (await m.query(
-      `${REMINDER_SQL} WHERE r.event_id = $1 AND r.status = 'going' AND NOT r.walk_in ORDER BY r.id`,
+      `${ROW_SQL} WHERE r.event_id = $1 AND r.status = 'going' AND NOT r.walk_in ORDER BY r.id`,
       [eventId],
-    )) as ReminderRow[];
+    )) as MailRow[];
     for (const row of rows) await this.scheduleRow(m, row);
   }
 
@@ -92,33 +136,28 @@ export class EventReminders implements OnModuleInit {
 
   /**
    * "The event changed (time or place)" to everyone who holds an RSVP, queued due now. Returns the
-   * reminder ids to hand to `ReminderWorker.sendNow` after the commit.
+   * reminder ids to hand to `RemindersService.sendNow` after the commit.
    */
   async changed(m: EntityManager, eventId: string, note?: string): Promise<string[]> {
     const now = this.clock.now();
     const rows = (await m.query(
-      `${REMINDER_SQL} WHERE r.event_id = $1 AND r.status IN ('going', 'waitlisted', 'offered') ORDER BY r.id`,
+      `${ROW_SQL} WHERE r.event_id = $1 AND r.status IN ('going', 'waitlisted', 'offered') ORDER BY r.id`,
       [eventId],
-    )) as ReminderRow[];
+    )) as MailRow[];
     const ids: string[] = [];
     for (const r of rows) {
       const lang = mailLocale(r);
-      const { id } = await this.reminders.schedule(m, {
-        kind: 'event-changed',
-        template: 'event-changed',
-        subjectType: 'event',
-        subjectId: r.eventId,
-        campaignId: r.campaignId,
-        supporterId: r.supporterId,
-        locale: lang,
-        // manageUrl is added at send time (event-changed hook).
-        data: { ...eventFacts(r, lang, r.status === 'going'), note, rsvpId: r.rsvpId },
-        dueAt: now,
-        sendNowIfPast: true,
-        transactional: true,
-        dedupeKey: `notice:event:${r.eventId}:changed:${r.rsvpId}:${now.getTime()}`,
-      });
-      ids.push(id);
+      // The facts as changed, with the note; the manage link is added at send time.
+      const data = { ...eventFacts(r, lang, r.status === 'going'), note };
+      ids.push(
+        await this.notice(
+          m,
+          r,
+          'event-changed',
+          `notice:event:${r.eventId}:changed:${r.rsvpId}:${now.getTime()}`,
+          data,
+        ),
+      );
     }
     return ids;
   }
@@ -126,10 +165,9 @@ export class EventReminders implements OnModuleInit {
   /** "The event is cancelled" to the given RSVP holders, queued due now; returns the reminder ids. */
   async cancelled(m: EntityManager, eventId: string, rsvpIds: string[], note?: string): Promise<string[]> {
     if (rsvpIds.length === 0) return [];
-    const now = this.clock.now();
-    const rows = (await m.query(`${REMINDER_SQL} WHERE r.id = ANY($1::uuid[]) ORDER BY r.id`, [
+    const rows = (await m.query(`${ROW_SQL} WHERE r.id = ANY($1::uuid[]) ORDER BY r.id`, [
       rsvpIds,
-    ])) as ReminderRow[];
+    ])) as MailRow[];
     const ids: string[] = [];
     for (const r of rows) {
       const lang = mailLocale(r);
@@ -140,32 +178,46 @@ export class EventReminders implements OnModuleInit {
         place: r.city ?? undefined,
         note,
       } satisfies TemplateDataMap['event-cancelled'];
-      const { id } = await this.reminders.schedule(m, {
-        kind: 'event-cancelled',
-        template: 'event-cancelled',
-        subjectType: 'event',
-        subjectId: eventId,
-        campaignId: r.campaignId,
-        supporterId: r.supporterId,
-        locale: lang,
-        data: { ...data },
-        dueAt: now,
-        sendNowIfPast: true,
-        transactional: true,
-        dedupeKey: `notice:event:${eventId}:cancelled:${r.rsvpId}`,
-      });
-      ids.push(id);
+      ids.push(
+        await this.notice(m, r, 'event-cancelled', `notice:event:${eventId}:cancelled:${r.rsvpId}`, {
+          ...data,
+        }),
+      );
     }
     return ids;
   }
 
-  private async scheduleRow(m: EntityManager, r: ReminderRow): Promise<void> {
+  /** One transactional mail about an RSVP, due now (its kind is its template). */
+  private async notice(
+    m: EntityManager,
+    r: MailRow,
+    kind: 'rsvp-confirmation' | 'waitlist-offer' | 'event-changed' | 'event-cancelled',
+    dedupeKey: string,
+    data: Record<string, unknown> = {},
+  ): Promise<string> {
+    const { id } = await this.reminders.schedule(m, {
+      kind,
+      template: kind,
+      subjectType: 'event',
+      subjectId: r.eventId,
+      campaignId: r.campaignId,
+      supporterId: r.supporterId,
+      locale: mailLocale(r),
+      data: { ...data, rsvpId: r.rsvpId },
+      dueAt: this.clock.now(),
+      sendNowIfPast: true,
+      transactional: true,
+      dedupeKey,
+    });
+    return id;
+  }
+
+  private async scheduleRow(m: EntityManager, r: MailRow): Promise<void> {
     const prefix = rsvpPrefix(r.eventId, r.rsvpId);
     if (r.status !== 'going' || r.eventStatus !== 'scheduled') {
       await this.reminders.cancel(m, prefix);
       return;
     }
-    const lang = mailLocale(r);
     const offsets = [...new Set(r.offsets ?? [])].filter((o) => Number.isSafeInteger(o) && o > 0);
     for (const offset of offsets) {
       await this.reminders.schedule(m, {
@@ -175,11 +227,10 @@ export class EventReminders implements OnModuleInit {
         subjectId: r.eventId,
         campaignId: r.campaignId,
         supporterId: r.supporterId,
-        locale: lang,
-        // startsAtIso: quiet hours never hold it past the start, startsInMinutes is recomputed at send
-        // time; manageUrl is signed at send time (event-reminder hook).
+        locale: mailLocale(r),
+        // startsAtIso: quiet hours never hold it past the start, and startsInMinutes is recomputed from
+        // it at send time; the event's facts and the manage link are added at send time (hook).
         data: {
-          ...eventFacts(r, lang, true),
           startsInMinutes: offset,
           startsAtIso: r.startsAt.toISOString(),
           timeZone: r.timezone,
@@ -191,18 +242,58 @@ export class EventReminders implements OnModuleInit {
     }
   }
 
-  /** Send hook: the RSVP must still be in one of `statuses`; adds its signed manage link. */
-  private async withManageUrl(
-    data: Record<string, unknown>,
+  /** The confirmation: going (with the address and a calendar file) or waitlisted. */
+  private confirmationMail(r: MailRow, lang: Locale, manageUrl: string): ReminderHookAnswer {
+    const going = r.status === 'going';
+    const data = {
+      ...eventFacts(r, lang, going),
+      manageUrl,
+      waitlisted: !going,
+      guests: r.guests,
+    } satisfies TemplateDataMap['rsvp-confirmation'];
+    let attachments: MailAttachment[] | undefined;
+    if (going) {
+      try {
+        const ics = eventCalendarFile(
+          {
+            id: r.eventId,
+            title: localize(r.title, lang),
+            description: localize(r.description, lang),
+            venue: r.venue,
+            address: r.address,
+            city: r.city,
+            onlineUrl: r.onlineUrl,
+            startsAt: r.startsAt,
+            endsAt: r.endsAt,
+          },
+          manageUrl,
+        );
+        attachments = [{ filename: 'event.ics', content: ics, contentType: 'text/calendar; charset=utf-8' }];
+      } catch (e) {
+        // The confirmation matters more than its attachment.
+        this.logger.warn(`calendar file for rsvp ${r.rsvpId} not built: ${(e as Error).name}`);
+      }
+    }
+    return { data: { ...data }, attachments };
+  }
+
+  /**
+   * Send hook of every RSVP mail: the RSVP must still be in one of `statuses` (a reminder to someone
+   * who cancelled, an offer already claimed, is skipped); `build` makes the mail from the RSVP and event
+   * as they are now, in the reminder's language, with the signed manage link.
+   */
+  private async atSendTime(
+    r: ReminderToSend,
     statuses: string[],
-  ): Promise<{ skip: string } | { data: Record<string, unknown> } | null> {
-    const rsvpId = data.rsvpId;
+    build: (row: MailRow, lang: Locale, manageUrl: string) => ReminderHookAnswer,
+  ): Promise<ReminderHookAnswer> {
+    const rsvpId = r.data.rsvpId;
     // Not scheduled by this class (no RSVP behind it): sent with the data it was given.
     if (typeof rsvpId !== 'string') return null;
-    const rows = (await this.dataSource.query(`SELECT status FROM rsvps WHERE id = $1`, [rsvpId])) as {
-      status: string;
-    }[];
-    if (!rows[0] || !statuses.includes(rows[0].status)) return { skip: 'rsvp no longer holds a place' };
-    return { data: { manageUrl: this.manageUrl(rsvpId) } };
+    const [row] = (await this.dataSource.query(`${ROW_SQL} WHERE r.id = $1`, [rsvpId])) as MailRow[];
+    if (!row || !statuses.includes(row.status)) return { skip: 'rsvp no longer holds a place' };
+    const answer = build(row, mailLocale(r), this.manageUrl(rsvpId));
+    if (!answer || 'skip' in answer) return answer;
+    return { ...answer, data: { ...answer.data, manageUrl: this.manageUrl(rsvpId) } };
   }
 }

@@ -7,7 +7,6 @@ import { EventsController } from './events.controller.js';
 import { EventReminders } from './event-reminders.js';
 import { EventsService } from './events.service.js';
 import { PublicEventsController } from './public-events.controller.js';
-import { RsvpMailer } from './rsvp-mailer.js';
 import { Rsvp } from './rsvp.entity.js';
 import { RsvpsService } from './rsvps.service.js';
 import { RsvpsExports } from './rsvps.exports.js';
@@ -17,15 +16,7 @@ import { RsvpsReport } from './rsvps.report.js';
 @Module({
   imports: [TypeOrmModule.forFeature([Event, Rsvp]), CampaignsModule],
   controllers: [EventsController, PublicEventsController],
-  providers: [
-    EventsService,
-    RsvpsService,
-    CheckInsService,
-    RsvpMailer,
-    EventReminders,
-    RsvpsExports,
-    RsvpsReport,
-  ],
+  providers: [EventsService, RsvpsService, CheckInsService, EventReminders, RsvpsExports, RsvpsReport],
   exports: [EventsService, RsvpsService, CheckInsService],
 })
 export class EventsModule {}

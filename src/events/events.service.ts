@@ -12,12 +12,11 @@ import type { Page } from '../common/pagination.js';
 import { slugify } from '../common/slug.js';
 import { AppConfig } from '../config/config.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { ReminderWorker } from '../reminders/reminder.worker.js';
+import { RemindersService } from '../reminders/reminders.service.js';
 import type { CreateEventDto, ListEventsQueryDto, UpdateEventDto } from './dto/event.dto.js';
 import { Event, type EventStatus } from './event.entity.js';
 import { EventReminders } from './event-reminders.js';
 import { formatEventTime, zoneAbbreviation } from './event-time.js';
-import { RsvpMailer } from './rsvp-mailer.js';
 import { freeSeats, lockEvent, settle, addSeats } from './seats.js';
 
 export class EventNotOpenError extends ConflictError {
@@ -87,10 +86,9 @@ export class EventsService implements OnModuleInit {
     private readonly tx: TransactionService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    private readonly mailer: RsvpMailer,
     private readonly totals: CampaignTotalsRegistry,
     private readonly eventReminders: EventReminders,
-    private readonly worker: ReminderWorker,
+    private readonly reminders: RemindersService,
   ) {}
 
   onModuleInit(): void {
@@ -234,20 +232,19 @@ export class EventsService implements OnModuleInit {
       if (patch.startsAt) e.startsAt = patch.startsAt;
       const { offers } = await settle(m, e, now, this.config.waitlistClaimHours);
       // The queued mail, in this transaction: reminders follow the event, notices go out after the commit.
-      let queued: string[] = [];
+      const queued = await this.eventReminders.offers(m, offers);
       if (e.status !== 'scheduled') {
         await this.eventReminders.cancelEvent(m, id);
-        if (notify.length) queued = await this.eventReminders.cancelled(m, id, notify, note);
+        if (notify.length) queued.push(...(await this.eventReminders.cancelled(m, id, notify, note)));
       } else {
         const moved = changedFacts(current, patch);
         if (moved.timeOrPlace || moved.text || patch.reminderOffsetsMinutes || patch.timezone)
           await this.eventReminders.forEvent(m, id);
-        if (moved.timeOrPlace) queued = await this.eventReminders.changed(m, id, note);
+        if (moved.timeOrPlace) queued.push(...(await this.eventReminders.changed(m, id, note)));
       }
-      return { queued, offers };
+      return { queued };
     });
-    await this.worker.sendNow(outcome.queued);
-    await this.mailer.offers(outcome.offers);
+    await this.reminders.sendNow(outcome.queued);
     return this.staffView(await this.events.findOneByOrFail({ id }));
   }
 

@@ -24,7 +24,7 @@ import {
   type PublicEventView,
 } from './events.service.js';
 import { EventReminders, RSVP_MANAGE_PURPOSE } from './event-reminders.js';
-import { RsvpMailer } from './rsvp-mailer.js';
+import { RemindersService } from '../reminders/reminders.service.js';
 import type { RsvpStatus } from './rsvp.entity.js';
 import {
   addSeats,
@@ -36,7 +36,6 @@ import {
   settle,
   waitlistPosition,
   type LockedEvent,
-  type OfferMade,
 } from './seats.js';
 
 export interface RsvpState {
@@ -151,7 +150,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     private readonly tx: TransactionService,
     private readonly clock: Clock,
     private readonly config: AppConfig,
-    private readonly mailer: RsvpMailer,
+    private readonly reminders: RemindersService,
     private readonly activity: SupporterActivityRegistry,
     private readonly eventReminders: EventReminders,
     private readonly tokens: SignedTokens,
@@ -190,14 +189,14 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     )) as { id: string }[];
     let ended = 0;
     for (const { id } of events) {
-      const offers = await this.tx.run(async (m) => {
+      const queued = await this.tx.run(async (m) => {
         const e = await lockEvent(m, id);
         if (!e) return [];
         const r = await settle(m, e, now, this.config.waitlistClaimHours);
         ended += r.expired.length;
-        return r.offers;
+        return this.eventReminders.offers(m, r.offers);
       });
-      await this.mailer.offers(offers);
+      await this.reminders.sendNow(queued);
     }
     return ended;
   }
@@ -228,8 +227,9 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
       ])) as { supporterId: string; rsvpId: string | null; seated: boolean }[];
       if (taken.rsvpId) {
         await this.eventReminders.forRsvp(m, taken.rsvpId);
+        const queued = await this.eventReminders.confirmation(m, taken.rsvpId);
         const rsvp: RsvpState = { id: taken.rsvpId, status: 'going', guests, checkedInAt: null };
-        return { result: { status: 'created' as const, rsvp, manageToken: token }, offers: [] };
+        return { result: { status: 'created' as const, rsvp, manageToken: token }, queued };
       }
       // Seats taken but the insert lost to a concurrent RSVP of the same supporter: give them back.
       if (taken.seated)
@@ -239,9 +239,8 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
         ]);
       return this.placeLocked(m, event.id, taken.supporterId, guests, { token, hash }, now);
     });
-    await this.mailer.offers(out.offers);
-    // Not awaited: the mail is recorded in `messages` and a failure is logged by RSVP id (RsvpMailer.guard).
-    if (out.result.manageToken) void this.mailer.confirmation(out.result.rsvp.id, out.result.manageToken);
+    // Not awaited: the answer does not wait for SMTP; what is not sent now the worker's tick sends.
+    void this.reminders.sendNow(out.queued);
     return out.result;
   }
 
@@ -253,9 +252,10 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     guests: number,
     { token, hash }: { token: string; hash: string },
     now: Date,
-  ): Promise<{ result: PublicRsvpResult; offers: OfferMade[] }> {
+  ): Promise<{ result: PublicRsvpResult; queued: string[] }> {
     const e = await this.locked(m, eventId);
     const { offers } = await settle(m, e, now, this.config.waitlistClaimHours);
+    const queued = await this.eventReminders.offers(m, offers);
     assertRsvpOpen(e, now);
     const status: RsvpStatus = freeSeats(e) >= seatsFor(guests) ? 'going' : 'waitlisted';
     const [inserted] = (await m.query(
@@ -269,7 +269,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     if (!id) {
       const existing = (await this.row(m, `r.event_id = $1 AND r.supporter_id = $2`, [e.id, supporterId]))!;
       if (existing.status !== 'cancelled') {
-        return { result: { status: 'existing', rsvp: await this.state(m, existing) }, offers };
+        return { result: { status: 'existing', rsvp: await this.state(m, existing) }, queued };
       }
       // A cancelled RSVP comes back: a new token, and the end of the line if it has to wait.
       await m.query(
@@ -286,6 +286,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
       await this.pledges.fulfil(m, e.campaignId, supporterId, 'attend', `rsvp:${id}`);
       await this.eventReminders.forRsvp(m, id);
     }
+    queued.push(...(await this.eventReminders.confirmation(m, id)));
     const rsvp = await this.state(m, {
       id,
       eventId: e.id,
@@ -295,7 +296,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
       checkedInAt,
       cancelReason: null,
     });
-    return { result: { status: 'created', rsvp, manageToken: token }, offers };
+    return { result: { status: 'created', rsvp, manageToken: token }, queued };
   }
 
   /** What the manage page shows: the RSVP and its event, with the hidden address once going. */
@@ -354,7 +355,6 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
   async claim(token: string): Promise<ManageView> {
     const found = await this.byToken(token);
     const now = this.clock.now();
-    let confirmed = false;
     const refused = await this.change(found, async (m, e, r) => {
       if (r.status === 'going') return null;
       if (r.status === 'cancelled' && r.cancelReason === 'offer_expired')
@@ -370,12 +370,10 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
       );
       await this.pledges.fulfil(m, e.campaignId, r.supporterId, 'attend', `rsvp:${r.id}`);
       await this.eventReminders.forRsvp(m, r.id);
-      confirmed = true;
-      return null;
+      return { queued: await this.eventReminders.confirmation(m, r.id) };
     });
     // Thrown after the commit, so an offer that expired on the way is still recorded as expired.
     if (refused) throw refused;
-    if (confirmed) await this.mailer.confirmation(found.id, token);
     return this.view(token);
   }
 
@@ -405,8 +403,9 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   /**
    * The RSVP behind a token; anything else is 404. Two kinds of token open the same routes: the random
-   * manage (or offer) token given once and stored only hashed, and the signed manage link mailed in
-   * reminders and notices (`SignedTokens.sign('rsvp-manage', rsvpId)`, verified without a lookup).
+   * manage token given once in the RSVP's answer and stored only hashed (and the offer tokens mailed
+   * before offers carried the signed link, still honoured until they expire), and the signed manage
+   * link every mail carries (`SignedTokens.sign('rsvp-manage', rsvpId)`, verified without a lookup).
    */
   async byToken(token: string): Promise<RsvpRow> {
     let r: RsvpRow | null = null;
@@ -424,11 +423,16 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   /**
    * One locked change to one RSVP: lock the event, settle it, re-read the RSVP under the lock, apply
-   * `work`, then offer whatever was freed. `work` may return an error to throw after the commit.
+   * `work`, then offer whatever was freed; the mail it queued is sent after the commit. `work` may
+   * return an error to throw after the commit, or mail it queued itself.
    */
   private async change(
     found: RsvpRow,
-    work: (m: EntityManager, e: LockedEvent, r: RsvpRow) => Promise<ConflictError | null | void>,
+    work: (
+      m: EntityManager,
+      e: LockedEvent,
+      r: RsvpRow,
+    ) => Promise<ConflictError | { queued: string[] } | null | void>,
     allowClosedEvent = false,
   ): Promise<ConflictError | null> {
     const now = this.clock.now();
@@ -437,11 +441,13 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
       const first = await settle(m, e, now, this.config.waitlistClaimHours);
       if (e.status !== 'scheduled' && !allowClosedEvent) throw new EventNotOpenError(e.status);
       const r = (await this.row(m, `r.id = $1`, [found.id]))!;
-      const refused = (await work(m, e, r)) ?? null;
+      const done = (await work(m, e, r)) ?? null;
       const later = await settle(m, e, now, this.config.waitlistClaimHours);
-      return { refused, offers: [...first.offers, ...later.offers] };
+      const queued = await this.eventReminders.offers(m, [...first.offers, ...later.offers]);
+      if (done && 'queued' in done) queued.push(...done.queued);
+      return { refused: done instanceof ConflictError ? done : null, queued };
     });
-    await this.mailer.offers(out.offers);
+    await this.reminders.sendNow(out.queued);
     return out.refused;
   }
 

@@ -30,10 +30,9 @@ export interface LockedEvent {
   rsvpDeadline: Date | null;
 }
 
-/** A waitlisted supporter was offered a freed seat; the token is their claim link (sent by mail). */
+/** A waitlisted supporter was offered a freed seat (the mail carries their signed manage link). */
 export interface OfferMade {
   rsvpId: string;
-  offerToken: string;
 }
 
 export function newToken(): { token: string; hash: string } {
@@ -117,15 +116,12 @@ export async function promote(
     const free = freeSeats(e);
     if (free <= 0) break;
     if (seatsFor(w.guests) > free) continue;
-    const { token, hash } = newToken();
     await m.query(
-      `UPDATE rsvps SET status = 'offered', offered_at = $2, offer_expires_at = $3, offer_token_hash = $4,
-              updated_at = $2
-        WHERE id = $1`,
-      [w.id, now, expiresAt, hash],
+      `UPDATE rsvps SET status = 'offered', offered_at = $2, offer_expires_at = $3, updated_at = $2 WHERE id = $1`,
+      [w.id, now, expiresAt],
     );
     await addSeats(m, e, seatsFor(w.guests));
-    offers.push({ rsvpId: w.id, offerToken: token });
+    offers.push({ rsvpId: w.id });
   }
   return offers;
 }

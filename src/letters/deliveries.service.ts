@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
@@ -8,7 +8,7 @@ import { BadInputError, ConflictError } from '../common/errors.js';
 import { localize } from '../common/localized-text.js';
 import type { Page } from '../common/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { MailService } from '../mail/mail.service.js';
+import { RemindersService } from '../reminders/reminders.service.js';
 import { Delivery } from './delivery.entity.js';
 import type { CreateDeliveryDto } from './dto/delivery.dto.js';
 import { LetterActionsService } from './letter-actions.service.js';
@@ -20,20 +20,46 @@ import { SIGNING_LOCK_EXCLUSIVE } from './signature-counter.js';
  * The delivery log is the proof: who delivered which signatures of a letter to which target, how, when.
  * A delivery covers the signatures with seq in (fromSeq, upToSeq]: all of them, or with `onlyNew` only
  * those after the highest seq an earlier (not failed) delivery to that target covered. An email
- * delivery sends the letter through MailService with those signatures as a CSV attachment.
+ * delivery queues the letter in the same transaction (mail status `queued`) and sends it right after
+ * the commit, with those signatures as a CSV attachment built at send time; a failed send is retried
+ * by the worker, and the delivery's mail status follows the outcome (`sent` or `failed`).
  */
 @Injectable()
-export class DeliveriesService {
+export class DeliveriesService implements OnModuleInit {
   constructor(
     @InjectRepository(Delivery) private readonly deliveries: Repository<Delivery>,
     private readonly dataSource: DataSource,
     private readonly actions: LetterActionsService,
     private readonly packets: PacketsService,
-    private readonly mail: MailService,
+    private readonly reminders: RemindersService,
     private readonly audit: AuditService,
     private readonly tx: TransactionService,
     private readonly clock: Clock,
   ) {}
+
+  onModuleInit(): void {
+    this.reminders.onSend('letter-delivery', async (r) => {
+      const [d] = (await this.dataSource.query(
+        `SELECT d.action_id AS "actionId", d.from_seq::text AS "fromSeq", d.up_to_seq::text AS "upToSeq", a.slug
+           FROM deliveries d JOIN letter_actions a ON a.id = d.action_id WHERE d.id = $1`,
+        [r.subjectId],
+      )) as { actionId: string; fromSeq: string | null; upToSeq: string | null; slug: string }[];
+      if (!d) return { skip: 'the delivery no longer exists' };
+      const csv = await this.packets.csvBuffer(d);
+      return {
+        data: {},
+        attachments: [
+          { filename: `signatures-${d.slug}.csv`, content: csv, contentType: 'text/csv; charset=utf-8' },
+        ],
+      };
+    });
+    this.reminders.onOutcome('letter-delivery', async (r, outcome) => {
+      await this.dataSource.query(
+        `UPDATE deliveries SET mail_status = $2, message_id = coalesce($3, message_id) WHERE id = $1`,
+        [r.subjectId, outcome.status === 'sent' ? 'sent' : 'failed', outcome.messageId],
+      );
+    });
+  }
 
   async create(actor: AuthUser, actionId: string, dto: CreateDeliveryDto): Promise<Delivery> {
     const { action, campaign } = await this.actions.loadWithAccess(actor, actionId, 'coordinate', true);
@@ -49,7 +75,7 @@ export class DeliveriesService {
       );
     }
 
-    const delivery = await this.tx.run(async (m) => {
+    const { delivery, queued } = await this.tx.run(async (m) => {
       // One delivery at a time per (letter, target), so two deltas never cover the same signatures.
       await m.query(
         `SELECT 1 FROM letter_action_targets WHERE action_id = $1 AND target_id = $2 FOR UPDATE`,
@@ -79,7 +105,7 @@ export class DeliveriesService {
           'no_signatures_to_deliver',
         );
       }
-      return m.save(
+      const saved = await m.save(
         m.create(Delivery, {
           actionId,
           targetId: target.id,
@@ -90,43 +116,44 @@ export class DeliveriesService {
           upToSeq: covered.upTo,
           note: dto.note || null,
           messageId: null,
-          mailStatus: null,
+          mailStatus: dto.method === 'email' ? 'queued' : null,
           deliveredBy: actor.id,
           deliveredAt: this.clock.now(),
         }),
       );
-    });
-
-    if (dto.method === 'email') {
-      // After the commit: the mail never holds the locks above. A failed send is recorded on the delivery.
-      const csv = await this.packets.csvBuffer({
-        actionId,
-        fromSeq: delivery.fromSeq,
-        upToSeq: delivery.upToSeq,
-      });
+      if (dto.method !== 'email') return { delivery: saved, queued: [] };
+      // Queued with the delivery: the mail never holds the locks above, and is never lost if we crash.
       const l = target.locale;
-      const result = await this.mail.send({
-        to: target.email!,
+      const { id } = await this.reminders.schedule(m, {
+        kind: 'letter-delivery',
         template: 'letter-delivery',
+        subjectType: 'letter_delivery',
+        subjectId: saved.id,
+        campaignId: campaign.id,
+        recipientEmail: target.email,
         locale: l,
         data: {
           letterSubject: renderLetter(localize(action.subject, l), target, null, l),
           letterBody: renderLetter(localize(action.body, l), target, null, l),
-          signatureCount: delivery.signatureCount,
+          signatureCount: saved.signatureCount,
           campaignTitle: localize(campaign.title, l),
         },
-        userId: actor.id,
-        related: { type: 'letter_delivery', id: delivery.id },
-        attachments: [
-          { filename: `signatures-${action.slug}.csv`, content: csv, contentType: 'text/csv; charset=utf-8' },
-        ],
+        dueAt: this.clock.now(),
+        sendNowIfPast: true,
+        transactional: true,
+        dedupeKey: `delivery:${saved.id}`,
       });
-      delivery.messageId = result.messageId;
-      delivery.mailStatus = result.status;
-      await this.deliveries.update(
-        { id: delivery.id },
-        { messageId: result.messageId, mailStatus: result.status },
-      );
+      return { delivery: saved, queued: [id] };
+    });
+
+    if (queued.length) {
+      await this.reminders.sendNow(queued);
+      // The outcome listener recorded `sent` or `failed` (or it is still `queued`, for the worker).
+      const [now] = (await this.dataSource.query(
+        `SELECT mail_status AS "mailStatus", message_id AS "messageId" FROM deliveries WHERE id = $1`,
+        [delivery.id],
+      )) as Pick<Delivery, 'mailStatus' | 'messageId'>[];
+      Object.assign(delivery, now);
     }
 
     await this.audit.record({

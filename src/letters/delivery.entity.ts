@@ -22,7 +22,8 @@ export class Delivery {
     string | null;
   @Column({ type: 'text', nullable: true }) note: string | null;
   @Column({ name: 'message_id', type: 'uuid', nullable: true }) messageId: string | null;
-  @Column({ name: 'mail_status', type: 'text', nullable: true }) mailStatus: 'sent' | 'failed' | null;
+  @Column({ name: 'mail_status', type: 'text', nullable: true }) mailStatus:
+    'queued' | 'sent' | 'failed' | null;
   @Column({ name: 'delivered_by', type: 'uuid', nullable: true }) deliveredBy: string | null;
   @Column({ name: 'delivered_at', type: 'timestamptz' }) deliveredAt: Date;
 }

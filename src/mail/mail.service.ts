@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { Repository, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { BadInputError } from '../common/errors.js';
 import { MailTransport, type MailAttachment } from './mail.transport.js';
@@ -80,6 +80,18 @@ export class MailService {
     private readonly transport: MailTransport,
     private readonly clock: Clock,
   ) {}
+
+  /**
+   * An erased supporter's messages keep their template and status (the record of what was sent) but
+   * lose the address, and the provider's error text, which can quote it ("550 <ana@…> rejected").
+   * Called in the erasure transaction.
+   */
+  async forgetSupporter(m: EntityManager, supporterId: string): Promise<void> {
+    await m.query(
+      `UPDATE messages SET recipient_email = 'erased@invalid', error = NULL WHERE supporter_id = $1`,
+      [supporterId],
+    );
+  }
 
   async send(input: SendMailInput): Promise<SendMailResult> {
     const to = typeof input.to === 'string' ? input.to.trim() : '';

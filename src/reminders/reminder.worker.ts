@@ -6,6 +6,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
+  type OnModuleInit,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
@@ -65,7 +66,9 @@ type Outcome = 'sent' | 'retried' | 'failed' | 'skipped' | 'deferred' | 'lost';
  * expired while it was stuck cannot overwrite the outcome of the instance that took over.
  */
 @Injectable()
-export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
+export class ReminderWorker
+  implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
+{
   private readonly logger = new Logger('Reminders');
   /** Identifies this instance's claims (`locked_by`). */
   readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -83,6 +86,11 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     private readonly clock: Clock,
     private readonly reminders: RemindersService,
   ) {}
+
+  onModuleInit(): void {
+    // Features queue immediate mail through RemindersService.sendNow; this instance sends it.
+    this.reminders.setImmediateSender((ids) => this.sendNow(ids));
+  }
 
   onApplicationBootstrap(): void {
     if (!this.config.remindersEnabled) return;
@@ -126,10 +134,9 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
   }
 
   /**
-   * Immediate mail queued by a transaction that just committed (event changed or cancelled): this
-   * instance claims and sends exactly those rows now, through the same claim as the tick, so nothing
-   * waits for the next tick and nothing can be sent twice. Works even when the periodic worker is off
-   * on this instance (REMINDERS_ENABLED=false); whatever it cannot send the tick sends later. Never throws.
+   * Claims and sends exactly these rows now (RemindersService.sendNow), through the same claim as the
+   * tick. Works even when the periodic worker is off on this instance (REMINDERS_ENABLED=false);
+   * whatever it cannot send the tick sends later. Never throws.
    */
   async sendNow(ids: string[]): Promise<void> {
     if (ids.length === 0) return;
@@ -205,6 +212,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     const hooked = await this.reminders.beforeSend(row);
     if (hooked && 'skip' in hooked) return this.finish(row, 'skipped', hooked.skip);
     const extra = hooked?.data ?? {};
+    const attachments = hooked?.attachments;
 
     const startsAt = typeof row.data.startsAtIso === 'string' ? new Date(row.data.startsAtIso) : null;
     const startsAtMs = startsAt && !Number.isNaN(startsAt.getTime()) ? startsAt.getTime() : null;
@@ -234,6 +242,7 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
         data,
         supporterId: row.supporterId ?? undefined,
         related: { type: row.subjectType, id: row.subjectId },
+        attachments,
         unsubscribeUrl:
           row.transactional || !row.supporterId ? undefined : this.privacy.unsubscribeUrl(row.supporterId),
         throwOnFailure: true,
@@ -263,12 +272,14 @@ export class ReminderWorker implements OnApplicationBootstrap, OnModuleDestroy, 
     error: string | null,
     messageId: string | null = null,
   ): Promise<'sent' | 'failed' | 'skipped'> {
-    await this.dataSource.query(
+    const [updated] = (await this.dataSource.query(
       `UPDATE reminders SET status = $3::reminder_status, last_error = CASE WHEN $3::reminder_status = 'sent' THEN NULL ELSE coalesce($4, last_error) END,
               message_id = coalesce($5, message_id), sent_at = $6, locked_until = NULL, locked_by = NULL
-        WHERE id = $1 AND locked_by = $2 AND status = 'sending'`,
+        WHERE id = $1 AND locked_by = $2 AND status = 'sending' RETURNING message_id AS "messageId"`,
       [row.id, this.instanceId, status, error, messageId, status === 'sent' ? this.clock.now() : null],
-    );
+    )) as [{ messageId: string | null }[], number];
+    // Told only by the instance whose claim this still was.
+    if (updated[0]) await this.reminders.ended(row, { status, messageId: updated[0].messageId });
     return status;
   }
 }

@@ -1,11 +1,11 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
+import type { MailAttachment } from '../mail/mail.transport.js';
 import { isMailLocale, type MailLocale } from '../mail/templates/data.js';
 import { isTemplateName, type TemplateName } from '../mail/templates/templates.js';
-import { PrivacyService } from '../supporters/privacy.service.js';
 import type { ReminderStatus } from './reminder.entity.js';
 
 export interface ScheduleReminderInput {
@@ -48,14 +48,25 @@ export interface ReminderToSend {
   data: Record<string, unknown>;
 }
 
+/** A send hook's answer: not wanted any more, or what to add at send time. */
+export type ReminderHookAnswer =
+  { skip: string } | { data: Record<string, unknown>; attachments?: MailAttachment[] } | null;
+
 /**
  * Run by the worker just before a reminder of its kind is sent (after the recipient checks, before
  * quiet hours): answer `{ skip: reason }` when it is no longer wanted (the supporter signed meanwhile),
- * or `{ data }` to add fields computed at send time (a signed link never stored in the table, counts).
+ * or `{ data }` to add fields computed at send time (a signed link never stored in the table, counts,
+ * the event as it is now) and `attachments` built at send time (an .ics file, a signatures CSV).
  */
-export type ReminderSendHook = (
-  r: ReminderToSend,
-) => Promise<{ skip: string } | { data: Record<string, unknown> } | null>;
+export type ReminderSendHook = (r: ReminderToSend) => Promise<ReminderHookAnswer>;
+
+/** How a reminder ended, told to its kind's outcome listener (a delivery records its mail status). */
+export interface ReminderOutcome {
+  status: 'sent' | 'failed' | 'skipped';
+  /** The `messages` row of the last attempt, when one was made. */
+  messageId: string | null;
+}
+export type ReminderOutcomeListener = (r: ReminderToSend, outcome: ReminderOutcome) => Promise<void>;
 
 export interface ReminderView {
   id: string;
@@ -97,25 +108,16 @@ export const REMINDER_COLUMNS = `r.id, r.kind, r.template, r.subject_type AS "su
  * sends them.
  */
 @Injectable()
-export class RemindersService implements OnModuleInit {
+export class RemindersService {
+  private readonly logger = new Logger('Reminders');
   private readonly sendHooks = new Map<string, ReminderSendHook>();
+  private readonly outcomeListeners = new Map<string, ReminderOutcomeListener>();
+  private immediateSender: ((ids: string[]) => Promise<void>) | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly privacy: PrivacyService,
     private readonly clock: Clock,
   ) {}
-
-  onModuleInit(): void {
-    // An erased supporter gets nothing more, not even what was already scheduled.
-    this.privacy.onErase(async (m, supporterId) => {
-      await m.query(
-        `UPDATE reminders SET status = 'skipped', last_error = 'supporter erased', data = '{}'::jsonb
-          WHERE supporter_id = $1 AND status IN ('pending', 'failed')`,
-        [supporterId],
-      );
-    });
-  }
 
   /** Registers the send hook of one reminder `kind` (one per kind; features register theirs at init). */
   onSend(kind: string, hook: ReminderSendHook): void {
@@ -123,10 +125,56 @@ export class RemindersService implements OnModuleInit {
     this.sendHooks.set(kind, hook);
   }
 
+  /** Registers what to do when a reminder of `kind` ends sent, failed or skipped (one per kind). */
+  onOutcome(kind: string, listener: ReminderOutcomeListener): void {
+    if (this.outcomeListeners.has(kind))
+      throw new Error(`An outcome listener for reminder kind ${kind} already exists`);
+    this.outcomeListeners.set(kind, listener);
+  }
+
   /** The worker's call: the kind's hook answer, or null when the kind has none. */
-  async beforeSend(r: ReminderToSend): Promise<{ skip: string } | { data: Record<string, unknown> } | null> {
+  async beforeSend(r: ReminderToSend): Promise<ReminderHookAnswer> {
     const hook = this.sendHooks.get(r.kind);
     return hook ? hook(r) : null;
+  }
+
+  /** The worker's call once a reminder ended; a listener's failure is logged, never undoes the send. */
+  async ended(r: ReminderToSend, outcome: ReminderOutcome): Promise<void> {
+    const listener = this.outcomeListeners.get(r.kind);
+    if (!listener) return;
+    await listener(r, outcome).catch((e: unknown) =>
+      this.logger.warn(`outcome of reminder ${r.id} (${r.kind}) not recorded: ${(e as Error).name}`),
+    );
+  }
+
+  /** The worker registers how to send queued rows at once (see {@link sendNow}). */
+  setImmediateSender(send: (ids: string[]) => Promise<void>): void {
+    this.immediateSender = send;
+  }
+
+  /**
+   * Immediate mail queued by a transaction that has committed (a confirmation, a notice, a data link, a
+   * delivery): this instance claims and sends exactly those rows now, through the worker's claim, so
+   * nothing waits for the next tick and nothing is sent twice. Whatever cannot be sent now is left to
+   * the tick (of any instance). Never throws.
+   */
+  async sendNow(ids: string[]): Promise<void> {
+    if (ids.length === 0 || !this.immediateSender) return;
+    await this.immediateSender(ids);
+  }
+
+  /**
+   * An erased supporter gets nothing more, not even what was already scheduled, and no reminder keeps
+   * the data it was rendered from (a first name, an event). Called in the erasure transaction.
+   */
+  async forgetSupporter(m: EntityManager, supporterId: string): Promise<void> {
+    await m.query(
+      `UPDATE reminders SET data = '{}'::jsonb,
+              status = CASE WHEN status IN ('pending', 'failed', 'sending') THEN 'skipped'::reminder_status ELSE status END,
+              last_error = CASE WHEN status IN ('pending', 'failed', 'sending') THEN 'supporter erased' ELSE last_error END
+        WHERE supporter_id = $1`,
+      [supporterId],
+    );
   }
 
   /**

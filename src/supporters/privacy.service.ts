@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../common/clock.js';
@@ -7,10 +7,13 @@ import { SignedTokens } from '../common/signed-token.js';
 import { AppConfig } from '../config/config.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { MailService } from '../mail/mail.service.js';
+import { RemindersService } from '../reminders/reminders.service.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
 import { SUPPORTER_COLUMNS, SupportersService, type SupporterRow } from './supporters.service.js';
 
 export const DATA_LINK_HOURS = 24;
+/** Data requests for one supporter within this window send one mail (a repeated form post is not spam). */
+const DATA_REQUEST_WINDOW_MS = 10 * 60_000;
 
 /** A feature scrubs what it holds about an erased supporter (notes, free text) in the erasure transaction. */
 export type ErasureListener = (manager: EntityManager, supporterId: string) => Promise<void>;
@@ -22,7 +25,7 @@ export type ErasureListener = (manager: EntityManager, supporterId: string) => P
  * totals do not change, and the email can later sign up again as a new supporter.
  */
 @Injectable()
-export class PrivacyService {
+export class PrivacyService implements OnModuleInit {
   private readonly logger = new Logger('Privacy');
   private readonly erasureListeners: ErasureListener[] = [];
 
@@ -31,6 +34,7 @@ export class PrivacyService {
     private readonly supporters: SupportersService,
     private readonly tokens: SignedTokens,
     private readonly mail: MailService,
+    private readonly reminders: RemindersService,
     private readonly audit: AuditService,
     private readonly tx: TransactionService,
     private readonly activity: SupporterActivityRegistry,
@@ -39,11 +43,26 @@ export class PrivacyService {
   ) {
     this.onErase(async (m, id) => {
       await m.query(`UPDATE pledges SET message = NULL WHERE supporter_id = $1`, [id]);
-      // A provider's error text can quote the address ("550 <ana@…> rejected"): it goes too.
-      await m.query(
-        `UPDATE messages SET recipient_email = 'erased@invalid', error = NULL WHERE supporter_id = $1`,
-        [id],
-      );
+      // The mail queue and the mail log are scrubbed by their owners.
+      await this.reminders.forgetSupporter(m, id);
+      await this.mail.forgetSupporter(m, id);
+    });
+  }
+
+  onModuleInit(): void {
+    // The data link is signed when the mail is sent, never stored in the queue.
+    this.reminders.onSend('data-request', async (r) => {
+      const expires = new Date(String(r.data.expiresAtIso));
+      if (!r.supporterId || Number.isNaN(expires.getTime())) return { skip: 'malformed data request' };
+      if (expires.getTime() <= this.clock.now().getTime()) return { skip: 'the link would have expired' };
+      const s = await this.supporters.byId(r.supporterId);
+      return {
+        data: {
+          firstName: s?.firstName ?? undefined,
+          url: `${this.config.publicBaseUrl}/my-data/${this.tokens.sign('data', r.supporterId, expires)}`,
+          expiresInHours: DATA_LINK_HOURS,
+        },
+      };
     });
   }
 
@@ -73,23 +92,31 @@ export class PrivacyService {
 
   /**
    * Always the same answer, whether or not the email is known (it must not reveal who supports what).
-   * When known, a signed link that expires in 24 h is emailed; the send is not awaited, so the answer
-   * takes the same time either way.
+   * When known, a signed link that expires in 24 h is queued (transactional: sent even to the
+   * unsubscribed) and sent at once; neither is awaited, so the answer takes the same time either way.
+   * Requests within ten minutes share one mail.
    */
   async requestData(email: string): Promise<void> {
     const s = await this.supporters.byEmail(email);
     if (!s || s.erasedAt || !s.email) return;
-    const expires = new Date(this.clock.now().getTime() + DATA_LINK_HOURS * 3600_000);
-    const url = `${this.config.publicBaseUrl}/my-data/${this.tokens.sign('data', s.id, expires)}`;
-    void this.mail
-      .send({
-        to: s.email,
+    const now = this.clock.now();
+    const supporterId = s.id;
+    void (async () => {
+      const { id } = await this.reminders.schedule(undefined, {
+        kind: 'data-request',
         template: 'data-request',
+        subjectType: 'supporter',
+        subjectId: supporterId,
+        supporterId,
         locale: s.locale,
-        data: { firstName: s.firstName ?? undefined, url, expiresInHours: DATA_LINK_HOURS },
-        supporterId: s.id,
-      })
-      .catch((e: unknown) => this.logger.error(`data-request mail failed: ${(e as Error).message}`));
+        data: { expiresAtIso: new Date(now.getTime() + DATA_LINK_HOURS * 3600_000).toISOString() },
+        dueAt: now,
+        sendNowIfPast: true,
+        transactional: true,
+        dedupeKey: `notice:data-request:${supporterId}:${Math.floor(now.getTime() / DATA_REQUEST_WINDOW_MS)}`,
+      });
+      await this.reminders.sendNow([id]);
+    })().catch((e: unknown) => this.logger.error(`data-request mail not queued: ${(e as Error).name}`));
   }
 
   /** Everything held about the supporter behind a data link, as JSON. */

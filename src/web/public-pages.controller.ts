@@ -15,7 +15,7 @@ import { LetterActionsService, type PublicLetterView } from '../letters/letter-a
 import { SignaturesService } from '../letters/signatures.service.js';
 import { CreatePledgeDto } from '../supporters/dto/pledge.dto.js';
 import { PLEDGE_KINDS, PledgesService } from '../supporters/pledges.service.js';
-import { eventIcs } from './ics.js';
+import { eventCalendarFile } from '../events/event-calendar.js';
 import { translator } from './i18n/index.js';
 import {
   detailsToErrors,
@@ -163,7 +163,7 @@ export class PublicPagesController {
     await reply
       .type('text/calendar; charset=utf-8')
       .header('content-disposition', `attachment; filename="${e.slug}.ics"`)
-      .send(eventIcs(e, url));
+      .send(eventCalendarFile(e, url));
   }
 
   @PublicSubmission()

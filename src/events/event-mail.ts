@@ -1,0 +1,50 @@
+import { isLocale, localize, type Locale, type LocalizedText } from '../common/localized-text.js';
+import { formatEventTime } from './event-time.js';
+
+/** One RSVP with its supporter and event: what every event mail is rendered from. */
+export interface MailRow {
+  rsvpId: string;
+  status: string;
+  guests: number;
+  supporterId: string;
+  firstName: string | null;
+  locale: string;
+  offerExpiresAt: Date | null;
+  eventId: string;
+  campaignId: string;
+  eventStatus: string;
+  offsets: number[];
+  title: LocalizedText;
+  description: LocalizedText | null;
+  kind: string;
+  venue: string | null;
+  address: string | null;
+  city: string | null;
+  onlineUrl: string | null;
+  startsAt: Date;
+  endsAt: Date | null;
+  timezone: string;
+}
+
+export const ROW_SQL = `SELECT r.id AS "rsvpId", r.status, r.guests, s.id AS "supporterId", s.first_name AS "firstName",
+    s.locale, r.offer_expires_at AS "offerExpiresAt", e.id AS "eventId", e.campaign_id AS "campaignId",
+    e.status AS "eventStatus", e.reminder_offsets_minutes AS offsets, e.title, e.description, e.kind, e.venue,
+    e.address, e.city, e.online_url AS "onlineUrl", e.starts_at AS "startsAt", e.ends_at AS "endsAt", e.timezone
+  FROM rsvps r JOIN supporters s ON s.id = r.supporter_id JOIN events e ON e.id = r.event_id`;
+
+/** The facts every event mail shows; the address only when `withAddress` (the supporter is going). */
+export function eventFacts(r: MailRow, lang: Locale, withAddress: boolean) {
+  const online = lang === 'es' ? 'En línea' : 'Online';
+  const place = withAddress ? [r.venue, r.address, r.city].filter(Boolean).join(', ') : (r.city ?? '');
+  return {
+    firstName: r.firstName ?? undefined,
+    eventTitle: localize(r.title, lang),
+    when: formatEventTime(r.startsAt, r.timezone, lang, 'long'),
+    place: place || (r.onlineUrl ? online : '—'),
+    onlineUrl: withAddress ? (r.onlineUrl ?? undefined) : undefined,
+  };
+}
+
+export function mailLocale(r: Pick<MailRow, 'locale'>): Locale {
+  return isLocale(r.locale) ? r.locale : 'en';
+}
