@@ -157,6 +157,25 @@ describe('events and RSVPs', () => {
     expect(pub.body).toMatchObject({ capacity: 10, spotsLeft: 0, waitlisted: waiting.length });
   });
 
+  it('makes one RSVP, one seat and one confirmation of the same supporter sent 8 times at once', async () => {
+    const e = await createEvent({ capacity: 5 });
+    const results = await Promise.all(Array.from({ length: 8 }, () => rsvp(e.slug, person('racer'))));
+    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
+    expect(results.filter((r) => r.status === 200)).toHaveLength(7);
+    const ids = new Set(results.map((r) => r.body.rsvp.id));
+    expect(ids.size).toBe(1);
+    expect(await seats(e.id)).toMatchObject({ taken: 1, held: 1 });
+    const { rows } = await t.db.query(
+      `SELECT kind, count(*)::int AS n FROM reminders WHERE data->>'rsvpId' = $1 GROUP BY kind ORDER BY kind`,
+      [[...ids][0]],
+    );
+    // The confirmation once, and one reminder per offset (24 h and 2 h before).
+    expect(rows).toEqual([
+      { kind: 'event-reminder', n: 2 },
+      { kind: 'rsvp-confirmation', n: 1 },
+    ]);
+  });
+
   it('offers a freed seat to the first in line, who claims it; an expired offer moves to the next', async () => {
     const e = await createEvent({ capacity: 2 });
     const a = (await rsvp(e.slug, person('wa', { guests: 1 })).expect(201)).body;

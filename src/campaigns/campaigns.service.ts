@@ -25,6 +25,17 @@ export class CampaignNotAcceptingError extends ConflictError {
   }
 }
 
+/**
+ * The rule for public submissions, on a campaign however it was looked up (hot paths read it in the
+ * same query as the letter or event): 404 when it is missing or not public, 409 when not active.
+ */
+export function assertAcceptingActions<T extends { status: CampaignStatus }>(
+  c: T | null | undefined,
+): asserts c is T {
+  if (!c || !PUBLIC_STATUSES.includes(c.status)) throw new NotFoundError('Campaign');
+  if (c.status !== 'active') throw new CampaignNotAcceptingError(c.status);
+}
+
 export interface CampaignView extends Omit<
   Campaign,
   'goalPledges' | 'goalSignatures' | 'goalMoneyMinor' | 'goalCurrency'
@@ -197,8 +208,8 @@ export class CampaignsService {
 
   /** For public submissions: only active campaigns take pledges, signatures, RSVPs. */
   async findAcceptingActions(slug: string): Promise<Campaign> {
-    const c = await this.findPublic(slug);
-    if (c.status !== 'active') throw new CampaignNotAcceptingError(c.status);
+    const c = await this.campaigns.findOneBy({ slug });
+    assertAcceptingActions(c);
     return c;
   }
 

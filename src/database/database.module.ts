@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source-options.js';
+import { HotQueries } from './hot-queries.js';
 import { runPendingMigrations } from './migrate.js';
 import { TransactionService } from './transaction.service.js';
 
@@ -22,8 +23,8 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [TransactionService],
-      exports: [TransactionService],
+      providers: [TransactionService, HotQueries],
+      exports: [TransactionService, HotQueries],
     };
   }
 }

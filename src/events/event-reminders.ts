@@ -7,7 +7,9 @@ import { AppConfig } from '../config/config.js';
 import type { MailAttachment } from '../mail/mail.transport.js';
 import type { TemplateDataMap } from '../mail/templates/templates.js';
 import {
+  reminderStatusSql,
   RemindersService,
+  scheduleRemindersSql,
   type ReminderHookAnswer,
   type ReminderToSend,
 } from '../reminders/reminders.service.js';
@@ -22,6 +24,45 @@ export const RSVP_MANAGE_PURPOSE = 'rsvp-manage';
 /** `event:<eventId>:rsvp:<rsvpId>:<offset>m` — every reminder of an event shares `event:<eventId>:`. */
 export const eventPrefix = (eventId: string) => `event:${eventId}:`;
 export const rsvpPrefix = (eventId: string, rsvpId: string) => `event:${eventId}:rsvp:${rsvpId}:`;
+
+/**
+ * The reminders of RSVPs, as SQL: one per offset of the event's `reminderOffsetsMinutes`, due that many
+ * minutes before the start (skipped when already past). `src` is a FROM item with the columns rsvp_id,
+ * supporter_id, locale and event_id (one row per going RSVP); `now` a timestamptz expression. The mail's
+ * text and link are made at send time; the data keeps what the worker needs before that (the start, for
+ * quiet hours and "starts in"). Used by {@link EventReminders} and inside the one-statement RSVP.
+ */
+export function rsvpRemindersSql(src: string, now: string): string {
+  const due = `e.starts_at - o.minutes * interval '1 minute'`;
+  return scheduleRemindersSql(`
+    SELECT 'event-reminder', 'event-reminder', 'event', e.id, e.campaign_id, src.supporter_id, NULL, src.locale,
+           jsonb_build_object('startsInMinutes', o.minutes,
+                              'startsAtIso', to_char(e.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                              'timeZone', e.timezone, 'rsvpId', src.rsvp_id),
+           ${due}, ${reminderStatusSql(due, now)},
+           'event:' || e.id || ':rsvp:' || src.rsvp_id || ':' || o.minutes || 'm', false, ${now}
+      FROM ${src} JOIN events e ON e.id = src.event_id AND e.status = 'scheduled'
+      CROSS JOIN LATERAL (SELECT DISTINCT u.minutes FROM unnest(e.reminder_offsets_minutes) AS u(minutes)
+                           WHERE u.minutes > 0) o`);
+}
+
+/**
+ * The RSVP confirmation as SQL (`src` as in {@link rsvpRemindersSql}): transactional, due `now`, its
+ * content made at send time. Append `RETURNING id` for the id to hand to `RemindersService.sendNow`.
+ */
+export function rsvpConfirmationSql(src: string, now: string): string {
+  return scheduleRemindersSql(`
+    SELECT 'rsvp-confirmation', 'rsvp-confirmation', 'event', e.id, e.campaign_id, src.supporter_id, NULL,
+           src.locale, jsonb_build_object('rsvpId', src.rsvp_id), ${now}, 'pending'::reminder_status,
+           'notice:rsvp:' || src.rsvp_id || ':confirmation:' || floor(extract(epoch FROM ${now}) * 1000)::bigint,
+           true, ${now}
+      FROM ${src} JOIN events e ON e.id = src.event_id`);
+}
+
+/** One RSVP (`$1`) as the `src` of the SQL above, when its status is one of `statuses`. */
+const rsvpSrc = (statuses: string[]) =>
+  `(SELECT r.id AS rsvp_id, r.supporter_id, s.locale, r.event_id FROM rsvps r JOIN supporters s ON s.id = r.supporter_id
+     WHERE r.id = $1 AND r.status IN (${statuses.map((x) => `'${x}'`).join(', ')})) src`;
 
 /**
  * Every event mail goes through the reminders queue, scheduled with the caller's transaction manager so
@@ -80,12 +121,11 @@ export class EventReminders implements OnModuleInit {
 
   /** Queues the confirmation of an RSVP that is going or waitlisted; returns the id for `sendNow`. */
   async confirmation(m: EntityManager, rsvpId: string): Promise<string[]> {
-    const [r] = (await m.query(`${ROW_SQL} WHERE r.id = $1`, [rsvpId])) as MailRow[];
-    if (!r) return [];
-    const now = this.clock.now();
-    return [
-      await this.notice(m, r, 'rsvp-confirmation', `notice:rsvp:${r.rsvpId}:confirmation:${now.getTime()}`),
-    ];
+    const rows = (await m.query(
+      `${rsvpConfirmationSql(rsvpSrc(['going', 'waitlisted']), '$2::timestamptz')} RETURNING id`,
+      [rsvpId, this.clock.now()],
+    )) as { id: string }[];
+    return rows.map((r) => r.id);
   }
 
   /** Queues the mail of each waitlist offer just made; returns their ids for `sendNow`. */
@@ -105,11 +145,20 @@ export class EventReminders implements OnModuleInit {
   /**
    * Schedules — or moves, when they exist — the reminders of one RSVP from the event as it is now in
    * this transaction. Not going (or the event not scheduled): its pending reminders are cancelled.
-   * A reminder whose time has passed is recorded as skipped by RemindersService.
+   * A reminder whose time has passed is recorded as skipped.
    */
   async forRsvp(m: EntityManager, rsvpId: string): Promise<void> {
-    const rows = (await m.query(`${ROW_SQL} WHERE r.id = $1`, [rsvpId])) as MailRow[];
-    if (rows[0]) await this.scheduleRow(m, rows[0]);
+    const [r] = (await m.query(
+      `SELECT r.event_id AS "eventId", r.status = 'going' AND e.status = 'scheduled' AS going
+         FROM rsvps r JOIN events e ON e.id = r.event_id WHERE r.id = $1`,
+      [rsvpId],
+    )) as { eventId: string; going: boolean }[];
+    if (!r) return;
+    if (!r.going) {
+      await this.reminders.cancel(m, rsvpPrefix(r.eventId, rsvpId));
+      return;
+    }
+    await m.query(rsvpRemindersSql(rsvpSrc(['going']), '$2::timestamptz'), [rsvpId, this.clock.now()]);
   }
 
   /**
@@ -119,11 +168,15 @@ export class EventReminders implements OnModuleInit {
    */
   async forEvent(m: EntityManager, eventId: string): Promise<void> {
     await this.reminders.cancel(m, eventPrefix(eventId));
-    const rows = (await m.query(
-      `${ROW_SQL} WHERE r.event_id = $1 AND r.status = 'going' AND NOT r.walk_in ORDER BY r.id`,
-      [eventId],
-    )) as MailRow[];
-    for (const row of rows) await this.scheduleRow(m, row);
+    await m.query(
+      rsvpRemindersSql(
+        `(SELECT r.id AS rsvp_id, r.supporter_id, s.locale, r.event_id FROM rsvps r
+            JOIN supporters s ON s.id = r.supporter_id
+           WHERE r.event_id = $1 AND r.status = 'going' AND NOT r.walk_in) src`,
+        '$2::timestamptz',
+      ),
+      [eventId, this.clock.now()],
+    );
   }
 
   async cancelRsvp(m: EntityManager, eventId: string, rsvpId: string): Promise<void> {
@@ -210,36 +263,6 @@ export class EventReminders implements OnModuleInit {
       dedupeKey,
     });
     return id;
-  }
-
-  private async scheduleRow(m: EntityManager, r: MailRow): Promise<void> {
-    const prefix = rsvpPrefix(r.eventId, r.rsvpId);
-    if (r.status !== 'going' || r.eventStatus !== 'scheduled') {
-      await this.reminders.cancel(m, prefix);
-      return;
-    }
-    const offsets = [...new Set(r.offsets ?? [])].filter((o) => Number.isSafeInteger(o) && o > 0);
-    for (const offset of offsets) {
-      await this.reminders.schedule(m, {
-        kind: 'event-reminder',
-        template: 'event-reminder',
-        subjectType: 'event',
-        subjectId: r.eventId,
-        campaignId: r.campaignId,
-        supporterId: r.supporterId,
-        locale: mailLocale(r),
-        // startsAtIso: quiet hours never hold it past the start, and startsInMinutes is recomputed from
-        // it at send time; the event's facts and the manage link are added at send time (hook).
-        data: {
-          startsInMinutes: offset,
-          startsAtIso: r.startsAt.toISOString(),
-          timeZone: r.timezone,
-          rsvpId: r.rsvpId,
-        },
-        dueAt: new Date(r.startsAt.getTime() - offset * 60_000),
-        dedupeKey: `${prefix}${offset}m`,
-      });
-    }
   }
 
   /** The confirmation: going (with the address and a calendar file) or waitlisted. */

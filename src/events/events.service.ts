@@ -4,13 +4,15 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
-import { CampaignsService } from '../campaigns/campaigns.service.js';
+import type { CampaignStatus } from '../campaigns/campaign.entity.js';
+import { assertAcceptingActions, CampaignsService } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import { cleanLocalizedText, localize, pickLocale, type Locale } from '../common/localized-text.js';
 import type { Page } from '../common/pagination.js';
 import { slugify } from '../common/slug.js';
 import { AppConfig } from '../config/config.js';
+import { HotQueries } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import type { CreateEventDto, ListEventsQueryDto, UpdateEventDto } from './dto/event.dto.js';
@@ -77,6 +79,21 @@ export function checkinCode(): string {
   return Array.from({ length: 6 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
 }
 
+/** An event as the public RSVP sees it (see {@link EventsService.findForRsvp}). */
+export interface RsvpEvent {
+  id: string;
+  campaignId: string;
+  status: EventStatus;
+  startsAt: Date;
+  rsvpDeadline: Date | null;
+}
+
+const RSVP_LOOKUP_SQL = `
+  SELECT c.id AS "campaignId", c.status AS "campaignStatus", e.id, e.status, e.starts_at AS "startsAt",
+         e.rsvp_deadline AS "rsvpDeadline"
+    FROM campaigns c LEFT JOIN events e ON e.campaign_id = c.id AND e.slug = $2
+   WHERE c.slug = $1`;
+
 @Injectable()
 export class EventsService implements OnModuleInit {
   constructor(
@@ -89,6 +106,7 @@ export class EventsService implements OnModuleInit {
     private readonly totals: CampaignTotalsRegistry,
     private readonly eventReminders: EventReminders,
     private readonly reminders: RemindersService,
+    private readonly hot: HotQueries,
   ) {}
 
   onModuleInit(): void {
@@ -290,6 +308,21 @@ export class EventsService implements OnModuleInit {
       going: counts.going,
       waitlisted: counts.waitlisted,
     };
+  }
+
+  /**
+   * What the public RSVP needs of its campaign and event, in one prepared query on the hot path (404 for
+   * an unknown or non-public campaign or event, 409 when the campaign takes no actions).
+   */
+  async findForRsvp(slug: string, eventSlug: string): Promise<RsvpEvent> {
+    const [row] = await this.hot.query<RsvpEvent & { campaignStatus: CampaignStatus; id: string | null }>(
+      'events.find-for-rsvp',
+      RSVP_LOOKUP_SQL,
+      [slug, eventSlug],
+    );
+    assertAcceptingActions(row && { ...row, status: row.campaignStatus });
+    if (!row.id) throw new NotFoundError('Event');
+    return row;
   }
 
   async findPublicEvent(campaignId: string, eventSlug: string): Promise<Event> {

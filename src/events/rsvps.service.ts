@@ -6,16 +6,20 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import { isLocale, type Locale } from '../common/localized-text.js';
 import { SignedTokens } from '../common/signed-token.js';
 import { AppConfig } from '../config/config.js';
+import { HotQueries, isUniqueViolation } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { fulfilPledgeSql, PledgesService } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
-import { UPSERT_SUPPORTER_CTES, upsertParams } from '../supporters/supporters.service.js';
+import {
+  UPSERT_SUPPORTER_CTES,
+  UPSERT_SUPPORTER_SQL,
+  upsertParams,
+} from '../supporters/supporters.service.js';
 import type { CreateRsvpDto } from './dto/rsvp.dto.js';
 import {
   EventNotOpenError,
@@ -23,7 +27,12 @@ import {
   rsvpClosedReason,
   type PublicEventView,
 } from './events.service.js';
-import { EventReminders, RSVP_MANAGE_PURPOSE } from './event-reminders.js';
+import {
+  EventReminders,
+  RSVP_MANAGE_PURPOSE,
+  rsvpConfirmationSql,
+  rsvpRemindersSql,
+} from './event-reminders.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import type { RsvpStatus } from './rsvp.entity.js';
 import {
@@ -99,13 +108,22 @@ function assertRsvpOpen(e: Parameters<typeof rsvpClosedReason>[0], now: Date): v
 }
 
 /**
- * The common RSVP in one statement ($1–$13 are the supporter upsert's; then event, guests, seats, token
- * hash): upsert the supporter, take the seats with a conditional UPDATE — only when they fit, the event is
- * scheduled, no offer of the event is due to expire (that needs settling first) and the supporter has no
- * RSVP there yet — then insert the `going` RSVP and fulfil the `attend` pledge. The UPDATE is atomic on
- * the event row (a concurrent change makes it re-check the current seats_taken), and the CHECK
- * events_seats_taken_check still backs it. `seated` without an `rsvpId` means a concurrent insert won.
+ * The common RSVP in one statement, its own transaction ($1–$13 are the supporter upsert's; then event,
+ * guests, seats, token hash): upsert the supporter, take the seats with a conditional UPDATE — only when
+ * they fit, the event is scheduled, no offer of the event is due to expire (that needs settling first)
+ * and the supporter has no RSVP there yet — then insert the `going` RSVP, fulfil the `attend` pledge,
+ * schedule its reminders and queue its confirmation. The UPDATE is atomic on the event row (a
+ * concurrent change makes it re-check the current seats_taken), which stays locked only until this
+ * statement commits; the CHECK events_seats_taken_check still backs it. No seat taken: nothing is
+ * written but the supporter, and the locked path decides. A concurrent RSVP of the same supporter makes
+ * the insert fail on rsvps_event_id_supporter_id_key, which undoes the whole statement.
  */
+interface TakenSeats {
+  supporterId: string;
+  rsvpId: string | null;
+  confirmationId: string | null;
+}
+
 const TAKE_SEATS_SQL = `
   WITH ${UPSERT_SUPPORTER_CTES},
   seat AS (
@@ -118,7 +136,6 @@ const TAKE_SEATS_SQL = `
   r AS (
     INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
     SELECT seat.id, s.id, 'going', $15, $17, 'web', $11, $11 FROM seat, s
-    ON CONFLICT ON CONSTRAINT rsvps_event_id_supporter_id_key DO NOTHING
     RETURNING id
   ),
   pledge AS (${fulfilPledgeSql({
@@ -128,8 +145,12 @@ const TAKE_SEATS_SQL = `
     at: '$11',
     by: "'rsvp:' || (SELECT id FROM r)",
     when: 'EXISTS (SELECT 1 FROM r)',
-  })})
-  SELECT (SELECT id FROM s) AS "supporterId", (SELECT id FROM r) AS "rsvpId", EXISTS (SELECT 1 FROM seat) AS seated`;
+  })}),
+  src AS (SELECT r.id AS rsvp_id, s.id AS supporter_id, s.locale, $14::uuid AS event_id FROM r, s),
+  reminders AS (${rsvpRemindersSql('src', '$11::timestamptz')}),
+  confirmation AS (${rsvpConfirmationSql('src', '$11::timestamptz')} RETURNING id)
+  SELECT (SELECT id FROM s) AS "supporterId", (SELECT id FROM r) AS "rsvpId",
+         (SELECT id FROM confirmation) AS "confirmationId"`;
 
 /**
  * Public RSVPs and what a supporter does with their manage token. Every change runs in a transaction
@@ -144,7 +165,6 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly campaigns: CampaignsService,
     private readonly events: EventsService,
     private readonly pledges: PledgesService,
     private readonly tx: TransactionService,
@@ -154,6 +174,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     private readonly activity: SupporterActivityRegistry,
     private readonly eventReminders: EventReminders,
     private readonly tokens: SignedTokens,
+    private readonly hot: HotQueries,
   ) {}
 
   onModuleInit(): void {
@@ -211,35 +232,41 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
    * waitlist in lock order. The confirmation mail is sent after the commit without holding the answer.
    */
   async rsvp(slug: string, eventSlug: string, dto: CreateRsvpDto): Promise<PublicRsvpResult> {
-    const campaign = await this.campaigns.findAcceptingActions(slug);
-    const event = await this.events.findPublicEvent(campaign.id, eventSlug);
+    const event = await this.events.findForRsvp(slug, eventSlug);
     const guests = dto.guests ?? 0;
     const now = this.clock.now();
     assertRsvpOpen(event, now);
-    const out = await this.tx.run(async (m) => {
-      const { token, hash } = newToken();
-      const [taken] = (await m.query(TAKE_SEATS_SQL, [
-        ...upsertParams(dto, campaign.id, `rsvp:${event.id}`, now),
+    const { token, hash } = newToken();
+    const params = upsertParams(dto, event.campaignId, `rsvp:${event.id}`, now);
+    const taken = await this.hot
+      .query<TakenSeats>('events.take-seats', TAKE_SEATS_SQL, [
+        ...params,
         event.id,
         guests,
         seatsFor(guests),
         hash,
-      ])) as { supporterId: string; rsvpId: string | null; seated: boolean }[];
-      if (taken.rsvpId) {
-        await this.eventReminders.forRsvp(m, taken.rsvpId);
-        const queued = await this.eventReminders.confirmation(m, taken.rsvpId);
-        const rsvp: RsvpState = { id: taken.rsvpId, status: 'going', guests, checkedInAt: null };
-        return { result: { status: 'created' as const, rsvp, manageToken: token }, queued };
-      }
-      // Seats taken but the insert lost to a concurrent RSVP of the same supporter: give them back.
-      if (taken.seated)
-        await m.query(`UPDATE events SET seats_taken = seats_taken - $2 WHERE id = $1`, [
-          event.id,
-          seatsFor(guests),
-        ]);
-      return this.placeLocked(m, event.id, taken.supporterId, guests, { token, hash }, now);
+      ])
+      .then(
+        (rows) => rows[0],
+        (e: unknown) => {
+          // The same supporter's other RSVP won the race: the locked path answers with that one.
+          if (isUniqueViolation(e, 'rsvps_event_id_supporter_id_key')) return null;
+          throw e;
+        },
+      );
+    if (taken?.rsvpId) {
+      // Not awaited: the answer does not wait for SMTP; what is not sent now the worker's tick sends.
+      if (taken.confirmationId) void this.reminders.sendNow([taken.confirmationId]);
+      const rsvp: RsvpState = { id: taken.rsvpId, status: 'going', guests, checkedInAt: null };
+      return { status: 'created', rsvp, manageToken: token };
+    }
+    const out = await this.tx.run(async (m) => {
+      // The statement upserted the supporter, unless it was undone by the race above.
+      const supporterId =
+        taken?.supporterId ??
+        ((await m.query(UPSERT_SUPPORTER_SQL, params)) as { supporterId: string }[])[0].supporterId;
+      return this.placeLocked(m, event.id, supporterId, guests, { token, hash }, now);
     });
-    // Not awaited: the answer does not wait for SMTP; what is not sent now the worker's tick sends.
     void this.reminders.sendNow(out.queued);
     return out.result;
   }

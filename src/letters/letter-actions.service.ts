@@ -2,12 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
-import type { Campaign } from '../campaigns/campaign.entity.js';
-import { CampaignsService } from '../campaigns/campaigns.service.js';
+import type { Campaign, CampaignStatus } from '../campaigns/campaign.entity.js';
+import { assertAcceptingActions, CampaignsService } from '../campaigns/campaigns.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import { cleanLocalizedText, localize, pickLocale, type Locale } from '../common/localized-text.js';
 import type { Page } from '../common/pagination.js';
 import { slugify } from '../common/slug.js';
+import { HotQueries } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { LetterDeadlineReminders } from './deadline-reminders.js';
 import type {
@@ -47,6 +48,22 @@ export interface PublicLetterView {
 
 const RECENT_SIGNERS = 10;
 
+/** A letter as the public sign sees it (see {@link LetterActionsService.findForSigning}). */
+export interface SigningLetter {
+  id: string;
+  campaignId: string;
+  defaultLocale: Locale;
+  status: LetterActionStatus;
+  deadline: Date | null;
+  allowPersonalNote: boolean;
+}
+
+const SIGNING_LOOKUP_SQL = `
+  SELECT c.id AS "campaignId", c.status AS "campaignStatus", c.default_locale AS "defaultLocale", a.id, a.status,
+         a.deadline, a.allow_personal_note AS "allowPersonalNote"
+    FROM campaigns c LEFT JOIN letter_actions a ON a.campaign_id = c.id AND a.slug = $2
+   WHERE c.slug = $1`;
+
 @Injectable()
 export class LetterActionsService {
   constructor(
@@ -56,6 +73,7 @@ export class LetterActionsService {
     private readonly targetsService: TargetsService,
     private readonly tx: TransactionService,
     private readonly deadlineReminders: LetterDeadlineReminders,
+    private readonly hot: HotQueries,
   ) {}
 
   async create(actor: AuthUser, campaignId: string, dto: CreateLetterActionDto): Promise<LetterActionView> {
@@ -193,14 +211,19 @@ export class LetterActionsService {
   }
 
   /** For signing: the campaign must be taking actions (409 otherwise); a draft letter is 409 later. */
-  async findForSigning(
-    slug: string,
-    actionSlug: string,
-  ): Promise<{ campaign: Campaign; action: LetterAction }> {
-    const campaign = await this.campaigns.findAcceptingActions(slug);
-    const action = await this.actions.findOneBy({ campaignId: campaign.id, slug: actionSlug });
-    if (!action) throw new NotFoundError('Letter');
-    return { campaign, action };
+  /**
+   * What the public sign needs of its campaign and letter, in one prepared query on the hot path
+   * (404 for an unknown or non-public campaign or letter, 409 when the campaign takes no actions).
+   */
+  async findForSigning(slug: string, actionSlug: string): Promise<SigningLetter> {
+    const [row] = await this.hot.query<SigningLetter & { campaignStatus: CampaignStatus; id: string | null }>(
+      'letters.find-for-signing',
+      SIGNING_LOOKUP_SQL,
+      [slug, actionSlug],
+    );
+    assertAcceptingActions(row && { ...row, status: row.campaignStatus });
+    if (!row.id) throw new NotFoundError('Letter');
+    return row;
   }
 
   /** A letter action for a staff route: 404 when it does not exist or the campaign is not theirs. */

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
 import { Clock } from '../common/clock.js';
+import { HotQueries } from '../database/hot-queries.js';
 import { BadInputError, ConflictError, GoneError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import { fulfilPledgeSql } from '../supporters/pledges.service.js';
@@ -73,6 +74,7 @@ const SIGN_SQL = `
 export class SignaturesService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly hot: HotQueries,
     private readonly actions: LetterActionsService,
     private readonly clock: Clock,
     private readonly totals: CampaignTotalsRegistry,
@@ -90,7 +92,7 @@ export class SignaturesService implements OnModuleInit {
    * the `sign` pledge's fulfilment.
    */
   async sign(slug: string, actionSlug: string, dto: SignLetterDto): Promise<SignResult> {
-    const { campaign, action } = await this.actions.findForSigning(slug, actionSlug);
+    const action = await this.actions.findForSigning(slug, actionSlug);
     if (action.status !== 'open') throw new SignatureClosedError(action.status);
     if (action.deadline && this.clock.now().getTime() >= action.deadline.getTime()) {
       throw new SignatureDeadlinePassedError();
@@ -106,13 +108,17 @@ export class SignaturesService implements OnModuleInit {
     // the supporter (the one upsert path, as CTEs), insert the signature, bump a counter shard and fulfil
     // the `sign` pledge only when the signature is new, and answer the count. The count read sees the
     // statement's snapshot, so the new signature is added to it explicitly.
-    const [row] = (await this.dataSource.query(SIGN_SQL, [
-      ...upsertParams(dto, campaign.id, `signature:${action.id}`, this.clock.now()),
-      action.id,
-      dto.personalNote ?? null,
-      dto.showPublicly ?? false,
-      dto.locale ?? campaign.defaultLocale,
-    ])) as { created: number; signatureCount: number }[];
+    const [row] = await this.hot.query<{ created: number; signatureCount: number }>(
+      'letters.sign',
+      SIGN_SQL,
+      [
+        ...upsertParams(dto, action.campaignId, `signature:${action.id}`, this.clock.now()),
+        action.id,
+        dto.personalNote ?? null,
+        dto.showPublicly ?? false,
+        dto.locale ?? action.defaultLocale,
+      ],
+    );
     return { status: row.created ? 'created' : 'existing', signatureCount: row.signatureCount };
   }
 

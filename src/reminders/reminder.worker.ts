@@ -76,6 +76,9 @@ export class ReminderWorker
   private running: Promise<unknown> | null = null;
   /** Jobs run at the start of every tick (the daily digest scheduler), before claiming. */
   private readonly tickJobs: { name: string; run: (now: Date) => Promise<void> }[] = [];
+  /** Immediate sends waiting for the batch being sent (see sendNow). */
+  private readonly immediate: { ids: string[]; done: () => void }[] = [];
+  private flushing: Promise<void> | null = null;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -117,6 +120,7 @@ export class ReminderWorker
     this.timer = null;
     // Let the sends in flight finish and be marked, rather than leave claims to expire.
     await this.running;
+    await this.flushing;
   }
 
   /**
@@ -135,14 +139,39 @@ export class ReminderWorker
 
   /**
    * Claims and sends exactly these rows now (RemindersService.sendNow), through the same claim as the
-   * tick. Works even when the periodic worker is off on this instance (REMINDERS_ENABLED=false);
-   * whatever it cannot send the tick sends later. Never throws.
+   * tick; resolves once they were processed. Calls that arrive while a batch is being sent are claimed
+   * together in the next one, so a burst (a viral RSVP page) costs one claim per batch, not per mail.
+   * Works even when the periodic worker is off on this instance (REMINDERS_ENABLED=false); whatever it
+   * cannot send the tick sends later. Never throws.
    */
-  async sendNow(ids: string[]): Promise<void> {
-    if (ids.length === 0) return;
-    await this.tick(ids.length, ids).catch((e: unknown) =>
-      this.logger.warn(`immediate send failed, left to the tick: ${(e as Error).name}`),
-    );
+  sendNow(ids: string[]): Promise<void> {
+    if (ids.length === 0) return Promise.resolve();
+    return new Promise((done) => {
+      this.immediate.push({ ids, done });
+      this.flushing ??= this.flushImmediate();
+    });
+  }
+
+  private async flushImmediate(): Promise<void> {
+    try {
+      while (this.immediate.length) {
+        let count = 0;
+        let take = 0;
+        while (
+          take < this.immediate.length &&
+          (take === 0 || count + this.immediate[take].ids.length <= CLAIM_LIMIT)
+        )
+          count += this.immediate[take++].ids.length;
+        const batch = this.immediate.splice(0, take);
+        const ids = batch.flatMap((b) => b.ids);
+        await this.tick(ids.length, ids).catch((e: unknown) =>
+          this.logger.warn(`immediate send failed, left to the tick: ${(e as Error).name}`),
+        );
+        for (const b of batch) b.done();
+      }
+    } finally {
+      this.flushing = null;
+    }
   }
 
   /**

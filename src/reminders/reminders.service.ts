@@ -103,6 +103,30 @@ export const REMINDER_COLUMNS = `r.id, r.kind, r.template, r.subject_type AS "su
   r.transactional, r.created_at AS "createdAt", r.sent_at AS "sentAt"`;
 
 /**
+ * Scheduling as SQL, for features that schedule inside a statement of their own (the one-statement RSVP)
+ * or for many rows at once (every RSVP of a moved event). `rows` is `VALUES (…)` or a `SELECT` giving
+ * these columns in this order: kind, template, subject_type, subject_id, campaign_id, supporter_id,
+ * recipient_email, locale, data, due_at, status, dedupe_key, transactional, created_at. The rule is
+ * {@link RemindersService.schedule}'s: a new dedupe key is inserted; an existing one is moved only while
+ * pending or cancelled (never sent twice). Use {@link reminderStatusSql} for the status column.
+ */
+export function scheduleRemindersSql(rows: string): string {
+  return `INSERT INTO reminders AS r (kind, template, subject_type, subject_id, campaign_id, supporter_id,
+                                   recipient_email, locale, data, due_at, status, dedupe_key, transactional,
+                                   created_at)
+       ${rows}
+       ON CONFLICT ON CONSTRAINT reminders_dedupe_key_key DO UPDATE SET
+         due_at = EXCLUDED.due_at, data = EXCLUDED.data, locale = EXCLUDED.locale, status = EXCLUDED.status,
+         attempts = 0, last_error = NULL, locked_until = NULL, locked_by = NULL
+       WHERE r.status IN ('pending', 'cancelled')`;
+}
+
+/** The status of a scheduled reminder: `skipped` when its time has passed (never sent late). */
+export function reminderStatusSql(dueAt: string, now: string): string {
+  return `(CASE WHEN ${dueAt} <= ${now} THEN 'skipped' ELSE 'pending' END)::reminder_status`;
+}
+
+/**
  * Schedules, moves and cancels reminders — always with the caller's transaction manager, so a reminder
  * is created, moved or cancelled together with the event or RSVP that caused it. The ReminderWorker
  * sends them.
@@ -193,15 +217,7 @@ export class RemindersService {
       r.dueAt.getTime() <= now.getTime() && !r.sendNowIfPast ? 'skipped' : 'pending';
     const m = manager ?? this.dataSource.manager;
     const rows = (await m.query(
-      `INSERT INTO reminders AS r (kind, template, subject_type, subject_id, campaign_id, supporter_id,
-                                   recipient_email, locale, data, due_at, status, dedupe_key, transactional,
-                                   created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT ON CONSTRAINT reminders_dedupe_key_key DO UPDATE SET
-         due_at = EXCLUDED.due_at, data = EXCLUDED.data, locale = EXCLUDED.locale, status = EXCLUDED.status,
-         attempts = 0, last_error = NULL, locked_until = NULL, locked_by = NULL
-       WHERE r.status IN ('pending', 'cancelled')
-       RETURNING id, status`,
+      `${scheduleRemindersSql('VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)')} RETURNING id, status`,
       [
         r.kind,
         r.template,

@@ -71,7 +71,7 @@ export const UPSERT_SUPPORTER_CTES = `
                                   ELSE t.email_consent_source END,
       unsubscribed_at = CASE WHEN EXCLUDED.email_consent THEN NULL ELSE t.unsubscribed_at END,
       updated_at = $11
-    RETURNING t.id, (xmax = 0) AS created
+    RETURNING t.id, t.locale, (xmax = 0) AS created
   ), link AS (
     INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
     SELECT $13, s.id, $12, $11, $11 FROM s WHERE $13::uuid IS NOT NULL

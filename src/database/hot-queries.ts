@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { DataSource, QueryFailedError } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+
+/**
+ * The public write and read paths' statements, run as named prepared statements straight on the pg
+ * pool TypeORM already holds: PostgreSQL parses and plans each once per connection instead of on every
+ * request, and no TypeORM query runner is built per call. Only for single statements that are their
+ * own transaction (a statement is atomic); anything needing BEGIN … COMMIT uses TransactionService.
+ * Errors come back as TypeORM's QueryFailedError, like every other query, so they map to the same
+ * answers (a data exception is a 400, not a 500).
+ */
+@Injectable()
+export class HotQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async query<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    try {
+      const res = await pool.query({ name, text, values });
+      return res.rows as T[];
+    } catch (e) {
+      throw new QueryFailedError(text, values, e as Error);
+    }
+  }
+}
+
+/** Whether `e` is a unique violation (23505), of `constraint` when given. */
+export function isUniqueViolation(e: unknown, constraint?: string): boolean {
+  const d = (e as { driverError?: { code?: unknown; constraint?: unknown } } | null)?.driverError;
+  return d?.code === '23505' && (constraint === undefined || d.constraint === constraint);
+}
