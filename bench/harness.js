@@ -47,6 +47,8 @@ export async function startDatabase() {
   await ensureDatabase(embedded.url(), 'puente');
   const url = embedded.url('puente');
   const admin = new pg.Pool({ connectionString: url, max: 4 });
+  // An idle client whose server goes away (PostgreSQL stopping at the end) must not crash the runner.
+  admin.on('error', () => undefined);
   return {
     dataDir,
     url,

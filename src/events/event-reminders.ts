@@ -1,9 +1,10 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { localize, type Locale } from '../common/localized-text.js';
 import { SignedTokens } from '../common/signed-token.js';
 import { AppConfig } from '../config/config.js';
+import { HotQueries } from '../database/hot-queries.js';
 import type { MailAttachment } from '../mail/mail.transport.js';
 import type { TemplateDataMap } from '../mail/templates/templates.js';
 import {
@@ -80,7 +81,7 @@ export class EventReminders implements OnModuleInit {
   private readonly logger = new Logger(EventReminders.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly hot: HotQueries,
     private readonly reminders: RemindersService,
     private readonly tokens: SignedTokens,
     private readonly config: AppConfig,
@@ -313,7 +314,7 @@ export class EventReminders implements OnModuleInit {
     const rsvpId = r.data.rsvpId;
     // Not scheduled by this class (no RSVP behind it): sent with the data it was given.
     if (typeof rsvpId !== 'string') return null;
-    const [row] = (await this.dataSource.query(`${ROW_SQL} WHERE r.id = $1`, [rsvpId])) as MailRow[];
+    const [row] = await this.hot.query<MailRow>('events.mail-row', `${ROW_SQL} WHERE r.id = $1`, [rsvpId]);
     if (!row || !statuses.includes(row.status)) return { skip: 'rsvp no longer holds a place' };
     const answer = build(row, mailLocale(r), this.manageUrl(rsvpId));
     if (!answer || 'skip' in answer) return answer;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { HotQueries } from '../database/hot-queries.js';
 import { BadInputError } from '../common/errors.js';
 import { MailTransport, type MailAttachment } from './mail.transport.js';
-import { Message } from './message.entity.js';
 import { isHttpUrl, isMailLocale, type MailLocale } from './templates/data.js';
 import { renderTemplate, TemplateDataError, type TemplateName } from './templates/templates.js';
 
@@ -76,7 +75,7 @@ export class MailService {
   private readonly logger = new Logger(MailService.name);
 
   constructor(
-    @InjectRepository(Message) private readonly messages: Repository<Message>,
+    private readonly hot: HotQueries,
     private readonly transport: MailTransport,
     private readonly clock: Clock,
   ) {}
@@ -108,19 +107,25 @@ export class MailService {
     });
 
     const id = randomUUID();
-    await this.messages.insert({
-      id,
-      recipientEmail: to,
-      supporterId: input.supporterId ?? null,
-      userId: input.userId ?? null,
-      template: input.template,
-      locale: input.locale,
-      subject: rendered.subject,
-      status: 'queued',
-      relatedType: input.related?.type ?? null,
-      relatedId: input.related?.id ?? null,
-      createdAt: this.clock.now(),
-    });
+    // Prepared statements: every reminder and confirmation passes here, so this is a hot path too.
+    await this.hot.query(
+      'mail.record',
+      `INSERT INTO messages (id, recipient_email, supporter_id, user_id, template, locale, subject, status,
+                             related_type, related_id, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10)`,
+      [
+        id,
+        to,
+        input.supporterId ?? null,
+        input.userId ?? null,
+        input.template,
+        input.locale,
+        rendered.subject,
+        input.related?.type ?? null,
+        input.related?.id ?? null,
+        this.clock.now(),
+      ],
+    );
 
     let providerMessageId: string;
     try {
@@ -135,7 +140,10 @@ export class MailService {
     } catch (e) {
       const responseCode = (e as { responseCode?: unknown }).responseCode;
       const code = typeof responseCode === 'number' ? responseCode : undefined;
-      await this.messages.update({ id }, { status: 'failed', error: errorText(e) });
+      await this.hot.query('mail.failed', `UPDATE messages SET status = 'failed', error = $2 WHERE id = $1`, [
+        id,
+        errorText(e),
+      ]);
       // The provider's text can quote the address: log the message id and codes only.
       this.logger.warn(
         `message ${id} (${input.template}) failed: ${(e as { code?: string }).code ?? 'error'} ${code ?? ''}`.trim(),
@@ -145,7 +153,11 @@ export class MailService {
     }
 
     try {
-      await this.messages.update({ id }, { status: 'sent', providerMessageId, sentAt: this.clock.now() });
+      await this.hot.query(
+        'mail.sent',
+        `UPDATE messages SET status = 'sent', provider_message_id = $2, sent_at = $3 WHERE id = $1`,
+        [id, providerMessageId, this.clock.now()],
+      );
     } catch (e) {
       // The mail is out: report it sent (a retry would send it twice); the row stays `queued`.
       this.logger.error(`message ${id} was sent but could not be marked sent: ${(e as Error).message}`);

@@ -11,11 +11,12 @@ import {
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/config.js';
+import { HotQueries } from '../database/hot-queries.js';
 import { MailSendError, MailService } from '../mail/mail.service.js';
 import type { MailLocale } from '../mail/templates/data.js';
 import type { TemplateName } from '../mail/templates/templates.js';
 import { PrivacyService } from '../supporters/privacy.service.js';
-import { SupportersService } from '../supporters/supporters.service.js';
+import { mayReceiveCampaignEmailSql } from '../supporters/supporters.service.js';
 import { backoffMs, quietUntil } from './reminder-timing.js';
 import { RemindersService } from './reminders.service.js';
 
@@ -40,6 +41,11 @@ interface ClaimedRow {
   data: Record<string, unknown>;
   attempts: number;
   transactional: boolean;
+  /** The supporter's address, zone and state at claim time (null without a supporter). */
+  supporterEmail: string | null;
+  supporterZone: string | null;
+  erased: boolean | null;
+  consent: boolean;
 }
 
 export interface TickResult {
@@ -84,7 +90,7 @@ export class ReminderWorker
     private readonly dataSource: DataSource,
     private readonly mail: MailService,
     private readonly privacy: PrivacyService,
-    private readonly supporters: SupportersService,
+    private readonly hot: HotQueries,
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly reminders: RemindersService,
@@ -186,8 +192,10 @@ export class ReminderWorker
           .run(now)
           .catch((e: unknown) => this.logger.warn(`${job.name} failed: ${(e as Error).name}`));
     }
-    const [rows] = (await this.dataSource.query(
-      `UPDATE reminders SET status = 'sending', locked_until = $2, locked_by = $3, attempts = attempts + 1
+    const rows = await this.hot.query<ClaimedRow>(
+      'reminders.claim',
+      `WITH claimed AS (
+       UPDATE reminders SET status = 'sending', locked_until = $2, locked_by = $3, attempts = attempts + 1
         WHERE id IN (
           SELECT id FROM reminders
            WHERE ((status = 'pending' AND due_at <= $1) OR (status = 'sending' AND locked_until < $1))
@@ -196,9 +204,13 @@ export class ReminderWorker
            FOR UPDATE SKIP LOCKED)
         RETURNING id, kind, template, subject_type AS "subjectType", subject_id AS "subjectId",
                   campaign_id AS "campaignId", supporter_id AS "supporterId", recipient_email AS "recipientEmail",
-                  locale, data, attempts, transactional`,
+                  locale, data, attempts, transactional, due_at)
+       -- The recipient's state comes with the claim: consent, erasure and zone are read at send time.
+       SELECT c.*, s.email AS "supporterEmail", s.timezone AS "supporterZone", s.erased_at IS NOT NULL AS erased,
+              ${mayReceiveCampaignEmailSql('s')} AS consent
+         FROM claimed c LEFT JOIN supporters s ON s.id = c."supporterId" ORDER BY c.due_at`,
       [now, new Date(now.getTime() + CLAIM_LOCK_MS), this.instanceId, limit, only ?? null],
-    )) as [ClaimedRow[], number];
+    );
 
     const result: TickResult = {
       claimed: rows.length,
@@ -228,12 +240,11 @@ export class ReminderWorker
     let to = row.recipientEmail;
     let zone = typeof row.data.timeZone === 'string' ? row.data.timeZone : null;
     if (row.supporterId) {
-      const s = await this.supporters.byId(row.supporterId);
-      if (!s || s.erasedAt || !s.email) return this.finish(row, 'skipped', 'supporter erased');
-      if (!row.transactional && !SupportersService.mayReceiveCampaignEmail(s))
+      if (row.erased || !row.supporterEmail) return this.finish(row, 'skipped', 'supporter erased');
+      if (!row.transactional && !row.consent)
         return this.finish(row, 'skipped', 'no consent to campaign email (unsubscribed)');
-      to = s.email;
-      zone = s.timezone ?? zone;
+      to = row.supporterEmail;
+      zone = row.supporterZone ?? zone;
     }
     if (!to) return this.finish(row, 'skipped', 'no recipient');
 
@@ -301,12 +312,13 @@ export class ReminderWorker
     error: string | null,
     messageId: string | null = null,
   ): Promise<'sent' | 'failed' | 'skipped'> {
-    const [updated] = (await this.dataSource.query(
+    const updated = await this.hot.query<{ messageId: string | null }>(
+      'reminders.finish',
       `UPDATE reminders SET status = $3::reminder_status, last_error = CASE WHEN $3::reminder_status = 'sent' THEN NULL ELSE coalesce($4, last_error) END,
               message_id = coalesce($5, message_id), sent_at = $6, locked_until = NULL, locked_by = NULL
         WHERE id = $1 AND locked_by = $2 AND status = 'sending' RETURNING message_id AS "messageId"`,
       [row.id, this.instanceId, status, error, messageId, status === 'sent' ? this.clock.now() : null],
-    )) as [{ messageId: string | null }[], number];
+    );
     // Told only by the instance whose claim this still was.
     if (updated[0]) await this.reminders.ended(row, { status, messageId: updated[0].messageId });
     return status;

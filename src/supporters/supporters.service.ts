@@ -186,10 +186,18 @@ export class SupportersService {
     return rows[0];
   }
 
-  /** Whether email that is not strictly transactional may go to this supporter. */
+  /**
+   * Whether email that is not strictly transactional may go to this supporter (the same rule as SQL,
+   * for queries that read it with their rows: {@link mayReceiveCampaignEmailSql}).
+   */
   static mayReceiveCampaignEmail(
     s: Pick<SupporterRow, 'emailConsent' | 'unsubscribedAt' | 'erasedAt'>,
   ): boolean {
     return s.emailConsent && !s.unsubscribedAt && !s.erasedAt;
   }
+}
+
+/** {@link SupportersService.mayReceiveCampaignEmail} as an SQL expression on the supporters alias `s`. */
+export function mayReceiveCampaignEmailSql(s: string): string {
+  return `coalesce(${s}.email_consent AND ${s}.unsubscribed_at IS NULL AND ${s}.erased_at IS NULL, false)`;
 }
