@@ -4,11 +4,13 @@ import { Repository, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { MembershipService } from '../auth/membership.service.js';
+import { Clock } from '../common/clock.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors.js';
 import { cleanLocalizedText, localize, pickLocale, type Locale } from '../common/localized-text.js';
 import { money, parseAmount, type MoneyJson } from '../common/money.js';
 import type { Page } from '../common/pagination.js';
 import { slugify } from '../common/slug.js';
+import { AppConfig } from '../config/config.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CampaignTotalsRegistry } from './campaign-totals.registry.js';
 import { Campaign, PUBLIC_STATUSES, TRANSITIONS, type CampaignStatus } from './campaign.entity.js';
@@ -64,6 +66,9 @@ export interface PublicCampaignView {
   totals: Record<string, unknown>;
 }
 
+/** Most campaigns whose public totals one instance keeps at a time. */
+const PUBLIC_CACHE_MAX = 1000;
+
 @Injectable()
 export class CampaignsService {
   constructor(
@@ -72,7 +77,14 @@ export class CampaignsService {
     private readonly membership: MembershipService,
     private readonly tx: TransactionService,
     private readonly totals: CampaignTotalsRegistry,
+    private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
+
+  private readonly publicCache = new Map<
+    string,
+    { at: number; value: Promise<{ c: Campaign; totals: Record<string, unknown> }> }
+  >();
 
   async create(actor: AuthUser, dto: CreateCampaignDto): Promise<CampaignView> {
     if (actor.role === 'coordinator') throw new ForbiddenError('Coordinators cannot create campaigns');
@@ -173,9 +185,12 @@ export class CampaignsService {
     await this.campaigns.delete({ id });
   }
 
-  /** The public read: localized strings, goals, totals from every feature. Drafts and archived are 404. */
+  /**
+   * The public read: localized strings, goals, totals from every feature. Drafts and archived are 404.
+   * The campaign and its totals are reused for PUBLIC_CACHE_SECONDS per instance (see {@link publicSnapshot}).
+   */
   async publicRead(slug: string, lang: unknown, acceptLanguage?: string): Promise<PublicCampaignView> {
-    const c = await this.findPublic(slug);
+    const { c, totals } = await this.publicSnapshot(slug);
     const l = pickLocale(lang, acceptLanguage, c.defaultLocale);
     return {
       id: c.id,
@@ -195,8 +210,35 @@ export class CampaignsService {
       startsOn: c.startsOn,
       endsOn: c.endsOn,
       goals: this.view(c).goals,
-      totals: await this.totals.totals(c.id),
+      totals,
     };
+  }
+
+  /**
+   * A viral campaign page is read thousands of times a minute; its totals come from every feature (the
+   * money tally reads every donation). Each instance computes them at most once per
+   * PUBLIC_CACHE_SECONDS per campaign and shares that answer with every reader meanwhile, including
+   * readers who arrive while it is being computed. Counts on the page may therefore lag by that long;
+   * the answers to writes (a signature's count, an RSVP) never come from here. Failures (404) are not kept.
+   */
+  private async publicSnapshot(slug: string): Promise<{ c: Campaign; totals: Record<string, unknown> }> {
+    const ttl = this.config.publicCacheSeconds * 1000;
+    const load = async () => {
+      const c = await this.findPublic(slug);
+      return { c, totals: await this.totals.totals(c.id) };
+    };
+    if (ttl === 0) return load();
+    const now = this.clock.now().getTime();
+    const hit = this.publicCache.get(slug);
+    if (hit && now - hit.at < ttl) return hit.value;
+    // Bounded: a flood of made-up slugs cannot grow it without limit.
+    if (this.publicCache.size >= PUBLIC_CACHE_MAX) this.publicCache.clear();
+    const value = load();
+    this.publicCache.set(slug, { at: now, value });
+    value.catch(() => {
+      if (this.publicCache.get(slug)?.value === value) this.publicCache.delete(slug);
+    });
+    return value;
   }
 
   /** For other features' public routes: the campaign behind a slug, 404 unless publicly visible. */

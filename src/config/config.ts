@@ -162,6 +162,11 @@ export const SETTINGS = {
     default: '12',
     parse: int(1, 720),
   },
+  PUBLIC_CACHE_SECONDS: {
+    description: 'how long each instance reuses a public campaign page’s totals (0 = always fresh)',
+    default: '2',
+    parse: int(0, 300),
+  },
   PLEDGE_FOLLOWUP_DAYS: {
     description: 'days before an open donate pledge gets a follow-up',
     default: '7',
@@ -217,6 +222,7 @@ export class AppConfig {
   reminderMaxAttempts: number;
   quietHours: QuietHours | null;
   waitlistClaimHours: number;
+  publicCacheSeconds: number;
   pledgeFollowupDays: number;
   publicRateLimitPerMinute: number;
   trustProxy: boolean;
@@ -267,6 +273,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   c.reminderMaxAttempts = withDefault(env, 'REMINDER_MAX_ATTEMPTS');
   c.quietHours = withDefault(env, 'QUIET_HOURS');
   c.waitlistClaimHours = withDefault(env, 'WAITLIST_CLAIM_HOURS');
+  c.publicCacheSeconds = withDefault(env, 'PUBLIC_CACHE_SECONDS');
   c.pledgeFollowupDays = withDefault(env, 'PLEDGE_FOLLOWUP_DAYS');
   c.publicRateLimitPerMinute = withDefault(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE');
   c.trustProxy = withDefault(env, 'TRUST_PROXY');

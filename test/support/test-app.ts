@@ -64,6 +64,8 @@ export async function createTestApp(
     LOG_LEVEL: 'silent',
     PUBLIC_RATE_LIMIT_PER_MINUTE: '0',
     REMINDERS_ENABLED: 'false',
+    // Tests read totals right after writing; the one test of the cache turns it on.
+    PUBLIC_CACHE_SECONDS: '0',
     ADMIN_EMAIL: 'admin@example.org',
     ADMIN_PASSWORD: 'admin-password-for-tests',
     APP_SECRET: 'test-secret-test-secret-test-secret-0123',
