@@ -73,6 +73,14 @@ describe('letters', () => {
     };
   }
 
+  /** The coordinator's PDF packet of a letter for the government target, as a buffer. */
+  const packetPdf = (letterId: string) =>
+    as(coord.token)
+      .get(`/api/letter-actions/${letterId}/targets/${targetId}/packet.pdf`)
+      .buffer(true)
+      .parse(binaryBody)
+      .expect(200);
+
   async function openLetter(overrides: Record<string, unknown> = {}) {
     const res = await as(org.token)
       .post(`/api/campaigns/${campaign.id}/letter-actions`)
@@ -241,11 +249,7 @@ describe('letters', () => {
       country: 'US',
     }).expect(201);
 
-    const pdf = await as(coord.token)
-      .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.pdf`)
-      .buffer(true)
-      .parse(binaryBody)
-      .expect(200);
+    const pdf = await packetPdf(letter.id);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect(pdf.headers['content-disposition']).toMatch(/attachment; filename=".+\.pdf"/);
     const body = pdf.body as Buffer;
@@ -401,11 +405,7 @@ describe('letters', () => {
     expect(records).toHaveLength(3000);
     expect(records[0].first_name).toBe('Bulk00001');
     expect(records[2999].first_name).toBe('Bulk03000');
-    const pdf = await as(coord.token)
-      .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.pdf`)
-      .buffer(true)
-      .parse(binaryBody)
-      .expect(200);
+    const pdf = await packetPdf(letter.id);
     expect((pdf.body as Buffer).subarray(-6).toString()).toMatch(/%%EOF/);
     await as(coord.token)
       .get(`/api/letter-actions/${letter.id}/targets/00000000-0000-4000-8000-000000000000/packet.csv`)
@@ -426,11 +426,7 @@ describe('letters', () => {
       city: 'Detroit',
       country: 'US',
     }).expect(201);
-    const pdf = await as(coord.token)
-      .get(`/api/letter-actions/${letter.id}/targets/${targetId}/packet.pdf`)
-      .buffer(true)
-      .parse(binaryBody)
-      .expect(200);
+    const pdf = await packetPdf(letter.id);
     const text = await pdfText(pdf.body as Buffer);
     expect(text).toMatch(/soy Ana, de Querétaro|I am Ana from Querétaro/);
     expect(text).toMatch(/soy Joe, de Detroit|I am Joe from Detroit/);

@@ -11,6 +11,7 @@ import { money, parseAmount, type MoneyJson } from '../common/money.js';
 import type { Page } from '../common/pagination.js';
 import { slugify } from '../common/slug.js';
 import { AppConfig } from '../config/config.js';
+import { HotQueries } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CampaignTotalsRegistry } from './campaign-totals.registry.js';
 import { Campaign, PUBLIC_STATUSES, TRANSITIONS, type CampaignStatus } from './campaign.entity.js';
@@ -27,15 +28,19 @@ export class CampaignNotAcceptingError extends ConflictError {
   }
 }
 
-/**
- * The rule for public submissions, on a campaign however it was looked up (hot paths read it in the
- * same query as the letter or event): 404 when it is missing or not public, 409 when not active.
- */
-export function assertAcceptingActions<T extends { status: CampaignStatus }>(
-  c: T | null | undefined,
-): asserts c is T {
-  if (!c || !PUBLIC_STATUSES.includes(c.status)) throw new NotFoundError('Campaign');
-  if (c.status !== 'active') throw new CampaignNotAcceptingError(c.status);
+/** The rule for public submissions: 404 when the campaign is missing or not public, 409 when not active. */
+function assertAcceptingActions(status: CampaignStatus | undefined): void {
+  if (!status || !PUBLIC_STATUSES.includes(status)) throw new NotFoundError('Campaign');
+  if (status !== 'active') throw new CampaignNotAcceptingError(status);
+}
+
+/** What a public submission goes to, on the hot path (see {@link CampaignsService.findAcceptingTarget}). */
+export interface SubmissionTarget {
+  table: 'letter_actions' | 'events';
+  /** The 404's noun: `Letter`, `Event`. */
+  label: string;
+  /** Its columns the caller needs, as a select list on the alias `x` (`x.status, x.deadline`). */
+  columns: string;
 }
 
 export interface CampaignView extends Omit<
@@ -79,6 +84,7 @@ export class CampaignsService {
     private readonly totals: CampaignTotalsRegistry,
     private readonly config: AppConfig,
     private readonly clock: Clock,
+    private readonly hot: HotQueries,
   ) {}
 
   private readonly publicCache = new Map<
@@ -251,8 +257,34 @@ export class CampaignsService {
   /** For public submissions: only active campaigns take pledges, signatures, RSVPs. */
   async findAcceptingActions(slug: string): Promise<Campaign> {
     const c = await this.campaigns.findOneBy({ slug });
-    assertAcceptingActions(c);
-    return c;
+    assertAcceptingActions(c?.status);
+    return c!;
+  }
+
+  /**
+   * The hot-path twin of findAcceptingActions for a letter or an event by its slug: the campaign and the
+   * thing in one prepared query, with the same answers (404 for an unknown or non-public campaign or
+   * thing, 409 when the campaign takes no actions). Answers the thing's `columns` with its `id`, the
+   * campaign's id and its default language.
+   */
+  async findAcceptingTarget<T>(
+    target: SubmissionTarget,
+    slug: string,
+    targetSlug: string,
+  ): Promise<T & { id: string; campaignId: string; defaultLocale: Locale }> {
+    const [row] = await this.hot.query<
+      T & { id: string | null; campaignId: string; defaultLocale: Locale; campaignStatus: CampaignStatus }
+    >(
+      `campaigns.find-accepting-${target.table}`,
+      `SELECT c.id AS "campaignId", c.status AS "campaignStatus", c.default_locale AS "defaultLocale", x.id,
+              ${target.columns}
+         FROM campaigns c LEFT JOIN ${target.table} x ON x.campaign_id = c.id AND x.slug = $2
+        WHERE c.slug = $1`,
+      [slug, targetSlug],
+    );
+    assertAcceptingActions(row?.campaignStatus);
+    if (!row.id) throw new NotFoundError(target.label);
+    return { ...row, id: row.id };
   }
 
   /** For other features' staff routes: checks access, refuses changes to archived campaigns. */

@@ -1,22 +1,16 @@
 import { isLocale, localize, type Locale, type LocalizedText } from '../common/localized-text.js';
 import { formatEventTime } from './event-time.js';
 
-/** One RSVP with its supporter and event: what every event mail is rendered from. */
+/** One RSVP with its supporter's name and its event: what every event mail is rendered from (at send time). */
 export interface MailRow {
   rsvpId: string;
   status: string;
   guests: number;
-  supporterId: string;
   firstName: string | null;
-  locale: string;
   offerExpiresAt: Date | null;
   eventId: string;
-  campaignId: string;
-  eventStatus: string;
-  offsets: number[];
   title: LocalizedText;
   description: LocalizedText | null;
-  kind: string;
   venue: string | null;
   address: string | null;
   city: string | null;
@@ -26,10 +20,9 @@ export interface MailRow {
   timezone: string;
 }
 
-export const ROW_SQL = `SELECT r.id AS "rsvpId", r.status, r.guests, s.id AS "supporterId", s.first_name AS "firstName",
-    s.locale, r.offer_expires_at AS "offerExpiresAt", e.id AS "eventId", e.campaign_id AS "campaignId",
-    e.status AS "eventStatus", e.reminder_offsets_minutes AS offsets, e.title, e.description, e.kind, e.venue,
-    e.address, e.city, e.online_url AS "onlineUrl", e.starts_at AS "startsAt", e.ends_at AS "endsAt", e.timezone
+export const ROW_SQL = `SELECT r.id AS "rsvpId", r.status, r.guests, s.first_name AS "firstName",
+    r.offer_expires_at AS "offerExpiresAt", e.id AS "eventId", e.title, e.description, e.venue, e.address, e.city,
+    e.online_url AS "onlineUrl", e.starts_at AS "startsAt", e.ends_at AS "endsAt", e.timezone
   FROM rsvps r JOIN supporters s ON s.id = r.supporter_id JOIN events e ON e.id = r.event_id`;
 
 /** The facts every event mail shows; the address only when `withAddress` (the supporter is going). */
@@ -45,6 +38,7 @@ export function eventFacts(r: MailRow, lang: Locale, withAddress: boolean) {
   };
 }
 
-export function mailLocale(r: Pick<MailRow, 'locale'>): Locale {
+/** A mail's language: the recipient's when it is one we write in, else English. */
+export function mailLocale(r: { locale: string }): Locale {
   return isLocale(r.locale) ? r.locale : 'en';
 }

@@ -47,23 +47,49 @@ export function rsvpRemindersSql(src: string, now: string): string {
                            WHERE u.minutes > 0) o`);
 }
 
+/** The transactional mails about an RSVP, each queued due now; its kind is its template. */
+export type RsvpNoticeKind = 'rsvp-confirmation' | 'waitlist-offer' | 'event-changed' | 'event-cancelled';
+
+/** A timestamptz expression as epoch milliseconds, for dedupe keys (what `Date.getTime()` gives). */
+const epochMs = (t: string) => `floor(extract(epoch FROM ${t}) * 1000)::bigint`;
+
 /**
- * The RSVP confirmation as SQL (`src` as in {@link rsvpRemindersSql}): transactional, due `now`, its
- * content made at send time. Append `RETURNING id` for the id to hand to `RemindersService.sendNow`.
+ * Transactional mail about RSVPs as SQL, one row per RSVP of `src` (as in {@link rsvpRemindersSql}):
+ * due `now`, its content made at send time from the RSVP and event as they are then. `key` is the
+ * dedupe key expression (over `src` and the event `e`); `data` a jsonb expression added to the RSVP id
+ * (the organizer's note of a change). Append `RETURNING id` for the ids to hand to `sendNow`.
  */
-export function rsvpConfirmationSql(src: string, now: string): string {
+export function rsvpNoticeSql(
+  kind: RsvpNoticeKind,
+  src: string,
+  now: string,
+  key: string,
+  data = `'{}'::jsonb`,
+): string {
   return scheduleRemindersSql(`
-    SELECT 'rsvp-confirmation', 'rsvp-confirmation', 'event', e.id, e.campaign_id, src.supporter_id, NULL,
-           src.locale, jsonb_build_object('rsvpId', src.rsvp_id), ${now}, 'pending'::reminder_status,
-           'notice:rsvp:' || src.rsvp_id || ':confirmation:' || floor(extract(epoch FROM ${now}) * 1000)::bigint,
+    SELECT '${kind}', '${kind}', 'event', e.id, e.campaign_id, src.supporter_id, NULL, src.locale,
+           jsonb_build_object('rsvpId', src.rsvp_id) || ${data}, ${now}, 'pending'::reminder_status, ${key},
            true, ${now}
       FROM ${src} JOIN events e ON e.id = src.event_id`);
 }
 
-/** One RSVP (`$1`) as the `src` of the SQL above, when its status is one of `statuses`. */
-const rsvpSrc = (statuses: string[]) =>
-  `(SELECT r.id AS rsvp_id, r.supporter_id, s.locale, r.event_id FROM rsvps r JOIN supporters s ON s.id = r.supporter_id
-     WHERE r.id = $1 AND r.status IN (${statuses.map((x) => `'${x}'`).join(', ')})) src`;
+/** The RSVP confirmation (see {@link rsvpNoticeSql}); one per confirming moment. */
+export const rsvpConfirmationSql = (src: string, now: string) =>
+  rsvpNoticeSql(
+    'rsvp-confirmation',
+    src,
+    now,
+    `'notice:rsvp:' || src.rsvp_id || ':confirmation:' || ${epochMs(now)}`,
+  );
+
+/** RSVPs (`$1`, one id or an array) as the `src` of the SQL above, when their status is one of `statuses`. */
+const rsvpSrc = (statuses: string[], where = 'r.id = $1') =>
+  `(SELECT r.id AS rsvp_id, r.supporter_id, s.locale, r.event_id, r.offer_expires_at
+      FROM rsvps r JOIN supporters s ON s.id = r.supporter_id
+     WHERE ${where} AND r.status IN (${statuses.map((x) => `'${x}'`).join(', ')})) src`;
+
+/** Whoever holds an RSVP (a seat, a place in line or an offer). */
+const HOLDING = ['going', 'waitlisted', 'offered'];
 
 /**
  * Every event mail goes through the reminders queue, scheduled with the caller's transaction manager so
@@ -93,7 +119,18 @@ export class EventReminders implements OnModuleInit {
       this.atSendTime(r, ['going'], (row, lang) => ({ data: eventFacts(row, lang, true) })),
     );
     this.reminders.onSend('event-changed', (r) =>
-      this.atSendTime(r, ['going', 'waitlisted', 'offered'], () => ({ data: {} })),
+      this.atSendTime(r, HOLDING, (row, lang) => ({ data: eventFacts(row, lang, row.status === 'going') })),
+    );
+    this.reminders.onSend('event-cancelled', (r) =>
+      this.atSendTime(r, HOLDING, (row, lang) => {
+        const data = {
+          firstName: row.firstName ?? undefined,
+          eventTitle: localize(row.title, lang),
+          when: formatEventTime(row.startsAt, row.timezone, lang, 'long'),
+          place: row.city ?? undefined,
+        } satisfies Omit<TemplateDataMap['event-cancelled'], 'note'>;
+        return { data: { ...data } };
+      }),
     );
     this.reminders.onSend('rsvp-confirmation', (r) =>
       this.atSendTime(r, ['going', 'waitlisted'], (row, lang, manageUrl) =>
@@ -122,25 +159,19 @@ export class EventReminders implements OnModuleInit {
 
   /** Queues the confirmation of an RSVP that is going or waitlisted; returns the id for `sendNow`. */
   async confirmation(m: EntityManager, rsvpId: string): Promise<string[]> {
-    const rows = (await m.query(
-      `${rsvpConfirmationSql(rsvpSrc(['going', 'waitlisted']), '$2::timestamptz')} RETURNING id`,
-      [rsvpId, this.clock.now()],
-    )) as { id: string }[];
-    return rows.map((r) => r.id);
+    return this.queue(m, rsvpConfirmationSql(rsvpSrc(['going', 'waitlisted']), '$2::timestamptz'), [rsvpId]);
   }
 
-  /** Queues the mail of each waitlist offer just made; returns their ids for `sendNow`. */
+  /** Queues the mail of each waitlist offer just made (one per offer); returns their ids for `sendNow`. */
   async offers(m: EntityManager, offers: OfferMade[]): Promise<string[]> {
     if (offers.length === 0) return [];
-    const rows = (await m.query(`${ROW_SQL} WHERE r.id = ANY($1::uuid[]) ORDER BY r.id`, [
-      offers.map((o) => o.rsvpId),
-    ])) as MailRow[];
-    const ids: string[] = [];
-    for (const r of rows) {
-      const at = (r.offerExpiresAt ?? this.clock.now()).getTime();
-      ids.push(await this.notice(m, r, 'waitlist-offer', `notice:rsvp:${r.rsvpId}:offer:${at}`));
-    }
-    return ids;
+    const sql = rsvpNoticeSql(
+      'waitlist-offer',
+      rsvpSrc(['offered'], 'r.id = ANY($1::uuid[])'),
+      '$2::timestamptz',
+      `'notice:rsvp:' || src.rsvp_id || ':offer:' || ${epochMs('src.offer_expires_at')}`,
+    );
+    return this.queue(m, sql, [offers.map((o) => o.rsvpId)]);
   }
 
   /**
@@ -189,85 +220,44 @@ export class EventReminders implements OnModuleInit {
   }
 
   /**
-   * "The event changed (time or place)" to everyone who holds an RSVP, queued due now. Returns the
-   * reminder ids to hand to `RemindersService.sendNow` after the commit.
+   * "The event changed (time or place)", with the organizer's note, to everyone who holds an RSVP,
+   * queued due now. Returns the reminder ids to hand to `RemindersService.sendNow` after the commit.
    */
   async changed(m: EntityManager, eventId: string, note?: string): Promise<string[]> {
-    const now = this.clock.now();
-    const rows = (await m.query(
-      `${ROW_SQL} WHERE r.event_id = $1 AND r.status IN ('going', 'waitlisted', 'offered') ORDER BY r.id`,
-      [eventId],
-    )) as MailRow[];
-    const ids: string[] = [];
-    for (const r of rows) {
-      const lang = mailLocale(r);
-      // The facts as changed, with the note; the manage link is added at send time.
-      const data = { ...eventFacts(r, lang, r.status === 'going'), note };
-      ids.push(
-        await this.notice(
-          m,
-          r,
-          'event-changed',
-          `notice:event:${r.eventId}:changed:${r.rsvpId}:${now.getTime()}`,
-          data,
-        ),
-      );
-    }
-    return ids;
+    const sql = rsvpNoticeSql(
+      'event-changed',
+      rsvpSrc(HOLDING, 'r.event_id = $1'),
+      '$2::timestamptz',
+      `'notice:event:' || e.id || ':changed:' || src.rsvp_id || ':' || ${epochMs('$2::timestamptz')}`,
+      `jsonb_strip_nulls(jsonb_build_object('note', $3::text))`,
+    );
+    return this.queue(m, sql, [eventId, note ?? null]);
   }
 
-  /** "The event is cancelled" to the given RSVP holders, queued due now; returns the reminder ids. */
+  /** "The event is cancelled", with the note, to the given RSVP holders, queued due now; returns the ids. */
   async cancelled(m: EntityManager, eventId: string, rsvpIds: string[], note?: string): Promise<string[]> {
     if (rsvpIds.length === 0) return [];
-    const rows = (await m.query(`${ROW_SQL} WHERE r.id = ANY($1::uuid[]) ORDER BY r.id`, [
-      rsvpIds,
-    ])) as MailRow[];
-    const ids: string[] = [];
-    for (const r of rows) {
-      const lang = mailLocale(r);
-      const data = {
-        firstName: r.firstName ?? undefined,
-        eventTitle: localize(r.title, lang),
-        when: formatEventTime(r.startsAt, r.timezone, lang, 'long'),
-        place: r.city ?? undefined,
-        note,
-      } satisfies TemplateDataMap['event-cancelled'];
-      ids.push(
-        await this.notice(m, r, 'event-cancelled', `notice:event:${eventId}:cancelled:${r.rsvpId}`, {
-          ...data,
-        }),
-      );
-    }
-    return ids;
+    const sql = rsvpNoticeSql(
+      'event-cancelled',
+      rsvpSrc(HOLDING, 'r.id = ANY($1::uuid[])'),
+      '$2::timestamptz',
+      `'notice:event:' || e.id || ':cancelled:' || src.rsvp_id`,
+      `jsonb_strip_nulls(jsonb_build_object('note', $3::text))`,
+    );
+    return this.queue(m, sql, [rsvpIds, note ?? null]);
   }
 
-  /** One transactional mail about an RSVP, due now (its kind is its template). */
-  private async notice(
-    m: EntityManager,
-    r: MailRow,
-    kind: 'rsvp-confirmation' | 'waitlist-offer' | 'event-changed' | 'event-cancelled',
-    dedupeKey: string,
-    data: Record<string, unknown> = {},
-  ): Promise<string> {
-    const { id } = await this.reminders.schedule(m, {
-      kind,
-      template: kind,
-      subjectType: 'event',
-      subjectId: r.eventId,
-      campaignId: r.campaignId,
-      supporterId: r.supporterId,
-      locale: mailLocale(r),
-      data: { ...data, rsvpId: r.rsvpId },
-      dueAt: this.clock.now(),
-      sendNowIfPast: true,
-      transactional: true,
-      dedupeKey,
-    });
-    return id;
+  /** Runs a notice statement (`$2` is now) and answers the ids it queued. */
+  private async queue(m: EntityManager, sql: string, params: unknown[]): Promise<string[]> {
+    const [first, ...rest] = params;
+    const rows = (await m.query(`${sql} RETURNING id`, [first, this.clock.now(), ...rest])) as {
+      id: string;
+    }[];
+    return rows.map((r) => r.id);
   }
 
   /** The confirmation: going (with the address and a calendar file) or waitlisted. */
-  private confirmationMail(r: MailRow, lang: Locale, manageUrl: string): ReminderHookAnswer {
+  private confirmationMail(r: MailRow, lang: Locale, manageUrl: string): NonNullable<ReminderHookAnswer> {
     const going = r.status === 'going';
     const data = {
       ...eventFacts(r, lang, going),
@@ -303,21 +293,21 @@ export class EventReminders implements OnModuleInit {
 
   /**
    * Send hook of every RSVP mail: the RSVP must still be in one of `statuses` (a reminder to someone
-   * who cancelled, an offer already claimed, is skipped); `build` makes the mail from the RSVP and event
-   * as they are now, in the reminder's language, with the signed manage link.
+   * who cancelled, an offer already claimed, is skipped); `build` makes the mail's fields from the RSVP
+   * and event as they are now, in the reminder's language; the signed manage link is added to them.
    */
   private async atSendTime(
     r: ReminderToSend,
     statuses: string[],
-    build: (row: MailRow, lang: Locale, manageUrl: string) => ReminderHookAnswer,
+    build: (row: MailRow, lang: Locale, manageUrl: string) => NonNullable<ReminderHookAnswer>,
   ): Promise<ReminderHookAnswer> {
     const rsvpId = r.data.rsvpId;
     // Not scheduled by this class (no RSVP behind it): sent with the data it was given.
     if (typeof rsvpId !== 'string') return null;
     const [row] = await this.hot.query<MailRow>('events.mail-row', `${ROW_SQL} WHERE r.id = $1`, [rsvpId]);
     if (!row || !statuses.includes(row.status)) return { skip: 'rsvp no longer holds a place' };
-    const answer = build(row, mailLocale(r), this.manageUrl(rsvpId));
-    if (!answer || 'skip' in answer) return answer;
-    return { ...answer, data: { ...answer.data, manageUrl: this.manageUrl(rsvpId) } };
+    const manageUrl = this.manageUrl(rsvpId);
+    const answer = build(row, mailLocale(r), manageUrl);
+    return 'skip' in answer ? answer : { ...answer, data: { ...answer.data, manageUrl } };
   }
 }

@@ -4,15 +4,13 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
-import type { CampaignStatus } from '../campaigns/campaign.entity.js';
-import { assertAcceptingActions, CampaignsService } from '../campaigns/campaigns.service.js';
+import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import { cleanLocalizedText, localize, pickLocale, type Locale } from '../common/localized-text.js';
 import type { Page } from '../common/pagination.js';
 import { slugify } from '../common/slug.js';
 import { AppConfig } from '../config/config.js';
-import { HotQueries } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import type { CreateEventDto, ListEventsQueryDto, UpdateEventDto } from './dto/event.dto.js';
@@ -88,12 +86,6 @@ export interface RsvpEvent {
   rsvpDeadline: Date | null;
 }
 
-const RSVP_LOOKUP_SQL = `
-  SELECT c.id AS "campaignId", c.status AS "campaignStatus", e.id, e.status, e.starts_at AS "startsAt",
-         e.rsvp_deadline AS "rsvpDeadline"
-    FROM campaigns c LEFT JOIN events e ON e.campaign_id = c.id AND e.slug = $2
-   WHERE c.slug = $1`;
-
 @Injectable()
 export class EventsService implements OnModuleInit {
   constructor(
@@ -106,7 +98,6 @@ export class EventsService implements OnModuleInit {
     private readonly totals: CampaignTotalsRegistry,
     private readonly eventReminders: EventReminders,
     private readonly reminders: RemindersService,
-    private readonly hot: HotQueries,
   ) {}
 
   onModuleInit(): void {
@@ -315,20 +306,15 @@ export class EventsService implements OnModuleInit {
    * an unknown or non-public campaign or event, 409 when the campaign takes no actions).
    */
   async findForRsvp(slug: string, eventSlug: string): Promise<RsvpEvent> {
-    const [row] = await this.hot.query<RsvpEvent & { campaignStatus: CampaignStatus; id: string | null }>(
-      'events.find-for-rsvp',
-      RSVP_LOOKUP_SQL,
-      [slug, eventSlug],
+    return this.campaigns.findAcceptingTarget<RsvpEvent>(
+      {
+        table: 'events',
+        label: 'Event',
+        columns: 'x.status, x.starts_at AS "startsAt", x.rsvp_deadline AS "rsvpDeadline"',
+      },
+      slug,
+      eventSlug,
     );
-    assertAcceptingActions(row && { ...row, status: row.campaignStatus });
-    if (!row.id) throw new NotFoundError('Event');
-    return row;
-  }
-
-  async findPublicEvent(campaignId: string, eventSlug: string): Promise<Event> {
-    const e = await this.events.findOneBy({ campaignId, slug: eventSlug });
-    if (!e) throw new NotFoundError('Event');
-    return e;
   }
 
   async byId(id: string): Promise<Event | null> {

@@ -2,13 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
-import type { Campaign, CampaignStatus } from '../campaigns/campaign.entity.js';
-import { assertAcceptingActions, CampaignsService } from '../campaigns/campaigns.service.js';
+import type { Campaign } from '../campaigns/campaign.entity.js';
+import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import { cleanLocalizedText, localize, pickLocale, type Locale } from '../common/localized-text.js';
 import type { Page } from '../common/pagination.js';
 import { slugify } from '../common/slug.js';
-import { HotQueries } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { LetterDeadlineReminders } from './deadline-reminders.js';
 import type {
@@ -58,12 +57,6 @@ export interface SigningLetter {
   allowPersonalNote: boolean;
 }
 
-const SIGNING_LOOKUP_SQL = `
-  SELECT c.id AS "campaignId", c.status AS "campaignStatus", c.default_locale AS "defaultLocale", a.id, a.status,
-         a.deadline, a.allow_personal_note AS "allowPersonalNote"
-    FROM campaigns c LEFT JOIN letter_actions a ON a.campaign_id = c.id AND a.slug = $2
-   WHERE c.slug = $1`;
-
 @Injectable()
 export class LetterActionsService {
   constructor(
@@ -73,7 +66,6 @@ export class LetterActionsService {
     private readonly targetsService: TargetsService,
     private readonly tx: TransactionService,
     private readonly deadlineReminders: LetterDeadlineReminders,
-    private readonly hot: HotQueries,
   ) {}
 
   async create(actor: AuthUser, campaignId: string, dto: CreateLetterActionDto): Promise<LetterActionView> {
@@ -210,20 +202,20 @@ export class LetterActionsService {
     };
   }
 
-  /** For signing: the campaign must be taking actions (409 otherwise); a draft letter is 409 later. */
   /**
-   * What the public sign needs of its campaign and letter, in one prepared query on the hot path
-   * (404 for an unknown or non-public campaign or letter, 409 when the campaign takes no actions).
+   * What the public sign needs of its campaign and letter, in one prepared query (404 for an unknown
+   * letter or campaign, 409 when the campaign takes no actions); a letter not open is refused by the sign.
    */
   async findForSigning(slug: string, actionSlug: string): Promise<SigningLetter> {
-    const [row] = await this.hot.query<SigningLetter & { campaignStatus: CampaignStatus; id: string | null }>(
-      'letters.find-for-signing',
-      SIGNING_LOOKUP_SQL,
-      [slug, actionSlug],
+    return this.campaigns.findAcceptingTarget<SigningLetter>(
+      {
+        table: 'letter_actions',
+        label: 'Letter',
+        columns: 'x.status, x.deadline, x.allow_personal_note AS "allowPersonalNote"',
+      },
+      slug,
+      actionSlug,
     );
-    assertAcceptingActions(row && { ...row, status: row.campaignStatus });
-    if (!row.id) throw new NotFoundError('Letter');
-    return row;
   }
 
   /** A letter action for a staff route: 404 when it does not exist or the campaign is not theirs. */
