@@ -9,6 +9,7 @@ import { Reminders1795315728767 } from './1795315728767-reminders.js';
 import { Events1795316700000 } from './1795316700000-events.js';
 import { Letters1795317000000 } from './1795317000000-letters.js';
 import { QueuedDeliveries1795400000000 } from './1795400000000-queued-deliveries.js';
+import { CsvCells1795500000000 } from './1795500000000-csv-cells.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -20,4 +21,5 @@ export const migrations = [
   Events1795316700000,
   Letters1795317000000,
   QueuedDeliveries1795400000000,
+  CsvCells1795500000000,
 ];

@@ -1,4 +1,7 @@
+import { get } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
+import { neutralizeCell } from '../src/common/csv-safety.js';
 import { ReminderWorker } from '../src/reminders/reminder.worker.js';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
@@ -410,6 +413,62 @@ describe('letters', () => {
     await as(coord.token)
       .get(`/api/letter-actions/${letter.id}/targets/00000000-0000-4000-8000-000000000000/packet.csv`)
       .expect(404);
+  });
+
+  it('writes the packet CSV in PostgreSQL with the same formula guard and times as the JavaScript path', async () => {
+    const cells = ['=1+2', '+34 555', '-5', '@SUM(A1)', '\tx', '\rx', 'Peña', 'a=b', ' =1', "'=", '', null];
+    const { rows } = await t.db.query(
+      `SELECT v, csv_cell(v) AS cell FROM unnest($1::text[]) WITH ORDINALITY AS u(v, i) ORDER BY i`,
+      [cells],
+    );
+    expect(rows.map((r: { cell: string | null }) => r.cell ?? '')).toEqual(
+      cells.map((c) => neutralizeCell(c)),
+    );
+    const at = new Date('2026-03-14T17:05:09.123Z');
+    const [{ iso }] = (await t.db.query(`SELECT iso_utc($1::timestamptz) AS iso`, [at])).rows;
+    expect(iso).toBe(at.toISOString());
+  });
+
+  it('gives the connection back when a packet download is abandoned mid-COPY', async () => {
+    const letter = await openLetter();
+    await t.db.query(
+      `WITH s AS (
+         INSERT INTO supporters (email, first_name, last_name, city, country)
+         SELECT 'gone' || i || '@example.org', 'Nombre' || i, 'Peña', 'Querétaro', 'MX' FROM generate_series(1, 60000) i
+         RETURNING id)
+       INSERT INTO signatures (action_id, supporter_id, personal_note) SELECT $1, id, 'Con solidaridad desde Querétaro' FROM s`,
+      [letter.id],
+    );
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    const path = `/api/letter-actions/${letter.id}/targets/${targetId}/packet.csv`;
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((ok, fail) => {
+        const req = get(
+          { host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${coord.token}` } },
+          (res) => {
+            res.once('data', () => {
+              req.destroy();
+              ok();
+            });
+          },
+        );
+        req.on('error', (e) => (req.destroyed ? undefined : fail(e)));
+      });
+    }
+    let copies = 1;
+    for (let i = 0; i < 50 && copies > 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const { rows } = await t.db.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND query LIKE 'COPY (SELECT csv_cell%' AND state <> 'idle'`,
+      );
+      copies = rows[0].n;
+    }
+    expect(copies).toBe(0);
+    // The pool still serves whole packets.
+    const whole = await as(coord.token).get(path).expect(200);
+    expect((parse(whole.text, { bom: true, columns: true }) as unknown[]).length).toBe(60000);
   });
 
   it('delivers a letter that names its signer as one letter per signer, never with placeholders', async () => {

@@ -1,12 +1,10 @@
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { stringify } from 'csv-stringify';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { Campaign } from '../campaigns/campaign.entity.js';
 import { Clock } from '../common/clock.js';
-import { neutralizeCell } from '../common/csv-safety.js';
 import { NotFoundError } from '../common/errors.js';
 import { LOCALES, localize } from '../common/localized-text.js';
 import { slugify } from '../common/slug.js';
@@ -14,7 +12,7 @@ import type { LetterAction } from './letter-action.entity.js';
 import { LetterActionsService } from './letter-actions.service.js';
 import { renderLetter, usesSupporterFields } from './merge-fields.js';
 import { packetPdf, type PacketInfo } from './packet-pdf.js';
-import { openSignerCursor, type PacketSigner, type SignatureRange } from './signer-cursor.js';
+import { openSignerSnapshot, type PacketSigner, type SignatureRange } from './signer-cursor.js';
 import type { Target } from './target.entity.js';
 
 export type PacketFormat = 'pdf' | 'csv';
@@ -26,40 +24,7 @@ export interface Packet {
   signatureCount: number;
 }
 
-export const CSV_COLUMNS = [
-  'first_name',
-  'last_name',
-  'city',
-  'region',
-  'country',
-  'personal_note',
-  'signed_at',
-] as const;
-
-function csvRow(s: PacketSigner): string[] {
-  return [s.firstName, s.lastName, s.city, s.region, s.country, s.personalNote, s.signedAt].map(
-    neutralizeCell,
-  );
-}
-
-/** One CSV stream of signers, every cell neutralised against formula injection. */
-export function signersCsv(signers: AsyncIterable<PacketSigner>): Readable {
-  const out = stringify({ header: true, columns: [...CSV_COLUMNS], bom: true });
-  void (async () => {
-    try {
-      for await (const s of signers) {
-        if (out.destroyed) break;
-        if (!out.write(csvRow(s))) await new Promise((r) => out.once('drain', r));
-      }
-      out.end();
-    } catch (e) {
-      out.destroy(e instanceof Error ? e : new Error(String(e)));
-    }
-  })();
-  return out;
-}
-
-/** Delivery packets (PDF, CSV) of a letter for one of its targets, streamed from a cursor. */
+/** Delivery packets (PDF, CSV) of a letter for one of its targets, streamed from one snapshot of its signers. */
 @Injectable()
 export class PacketsService {
   constructor(
@@ -116,28 +81,28 @@ export class PacketsService {
     range: SignatureRange,
     format: PacketFormat,
   ): Promise<Packet> {
-    const cursor = await openSignerCursor(this.dataSource, range);
+    const signers = await openSignerSnapshot(this.dataSource, range);
     const base = `${action.slug}-${slugify(target.name, 40) || 'target'}`;
     let stream: Readable;
     if (format === 'csv') {
-      stream = signersCsv(cursor.rows);
+      stream = signers.csv();
     } else {
-      stream = packetPdf(this.pdfInfo(campaign, action, target, cursor.total), cursor.rows);
+      stream = packetPdf(this.pdfInfo(campaign, action, target, signers.total), signers.rows());
     }
-    stream.once('close', () => void cursor.close().catch(() => undefined));
+    stream.once('close', () => void signers.close().catch(() => undefined));
     return {
       stream,
       filename: `${base}.${format}`,
       contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/pdf',
-      signatureCount: cursor.total,
+      signatureCount: signers.total,
     };
   }
 
   /** The whole CSV in memory, for an email attachment. */
   async csvBuffer(range: SignatureRange): Promise<Buffer> {
-    const cursor = await openSignerCursor(this.dataSource, range);
+    const signers = await openSignerSnapshot(this.dataSource, range);
     const chunks: Buffer[] = [];
-    for await (const chunk of signersCsv(cursor.rows)) chunks.push(Buffer.from(chunk as string | Buffer));
+    for await (const chunk of signers.csv()) chunks.push(Buffer.from(chunk as string | Buffer));
     return Buffer.concat(chunks);
   }
 
