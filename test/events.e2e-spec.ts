@@ -157,6 +157,29 @@ describe('events and RSVPs', () => {
     expect(pub.body).toMatchObject({ capacity: 10, spotsLeft: 0, waitlisted: waiting.length });
   });
 
+  it('offers seats freed during a rush to the entries joining the waitlist at that moment', async () => {
+    const e = await createEvent({ capacity: 5 });
+    const going = [];
+    for (let i = 0; i < 5; i++) going.push((await rsvp(e.slug, person(`held${i}`)).expect(201)).body);
+    expect(going.every((g) => g.rsvp.status === 'going')).toBe(true);
+    // Five cancellations race twenty new single RSVPs: whichever commits first, no seat may stay free
+    // while a single person waits (a freed seat is offered to whoever is in line by then).
+    const results = await Promise.all([
+      ...going.map((g) => t.http.delete(manage(g.manageToken))),
+      ...Array.from({ length: 20 }, (_, i) => rsvp(e.slug, person(`late${i}`))),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual([...Array(5).fill(200), ...Array(20).fill(201)]);
+    const s = await seats(e.id);
+    expect(s).toMatchObject({ taken: 5, held: 5 });
+    const { rows } = await t.db.query(
+      `SELECT status::text, count(*)::int AS n FROM rsvps WHERE event_id = $1 GROUP BY status ORDER BY status`,
+      [e.id],
+    );
+    const by = Object.fromEntries(rows.map((r: { status: string; n: number }) => [r.status, r.n]));
+    expect(by).toMatchObject({ cancelled: 5, waitlisted: 15 });
+    expect((by.going ?? 0) + (by.offered ?? 0)).toBe(5);
+  });
+
   it('makes one RSVP, one seat and one confirmation of the same supporter sent 8 times at once', async () => {
     const e = await createEvent({ capacity: 5 });
     const results = await Promise.all(Array.from({ length: 8 }, () => rsvp(e.slug, person('racer'))));
@@ -223,7 +246,7 @@ describe('events and RSVPs', () => {
 
     // c never claims: 13 hours later the tick ends the offer and d gets the seat.
     t.clock.advance(13 * HOUR);
-    expect(await t.app.get(RsvpsService).expireOffers()).toBe(1);
+    expect(await t.app.get(RsvpsService).expireOffers(t.clock.now(), e.id)).toBe(1);
     const cView = (await t.http.get(manage(c.manageToken)).expect(200)).body;
     expect(cView.rsvp).toMatchObject({ status: 'cancelled', cancelReason: 'offer_expired' });
     const late = await t.http.post(`${manage(c.manageToken)}/claim`).expect(409);

@@ -44,6 +44,7 @@ import {
   seatsFor,
   settle,
   waitlistPosition,
+  WAITLIST_POSITION_SQL,
   type LockedEvent,
 } from './seats.js';
 
@@ -109,34 +110,40 @@ function assertRsvpOpen(e: Parameters<typeof rsvpClosedReason>[0], now: Date): v
 
 /**
  * The common RSVP in one statement, its own transaction ($1–$13 are the supporter upsert's; then event,
- * guests, seats, token hash): upsert the supporter, take the seats with a conditional UPDATE — only when
- * they fit, the event is scheduled, no offer of the event is due to expire (that needs settling first)
- * and the supporter has no RSVP there yet — then insert the `going` RSVP, fulfil the `attend` pledge,
- * schedule its reminders and queue its confirmation. The UPDATE is atomic on the event row (a
- * concurrent change makes it re-check the current seats_taken), which stays locked only until this
- * statement commits; the CHECK events_seats_taken_check still backs it. No seat taken: nothing is
- * written but the supporter, and the locked path decides. A concurrent RSVP of the same supporter makes
- * the insert fail on rsvps_event_id_supporter_id_key, which undoes the whole statement.
+ * guests, seats, token hash): upsert the supporter and — when the event is scheduled, no offer of it is
+ * due to expire (that needs settling first) and the supporter has no RSVP there yet — place the RSVP:
+ * `going` when the party fits, else `waitlisted` at the end of the line. Both are decided by one UPDATE
+ * of the event row, which adds the seats only when they fit (else adds 0, still taking the row lock);
+ * the UPDATE waits for any other seat change and decides on the row as that change left it, and
+ * `RETURNING old/new` (PostgreSQL 18) tells which way it went. A `going` RSVP also fulfils the `attend` pledge and schedules
+ * its reminders; either queues its confirmation. The event row stays locked until this statement
+ * commits, so a cancellation that frees seats waits for it and then offers them to this entry too (the
+ * reasoning of seats.ts, in one round trip); the CHECK events_seats_taken_check still backs it. When the
+ * event is not placed here, nothing is written but the supporter, and the locked path decides. A
+ * concurrent RSVP of the same supporter makes the insert fail on rsvps_event_id_supporter_id_key, which
+ * undoes the whole statement.
  */
-interface TakenSeats {
+interface PlacedRsvp {
   supporterId: string;
   rsvpId: string | null;
+  status: 'going' | 'waitlisted' | null;
   confirmationId: string | null;
 }
 
-const TAKE_SEATS_SQL = `
+const PLACE_RSVP_SQL = `
   WITH ${UPSERT_SUPPORTER_CTES},
-  seat AS (
-    UPDATE events SET seats_taken = seats_taken + $16
-     WHERE id = $14 AND status = 'scheduled' AND (capacity IS NULL OR capacity - seats_taken >= $16)
+  ev AS (
+    UPDATE events SET seats_taken = seats_taken + CASE WHEN capacity IS NULL OR capacity - seats_taken >= $16 THEN $16 ELSE 0 END
+     WHERE id = $14 AND status = 'scheduled'
        AND NOT EXISTS (SELECT 1 FROM rsvps WHERE event_id = $14 AND status = 'offered' AND offer_expires_at <= $11)
        AND NOT EXISTS (SELECT 1 FROM rsvps r, s WHERE r.event_id = $14 AND r.supporter_id = s.id)
-    RETURNING id
+    RETURNING id, new.seats_taken > old.seats_taken AS fits
   ),
   r AS (
     INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
-    SELECT seat.id, s.id, 'going', $15, $17, 'web', $11, $11 FROM seat, s
-    RETURNING id
+    SELECT ev.id, s.id, CASE WHEN ev.fits THEN 'going' ELSE 'waitlisted' END::rsvp_status, $15, $17, 'web', $11, $11
+      FROM ev, s
+    RETURNING id, status
   ),
   pledge AS (${fulfilPledgeSql({
     campaign: '$13',
@@ -144,12 +151,12 @@ const TAKE_SEATS_SQL = `
     kind: "'attend'",
     at: '$11',
     by: "'rsvp:' || (SELECT id FROM r)",
-    when: 'EXISTS (SELECT 1 FROM r)',
+    when: "EXISTS (SELECT 1 FROM r WHERE status = 'going')",
   })}),
-  src AS (SELECT r.id AS rsvp_id, s.id AS supporter_id, s.locale, $14::uuid AS event_id FROM r, s),
-  reminders AS (${rsvpRemindersSql('src', '$11::timestamptz')}),
+  src AS (SELECT r.id AS rsvp_id, s.id AS supporter_id, s.locale, $14::uuid AS event_id, r.status FROM r, s),
+  reminders AS (${rsvpRemindersSql("(SELECT * FROM src WHERE status = 'going') src", '$11::timestamptz')}),
   confirmation AS (${rsvpConfirmationSql('src', '$11::timestamptz')} RETURNING id)
-  SELECT (SELECT id FROM s) AS "supporterId", (SELECT id FROM r) AS "rsvpId",
+  SELECT (SELECT id FROM s) AS "supporterId", (SELECT id FROM r) AS "rsvpId", (SELECT status FROM r) AS status,
          (SELECT id FROM confirmation) AS "confirmationId"`;
 
 /**
@@ -225,11 +232,11 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
   /**
    * The public RSVP: going when it fits, else waitlisted; one per (event, supporter).
    *
-   * The common case — the party fits, no offer of this event is due to expire, the supporter has no RSVP
-   * there yet — is one statement ({@link TAKE_SEATS_SQL}), so the event row is locked only from that
-   * statement's seat UPDATE to the commit. Everything else (full event, an offer to settle, a repeat or a
-   * returning cancelled RSVP) is decided under the event lock by {@link placeLocked}, which keeps the
-   * waitlist in lock order. The confirmation mail is sent after the commit without holding the answer.
+   * The common case — a first RSVP of this supporter to a scheduled event with no offer due to expire,
+   * going or waitlisted — is one statement ({@link PLACE_RSVP_SQL}), so the event row is locked only
+   * from that statement's lock to its commit. Everything else (an offer to settle, a repeat, a returning
+   * cancelled RSVP, an event that is not scheduled) is decided under the event lock by
+   * {@link placeLocked}. The confirmation mail is sent after the commit without holding the answer.
    */
   async rsvp(slug: string, eventSlug: string, dto: CreateRsvpDto): Promise<PublicRsvpResult> {
     const event = await this.events.findForRsvp(slug, eventSlug);
@@ -238,8 +245,8 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     assertRsvpOpen(event, now);
     const { token, hash } = newToken();
     const params = upsertParams(dto, event.campaignId, `rsvp:${event.id}`, now);
-    const taken = await this.hot
-      .query<TakenSeats>('events.take-seats', TAKE_SEATS_SQL, [
+    const placed = await this.hot
+      .query<PlacedRsvp>('events.place-rsvp', PLACE_RSVP_SQL, [
         ...params,
         event.id,
         guests,
@@ -254,21 +261,38 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
           throw e;
         },
       );
-    if (taken?.rsvpId) {
+    if (placed?.rsvpId && placed.status) {
       // Not awaited: the answer does not wait for SMTP; what is not sent now the worker's tick sends.
-      if (taken.confirmationId) void this.reminders.sendNow([taken.confirmationId]);
-      const rsvp: RsvpState = { id: taken.rsvpId, status: 'going', guests, checkedInAt: null };
+      if (placed.confirmationId) void this.reminders.sendNow([placed.confirmationId]);
+      const rsvp: RsvpState = {
+        id: placed.rsvpId,
+        status: placed.status,
+        guests,
+        // Counted after the commit: entries committed while this one waited for the lock are ahead of it.
+        ...(placed.status === 'waitlisted'
+          ? { position: await this.hotPosition(event.id, placed.rsvpId) }
+          : {}),
+        checkedInAt: null,
+      };
       return { status: 'created', rsvp, manageToken: token };
     }
     const out = await this.tx.run(async (m) => {
       // The statement upserted the supporter, unless it was undone by the race above.
       const supporterId =
-        taken?.supporterId ??
+        placed?.supporterId ??
         ((await m.query(UPSERT_SUPPORTER_SQL, params)) as { supporterId: string }[])[0].supporterId;
       return this.placeLocked(m, event.id, supporterId, guests, { token, hash }, now);
     });
     void this.reminders.sendNow(out.queued);
     return out.result;
+  }
+
+  private async hotPosition(eventId: string, rsvpId: string): Promise<number> {
+    const [row] = await this.hot.query<{ n: number }>('events.waitlist-position', WAITLIST_POSITION_SQL, [
+      eventId,
+      rsvpId,
+    ]);
+    return row.n;
   }
 
   /** The RSVP decided under the event lock, after settling the event (see seats.ts). */

@@ -137,12 +137,12 @@ export async function settle(
   return { expired, offers: await promote(m, e, now, claimHours) };
 }
 
+/** 1-based place in the waitlist of RSVP $2 of event $1. */
+export const WAITLIST_POSITION_SQL = `SELECT count(*)::int AS n FROM rsvps w, rsvps me
+  WHERE me.id = $2 AND w.event_id = $1 AND w.status = 'waitlisted' AND w.queue_seq <= me.queue_seq`;
+
 /** 1-based place in the waitlist. */
 export async function waitlistPosition(m: EntityManager, eventId: string, rsvpId: string): Promise<number> {
-  const [row] = (await m.query(
-    `SELECT count(*)::int AS n FROM rsvps w, rsvps me
-      WHERE me.id = $2 AND w.event_id = $1 AND w.status = 'waitlisted' AND w.queue_seq <= me.queue_seq`,
-    [eventId, rsvpId],
-  )) as { n: number }[];
+  const [row] = (await m.query(WAITLIST_POSITION_SQL, [eventId, rsvpId])) as { n: number }[];
   return row.n;
 }

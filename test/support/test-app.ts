@@ -61,7 +61,7 @@ export async function createTestApp(
   const dataDir = await mkdtemp(join(tmpdir(), 'puente-app-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PUBLIC_RATE_LIMIT_PER_MINUTE: '0',
     REMINDERS_ENABLED: 'false',
     // Tests read totals right after writing; the one test of the cache turns it on.
