@@ -7,7 +7,18 @@ import pg from 'pg';
 import { COUNTER_SHARDS } from '../dist/src/letters/signature-counter.js';
 import { UPSERT_SUPPORTER_SQL, upsertParams } from '../dist/src/supporters/supporters.service.js';
 import { activeCampaign, events, openLetters, supporterBody } from './fixtures.js';
-import { api, envInt, load, rawLoad, round, sampleRss, sleep, startApp, startSmtp } from './harness.js';
+import {
+  api,
+  envInt,
+  load,
+  rawLoad,
+  round,
+  sampleRss,
+  sampleWaits,
+  sleep,
+  startApp,
+  startSmtp,
+} from './harness.js';
 
 const SECONDS = () => envInt('BENCH_SECONDS', 20);
 const CONNECTIONS = () => envInt('BENCH_CONNECTIONS', 64);
@@ -97,7 +108,9 @@ export async function sign(ctx) {
     rawSign(pool, ctx.campaign.id, rawAction.id, supporterBody(i, `raw-${tag}`)),
   );
   await pool.end();
+  const stopWaits = sampleWaits(ctx.db.url);
   const app = await signLoad(ctx, [appAction], `sign-${tag}`, seconds);
+  const waits = await stopWaits();
   await sleep(1000);
   const state = await signatureState(ctx, [appAction.id]);
   // Requests still in flight when autocannon stops may commit without being counted as 2xx.
@@ -110,7 +123,16 @@ export async function sign(ctx) {
     ratio: round(ratio),
     goal: '≥ 0.6; p99 < 100 ms; 0 non-2xx; count exact',
     pass: ratio >= 0.6 && app.p99 < 100 && app.non2xx === 0 && app.errors === 0 && exact,
-    details: { app, baseline, seconds, connections: CONNECTIONS(), pool: POOL(), state, countExact: exact },
+    details: {
+      app,
+      baseline,
+      seconds,
+      connections: CONNECTIONS(),
+      pool: POOL(),
+      state,
+      countExact: exact,
+      waits,
+    },
   };
 }
 
@@ -189,11 +211,14 @@ export async function rsvp(ctx) {
   const tag = runTag();
   const pool = new pg.Pool({ connectionString: ctx.db.url, max: POOL() });
   pool.on('error', () => undefined); // an idle client losing its server is not a result
+  const stopRawWaits = sampleWaits(ctx.db.url);
   const baseline = await rawLoad(CONNECTIONS(), seconds, (i) =>
     rawRsvp(pool, ctx.campaign.id, rawEvents[i % n].id, supporterBody(i, `rawrsvp-${tag}`), i % 3),
   );
+  const rawWaits = await stopRawWaits();
   await pool.end();
   let k = 0;
+  const stopWaits = sampleWaits(ctx.db.url);
   const paths = appEvents.map((e) => `/api/public/campaigns/${ctx.campaign.slug}/events/${e.slug}/rsvps`);
   const app = await load({
     url: ctx.app.base,
@@ -211,6 +236,7 @@ export async function rsvp(ctx) {
       },
     ],
   });
+  const waits = await stopWaits();
   await sleep(1000);
   const appSeats = await seatCheck(
     ctx,
@@ -227,7 +253,7 @@ export async function rsvp(ctx) {
     ratio: round(ratio),
     goal: '≥ 0.6; capacity never exceeded',
     pass: ratio >= 0.6 && app.non2xx === 0 && appSeats.ok && rawSeats.ok,
-    details: { app, baseline, events: n, capacity, appSeats, rawSeats, seconds },
+    details: { app, baseline, events: n, capacity, appSeats, rawSeats, seconds, waits, rawWaits },
   };
 }
 

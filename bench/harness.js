@@ -225,6 +225,45 @@ export function sampleRss(pid, ms = 100) {
 }
 
 /**
+ * With BENCH_WAITS=1: samples what the database's client backends are doing (pg_stat_activity wait
+ * events, every 200 ms) while a benchmark runs, to see whether it waits on locks, I/O or CPU. Returns
+ * stop() → the average number of backends in each state, busiest first (undefined when off).
+ */
+export function sampleWaits(url) {
+  if (process.env.BENCH_WAITS !== '1') return () => Promise.resolve(undefined);
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
+  const counts = new Map();
+  let samples = 0;
+  let stopped = false;
+  const loop = (async () => {
+    await client.connect();
+    while (!stopped) {
+      const { rows } = await client.query(
+        `SELECT coalesce(wait_event_type || ':' || wait_event, 'CPU') || ' (' || state || ') '
+                || left(regexp_replace(query, '\\s+', ' ', 'g'), 40) AS k
+           FROM pg_stat_activity
+          WHERE backend_type = 'client backend' AND pid <> pg_backend_pid() AND state <> 'idle'`,
+      );
+      samples++;
+      for (const r of rows) counts.set(r.k, (counts.get(r.k) ?? 0) + 1);
+      await sleep(200);
+    }
+    await client.end();
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+    return Object.fromEntries(
+      [...counts]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12)
+        .map(([k, v]) => [k, round(v / samples, 1)]),
+    );
+  };
+}
+
+/**
  * A loopback SMTP server that accepts everything and counts messages per recipient (each bench
  * reminder goes to its own supporter, so a recipient seen twice is a duplicate send).
  */
