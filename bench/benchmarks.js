@@ -211,11 +211,13 @@ export async function rsvp(ctx) {
   const tag = runTag();
   const pool = new pg.Pool({ connectionString: ctx.db.url, max: POOL() });
   pool.on('error', () => undefined); // an idle client losing its server is not a result
+  await ctx.db.topStatements(); // resets the statement statistics (BENCH_STATEMENTS=1)
   const stopRawWaits = sampleWaits(ctx.db.url);
   const baseline = await rawLoad(CONNECTIONS(), seconds, (i) =>
     rawRsvp(pool, ctx.campaign.id, rawEvents[i % n].id, supporterBody(i, `rawrsvp-${tag}`), i % 3),
   );
   const rawWaits = await stopRawWaits();
+  const rawStatements = await ctx.db.topStatements();
   await pool.end();
   let k = 0;
   const stopWaits = sampleWaits(ctx.db.url);
@@ -237,6 +239,7 @@ export async function rsvp(ctx) {
     ],
   });
   const waits = await stopWaits();
+  const statements = await ctx.db.topStatements();
   await sleep(1000);
   const appSeats = await seatCheck(
     ctx,
@@ -253,7 +256,19 @@ export async function rsvp(ctx) {
     ratio: round(ratio),
     goal: '≥ 0.6; capacity never exceeded',
     pass: ratio >= 0.6 && app.non2xx === 0 && appSeats.ok && rawSeats.ok,
-    details: { app, baseline, events: n, capacity, appSeats, rawSeats, seconds, waits, rawWaits },
+    details: {
+      app,
+      baseline,
+      events: n,
+      capacity,
+      appSeats,
+      rawSeats,
+      seconds,
+      waits,
+      rawWaits,
+      statements,
+      rawStatements,
+    },
   };
 }
 

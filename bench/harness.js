@@ -43,9 +43,17 @@ export async function freePort() {
 export async function startDatabase() {
   const dataDir = await mkdtemp(join(tmpdir(), 'puente-bench-'));
   const ephemeral = process.env.BENCH_DURABLE !== '1';
-  const embedded = await EmbeddedPostgres.start({ dataDir, port: null, ephemeral });
+  const statements = process.env.BENCH_STATEMENTS === '1';
+  const settings = statements ? ['shared_preload_libraries=pg_stat_statements'] : [];
+  const embedded = await EmbeddedPostgres.start({ dataDir, port: null, ephemeral, settings });
   await ensureDatabase(embedded.url(), 'puente');
   const url = embedded.url('puente');
+  if (statements) {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    await c.end();
+  }
   const admin = new pg.Pool({ connectionString: url, max: 4 });
   // An idle client whose server goes away (PostgreSQL stopping at the end) must not crash the runner.
   admin.on('error', () => undefined);
@@ -55,6 +63,22 @@ export async function startDatabase() {
     ephemeral,
     admin,
     query: (text, params) => admin.query(text, params),
+    /**
+     * With BENCH_STATEMENTS=1 (pg_stat_statements loaded): the statements that took the most server time
+     * since the last call, with calls and mean ms; then the counters are reset. Undefined when off.
+     */
+    async topStatements(n = 8) {
+      if (!statements) return undefined;
+      const { rows } = await admin.query(
+        `SELECT left(regexp_replace(query, '\\s+', ' ', 'g'), 70) AS query, calls::int,
+                round(total_exec_time::numeric, 0)::float AS "totalMs", round(mean_exec_time::numeric, 3)::float AS "meanMs"
+           FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          ORDER BY total_exec_time DESC LIMIT $1`,
+        [n],
+      );
+      await admin.query('SELECT pg_stat_statements_reset()');
+      return rows;
+    },
     async stop() {
       await admin.end();
       await embedded.stop();

@@ -11,6 +11,8 @@ export interface EmbeddedOptions {
   port: number | null;
   /** Trade durability for speed (tests and benchmarks only: fsync off). */
   ephemeral?: boolean;
+  /** More server settings, `name=value` each (the benchmarks' statement statistics). */
+  settings?: string[];
   log?: (message: string) => void;
 }
 
@@ -61,6 +63,7 @@ export class EmbeddedPostgres {
     ];
     if (options.ephemeral)
       flags.push('-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off');
+    for (const setting of options.settings ?? []) flags.push('-c', setting);
     const server = new Embedded({
       databaseDir: pgDir,
       port,
