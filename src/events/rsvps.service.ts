@@ -112,27 +112,24 @@ function assertRsvpOpen(e: Parameters<typeof rsvpClosedReason>[0], now: Date): v
  * The common RSVP in one statement, its own transaction ($1–$13 are the supporter upsert's; then event,
  * guests, seats, token hash): upsert the supporter and — when the event is scheduled, no offer of it is
  * due to expire (that needs settling first) and the supporter has no RSVP there yet — place the RSVP:
- * `going` when the party fits, else `waitlisted` at the end of the line. Both are decided by one UPDATE
- * of the event row, which adds the seats only when they fit (else adds 0, still taking the row lock);
- * the UPDATE waits for any other seat change and decides on the row as that change left it, and
- * `RETURNING old/new` (PostgreSQL 18) tells which way it went. A `going` RSVP also fulfils the `attend` pledge and schedules
- * its reminders; either queues its confirmation. The event row stays locked until this statement
- * commits, so a cancellation that frees seats waits for it and then offers them to this entry too (the
- * reasoning of seats.ts, in one round trip); the CHECK events_seats_taken_check still backs it. When the
- * event is not placed here, nothing is written but the supporter, and the locked path decides. A
+ * `going` when the party fits, else `waitlisted` at the end of the line. One UPDATE of the event row
+ * decides: it adds the seats only when they fit (else adds 0, still taking the row lock), waits for any
+ * other seat change and decides on the row as that change left it; `RETURNING old/new` (PostgreSQL 18)
+ * tells which way it went. A `going` RSVP also fulfils the `attend` pledge and schedules its reminders;
+ * either queues its confirmation. The event row stays locked until this statement commits, so a
+ * cancellation that frees seats waits for it and then offers them to this entry too (the reasoning of
+ * seats.ts, in one round trip); the CHECK events_seats_taken_check still backs it. When the event is not
+ * placed here, nothing is written but the supporter (`status` is null), and the locked path decides. A
  * concurrent RSVP of the same supporter makes the insert fail on rsvps_event_id_supporter_id_key, which
  * undoes the whole statement.
  */
-interface PlacedRsvp {
-  supporterId: string;
-  rsvpId: string | null;
-  status: 'going' | 'waitlisted' | null;
-  confirmationId: string | null;
-}
+type PlacedRsvp =
+  | { supporterId: string; status: null }
+  | { supporterId: string; status: 'going' | 'waitlisted'; rsvpId: string; confirmationId: string | null };
 
 const PLACE_RSVP_SQL = `
   WITH ${UPSERT_SUPPORTER_CTES},
-  ev AS (
+  seat AS (
     UPDATE events SET seats_taken = seats_taken + CASE WHEN capacity IS NULL OR capacity - seats_taken >= $16 THEN $16 ELSE 0 END
      WHERE id = $14 AND status = 'scheduled'
        AND NOT EXISTS (SELECT 1 FROM rsvps WHERE event_id = $14 AND status = 'offered' AND offer_expires_at <= $11)
@@ -141,8 +138,8 @@ const PLACE_RSVP_SQL = `
   ),
   r AS (
     INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
-    SELECT ev.id, s.id, CASE WHEN ev.fits THEN 'going' ELSE 'waitlisted' END::rsvp_status, $15, $17, 'web', $11, $11
-      FROM ev, s
+    SELECT seat.id, s.id, CASE WHEN seat.fits THEN 'going' ELSE 'waitlisted' END::rsvp_status, $15, $17, 'web', $11, $11
+      FROM seat, s
     RETURNING id, status
   ),
   pledge AS (${fulfilPledgeSql({
@@ -261,7 +258,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
           throw e;
         },
       );
-    if (placed?.rsvpId && placed.status) {
+    if (placed?.status) {
       // Not awaited: the answer does not wait for SMTP; what is not sent now the worker's tick sends.
       if (placed.confirmationId) void this.reminders.sendNow([placed.confirmationId]);
       const rsvp: RsvpState = {

@@ -46,7 +46,10 @@ export interface SignerSnapshot {
 }
 
 const BOM = '\ufeff';
-const RANGE = `g.action_id = $1 AND ($2::bigint IS NULL OR g.seq > $2::bigint) AND ($3::bigint IS NULL OR g.seq <= $3::bigint)`;
+/** The range as a condition on `g`, over SQL expressions for the action id and the two seq bounds. */
+const rangeSql = (action: string, from: string, upTo: string) =>
+  `g.action_id = ${action} AND (${from} IS NULL OR g.seq > ${from}) AND (${upTo} IS NULL OR g.seq <= ${upTo})`;
+const RANGE = rangeSql('$1', '$2::bigint', '$3::bigint');
 const FROM = `FROM signatures g JOIN supporters s ON s.id = g.supporter_id`;
 
 /** `value` as an SQL literal (COPY takes no bind parameters), cast to `type`. */
@@ -120,9 +123,11 @@ export async function openSignerSnapshot(
 
   function csv(): Readable {
     once();
-    const where = RANGE.replace('$1', literal(range.actionId, 'uuid'))
-      .replaceAll('$2::bigint', literal(range.fromSeq, 'bigint'))
-      .replaceAll('$3::bigint', literal(range.upToSeq, 'bigint'));
+    const where = rangeSql(
+      literal(range.actionId, 'uuid'),
+      literal(range.fromSeq, 'bigint'),
+      literal(range.upToSeq, 'bigint'),
+    );
     const sql = `COPY (SELECT csv_cell(s.first_name) AS first_name, csv_cell(s.last_name) AS last_name,
                               csv_cell(s.city) AS city, csv_cell(s.region) AS region, csv_cell(s.country) AS country,
                               csv_cell(g.personal_note) AS personal_note, iso_utc(g.created_at) AS signed_at
