@@ -10,6 +10,7 @@ import { Events1795316700000 } from './1795316700000-events.js';
 import { Letters1795317000000 } from './1795317000000-letters.js';
 import { QueuedDeliveries1795400000000 } from './1795400000000-queued-deliveries.js';
 import { CsvCells1795500000000 } from './1795500000000-csv-cells.js';
+import { WaitlistLength1795600000000 } from './1795600000000-waitlist-length.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -22,4 +23,5 @@ export const migrations = [
   Letters1795317000000,
   QueuedDeliveries1795400000000,
   CsvCells1795500000000,
+  WaitlistLength1795600000000,
 ];

@@ -61,15 +61,25 @@ describe('events and RSVPs', () => {
     t.http.post(`/api/public/campaigns/${slug}/events/${eventSlug}/rsvps`).send(body);
   const manage = (token: string) => `/api/public/rsvps/${token}`;
 
+  /** The event's seat accounting; every call also checks its kept waitlist length against the line. */
   async function seats(eventId: string) {
     const { rows } = await t.db.query(
-      `SELECT e.seats_taken AS taken, e.capacity,
+      `SELECT e.seats_taken AS taken, e.capacity, e.waitlisted AS "waitlistLength",
               (SELECT coalesce(sum(1 + guests), 0)::int FROM rsvps
-                WHERE event_id = e.id AND status IN ('going', 'offered') AND NOT walk_in) AS held
+                WHERE event_id = e.id AND status IN ('going', 'offered') AND NOT walk_in) AS held,
+              (SELECT count(*)::int FROM rsvps WHERE event_id = e.id AND status = 'waitlisted') AS waiting
          FROM events e WHERE e.id = $1`,
       [eventId],
     );
-    return rows[0] as { taken: number; capacity: number | null; held: number };
+    const { waitlistLength, waiting, ...rest } = rows[0] as {
+      taken: number;
+      capacity: number | null;
+      held: number;
+      waitlistLength: number;
+      waiting: number;
+    };
+    expect(waitlistLength).toBe(waiting);
+    return { ...rest, waiting };
   }
 
   it('creates events for organizers only, with defaults, a check-in code and validation', async () => {
@@ -369,6 +379,7 @@ describe('events and RSVPs', () => {
       .send({ status: 'cancelled', note: 'Permit denied' })
       .expect(200);
     expect(res.body.status).toBe('cancelled');
+    expect(await seats(e.id)).toMatchObject({ waiting: 1 });
     const { rows } = await t.db.query(
       `SELECT count(*)::int AS n FROM messages WHERE template = 'event-cancelled' AND related_id = $1`,
       [e.id],
@@ -424,6 +435,9 @@ describe('events and RSVPs', () => {
     expect(checked.body.total).toBe(2);
     expect(checked.body.items).toHaveLength(1);
     expect(checked.body.counts).toMatchObject({ going: 2, waitlisted: 1, checkedIn: 2, noShow: 0 });
+    // The waitlisted supporter turns up at the door: let in as a walk-in, out of the line.
+    await t.http.post(url).auth(coord.token, { type: 'bearer' }).send({ rsvpId: absent.rsvp.id }).expect(201);
+    expect(await seats(e.id)).toMatchObject({ taken: 1, held: 1, waiting: 0 });
 
     // A going RSVP that never came becomes a no-show when the event is completed.
     const e2 = await createEvent({ capacity: 5 });

@@ -335,16 +335,15 @@ export class EventsService implements OnModuleInit {
     return row;
   }
 
-  /** Counts only: upcoming scheduled events and, for each, going RSVPs (people) against capacity. */
   /**
    * Public totals of the upcoming events, without summing RSVPs: `going` is the event's maintained
    * `seats_taken` (seats held by going and offered RSVPs, guests included; walk-ins hold none), and the
-   * waitlist is counted on the (event_id, status, queue_seq) index, so only waitlisted entries are read.
+   * waitlist's length is the event's `waitlisted`, kept by triggers on rsvps (migration WaitlistLength).
    */
   async totalsFor(campaignId: string) {
     const rows = (await this.dataSource.query(
       `SELECT e.id, e.slug, e.starts_at AS "startsAt", e.capacity, e.seats_taken AS going,
-              (SELECT count(*) FROM rsvps r WHERE r.event_id = e.id AND r.status = 'waitlisted')::int AS waitlisted
+              e.waitlisted
          FROM events e
         WHERE e.campaign_id = $1 AND e.status = 'scheduled' AND e.starts_at > $2
         ORDER BY e.starts_at, e.id`,

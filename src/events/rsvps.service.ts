@@ -44,7 +44,6 @@ import {
   seatsFor,
   settle,
   waitlistPosition,
-  WAITLIST_POSITION_SQL,
   type LockedEvent,
 } from './seats.js';
 
@@ -115,7 +114,9 @@ function assertRsvpOpen(e: Parameters<typeof rsvpClosedReason>[0], now: Date): v
  * `going` when the party fits, else `waitlisted` at the end of the line. One UPDATE of the event row
  * decides: it adds the seats only when they fit (else adds 0, still taking the row lock), waits for any
  * other seat change and decides on the row as that change left it; `RETURNING old/new` (PostgreSQL 18)
- * tells which way it went. A `going` RSVP also fulfils the `attend` pledge and schedules its reminders;
+ * tells which way it went. A waitlisted entry's place is the event's `waitlisted` length + 1 as the row
+ * stood under the lock: every entry counted there committed before this one, so it is ahead in
+ * `queue_seq` (the trigger of migration WaitlistLength then counts this one in). A `going` RSVP also fulfils the `attend` pledge and schedules its reminders;
  * either queues its confirmation. The event row stays locked until this statement commits, so a
  * cancellation that frees seats waits for it and then offers them to this entry too (the reasoning of
  * seats.ts, in one round trip); the CHECK events_seats_taken_check still backs it. When the event is not
@@ -125,7 +126,14 @@ function assertRsvpOpen(e: Parameters<typeof rsvpClosedReason>[0], now: Date): v
  */
 type PlacedRsvp =
   | { supporterId: string; status: null }
-  | { supporterId: string; status: 'going' | 'waitlisted'; rsvpId: string; confirmationId: string | null };
+  | {
+      supporterId: string;
+      status: 'going' | 'waitlisted';
+      rsvpId: string;
+      /** The place in the waitlist when waitlisted. */
+      position: number;
+      confirmationId: string | null;
+    };
 
 const PLACE_RSVP_SQL = `
   WITH ${UPSERT_SUPPORTER_CTES},
@@ -134,7 +142,7 @@ const PLACE_RSVP_SQL = `
      WHERE id = $14 AND status = 'scheduled'
        AND NOT EXISTS (SELECT 1 FROM rsvps WHERE event_id = $14 AND status = 'offered' AND offer_expires_at <= $11)
        AND NOT EXISTS (SELECT 1 FROM rsvps r, s WHERE r.event_id = $14 AND r.supporter_id = s.id)
-    RETURNING id, new.seats_taken > old.seats_taken AS fits
+    RETURNING id, new.seats_taken > old.seats_taken AS fits, new.waitlisted + 1 AS position
   ),
   r AS (
     INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
@@ -154,7 +162,7 @@ const PLACE_RSVP_SQL = `
   reminders AS (${rsvpRemindersSql("(SELECT * FROM src WHERE status = 'going') src", '$11::timestamptz')}),
   confirmation AS (${rsvpConfirmationSql('src', '$11::timestamptz')} RETURNING id)
   SELECT (SELECT id FROM s) AS "supporterId", (SELECT id FROM r) AS "rsvpId", (SELECT status FROM r) AS status,
-         (SELECT id FROM confirmation) AS "confirmationId"`;
+         (SELECT position FROM seat) AS position, (SELECT id FROM confirmation) AS "confirmationId"`;
 
 /**
  * Public RSVPs and what a supporter does with their manage token. Every change runs in a transaction
@@ -265,10 +273,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
         id: placed.rsvpId,
         status: placed.status,
         guests,
-        // Counted after the commit: entries committed while this one waited for the lock are ahead of it.
-        ...(placed.status === 'waitlisted'
-          ? { position: await this.hotPosition(event.id, placed.rsvpId) }
-          : {}),
+        ...(placed.status === 'waitlisted' ? { position: placed.position } : {}),
         checkedInAt: null,
       };
       return { status: 'created', rsvp, manageToken: token };
@@ -282,14 +287,6 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     });
     void this.reminders.sendNow(out.queued);
     return out.result;
-  }
-
-  private async hotPosition(eventId: string, rsvpId: string): Promise<number> {
-    const [row] = await this.hot.query<{ n: number }>('events.waitlist-position', WAITLIST_POSITION_SQL, [
-      eventId,
-      rsvpId,
-    ]);
-    return row.n;
   }
 
   /** The RSVP decided under the event lock, after settling the event (see seats.ts). */

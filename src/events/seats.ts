@@ -138,7 +138,7 @@ export async function settle(
 }
 
 /** 1-based place in the waitlist of RSVP $2 of event $1. */
-export const WAITLIST_POSITION_SQL = `SELECT count(*)::int AS n FROM rsvps w, rsvps me
+const WAITLIST_POSITION_SQL = `SELECT count(*)::int AS n FROM rsvps w, rsvps me
   WHERE me.id = $2 AND w.event_id = $1 AND w.status = 'waitlisted' AND w.queue_seq <= me.queue_seq`;
 
 /** 1-based place in the waitlist. */
