@@ -166,9 +166,15 @@ export function defineTemplate(
 
 const NUMBER_LOCALE: Record<MailLocale, string> = { en: 'en-US', es: 'es-MX' };
 
+/** One formatter per locale: building an Intl.NumberFormat costs more than formatting with it. */
+const COUNT_FORMAT: Record<MailLocale, Intl.NumberFormat> = {
+  en: new Intl.NumberFormat(NUMBER_LOCALE.en),
+  es: new Intl.NumberFormat(NUMBER_LOCALE.es),
+};
+
 /** 1234 → "1,234" (both locales: the committee's Spanish is Mexico's). */
 export function formatCount(n: number, locale: MailLocale): string {
-  return new Intl.NumberFormat(NUMBER_LOCALE[locale]).format(n);
+  return COUNT_FORMAT[locale].format(n);
 }
 
 const UNITS = {
