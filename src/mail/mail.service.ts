@@ -35,6 +35,23 @@ export interface SendMailResult {
   status: 'sent' | 'failed';
 }
 
+/** A checked and rendered message with its `messages` id, not recorded yet (MailService.prepare). */
+export interface PreparedMail {
+  id: string;
+  /** The recipient, trimmed. */
+  to: string;
+  input: SendMailInput;
+  rendered: ReturnType<typeof renderTemplate>;
+}
+
+/** A message the provider accepted, to be recorded as sent (MailService.markSent). */
+export interface SentMail {
+  /** The `messages` row. */
+  messageId: string;
+  providerMessageId: string;
+  sentAt: Date;
+}
+
 /** The provider refused or could not be reached; the `messages` row already says `failed`. */
 export class MailSendError extends Error {
   constructor(
@@ -92,7 +109,24 @@ export class MailService {
     );
   }
 
+  /**
+   * One message: validated, rendered, recorded (`queued`), handed to the provider, recorded as sent
+   * or failed. The reminder worker does the same steps for a whole claim at once (prepare each,
+   * {@link record} them in one statement, {@link deliver} each, {@link markSent} them in groups).
+   */
   async send(input: SendMailInput): Promise<SendMailResult> {
+    const mail = this.prepare(input);
+    await this.record([mail]);
+    const sent = await this.deliver(mail);
+    if (sent) await this.markSent([sent]);
+    return { messageId: mail.id, status: sent ? 'sent' : 'failed' };
+  }
+
+  /**
+   * Checks and renders a message in the recipient's language; nothing is recorded yet. Throws
+   * BadInputError for a recipient that is not one plain address, TemplateDataError for bad data.
+   */
+  prepare(input: SendMailInput): PreparedMail {
     const to = typeof input.to === 'string' ? input.to.trim() : '';
     if (!SINGLE_ADDRESS.test(to) || to.length > 320)
       throw BadInputError.field('email', 'isEmail', 'The recipient must be one valid email address');
@@ -100,68 +134,89 @@ export class MailService {
       throw BadInputError.field('locale', 'isIn', 'The locale must be en or es');
     if (input.unsubscribeUrl !== undefined && !isHttpUrl(input.unsubscribeUrl))
       throw new TemplateDataError(input.template, 'unsubscribeUrl', 'must be an absolute http(s) URL');
-
     // Rendering first: a template with bad data is a bug, and stops here before anything is recorded.
     const rendered = renderTemplate(input.template, input.data, input.locale, {
       unsubscribeUrl: input.unsubscribeUrl,
     });
+    return { id: randomUUID(), to, input, rendered };
+  }
 
-    const id = randomUUID();
-    // Prepared statements: every reminder and confirmation passes here, so this is a hot path too.
+  /** Records prepared messages as `queued`, all in one statement (a prepared statement: a hot path). */
+  async record(mails: PreparedMail[]): Promise<void> {
+    if (mails.length === 0) return;
+    const column = <T>(f: (m: PreparedMail) => T) => mails.map(f);
     await this.hot.query(
       'mail.record',
-      `INSERT INTO messages (id, recipient_email, supporter_id, user_id, template, locale, subject, status,
+      `INSERT INTO messages (id, recipient_email, supporter_id, user_id, template, locale, subject,
                              related_type, related_id, created_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8, $9, $10)`,
+       SELECT id, email, supporter, usr, template, locale, subject, related_type, related_id, $10::timestamptz
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::uuid[], $5::text[], $6::text[], $7::text[],
+                     $8::text[], $9::uuid[])
+              AS m(id, email, supporter, usr, template, locale, subject, related_type, related_id)`,
       [
-        id,
-        to,
-        input.supporterId ?? null,
-        input.userId ?? null,
-        input.template,
-        input.locale,
-        rendered.subject,
-        input.related?.type ?? null,
-        input.related?.id ?? null,
+        column((m) => m.id),
+        column((m) => m.to),
+        column((m) => m.input.supporterId ?? null),
+        column((m) => m.input.userId ?? null),
+        column((m) => m.input.template),
+        column((m) => m.input.locale),
+        column((m) => m.rendered.subject),
+        column((m) => m.input.related?.type ?? null),
+        column((m) => m.input.related?.id ?? null),
         this.clock.now(),
       ],
     );
+  }
 
-    let providerMessageId: string;
+  /**
+   * Hands a recorded message to the provider. Accepted: resolves to what {@link markSent} needs (the
+   * row still says `queued` until then). Refused or unreachable: the row is marked `failed` with the
+   * error, then MailSendError is thrown when `throwOnFailure`, else null is returned.
+   */
+  async deliver(mail: PreparedMail): Promise<SentMail | null> {
+    const { input, rendered } = mail;
     try {
-      providerMessageId = await this.transport.send({
-        to,
+      const providerMessageId = await this.transport.send({
+        to: mail.to,
         subject: rendered.subject,
         text: rendered.text,
         html: rendered.html,
         attachments: input.attachments,
         unsubscribeUrl: input.unsubscribeUrl,
       });
+      return { messageId: mail.id, providerMessageId, sentAt: this.clock.now() };
     } catch (e) {
       const responseCode = (e as { responseCode?: unknown }).responseCode;
       const code = typeof responseCode === 'number' ? responseCode : undefined;
       await this.hot.query('mail.failed', `UPDATE messages SET status = 'failed', error = $2 WHERE id = $1`, [
-        id,
+        mail.id,
         errorText(e),
       ]);
       // The provider's text can quote the address: log the message id and codes only.
       this.logger.warn(
-        `message ${id} (${input.template}) failed: ${(e as { code?: string }).code ?? 'error'} ${code ?? ''}`.trim(),
+        `message ${mail.id} (${input.template}) failed: ${(e as { code?: string }).code ?? 'error'} ${code ?? ''}`.trim(),
       );
-      if (input.throwOnFailure) throw new MailSendError(id, code, { cause: e });
-      return { messageId: id, status: 'failed' };
+      if (input.throwOnFailure) throw new MailSendError(mail.id, code, { cause: e });
+      return null;
     }
+  }
 
+  /** Records delivered messages as sent, in one statement. Never throws: the mails are out. */
+  async markSent(sent: SentMail[]): Promise<void> {
+    if (sent.length === 0) return;
     try {
       await this.hot.query(
         'mail.sent',
-        `UPDATE messages SET status = 'sent', provider_message_id = $2, sent_at = $3 WHERE id = $1`,
-        [id, providerMessageId, this.clock.now()],
+        `UPDATE messages m SET status = 'sent', provider_message_id = s.provider_id, sent_at = s.sent_at
+           FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS s(id, provider_id, sent_at)
+          WHERE m.id = s.id`,
+        [sent.map((s) => s.messageId), sent.map((s) => s.providerMessageId), sent.map((s) => s.sentAt)],
       );
     } catch (e) {
-      // The mail is out: report it sent (a retry would send it twice); the row stays `queued`.
-      this.logger.error(`message ${id} was sent but could not be marked sent: ${(e as Error).message}`);
+      // A retry would send them twice: they stay `queued` in the record, and are reported sent.
+      this.logger.error(
+        `${sent.length} messages were sent but could not be marked sent: ${(e as Error).message}`,
+      );
     }
-    return { messageId: id, status: 'sent' };
   }
 }

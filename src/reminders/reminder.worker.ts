@@ -8,15 +8,13 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/config.js';
 import { HotQueries } from '../database/hot-queries.js';
-import { MailSendError, MailService } from '../mail/mail.service.js';
-import type { MailLocale } from '../mail/templates/data.js';
-import type { TemplateName } from '../mail/templates/templates.js';
+import { MailSendError, MailService, type PreparedMail } from '../mail/mail.service.js';
 import { PrivacyService } from '../supporters/privacy.service.js';
-import { mayReceiveCampaignEmailSql } from '../supporters/supporters.service.js';
+import { claimSql, PICK_DUE, PICK_IDS, type ClaimedRow } from './reminder-claim.js';
+import { Finisher, FINISH_SQL, finishColumns, type Finished, type Outcome } from './reminder-outcomes.js';
 import { backoffMs, quietUntil } from './reminder-timing.js';
 import { RemindersService } from './reminders.service.js';
 
@@ -28,26 +26,6 @@ const CLAIM_LIMIT = 100;
 const SEND_CONCURRENCY = 8;
 const MAX_ERROR_LENGTH = 2000;
 
-interface ClaimedRow {
-  id: string;
-  kind: string;
-  template: TemplateName;
-  subjectType: string;
-  subjectId: string;
-  campaignId: string | null;
-  supporterId: string | null;
-  recipientEmail: string | null;
-  locale: MailLocale;
-  data: Record<string, unknown>;
-  attempts: number;
-  transactional: boolean;
-  /** The supporter's address, zone and state at claim time (null without a supporter). */
-  supporterEmail: string | null;
-  supporterZone: string | null;
-  erased: boolean | null;
-  consent: boolean;
-}
-
 export interface TickResult {
   claimed: number;
   sent: number;
@@ -57,17 +35,20 @@ export interface TickResult {
   deferred: number;
 }
 
-type Outcome = 'sent' | 'retried' | 'failed' | 'skipped' | 'deferred' | 'lost';
-
 /**
  * Sends due reminders. Every instance may run one; they share the work through the claim statement
  * (`FOR UPDATE SKIP LOCKED`): a row is claimed by exactly one instance at a time.
  *
  * Delivery guarantee — at-least-once at the SMTP boundary, duplicates limited to a crash window:
  * a reminder is marked `sending` with `locked_until = now + 5 min` before the mail leaves, and `sent`
- * right after the SMTP server accepts it. If the instance dies (or loses the database) between the
- * server's acceptance and that update, the claim expires and another instance sends it again — the one
- * case where a recipient can get a reminder twice. Nothing is lost: a claim that never completes is
+ * once the SMTP server accepted it, together with the others of its group (at most FINISH_GROUP
+ * outcomes are recorded in one statement, while the sending goes on). If the instance dies (or loses
+ * the database) between the server's acceptance and that update, the claim expires and another
+ * instance sends it again — the one case where a recipient can get a reminder twice.
+ *
+ * The database work of a claim is a few statements, not a few per mail (issue 11: PostgreSQL is what
+ * every instance shares, so its cost per mail is what limits scaling out): one claim, one insert of
+ * every message of the claim, and per group one update of the messages sent and one of the reminders. Nothing is lost: a claim that never completes is
  * always taken again. Every update after the claim is guarded by `locked_by`, so an instance whose claim
  * expired while it was stuck cannot overwrite the outcome of the instance that took over.
  */
@@ -87,7 +68,6 @@ export class ReminderWorker
   private flushing: Promise<void> | null = null;
 
   constructor(
-    private readonly dataSource: DataSource,
     private readonly mail: MailService,
     private readonly privacy: PrivacyService,
     private readonly hot: HotQueries,
@@ -192,25 +172,10 @@ export class ReminderWorker
           .run(now)
           .catch((e: unknown) => this.logger.warn(`${job.name} failed: ${(e as Error).name}`));
     }
-    const rows = await this.hot.query<ClaimedRow>(
-      'reminders.claim',
-      `WITH claimed AS (
-       UPDATE reminders SET status = 'sending', locked_until = $2, locked_by = $3, attempts = attempts + 1
-        WHERE id IN (
-          SELECT id FROM reminders
-           WHERE ((status = 'pending' AND due_at <= $1) OR (status = 'sending' AND locked_until < $1))
-             AND ($5::uuid[] IS NULL OR id = ANY($5::uuid[]))
-           ORDER BY due_at LIMIT $4
-           FOR UPDATE SKIP LOCKED)
-        RETURNING id, kind, template, subject_type AS "subjectType", subject_id AS "subjectId",
-                  campaign_id AS "campaignId", supporter_id AS "supporterId", recipient_email AS "recipientEmail",
-                  locale, data, attempts, transactional, due_at)
-       -- The recipient's state comes with the claim: consent, erasure and zone are read at send time.
-       SELECT c.*, s.email AS "supporterEmail", s.timezone AS "supporterZone", s.erased_at IS NOT NULL AS erased,
-              ${mayReceiveCampaignEmailSql('s')} AS consent
-         FROM claimed c LEFT JOIN supporters s ON s.id = c."supporterId" ORDER BY c.due_at`,
-      [now, new Date(now.getTime() + CLAIM_LOCK_MS), this.instanceId, limit, only ?? null],
-    );
+    const params = [now, new Date(now.getTime() + CLAIM_LOCK_MS), this.instanceId, limit];
+    const rows = only
+      ? await this.hot.query<ClaimedRow>('reminders.claim-ids', claimSql(PICK_IDS), [...params, only])
+      : await this.hot.query<ClaimedRow>('reminders.claim-due', claimSql(PICK_DUE), params);
 
     const result: TickResult = {
       claimed: rows.length,
@@ -220,112 +185,139 @@ export class ReminderWorker
       skipped: 0,
       deferred: 0,
     };
-    let next = 0;
-    const lane = async () => {
-      while (next < rows.length) {
-        const row = rows[next++];
-        const outcome = await this.process(row).catch((e: unknown) => {
-          this.logger.error(`reminder ${row.id}: ${(e as Error).message}`);
-          return 'lost' as const; // the claim expires and the row is taken again
-        });
-        if (outcome !== 'lost') result[outcome]++;
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, rows.length) }, lane));
+    const finisher = new Finisher(
+      (done) => this.finish(rows, done, result),
+      (e, group) => this.logger.error(`${group.length} outcomes not recorded: ${(e as Error).message}`),
+    );
+    // 1. What each row is to become: an outcome already (skipped, deferred), or a mail to send.
+    const mails: (PreparedMail | null)[] = await inLanes(rows, async (row) => {
+      const ready = await this.prepare(row).catch((e: unknown): Outcome | null => {
+        this.logger.error(`reminder ${row.id}: ${(e as Error).message}`);
+        return null; // lost: the claim expires and the row is taken again
+      });
+      if (ready && 'status' in ready) finisher.add(row.id, ready);
+      return ready && !('status' in ready) ? ready : null;
+    });
+    // 2. Every mail of the claim recorded in one statement, 3. sent, their outcomes recorded in groups.
+    const toSend = rows.flatMap((row, i) => (mails[i] ? [{ row, mail: mails[i] }] : []));
+    // (Should the database refuse the insert, nothing is sent: the claims expire and are taken again.)
+    const recorded = await this.mail.record(toSend.map((s) => s.mail)).then(
+      () => true,
+      (e: unknown) => this.logger.error(`${toSend.length} messages not recorded: ${(e as Error).message}`),
+    );
+    if (recorded)
+      await inLanes(toSend, async ({ row, mail }) => finisher.add(row.id, await this.deliver(row, mail)));
+    await finisher.close();
     return result;
   }
 
-  private async process(row: ClaimedRow): Promise<Outcome> {
+  /**
+   * A claimed row's fate before anything is sent: skipped (erased, unsubscribed, no longer wanted),
+   * deferred (quiet hours), failed (bad data), or the checked and rendered mail to send.
+   */
+  private async prepare(row: ClaimedRow): Promise<Outcome | PreparedMail> {
     const now = this.clock.now();
     let to = row.recipientEmail;
     let zone = typeof row.data.timeZone === 'string' ? row.data.timeZone : null;
     if (row.supporterId) {
-      if (row.erased || !row.supporterEmail) return this.finish(row, 'skipped', 'supporter erased');
+      if (row.erased || !row.supporterEmail) return { status: 'skipped', error: 'supporter erased' };
       if (!row.transactional && !row.consent)
-        return this.finish(row, 'skipped', 'no consent to campaign email (unsubscribed)');
+        return { status: 'skipped', error: 'no consent to campaign email (unsubscribed)' };
       to = row.supporterEmail;
       zone = row.supporterZone ?? zone;
     }
-    if (!to) return this.finish(row, 'skipped', 'no recipient');
+    if (!to) return { status: 'skipped', error: 'no recipient' };
 
     // The feature's last word: no longer wanted (signed meanwhile), or fields computed now (signed links).
     const hooked = await this.reminders.beforeSend(row);
-    if (hooked && 'skip' in hooked) return this.finish(row, 'skipped', hooked.skip);
+    if (hooked && 'skip' in hooked) return { status: 'skipped', error: hooked.skip };
     const extra = hooked?.data ?? {};
-    const attachments = hooked?.attachments;
 
     const startsAt = typeof row.data.startsAtIso === 'string' ? new Date(row.data.startsAtIso) : null;
     const startsAtMs = startsAt && !Number.isNaN(startsAt.getTime()) ? startsAt.getTime() : null;
     // Quiet hours: mail the recipient asked for goes at once; campaign mail waits for the morning,
     // unless the event starts before then (a reminder after the start would be useless).
     const until = row.transactional ? null : quietUntil(now, zone, this.config.quietHours);
-    if (until && (startsAtMs === null || startsAtMs >= until.getTime())) {
-      // Not an attempt: give it back.
-      await this.dataSource.query(
-        `UPDATE reminders SET status = 'pending', due_at = $3, attempts = attempts - 1, locked_until = NULL,
-                locked_by = NULL WHERE id = $1 AND locked_by = $2 AND status = 'sending'`,
-        [row.id, this.instanceId, until],
-      );
-      return 'deferred';
-    }
+    if (until && (startsAtMs === null || startsAtMs >= until.getTime()))
+      return { status: 'deferred', dueAt: until };
 
     const data = { ...row.data, ...extra };
     if (startsAtMs !== null && 'startsInMinutes' in data)
       data.startsInMinutes = Math.max(0, Math.round((startsAtMs - now.getTime()) / 60_000));
-
-    let messageId: string;
     try {
-      ({ messageId } = await this.mail.send({
+      return this.mail.prepare({
         to,
         template: row.template,
         locale: row.locale,
         data,
         supporterId: row.supporterId ?? undefined,
         related: { type: row.subjectType, id: row.subjectId },
-        attachments,
+        attachments: hooked?.attachments,
         unsubscribeUrl:
           row.transactional || !row.supporterId ? undefined : this.privacy.unsubscribeUrl(row.supporterId),
         throwOnFailure: true,
-      }));
+      });
     } catch (e) {
-      const error = errorText(e);
-      if (!(e instanceof MailSendError)) {
-        // Bad data or a bad address: trying again will not help.
-        return this.finish(row, 'failed', error);
-      }
-      if (row.attempts >= this.config.reminderMaxAttempts)
-        return this.finish(row, 'failed', error, e.messageId);
-      await this.dataSource.query(
-        `UPDATE reminders SET status = 'pending', due_at = $3, last_error = $4, message_id = $5,
-                locked_until = NULL, locked_by = NULL WHERE id = $1 AND locked_by = $2 AND status = 'sending'`,
-        [row.id, this.instanceId, new Date(now.getTime() + backoffMs(row.attempts)), error, e.messageId],
-      );
-      return 'retried';
+      // Bad data or a bad address: trying again will not help.
+      return { status: 'failed', error: errorText(e), messageId: null };
     }
-    // ← the crash window: the mail is out, the row still says `sending`.
-    return this.finish(row, 'sent', null, messageId);
   }
 
-  private async finish(
-    row: ClaimedRow,
-    status: 'sent' | 'failed' | 'skipped',
-    error: string | null,
-    messageId: string | null = null,
-  ): Promise<'sent' | 'failed' | 'skipped'> {
-    const updated = await this.hot.query<{ messageId: string | null }>(
+  /** Hands one recorded mail to the provider; a refusal is retried with backoff until attempts run out. */
+  private async deliver(row: ClaimedRow, mail: PreparedMail): Promise<Outcome> {
+    try {
+      // (throwOnFailure: a refusal throws, so an answer is always a sent mail.)
+      const sent = (await this.mail.deliver(mail))!;
+      // ← the crash window: the mail is out, the row says `sending` until its group is recorded.
+      return { status: 'sent', sent };
+    } catch (e) {
+      const error = errorText(e);
+      if (!(e instanceof MailSendError)) return { status: 'failed', error, messageId: mail.id };
+      if (row.attempts >= this.config.reminderMaxAttempts)
+        return { status: 'failed', error, messageId: e.messageId };
+      const dueAt = new Date(this.clock.now().getTime() + backoffMs(row.attempts));
+      return { status: 'retried', error, messageId: e.messageId, dueAt };
+    }
+  }
+
+  /**
+   * Records a group of outcomes: the sent messages first (MailService), then the reminders, in one
+   * statement each; then tells the kinds' listeners how their reminders ended.
+   */
+  private async finish(rows: ClaimedRow[], done: Finished[], result: TickResult): Promise<void> {
+    await this.mail.markSent(done.flatMap((d) => (d.outcome.status === 'sent' ? [d.outcome.sent] : [])));
+    const changed = await this.hot.query<{ id: string; messageId: string | null }>(
       'reminders.finish',
-      `UPDATE reminders SET status = $3::reminder_status, last_error = CASE WHEN $3::reminder_status = 'sent' THEN NULL ELSE coalesce($4, last_error) END,
-              message_id = coalesce($5, message_id), sent_at = $6, locked_until = NULL, locked_by = NULL
-        WHERE id = $1 AND locked_by = $2 AND status = 'sending' RETURNING message_id AS "messageId"`,
-      [row.id, this.instanceId, status, error, messageId, status === 'sent' ? this.clock.now() : null],
+      FINISH_SQL,
+      [...finishColumns(done), this.instanceId, this.clock.now()],
     );
+    for (const d of done) result[d.outcome.status]++;
     // Told only by the instance whose claim this still was.
-    if (updated[0]) await this.reminders.ended(row, { status, messageId: updated[0].messageId });
-    return status;
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const outcomes = new Map(done.map((d) => [d.id, d.outcome]));
+    for (const c of changed) {
+      const status = outcomes.get(c.id)!.status;
+      if (status === 'sent' || status === 'failed' || status === 'skipped')
+        await this.reminders.ended(byId.get(c.id)!, { status, messageId: c.messageId });
+    }
   }
 }
 
 function errorText(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
+}
+
+/** `work` on every item, SEND_CONCURRENCY at a time; the answers in the items' order. */
+async function inLanes<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, items.length) }, lane));
+  return out;
 }

@@ -1,0 +1,107 @@
+/**
+ * How a claimed reminder left the worker, and the one statement that records a group of them.
+ *
+ * Every outcome is a change to a row this instance still holds (`locked_by` = this instance and
+ * `status = 'sending'`), so an instance whose claim expired while it was stuck cannot overwrite the
+ * outcome of the instance that took over; the rows it does change come back, and only those are told
+ * to their kind's outcome listener.
+ */
+import type { SentMail } from '../mail/mail.service.js';
+
+export type Outcome =
+  /** The provider accepted the mail. */
+  | { status: 'sent'; sent: SentMail }
+  /** It will never go: bad data, a permanent refusal, or attempts used up. */
+  | { status: 'failed'; error: string; messageId: string | null }
+  /** Not wanted any more (erased, unsubscribed, the RSVP left). */
+  | { status: 'skipped'; error: string }
+  /** A provider failure to try again at `dueAt`. */
+  | { status: 'retried'; error: string; messageId: string; dueAt: Date }
+  /** Quiet hours in the recipient's zone: not an attempt, due again at `dueAt`. */
+  | { status: 'deferred'; dueAt: Date };
+
+export type OutcomeStatus = Outcome['status'];
+
+/** The reminder row an outcome is for. */
+export interface Finished {
+  id: string;
+  outcome: Outcome;
+}
+
+/**
+ * Records outcomes `$1…` (one array per column) of reminders held by instance `$7`, at `$8`: sent,
+ * failed and skipped rows end; retried and deferred ones become `pending` again at their new time
+ * (a deferral gives the attempt back). Answers the rows it changed.
+ */
+export const FINISH_SQL = `
+  UPDATE reminders r
+     SET status = o.status::reminder_status,
+         due_at = coalesce(o.due_at, r.due_at),
+         attempts = r.attempts - o.refund,
+         last_error = CASE WHEN o.status = 'sent' THEN NULL ELSE coalesce(o.error, r.last_error) END,
+         message_id = coalesce(o.message_id, r.message_id),
+         sent_at = CASE WHEN o.status = 'sent' THEN $8::timestamptz END,
+         locked_until = NULL, locked_by = NULL
+    FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::uuid[])
+         AS o(id, status, due_at, refund, error, message_id)
+   WHERE r.id = o.id AND r.locked_by = $7 AND r.status = 'sending'
+  RETURNING r.id, r.message_id AS "messageId"`;
+
+/** The bind values of {@link FINISH_SQL} for `finished` (`instanceId` and `now` added by the caller). */
+export function finishColumns(finished: Finished[]): unknown[] {
+  const rows = finished.map(({ id, outcome: o }) => {
+    const pending = o.status === 'retried' || o.status === 'deferred';
+    return {
+      id,
+      status: pending ? 'pending' : o.status,
+      dueAt: pending ? o.dueAt : null,
+      refund: o.status === 'deferred' ? 1 : 0,
+      error: 'error' in o ? o.error : null,
+      messageId: o.status === 'sent' ? o.sent.messageId : 'messageId' in o ? o.messageId : null,
+    };
+  });
+  return [
+    rows.map((r) => r.id),
+    rows.map((r) => r.status),
+    rows.map((r) => r.dueAt),
+    rows.map((r) => r.refund),
+    rows.map((r) => r.error),
+    rows.map((r) => r.messageId),
+  ];
+}
+
+/** Outcomes recorded together, at most: bounds how many accepted mails a crash can leave `sending`. */
+export const FINISH_GROUP = 25;
+
+/**
+ * Collects the outcomes of one claim and has them recorded in groups of {@link FINISH_GROUP}, one group
+ * at a time, while sending goes on; {@link close} records the rest and waits for every group. A group
+ * that cannot be recorded is logged by `onError`: its rows stay `sending` and are taken again when
+ * their claim expires (the at-least-once side of the guarantee).
+ */
+export class Finisher {
+  private pending: Finished[] = [];
+  private chain: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly record: (group: Finished[]) => Promise<void>,
+    private readonly onError: (e: unknown, group: Finished[]) => void,
+  ) {}
+
+  add(id: string, outcome: Outcome): void {
+    this.pending.push({ id, outcome });
+    if (this.pending.length >= FINISH_GROUP) this.flush();
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    await this.chain;
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const group = this.pending;
+    this.pending = [];
+    this.chain = this.chain.then(() => this.record(group).catch((e: unknown) => this.onError(e, group)));
+  }
+}
