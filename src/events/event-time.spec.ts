@@ -1,4 +1,5 @@
-import { formatEventTime, offerExpiry, zoneAbbreviation } from './event-time.js';
+import { zoneAbbreviation } from '../common/zone-abbreviation.js';
+import { formatEventTime, offerExpiry } from './event-time.js';
 
 describe('event times', () => {
   // Detroit switches to EDT on 2026-03-08; Mexico City has had no DST since 2022.
@@ -14,6 +15,11 @@ describe('event times', () => {
     expect(formatEventTime(mar7, 'America/Mexico_City', 'es')).toBe('sáb 7 mar, 11:00 CST');
     expect(formatEventTime(mar14, 'America/Mexico_City', 'es')).toBe('sáb 14 mar, 11:00 CST');
     expect(zoneAbbreviation(mar14, 'America/Mexico_City')).toBe('CST');
+  });
+
+  it('names the zone itself when Intl does not know it', () => {
+    expect(zoneAbbreviation(mar14, 'Mars/Olympus_Mons')).toBe('Mars/Olympus_Mons');
+    expect(zoneAbbreviation(mar7, 'America/Detroit')).toBe('EST');
   });
 
   it('has a long form for mail', () => {

@@ -1,13 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Locale } from '../common/localized-text.js';
-
-/**
- * The zone's short name as people on both sides of the border read it ("CST", "EDT"). Taken from US
- * English whatever the reader's language: Spanish Intl data only has "GMT-6".
- */
-export function zoneAbbreviation(at: Date, zone: string): string {
-  return DateTime.fromJSDate(at).setZone(zone).setLocale('en-US').offsetNameShort ?? zone;
-}
+import { zoneAbbreviation } from '../common/zone-abbreviation.js';
 
 /**
  * An instant in the event's own zone, in the reader's language, with the zone's abbreviation:

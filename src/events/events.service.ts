@@ -16,7 +16,8 @@ import { RemindersService } from '../reminders/reminders.service.js';
 import type { CreateEventDto, ListEventsQueryDto, UpdateEventDto } from './dto/event.dto.js';
 import { Event, type EventStatus } from './event.entity.js';
 import { EventReminders } from './event-reminders.js';
-import { formatEventTime, zoneAbbreviation } from './event-time.js';
+import { zoneAbbreviation } from '../common/zone-abbreviation.js';
+import { formatEventTime } from './event-time.js';
 import { freeSeats, lockEvent, settle, addSeats } from './seats.js';
 
 export class EventNotOpenError extends ConflictError {

@@ -1,6 +1,7 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DateTime } from 'luxon';
 import { DataSource, type EntityManager } from 'typeorm';
+import { zoneAbbreviation } from '../common/zone-abbreviation.js';
 import { isLocale, localize, type Locale, type LocalizedText } from '../common/localized-text.js';
 import { AppConfig } from '../config/config.js';
 import { RemindersService } from '../reminders/reminders.service.js';
@@ -123,5 +124,5 @@ function formatDeadline(at: Date, zone: string | null, lang: Locale): string {
   let dt = DateTime.fromJSDate(at).setZone(zone || 'UTC');
   if (!dt.isValid) dt = DateTime.fromJSDate(at).setZone('UTC');
   const pattern = lang === 'es' ? "cccc, d 'de' LLLL 'de' yyyy, HH:mm" : 'cccc, LLLL d, yyyy, h:mm a';
-  return `${dt.setLocale(lang).toFormat(pattern)} ${dt.setLocale('en-US').offsetNameShort ?? dt.zoneName}`;
+  return `${dt.setLocale(lang).toFormat(pattern)} ${zoneAbbreviation(at, dt.zoneName ?? 'UTC')}`;
 }
