@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadInputError } from '../src/common/errors.js';
 import { MailSendError, MailService } from '../src/mail/mail.service.js';
@@ -338,5 +338,16 @@ describe('mail without SMTP_URL', () => {
     expect(eml.subject).toBe('Confirmación de asistencia: Piquete en la sede de GM: ¡Sí se puede!');
     expect(eml.text).toContain('Hola, Begoña:');
     expect(eml.html).toContain('Cancelar suscripción');
+
+    // The folder is made again when someone removed it while the app runs.
+    await rm(t.config.outboxDir, { recursive: true });
+    const again = await mail.send({
+      to: 'ana@example.org',
+      template: 'rsvp-confirmation',
+      locale: 'es',
+      data: rsvpData,
+    });
+    expect(again.status).toBe('sent');
+    expect(await readdir(t.config.outboxDir)).toHaveLength(1);
   });
 });

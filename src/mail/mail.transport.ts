@@ -83,12 +83,18 @@ export class MailTransport implements OnModuleDestroy {
   /** `<ISO time>-<message id>.eml`, written whole then renamed, so a reader never sees half a file. */
   private async writeToOutbox(messageId: string, raw: Buffer): Promise<void> {
     const dir = this.config.outboxDir;
-    await mkdir(dir, { recursive: true });
     // ':' is not allowed in Windows file names (a copied outbox must still open there).
     const time = new Date().toISOString().replace(/:/g, '-');
     const name = `${time}-${messageId.replace(/[^A-Za-z0-9._@-]/g, '_')}.eml`;
     const tmp = join(dir, `.${name}.tmp`);
-    await writeFile(tmp, raw, { mode: 0o600 });
+    try {
+      await writeFile(tmp, raw, { mode: 0o600 });
+    } catch (e) {
+      // The folder is made on the first message (and again should someone remove it), not per message.
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      await mkdir(dir, { recursive: true });
+      await writeFile(tmp, raw, { mode: 0o600 });
+    }
     await rename(tmp, join(dir, name));
   }
 
