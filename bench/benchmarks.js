@@ -13,6 +13,7 @@ import {
   load,
   rawLoad,
   round,
+  sampleCpu,
   sampleRss,
   sampleWaits,
   sleep,
@@ -104,12 +105,16 @@ export async function sign(ctx) {
   const pool = new pg.Pool({ connectionString: ctx.db.url, max: POOL() });
   pool.on('error', () => undefined); // an idle client losing its server is not a result
   const tag = runTag();
+  const stopRawCpu = sampleCpu(ctx.db.dataDir);
   const baseline = await rawLoad(CONNECTIONS(), seconds, (i) =>
     rawSign(pool, ctx.campaign.id, rawAction.id, supporterBody(i, `raw-${tag}`)),
   );
+  const rawCpu = stopRawCpu();
   await pool.end();
   const stopWaits = sampleWaits(ctx.db.url);
+  const stopCpu = sampleCpu(ctx.db.dataDir);
   const app = await signLoad(ctx, [appAction], `sign-${tag}`, seconds);
+  const cpu = stopCpu();
   const waits = await stopWaits();
   await sleep(1000);
   const state = await signatureState(ctx, [appAction.id]);
@@ -132,6 +137,7 @@ export async function sign(ctx) {
       state,
       countExact: exact,
       waits,
+      cpu: { app: cpu, baseline: rawCpu },
     },
   };
 }
@@ -187,14 +193,18 @@ async function rawRsvp(pool, campaignId, eventId, fields, guests) {
 
 async function seatCheck(ctx, eventIds) {
   const { rows } = await ctx.db.query(
-    `SELECT e.id, e.capacity, e.seats_taken AS "seatsTaken",
+    `SELECT e.id, e.capacity, e.seats_taken AS "seatsTaken", e.waitlisted AS "waitlistLength",
             coalesce(sum(1 + r.guests) FILTER (WHERE r.status IN ('going', 'offered') AND NOT r.walk_in), 0)::int AS held,
+            count(r.id) FILTER (WHERE r.status = 'waitlisted')::int AS waiting,
             count(r.id)::int AS rsvps
        FROM events e LEFT JOIN rsvps r ON r.event_id = e.id
       WHERE e.id = ANY($1::uuid[]) GROUP BY e.id`,
     [eventIds],
   );
-  const ok = rows.every((r) => r.seatsTaken <= r.capacity && r.seatsTaken === r.held);
+  // Capacity held, seats_taken equal to the seats held, and the kept waitlist length equal to the line.
+  const ok = rows.every(
+    (r) => r.seatsTaken <= r.capacity && r.seatsTaken === r.held && r.waitlistLength === r.waiting,
+  );
   return {
     ok,
     rsvps: rows.reduce((n, r) => n + r.rsvps, 0),
@@ -213,14 +223,17 @@ export async function rsvp(ctx) {
   pool.on('error', () => undefined); // an idle client losing its server is not a result
   await ctx.db.topStatements(); // resets the statement statistics (BENCH_STATEMENTS=1)
   const stopRawWaits = sampleWaits(ctx.db.url);
+  const stopRawCpu = sampleCpu(ctx.db.dataDir);
   const baseline = await rawLoad(CONNECTIONS(), seconds, (i) =>
     rawRsvp(pool, ctx.campaign.id, rawEvents[i % n].id, supporterBody(i, `rawrsvp-${tag}`), i % 3),
   );
+  const rawCpu = stopRawCpu();
   const rawWaits = await stopRawWaits();
   const rawStatements = await ctx.db.topStatements();
   await pool.end();
   let k = 0;
   const stopWaits = sampleWaits(ctx.db.url);
+  const stopCpu = sampleCpu(ctx.db.dataDir);
   const paths = appEvents.map((e) => `/api/public/campaigns/${ctx.campaign.slug}/events/${e.slug}/rsvps`);
   const app = await load({
     url: ctx.app.base,
@@ -238,6 +251,7 @@ export async function rsvp(ctx) {
       },
     ],
   });
+  const cpu = stopCpu();
   const waits = await stopWaits();
   const statements = await ctx.db.topStatements();
   await sleep(1000);
@@ -264,6 +278,7 @@ export async function rsvp(ctx) {
       appSeats,
       rawSeats,
       seconds,
+      cpu: { app: cpu, baseline: rawCpu },
       waits,
       rawWaits,
       statements,
@@ -458,6 +473,7 @@ async function deliverWith(ctx, smtp, instances, n, eventId) {
   for (let i = 0; i < instances; i++) apps.push(await startApp(ctx.db, env, `worker-${i + 1}`));
   smtp.reset();
   await ctx.db.topStatements(); // resets the statement statistics (BENCH_STATEMENTS=1)
+  const stopCpu = sampleCpu(ctx.db.dataDir);
   const timeoutMs = envInt('BENCH_REMINDER_TIMEOUT', 900) * 1000;
   const t0 = performance.now();
   const tag = await insertReminders(ctx, n, eventId);
@@ -483,6 +499,7 @@ async function deliverWith(ctx, smtp, instances, n, eventId) {
     await sleep(50);
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = stopCpu();
   await sleep(500);
   let duplicates = 0;
   let recipients = 0;
@@ -495,6 +512,11 @@ async function deliverWith(ctx, smtp, instances, n, eventId) {
   for (const a of apps) await a.stop();
   return {
     statements,
+    cpu,
+    // CPU time per mail (ms of one core) of each part: what limits how far a second instance can add.
+    cpuMsPerMail: Object.fromEntries(
+      Object.entries(cpu ?? {}).map(([k, v]) => [k, round((v * 10 * seconds) / Math.max(1, state.sent), 2)]),
+    ),
     instances,
     seconds: round(seconds, 1),
     rate: round(state.sent / seconds, 1),

@@ -2,7 +2,7 @@
 // Plain ESM JavaScript importing the compiled app from dist/ (run `npm run build` first; `npm run bench` does).
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -284,6 +284,57 @@ export function sampleWaits(url) {
         .slice(0, 12)
         .map(([k, v]) => [k, round(v / samples, 1)]),
     );
+  };
+}
+
+/**
+ * Where the machine's CPU goes while a benchmark runs (Linux /proc; undefined elsewhere): every 500 ms
+ * the CPU time of the app processes (`dist/src/main.js`), of the PostgreSQL server (the postmaster of
+ * `dataDir` and its backends) and of this runner (the load generator, the raw baselines' client and
+ * the SMTP sink). Returns stop() → the average share of one core of each, e.g. `{ app: 85, postgres:
+ * 40, runner: 22, total: 147 }` (the machine has 200 with 2 cores).
+ */
+export function sampleCpu(dataDir) {
+  const hz = 100; // USER_HZ: /proc reports CPU time in ticks of 1/100 s on Linux
+  const read = (path) => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const postmaster = Number(read(join(dataDir, 'pg', 'postmaster.pid'))?.split('\n')[0]);
+  if (!read('/proc/self/stat') || !postmaster) return () => undefined;
+  const last = new Map();
+  const used = { app: 0, postgres: 0, runner: 0 };
+  const sample = () => {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      const stat = read(`/proc/${pid}/stat`);
+      if (!stat) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const ppid = Number(f[1]);
+      let group = null;
+      if (Number(pid) === process.pid) group = 'runner';
+      else if (Number(pid) === postmaster || ppid === postmaster) group = 'postgres';
+      else if (read(`/proc/${pid}/cmdline`)?.includes('dist/src/main.js')) group = 'app';
+      if (!group) continue;
+      const ticks = Number(f[11]) + Number(f[12]);
+      // A process first seen now counts from now (its earlier time was before the window).
+      if (last.has(pid)) used[group] += ticks - last.get(pid);
+      last.set(pid, ticks);
+    }
+  };
+  sample();
+  const t0 = performance.now();
+  const timer = setInterval(sample, 500);
+  return () => {
+    clearInterval(timer);
+    sample();
+    const seconds = (performance.now() - t0) / 1000;
+    const share = (ticks) => Math.round((ticks / hz / seconds) * 100);
+    const out = Object.fromEntries(Object.entries(used).map(([k, v]) => [k, share(v)]));
+    return { ...out, total: out.app + out.postgres + out.runner };
   };
 }
 
