@@ -385,8 +385,11 @@ describe('events and RSVPs', () => {
       [e.id],
     );
     expect(rows[0].n).toBe(2);
-    const refused = await rsvp(e.slug, person('cz')).expect(409);
+    const refused = await rsvp(e.slug, person('cz', { consentEmail: true })).expect(409);
     expect(refused.body.code).toBe('event_cancelled');
+    // A refused RSVP leaves no supporter (nor consent) behind.
+    const { rows: nobody } = await t.db.query(`SELECT id FROM supporters WHERE email = 'cz@example.org'`);
+    expect(nobody).toEqual([]);
     await t.http
       .patch(`/api/events/${e.id}`)
       .auth(org.token, { type: 'bearer' })

@@ -186,11 +186,21 @@ describe('letters', () => {
     );
   });
 
-  it('refuses a closed letter with 409 and a letter past its deadline with 410', async () => {
+  const supporterCount = async (email: string) =>
+    (await t.db.query(`SELECT count(*)::int AS n FROM supporters WHERE email = $1`, [email])).rows[0]
+      .n as number;
+
+  it('refuses a closed letter with 409 and a letter past its deadline with 410, writing nobody', async () => {
     const closed = await openLetter();
     await as(org.token).patch(`/api/letter-actions/${closed.id}`).send({ status: 'closed' }).expect(200);
     const res = await sign(closed.slug, ana).expect(409);
     expect(res.body.code).toBe('letter_not_open');
+    // A refused signature leaves no supporter (nor consent) behind.
+    const newcomer = { email: 'closed-newcomer@example.org', firstName: 'Nueva', consentEmail: true };
+    await sign(closed.slug, newcomer).expect(409);
+    expect(await supporterCount(newcomer.email)).toBe(0);
+    await sign('no-such-letter', newcomer).expect(404);
+    expect(await supporterCount(newcomer.email)).toBe(0);
 
     const deadline = new Date(Date.now() + 24 * 3600_000);
     const late = await openLetter({ deadline: deadline.toISOString() });
@@ -199,9 +209,21 @@ describe('letters', () => {
     try {
       const gone = await sign(late.slug, { email: 'late@example.org', firstName: 'Late' }).expect(410);
       expect(gone.body.code).toBe('letter_deadline_passed');
+      expect(await supporterCount('late@example.org')).toBe(0);
     } finally {
       t.clock.reset();
     }
+  });
+
+  it('refuses a personal note where the letter takes none, naming the field, and writes nothing', async () => {
+    const letter = await openLetter({ allowPersonalNote: false });
+    const body = { email: 'noted@example.org', firstName: 'Noted', personalNote: 'Con solidaridad' };
+    const res = await sign(letter.slug, body).expect(400);
+    expect(res.body.details).toEqual([expect.objectContaining({ field: 'personalNote' })]);
+    expect(await supporterCount(body.email)).toBe(0);
+    // Without the note the same person signs.
+    const ok = await sign(letter.slug, { ...body, personalNote: undefined }).expect(201);
+    expect(ok.body).toMatchObject({ status: 'created', signatureCount: 1 });
   });
 
   it('stores a <script> note as text; the public read shows first name and city only, never emails', async () => {

@@ -16,9 +16,10 @@ import { TransactionService } from '../database/transaction.service.js';
 import { fulfilPledgeSql, PledgesService } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
 import {
-  UPSERT_SUPPORTER_CTES,
+  supporterParams,
   UPSERT_SUPPORTER_SQL,
   upsertParams,
+  upsertSupporterCtes,
 } from '../supporters/supporters.service.js';
 import type { CreateRsvpDto } from './dto/rsvp.dto.js';
 import {
@@ -26,6 +27,7 @@ import {
   EventsService,
   rsvpClosedReason,
   type PublicEventView,
+  type RsvpEvent,
 } from './events.service.js';
 import {
   EventReminders,
@@ -108,25 +110,31 @@ function assertRsvpOpen(e: Parameters<typeof rsvpClosedReason>[0], now: Date): v
 }
 
 /**
- * The common RSVP in one statement, its own transaction ($1–$13 are the supporter upsert's; then event,
- * guests, seats, token hash): upsert the supporter and — when the event is scheduled, no offer of it is
- * due to expire (that needs settling first) and the supporter has no RSVP there yet — place the RSVP:
- * `going` when the party fits, else `waitlisted` at the end of the line. One UPDATE of the event row
- * decides: it adds the seats only when they fit (else adds 0, still taking the row lock), waits for any
- * other seat change and decides on the row as that change left it; `RETURNING old/new` (PostgreSQL 18)
- * tells which way it went. A waitlisted entry's place is the event's `waitlisted` length + 1 as the row
- * stood under the lock: every entry counted there committed before this one, so it is ahead in
- * `queue_seq` (the trigger of migration WaitlistLength then counts this one in). A `going` RSVP also fulfils the `attend` pledge and schedules its reminders;
- * either queues its confirmation. The event row stays locked until this statement commits, so a
- * cancellation that frees seats waits for it and then offers them to this entry too (the reasoning of
- * seats.ts, in one round trip); the CHECK events_seats_taken_check still backs it. When the event is not
- * placed here, nothing is written but the supporter (`status` is null), and the locked path decides. A
- * concurrent RSVP of the same supporter makes the insert fail on rsvps_event_id_supporter_id_key, which
- * undoes the whole statement.
+ * The common RSVP in one statement, its own transaction ($1–$11 are the supporter's fields and the time;
+ * then campaign slug, event slug, guests, seats, token hash). `a` finds the event by its slugs only
+ * while it takes RSVPs (campaign active, event scheduled, not started, before its RSVP deadline); only
+ * then is anything written — so a refused RSVP leaves no supporter behind — and `eventId` is null for
+ * the caller to ask why. Then: upsert the supporter and — when no offer of the event is due to expire
+ * (that needs settling first) and the supporter has no RSVP there yet — place the RSVP: `going` when the
+ * party fits, else `waitlisted` at the end of the line. One UPDATE of the event row decides: it adds the
+ * seats only when they fit (else adds 0, still taking the row lock), waits for any other seat change
+ * and decides on the row as that change left it; `RETURNING old/new` (PostgreSQL 18) tells which way it
+ * went. A waitlisted entry's place is the event's `waitlisted` length + 1 as the row stood under the
+ * lock: every entry counted there committed before this one, so it is ahead in `queue_seq` (the
+ * trigger of migration WaitlistLength then counts this one in). A `going` RSVP also fulfils the
+ * `attend` pledge and schedules its reminders; either queues its confirmation. The event row stays
+ * locked until this statement commits, so a cancellation that frees seats waits for it and then offers
+ * them to this entry too (the reasoning of seats.ts, in one round trip); the CHECK
+ * events_seats_taken_check still backs it. When the event takes RSVPs but is not placed here, only the
+ * supporter is written (`status` is null), and the locked path decides. A concurrent RSVP of the same
+ * supporter makes the insert fail on rsvps_event_id_supporter_id_key, which undoes the whole statement.
  */
 type PlacedRsvp =
-  | { supporterId: string; status: null }
+  | { eventId: null; campaignId: null; supporterId: null; status: null }
+  | { eventId: string; campaignId: string; supporterId: string; status: null }
   | {
+      eventId: string;
+      campaignId: string;
       supporterId: string;
       status: 'going' | 'waitlisted';
       rsvpId: string;
@@ -136,32 +144,43 @@ type PlacedRsvp =
     };
 
 const PLACE_RSVP_SQL = `
-  WITH ${UPSERT_SUPPORTER_CTES},
+  WITH a AS (
+    SELECT x.id, x.campaign_id
+      FROM campaigns c JOIN events x ON x.campaign_id = c.id AND x.slug = $13
+     WHERE c.slug = $12 AND c.status = 'active' AND x.status = 'scheduled' AND x.starts_at > $11
+       AND (x.rsvp_deadline IS NULL OR x.rsvp_deadline >= $11)
+  ),
+  ${upsertSupporterCtes({
+    campaign: '(SELECT campaign_id FROM a)',
+    source: "'rsvp:' || (SELECT id FROM a)",
+    when: 'EXISTS (SELECT 1 FROM a)',
+  })},
   seat AS (
-    UPDATE events SET seats_taken = seats_taken + CASE WHEN capacity IS NULL OR capacity - seats_taken >= $16 THEN $16 ELSE 0 END
-     WHERE id = $14 AND status = 'scheduled'
-       AND NOT EXISTS (SELECT 1 FROM rsvps WHERE event_id = $14 AND status = 'offered' AND offer_expires_at <= $11)
-       AND NOT EXISTS (SELECT 1 FROM rsvps r, s WHERE r.event_id = $14 AND r.supporter_id = s.id)
+    UPDATE events SET seats_taken = seats_taken + CASE WHEN capacity IS NULL OR capacity - seats_taken >= $15 THEN $15 ELSE 0 END
+     WHERE id = (SELECT id FROM a) AND status = 'scheduled'
+       AND NOT EXISTS (SELECT 1 FROM rsvps o, a WHERE o.event_id = a.id AND o.status = 'offered' AND o.offer_expires_at <= $11)
+       AND NOT EXISTS (SELECT 1 FROM rsvps r, s, a WHERE r.event_id = a.id AND r.supporter_id = s.id)
     RETURNING id, new.seats_taken > old.seats_taken AS fits, new.waitlisted + 1 AS position
   ),
   r AS (
     INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
-    SELECT seat.id, s.id, CASE WHEN seat.fits THEN 'going' ELSE 'waitlisted' END::rsvp_status, $15, $17, 'web', $11, $11
+    SELECT seat.id, s.id, CASE WHEN seat.fits THEN 'going' ELSE 'waitlisted' END::rsvp_status, $14, $16, 'web', $11, $11
       FROM seat, s
     RETURNING id, status
   ),
   pledge AS (${fulfilPledgeSql({
-    campaign: '$13',
+    campaign: '(SELECT campaign_id FROM a)',
     supporter: '(SELECT id FROM s)',
     kind: "'attend'",
     at: '$11',
     by: "'rsvp:' || (SELECT id FROM r)",
     when: "EXISTS (SELECT 1 FROM r WHERE status = 'going')",
   })}),
-  src AS (SELECT r.id AS rsvp_id, s.id AS supporter_id, s.locale, $14::uuid AS event_id, r.status FROM r, s),
+  src AS (SELECT r.id AS rsvp_id, s.id AS supporter_id, s.locale, seat.id AS event_id, r.status FROM r, s, seat),
   reminders AS (${rsvpRemindersSql("(SELECT * FROM src WHERE status = 'going') src", '$11::timestamptz')}),
   confirmation AS (${rsvpConfirmationSql('src', '$11::timestamptz')} RETURNING id)
-  SELECT (SELECT id FROM s) AS "supporterId", (SELECT id FROM r) AS "rsvpId", (SELECT status FROM r) AS status,
+  SELECT (SELECT id FROM a) AS "eventId", (SELECT campaign_id FROM a) AS "campaignId",
+         (SELECT id FROM s) AS "supporterId", (SELECT id FROM r) AS "rsvpId", (SELECT status FROM r) AS status,
          (SELECT position FROM seat) AS position, (SELECT id FROM confirmation) AS "confirmationId"`;
 
 /**
@@ -238,22 +257,22 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
    * The public RSVP: going when it fits, else waitlisted; one per (event, supporter).
    *
    * The common case — a first RSVP of this supporter to a scheduled event with no offer due to expire,
-   * going or waitlisted — is one statement ({@link PLACE_RSVP_SQL}), so the event row is locked only
-   * from that statement's lock to its commit. Everything else (an offer to settle, a repeat, a returning
-   * cancelled RSVP, an event that is not scheduled) is decided under the event lock by
-   * {@link placeLocked}. The confirmation mail is sent after the commit without holding the answer.
+   * going or waitlisted — is one statement and one round trip ({@link PLACE_RSVP_SQL}, which also finds
+   * the event by its slugs), so the event row is locked only from that statement's lock to its commit.
+   * A refusal (no such event, campaign or event not taking RSVPs) writes nothing and is explained by
+   * the lookup afterwards. Everything else (an offer to settle, a repeat, a returning cancelled RSVP) is
+   * decided under the event lock by {@link placeLocked}. The confirmation mail is sent after the commit
+   * without holding the answer.
    */
   async rsvp(slug: string, eventSlug: string, dto: CreateRsvpDto): Promise<PublicRsvpResult> {
-    const event = await this.events.findForRsvp(slug, eventSlug);
     const guests = dto.guests ?? 0;
     const now = this.clock.now();
-    assertRsvpOpen(event, now);
     const { token, hash } = newToken();
-    const params = upsertParams(dto, event.campaignId, `rsvp:${event.id}`, now);
     const placed = await this.hot
       .query<PlacedRsvp>('events.place-rsvp', PLACE_RSVP_SQL, [
-        ...params,
-        event.id,
+        ...supporterParams(dto, now),
+        slug,
+        eventSlug,
         guests,
         seatsFor(guests),
         hash,
@@ -278,11 +297,24 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
       };
       return { status: 'created', rsvp, manageToken: token };
     }
+    // Left to the locked path; or refused with nothing written (or lost the race), and the lookup says why.
+    let event: Pick<RsvpEvent, 'id' | 'campaignId'>;
+    if (placed?.eventId) event = { id: placed.eventId, campaignId: placed.campaignId };
+    else {
+      const found = await this.events.findForRsvp(slug, eventSlug);
+      assertRsvpOpen(found, now);
+      event = found;
+    }
     const out = await this.tx.run(async (m) => {
-      // The statement upserted the supporter, unless it was undone by the race above.
+      // The statement upserted the supporter, unless it refused or was undone by the race above.
       const supporterId =
         placed?.supporterId ??
-        ((await m.query(UPSERT_SUPPORTER_SQL, params)) as { supporterId: string }[])[0].supporterId;
+        (
+          (await m.query(
+            UPSERT_SUPPORTER_SQL,
+            upsertParams(dto, event.campaignId, `rsvp:${event.id}`, now),
+          )) as { supporterId: string }[]
+        )[0].supporterId;
       return this.placeLocked(m, event.id, supporterId, guests, { token, hash }, now);
     });
     void this.reminders.sendNow(out.queued);

@@ -8,10 +8,10 @@ import { BadInputError, ConflictError, GoneError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import { fulfilPledgeSql } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
-import { UPSERT_SUPPORTER_CTES, upsertParams } from '../supporters/supporters.service.js';
+import { supporterParams, upsertSupporterCtes } from '../supporters/supporters.service.js';
 import type { SignLetterDto } from './dto/sign-letter.dto.js';
 import type { LetterActionStatus } from './letter-action.entity.js';
-import { LetterActionsService } from './letter-actions.service.js';
+import { LetterActionsService, type SigningLetter } from './letter-actions.service.js';
 import { incrementCounterSql, SIGNING_LOCK_SHARED, signatureCount } from './signature-counter.js';
 
 export class SignatureClosedError extends ConflictError {
@@ -47,27 +47,46 @@ export interface StaffSignatureView {
   createdAt: Date;
 }
 
-/** The public sign, in one statement ($1–$13 are the supporter upsert's; then action, note, public, locale). */
+/**
+ * The public sign, in one statement and one round trip ($1–$11 the supporter's fields and the time, then
+ * campaign slug, letter slug, note, public, locale): `a` finds the letter by its slugs only while it
+ * takes signatures (campaign active, letter open, before its deadline, a note only where allowed);
+ * then, only when it did — so a refused signature writes nothing — take the shared signing lock, upsert
+ * the supporter (the one upsert path, as CTEs), insert the signature, bump a counter shard and fulfil
+ * the `sign` pledge when the signature is new, and answer the count. The count read sees the
+ * statement's snapshot, so the new signature is added to it explicitly. `accepted` is false when `a`
+ * found nothing; the caller then asks why.
+ */
 const SIGN_SQL = `
-  WITH lock AS (${SIGNING_LOCK_SHARED.replace('$1::text', '$14::uuid::text')}),
-  ${UPSERT_SUPPORTER_CTES},
+  WITH a AS (
+    SELECT x.id, x.campaign_id, c.default_locale
+      FROM campaigns c JOIN letter_actions x ON x.campaign_id = c.id AND x.slug = $13
+     WHERE c.slug = $12 AND c.status = 'active' AND x.status = 'open' AND (x.deadline IS NULL OR x.deadline > $11)
+       AND (NULLIF($14, '') IS NULL OR x.allow_personal_note)
+  ),
+  lock AS (${SIGNING_LOCK_SHARED.replace('$1::text', '(SELECT id FROM a)::text')}),
+  ${upsertSupporterCtes({
+    campaign: '(SELECT campaign_id FROM a)',
+    source: "'signature:' || (SELECT id FROM a)",
+    when: 'EXISTS (SELECT 1 FROM a)',
+  })},
   g AS (
     INSERT INTO signatures (action_id, supporter_id, personal_note, show_publicly, locale, source, created_at)
-    SELECT $14::uuid, s.id, NULLIF($15, ''), $16, $17, 'web', $11 FROM s, lock
+    SELECT a.id, s.id, NULLIF($14, ''), $15, coalesce($16, a.default_locale), 'web', $11 FROM a, s, lock
     ON CONFLICT ON CONSTRAINT signatures_action_id_supporter_id_key DO NOTHING
     RETURNING id
   ),
-  shard AS (${incrementCounterSql('$14::uuid', 'g')}),
+  shard AS (${incrementCounterSql('(SELECT id FROM a)', 'g')}),
   pledge AS (${fulfilPledgeSql({
-    campaign: '$13',
+    campaign: '(SELECT campaign_id FROM a)',
     supporter: '(SELECT id FROM s)',
     kind: "'sign'",
     at: '$11',
     by: "'signature:' || (SELECT id FROM g)",
     when: 'EXISTS (SELECT 1 FROM g)',
   })})
-  SELECT (SELECT count(*) FROM g)::int AS created,
-         ((SELECT coalesce(sum(count), 0) FROM letter_action_counters WHERE action_id = $14::uuid)
+  SELECT EXISTS (SELECT 1 FROM a) AS accepted, (SELECT count(*) FROM g)::int AS created,
+         ((SELECT coalesce(sum(count), 0) FROM letter_action_counters WHERE action_id = (SELECT id FROM a))
            + (SELECT count(*) FROM g))::int AS "signatureCount"`;
 
 @Injectable()
@@ -92,7 +111,29 @@ export class SignaturesService implements OnModuleInit {
    * the `sign` pledge's fulfilment.
    */
   async sign(slug: string, actionSlug: string, dto: SignLetterDto): Promise<SignResult> {
-    const action = await this.actions.findForSigning(slug, actionSlug);
+    // Twice at most: a letter that reopened between the statement and the lookup is signed again.
+    for (let attempt = 0; ; attempt++) {
+      const [row] = await this.hot.query<{ accepted: boolean; created: number; signatureCount: number }>(
+        'letters.sign',
+        SIGN_SQL,
+        [
+          ...supporterParams(dto, this.clock.now()),
+          slug,
+          actionSlug,
+          dto.personalNote ?? null,
+          dto.showPublicly ?? false,
+          dto.locale ?? null,
+        ],
+      );
+      if (row.accepted)
+        return { status: row.created ? 'created' : 'existing', signatureCount: row.signatureCount };
+      // Refused, nothing written: the lookup says why (404, 409, 410, 400).
+      this.assertSignable(await this.actions.findForSigning(slug, actionSlug), dto);
+      if (attempt > 0) throw new ConflictError('This letter changed while signing; try again', 'retry');
+    }
+  }
+
+  private assertSignable(action: SigningLetter, dto: SignLetterDto): void {
     if (action.status !== 'open') throw new SignatureClosedError(action.status);
     if (action.deadline && this.clock.now().getTime() >= action.deadline.getTime()) {
       throw new SignatureDeadlinePassedError();
@@ -104,22 +145,6 @@ export class SignaturesService implements OnModuleInit {
         'This letter takes no personal note',
       );
     }
-    // One statement, so one round trip and its own short transaction: take the shared signing lock, upsert
-    // the supporter (the one upsert path, as CTEs), insert the signature, bump a counter shard and fulfil
-    // the `sign` pledge only when the signature is new, and answer the count. The count read sees the
-    // statement's snapshot, so the new signature is added to it explicitly.
-    const [row] = await this.hot.query<{ created: number; signatureCount: number }>(
-      'letters.sign',
-      SIGN_SQL,
-      [
-        ...upsertParams(dto, action.campaignId, `signature:${action.id}`, this.clock.now()),
-        action.id,
-        dto.personalNote ?? null,
-        dto.showPublicly ?? false,
-        dto.locale ?? action.defaultLocale,
-      ],
-    );
-    return { status: row.created ? 'created' : 'existing', signatureCount: row.signatureCount };
   }
 
   /** Staff list of a letter's signatures, oldest first (the order they are delivered in). */

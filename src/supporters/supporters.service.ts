@@ -48,13 +48,27 @@ export const SUPPORTER_COLUMNS = `s.id, s.email, s.first_name AS "firstName", s.
  *   left the box empty (only unsubscribing withdraws it; ticking it again re-subscribes);
  * - the supporter is linked to the campaign (`campaign_supporters`), for staff lists.
  */
-export const UPSERT_SUPPORTER_CTES = `
+/**
+ * The upsert as the CTEs `s` (the supporter: id, locale, created) and `link`, from the supporter fields
+ * $1–$11 of {@link supporterParams}. Hot paths embed it in their one statement:
+ * - `campaign` and `source`: SQL for the campaign to link to and the action that brought them (by
+ *   default the parameters $13 and $12 of {@link upsertParams});
+ * - `when`: a condition the statement must meet for anything to be written (the letter still takes
+ *   signatures, say), so a refused submission leaves no supporter behind.
+ * Parameters are cast to their columns' types because they are written through a SELECT.
+ */
+export function upsertSupporterCtes(
+  opts: { campaign?: string; source?: string; when?: string } = {},
+): string {
+  const { campaign = '$13::uuid', source = '$12::text', when = 'true' } = opts;
+  return `
   s AS (
     INSERT INTO supporters AS t (email, first_name, last_name, city, region, country, postal_code, locale, timezone,
                                  email_consent, email_consent_at, email_consent_source)
-    VALUES ($1, NULLIF($2, ''), NULLIF($3, ''), NULLIF($4, ''), NULLIF($5, ''), NULLIF($6, ''), NULLIF($7, ''),
-            coalesce($8, 'en'), $9, coalesce($10, false), CASE WHEN $10 THEN $11::timestamptz END,
-            CASE WHEN $10 THEN $12 END)
+    SELECT $1::text, NULLIF($2::text, ''), NULLIF($3::text, ''), NULLIF($4::text, ''), NULLIF($5::text, ''),
+           NULLIF($6::text, ''), NULLIF($7::text, ''), coalesce($8::text, 'en'), $9::text, coalesce($10::boolean, false),
+           CASE WHEN $10 THEN $11::timestamptz END, CASE WHEN $10 THEN ${source} END
+     WHERE ${when}
     ON CONFLICT ON CONSTRAINT supporters_email_key DO UPDATE SET
       first_name = coalesce(EXCLUDED.first_name, t.first_name),
       last_name = coalesce(EXCLUDED.last_name, t.last_name),
@@ -74,19 +88,16 @@ export const UPSERT_SUPPORTER_CTES = `
     RETURNING t.id, t.locale, (xmax = 0) AS created
   ), link AS (
     INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
-    SELECT $13, s.id, $12, $11, $11 FROM s WHERE $13::uuid IS NOT NULL
+    SELECT ${campaign}, s.id, ${source}, $11, $11 FROM s WHERE ${campaign} IS NOT NULL
     ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at
   )`;
+}
 
-/** The upsert as a statement of its own. Hot paths embed UPSERT_SUPPORTER_CTES (parameters $1–$13) instead. */
-export const UPSERT_SUPPORTER_SQL = `WITH ${UPSERT_SUPPORTER_CTES} SELECT id AS "supporterId", created FROM s`;
+/** The upsert as a statement of its own, with {@link upsertParams}. */
+export const UPSERT_SUPPORTER_SQL = `WITH ${upsertSupporterCtes()} SELECT id AS "supporterId", created FROM s`;
 
-export function upsertParams(
-  fields: SupporterFieldsDto,
-  campaignId: string | null,
-  source: string,
-  at: Date,
-): unknown[] {
+/** $1–$11 of {@link upsertSupporterCtes}: the supporter's fields, then the time of the action. */
+export function supporterParams(fields: SupporterFieldsDto, at: Date): unknown[] {
   return [
     fields.email.trim().toLowerCase(),
     fields.firstName ?? null,
@@ -99,9 +110,17 @@ export function upsertParams(
     fields.timezone ?? null,
     fields.consentEmail ?? null,
     at,
-    source,
-    campaignId,
   ];
+}
+
+/** The parameters of UPSERT_SUPPORTER_SQL: the supporter's fields and time, source ($12), campaign ($13). */
+export function upsertParams(
+  fields: SupporterFieldsDto,
+  campaignId: string | null,
+  source: string,
+  at: Date,
+): unknown[] {
+  return [...supporterParams(fields, at), source, campaignId];
 }
 
 @Injectable()
