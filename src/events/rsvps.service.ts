@@ -114,7 +114,8 @@ function assertRsvpOpen(e: Parameters<typeof rsvpClosedReason>[0], now: Date): v
  * then campaign slug, event slug, guests, seats, token hash). `a` finds the event by its slugs only
  * while it takes RSVPs (campaign active, event scheduled, not started, before its RSVP deadline); only
  * then is anything written — so a refused RSVP leaves no supporter behind — and `eventId` is null for
- * the caller to ask why. Then: upsert the supporter and — when no offer of the event is due to expire
+ * the caller to ask why. (One race remains: an event cancelled after this statement's snapshot but
+ * before its seat lock is refused by the locked path, with the supporter already written.) Then: upsert the supporter and — when no offer of the event is due to expire
  * (that needs settling first) and the supporter has no RSVP there yet — place the RSVP: `going` when the
  * party fits, else `waitlisted` at the end of the line. One UPDATE of the event row decides: it adds the
  * seats only when they fit (else adds 0, still taking the row lock), waits for any other seat change

@@ -215,7 +215,7 @@ export class MailService {
     } catch (e) {
       // A retry would send them twice: they stay `queued` in the record, and are reported sent.
       this.logger.error(
-        `${sent.length} messages were sent but could not be marked sent: ${(e as Error).message}`,
+        `messages ${sent.map((s) => s.messageId).join(', ')} were sent but could not be marked sent: ${(e as Error).message}`,
       );
     }
   }

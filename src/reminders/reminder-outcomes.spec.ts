@@ -49,6 +49,23 @@ describe('Finisher', () => {
     expect(overlapped).toBe(false);
   });
 
+  it('records a group that does not fill after its wait, without waiting for the claim to end', async () => {
+    const groups: string[][] = [];
+    const finisher = new Finisher(
+      async (group) => void groups.push(group.map((g) => g.id)),
+      () => undefined,
+      10,
+    );
+    finisher.add('a', outcome);
+    finisher.add('b', outcome);
+    // Not closed: the sends of the claim are still going on.
+    for (let i = 0; i < 200 && groups.length === 0; i++) await new Promise((ok) => setTimeout(ok, 10));
+    expect(groups).toEqual([['a', 'b']]);
+    finisher.add('c', outcome);
+    await finisher.close();
+    expect(groups).toEqual([['a', 'b'], ['c']]);
+  });
+
   it('reports a group that could not be recorded and still records the next', async () => {
     const failed: string[][] = [];
     const recorded: string[] = [];

@@ -72,25 +72,32 @@ export function finishColumns(finished: Finished[]): unknown[] {
 
 /** Outcomes recorded together, at most: bounds how many accepted mails a crash can leave `sending`. */
 export const FINISH_GROUP = 25;
+/** How long an outcome waits for its group to fill before the group is recorded anyway. */
+export const FINISH_WAIT_MS = 250;
 
 /**
- * Collects the outcomes of one claim and has them recorded in groups of {@link FINISH_GROUP}, one group
- * at a time, while sending goes on; {@link close} records the rest and waits for every group. A group
- * that cannot be recorded is logged by `onError`: its rows stay `sending` and are taken again when
- * their claim expires (the at-least-once side of the guarantee).
+ * Collects the outcomes of one claim and has them recorded in groups: a group is written when it has
+ * {@link FINISH_GROUP} outcomes or {@link FINISH_WAIT_MS} after its first, whichever comes first, one
+ * group at a time, while sending goes on; {@link close} records the rest and waits for every group. So
+ * an accepted mail is marked sent within a fraction of a second, however slow the rest of its claim.
+ * A group that cannot be recorded is logged by `onError`: its rows stay `sending` and are taken again
+ * when their claim expires (the at-least-once side of the guarantee).
  */
 export class Finisher {
   private pending: Finished[] = [];
   private chain: Promise<void> = Promise.resolve();
+  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly record: (group: Finished[]) => Promise<void>,
     private readonly onError: (e: unknown, group: Finished[]) => void,
+    private readonly waitMs = FINISH_WAIT_MS,
   ) {}
 
   add(id: string, outcome: Outcome): void {
     this.pending.push({ id, outcome });
     if (this.pending.length >= FINISH_GROUP) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.waitMs);
   }
 
   async close(): Promise<void> {
@@ -99,6 +106,8 @@ export class Finisher {
   }
 
   private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     if (this.pending.length === 0) return;
     const group = this.pending;
     this.pending = [];

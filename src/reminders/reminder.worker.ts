@@ -14,7 +14,14 @@ import { HotQueries } from '../database/hot-queries.js';
 import { MailSendError, MailService, type PreparedMail } from '../mail/mail.service.js';
 import { PrivacyService } from '../supporters/privacy.service.js';
 import { claimSql, PICK_DUE, PICK_IDS, type ClaimedRow } from './reminder-claim.js';
-import { Finisher, FINISH_SQL, finishColumns, type Finished, type Outcome } from './reminder-outcomes.js';
+import {
+  Finisher,
+  FINISH_GROUP,
+  FINISH_SQL,
+  finishColumns,
+  type Finished,
+  type Outcome,
+} from './reminder-outcomes.js';
 import { backoffMs, quietUntil } from './reminder-timing.js';
 import { RemindersService } from './reminders.service.js';
 
@@ -189,26 +196,68 @@ export class ReminderWorker
       (done) => this.finish(rows, done, result),
       (e, group) => this.logger.error(`${group.length} outcomes not recorded: ${(e as Error).message}`),
     );
-    // 1. What each row is to become: an outcome already (skipped, deferred), or a mail to send.
-    const mails: (PreparedMail | null)[] = await inLanes(rows, async (row) => {
-      const ready = await this.prepare(row).catch((e: unknown): Outcome | null => {
+    // The claim is worked through in chunks of FINISH_GROUP rows: a chunk is prepared (each row's
+    // fate: skipped, deferred, or a rendered mail) and its mails recorded in one statement while the
+    // lanes still send the previous chunk, so a row is prepared shortly before it is sent and at most
+    // two chunks of mail (attachments included) are held at once.
+    const chunks = Array.from({ length: Math.ceil(rows.length / FINISH_GROUP) }, (_, i) =>
+      rows.slice(i * FINISH_GROUP, (i + 1) * FINISH_GROUP),
+    );
+    const queue: { row: ClaimedRow; mail: PreparedMail }[] = [];
+    let next = 0;
+    let producing: Promise<void> | null = null;
+    const take = async () => {
+      for (;;) {
+        if (queue.length <= SEND_CONCURRENCY && next < chunks.length)
+          producing ??= this.prepareChunk(chunks[next++], finisher)
+            .then((ready) => void queue.push(...ready))
+            .finally(() => (producing = null));
+        const item = queue.shift();
+        if (item || !producing) return item;
+        await producing;
+      }
+    };
+    const lane = async () => {
+      for (let item = await take(); item; item = await take())
+        finisher.add(item.row.id, await this.deliver(item.row, item.mail));
+    };
+    try {
+      await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, rows.length) }, lane));
+    } finally {
+      await finisher.close();
+    }
+    return result;
+  }
+
+  /**
+   * Prepares a chunk of claimed rows (outcomes that need no mail go to `finisher`) and records its
+   * mails in one statement; answers the mails to send. Should the database refuse the insert, nothing
+   * of the chunk is sent: its claims expire and are taken again.
+   */
+  private async prepareChunk(
+    chunk: ClaimedRow[],
+    finisher: Finisher,
+  ): Promise<{ row: ClaimedRow; mail: PreparedMail }[]> {
+    const prepared = await inLanes(chunk, (row) =>
+      this.prepare(row).catch((e: unknown): null => {
         this.logger.error(`reminder ${row.id}: ${(e as Error).message}`);
         return null; // lost: the claim expires and the row is taken again
-      });
-      if (ready && 'status' in ready) finisher.add(row.id, ready);
-      return ready && !('status' in ready) ? ready : null;
-    });
-    // 2. Every mail of the claim recorded in one statement, 3. sent, their outcomes recorded in groups.
-    const toSend = rows.flatMap((row, i) => (mails[i] ? [{ row, mail: mails[i] }] : []));
-    // (Should the database refuse the insert, nothing is sent: the claims expire and are taken again.)
-    const recorded = await this.mail.record(toSend.map((s) => s.mail)).then(
-      () => true,
-      (e: unknown) => this.logger.error(`${toSend.length} messages not recorded: ${(e as Error).message}`),
+      }),
     );
-    if (recorded)
-      await inLanes(toSend, async ({ row, mail }) => finisher.add(row.id, await this.deliver(row, mail)));
-    await finisher.close();
-    return result;
+    const toSend: { row: ClaimedRow; mail: PreparedMail }[] = [];
+    chunk.forEach((row, i) => {
+      const ready = prepared[i];
+      if (!ready) return;
+      if ('status' in ready) finisher.add(row.id, ready);
+      else toSend.push({ row, mail: ready });
+    });
+    try {
+      await this.mail.record(toSend.map((s) => s.mail));
+      return toSend;
+    } catch (e) {
+      this.logger.error(`${toSend.length} messages not recorded: ${(e as Error).message}`);
+      return [];
+    }
   }
 
   /**
@@ -295,11 +344,14 @@ export class ReminderWorker
     // Told only by the instance whose claim this still was.
     const byId = new Map(rows.map((r) => [r.id, r]));
     const outcomes = new Map(done.map((d) => [d.id, d.outcome]));
-    for (const c of changed) {
-      const status = outcomes.get(c.id)!.status;
-      if (status === 'sent' || status === 'failed' || status === 'skipped')
-        await this.reminders.ended(byId.get(c.id)!, { status, messageId: c.messageId });
-    }
+    await Promise.all(
+      changed.map((c) => {
+        const status = outcomes.get(c.id)!.status;
+        if (status === 'sent' || status === 'failed' || status === 'skipped')
+          return this.reminders.ended(byId.get(c.id)!, { status, messageId: c.messageId });
+        return undefined;
+      }),
+    );
   }
 }
 

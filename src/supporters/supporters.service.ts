@@ -40,15 +40,14 @@ export const SUPPORTER_COLUMNS = `s.id, s.email, s.first_name AS "firstName", s.
 
 /**
  * THE supporter-upsert path: every public action (pledge, signature, RSVP, donation, import) goes
- * through `upsert`, in one statement:
+ * through it (`upsert`, or these CTEs inside the sign and RSVP statements):
  * - a new email creates the supporter; a known one (case-insensitive) updates the fields that were
  *   given — a blank field never overwrites a filled one;
  * - locale and time zone follow the latest action;
  * - consent is recorded (when, through which action) when given and never withdrawn by a form that
  *   left the box empty (only unsubscribing withdraws it; ticking it again re-subscribes);
  * - the supporter is linked to the campaign (`campaign_supporters`), for staff lists.
- */
-/**
+ *
  * The upsert as the CTEs `s` (the supporter: id, locale, created) and `link`, from the supporter fields
  * $1–$11 of {@link supporterParams}. Hot paths embed it in their one statement:
  * - `campaign` and `source`: SQL for the campaign to link to and the action that brought them (by
