@@ -255,12 +255,11 @@ describe('events and RSVPs', () => {
     expect(await seats(e.id)).toMatchObject({ taken: 2, held: 2 });
 
     // The offer mail carries a claim link (the signed manage link) that works.
-    const mails = await smtp.waitFor(before + 2);
-    const offer = mails
-      .slice(before)
-      .find((m) => m.envelope.to[0] === 'wb@example.org' && /spot opened/.test(m.subject));
-    expect(offer).toBeDefined();
-    const claimToken = /https:\/\/puente\.example\.org\/rsvp\/(\S+)/.exec(offer!.text)![1];
+    const offer = await smtp.waitForMail(
+      (m) => m.envelope.to[0] === 'wb@example.org' && /spot opened/.test(m.subject),
+      before,
+    );
+    const claimToken = /https:\/\/puente\.example\.org\/rsvp\/(\S+)/.exec(offer.text)![1];
     expect(claimToken).not.toBe(b.manageToken);
     const claimed = await t.http.post(`${manage(claimToken)}/claim`).expect(201);
     expect(claimed.body.rsvp.status).toBe('going');
@@ -345,8 +344,7 @@ describe('events and RSVPs', () => {
     const before = smtp.messages.length;
     const r = await rsvp(e.slug, person('ics', { locale: 'es' })).expect(201);
     expect(JSON.stringify(r.body)).not.toMatch(/@|Solidaria/);
-    const mails = await smtp.waitFor(before + 1);
-    const mail = mails.slice(before).find((m) => m.envelope.to[0] === 'ics@example.org')!;
+    const mail = await smtp.waitForMail((m) => m.envelope.to[0] === 'ics@example.org', before);
     expect(mail.subject).toMatch(/Confirmación/);
     // The mailed link is signed (the random token is only in the answer) and opens the same RSVP.
     const link = /https:\/\/puente\.example\.org\/rsvp\/(\S+)/.exec(mail.text)![1];

@@ -12,6 +12,11 @@ export interface TestSmtp {
   messages: ReceivedMail[];
   /** Resolves with the messages once at least `n` arrived; fails after `timeoutMs`. */
   waitFor(n: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  /**
+   * Resolves with the first message (from `from` on, by arrival) that `match` accepts; fails after
+   * `timeoutMs`. Unlike a count, it is not fooled by a late mail of an earlier test.
+   */
+  waitForMail(match: (m: ReceivedMail) => boolean, from?: number, timeoutMs?: number): Promise<ReceivedMail>;
   /** Refuse (true) or accept (false) every recipient from now on; `code` is the SMTP answer. */
   setReject(reject: boolean, code?: number): void;
   /** Answer each message's DATA only after `ms` (the message is already in `messages` meanwhile). */
@@ -46,6 +51,23 @@ export async function startSmtp(options: { reject?: boolean; code?: number } = {
   let delayMs = 0;
   const waiters = new Set<() => void>();
 
+  /** Resolves with what `found` answers once it answers something (checked on every new message). */
+  const until = <T>(found: () => T | undefined, timeoutMs: number, why: () => string) =>
+    new Promise<T>((ok, fail) => {
+      const check = () => {
+        const value = found();
+        if (value === undefined) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        ok(value);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        fail(new Error(why()));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -99,22 +121,18 @@ export async function startSmtp(options: { reject?: boolean; code?: number } = {
       delayMs = ms;
     },
     waitFor(n: number, timeoutMs = 5000) {
-      return new Promise<ReceivedMail[]>((ok, fail) => {
-        const check = () => {
-          if (messages.length < n) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          ok(messages);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          fail(
-            new Error(`expected ${n} message(s) over SMTP within ${timeoutMs} ms, got ${messages.length}`),
-          );
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
+      return until(
+        () => (messages.length >= n ? messages : undefined),
+        timeoutMs,
+        () => `expected ${n} message(s) over SMTP within ${timeoutMs} ms, got ${messages.length}`,
+      );
+    },
+    waitForMail(match: (m: ReceivedMail) => boolean, from = 0, timeoutMs = 5000) {
+      return until(
+        () => messages.slice(from).find(match),
+        timeoutMs,
+        () => `no matching message over SMTP within ${timeoutMs} ms (${messages.length - from} others)`,
+      );
     },
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
