@@ -53,5 +53,9 @@ export async function signatureCounts(m: EntityManager, actionIds: string[]): Pr
  * it EXCLUSIVELY for the instant it reads `max(seq)`, which waits for the signatures in flight, so no
  * signature can later appear below a recorded `up_to_seq` and be missed by the next delta delivery.
  */
-export const SIGNING_LOCK_SHARED = `SELECT pg_advisory_xact_lock_shared(hashtextextended('letter_action:' || $1::text, 0))`;
-export const SIGNING_LOCK_EXCLUSIVE = `SELECT pg_advisory_xact_lock(hashtextextended('letter_action:' || $1::text, 0))`;
+export function signingLockSql(actionExpr: string, mode: 'shared' | 'exclusive'): string {
+  const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
+  return `SELECT ${fn}(hashtextextended('letter_action:' || (${actionExpr})::text, 0))`;
+}
+/** A delivery's lock of action $1. */
+export const SIGNING_LOCK_EXCLUSIVE = signingLockSql('$1', 'exclusive');

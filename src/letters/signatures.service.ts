@@ -12,7 +12,7 @@ import { supporterParams, upsertSupporterCtes } from '../supporters/supporters.s
 import type { SignLetterDto } from './dto/sign-letter.dto.js';
 import type { LetterActionStatus } from './letter-action.entity.js';
 import { LetterActionsService, type SigningLetter } from './letter-actions.service.js';
-import { incrementCounterSql, SIGNING_LOCK_SHARED, signatureCount } from './signature-counter.js';
+import { incrementCounterSql, signatureCount, signingLockSql } from './signature-counter.js';
 
 export class SignatureClosedError extends ConflictError {
   constructor(status: LetterActionStatus) {
@@ -64,7 +64,7 @@ const SIGN_SQL = `
      WHERE c.slug = $12 AND c.status = 'active' AND x.status = 'open' AND (x.deadline IS NULL OR x.deadline > $11)
        AND (NULLIF($14, '') IS NULL OR x.allow_personal_note)
   ),
-  lock AS (${SIGNING_LOCK_SHARED.replace('$1::text', '(SELECT id FROM a)::text')}),
+  lock AS (${signingLockSql('SELECT id FROM a', 'shared')}),
   ${upsertSupporterCtes({
     campaign: '(SELECT campaign_id FROM a)',
     source: "'signature:' || (SELECT id FROM a)",
