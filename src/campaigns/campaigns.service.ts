@@ -28,10 +28,29 @@ export class CampaignNotAcceptingError extends ConflictError {
   }
 }
 
+/** The one campaign status that takes public submissions. */
+const ACCEPTING: CampaignStatus = 'active';
+
 /** The rule for public submissions: 404 when the campaign is missing or not public, 409 when not active. */
 function assertAcceptingActions(status: CampaignStatus | undefined): void {
   if (!status || !PUBLIC_STATUSES.includes(status)) throw new NotFoundError('Campaign');
-  if (status !== 'active') throw new CampaignNotAcceptingError(status);
+  if (status !== ACCEPTING) throw new CampaignNotAcceptingError(status);
+}
+
+/**
+ * {@link CampaignsService.findAcceptingTarget} as SQL, for a hot path's one statement (a CTE body): the
+ * letter or event (alias `x`: its `id`, `campaign_id` and `columns`) whose slug is `targetSlug` in the
+ * campaign whose slug is `slug`, only while the campaign takes submissions and `accepting` holds for
+ * the thing. Empty otherwise; the statement then writes nothing, and findAcceptingTarget says why.
+ */
+export function acceptingTargetSql(
+  target: { table: SubmissionTarget['table']; columns?: string; accepting: string },
+  slug: string,
+  targetSlug: string,
+): string {
+  return `SELECT x.id, x.campaign_id${target.columns ? `, ${target.columns}` : ''}
+      FROM campaigns c JOIN ${target.table} x ON x.campaign_id = c.id AND x.slug = ${targetSlug}
+     WHERE c.slug = ${slug} AND c.status = '${ACCEPTING}' AND ${target.accepting}`;
 }
 
 /** What a public submission goes to, on the hot path (see {@link CampaignsService.findAcceptingTarget}). */

@@ -10,13 +10,13 @@ import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js
 import { cleanLocalizedText, localize, pickLocale, type Locale } from '../common/localized-text.js';
 import type { Page } from '../common/pagination.js';
 import { slugify } from '../common/slug.js';
+import { zoneAbbreviation } from '../common/zone-abbreviation.js';
 import { AppConfig } from '../config/config.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import type { CreateEventDto, ListEventsQueryDto, UpdateEventDto } from './dto/event.dto.js';
 import { Event, type EventStatus } from './event.entity.js';
 import { EventReminders } from './event-reminders.js';
-import { zoneAbbreviation } from '../common/zone-abbreviation.js';
 import { formatEventTime } from './event-time.js';
 import { freeSeats, lockEvent, settle, addSeats } from './seats.js';
 
@@ -413,6 +413,13 @@ function changedFacts(before: Event, patch: Partial<Event>): { timeOrPlace: bool
 }
 
 /** Why a new RSVP is refused now, or null when it is open. */
+/** {@link rsvpClosedReason}'s rule as SQL over the event `x` at `now`: true while it takes RSVPs. */
+export function rsvpOpenSql(x: string, now: string): string {
+  return `(${x}.status = 'scheduled' AND ${x}.starts_at > ${now}
+           AND (${x}.rsvp_deadline IS NULL OR ${x}.rsvp_deadline >= ${now}))`;
+}
+
+/** Why the event takes no RSVP at `now` (null when it does); {@link rsvpOpenSql} is the same in SQL. */
 export function rsvpClosedReason(
   e: { status: EventStatus; startsAt: Date; rsvpDeadline: Date | null },
   now: Date,

@@ -6,6 +6,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { acceptingTargetSql } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import { isLocale, type Locale } from '../common/localized-text.js';
@@ -26,6 +27,7 @@ import {
   EventNotOpenError,
   EventsService,
   rsvpClosedReason,
+  rsvpOpenSql,
   type PublicEventView,
   type RsvpEvent,
 } from './events.service.js';
@@ -111,24 +113,27 @@ function assertRsvpOpen(e: Parameters<typeof rsvpClosedReason>[0], now: Date): v
 
 /**
  * The common RSVP in one statement, its own transaction ($1–$11 are the supporter's fields and the time;
- * then campaign slug, event slug, guests, seats, token hash). `a` finds the event by its slugs only
- * while it takes RSVPs (campaign active, event scheduled, not started, before its RSVP deadline); only
- * then is anything written — so a refused RSVP leaves no supporter behind — and `eventId` is null for
- * the caller to ask why. (One race remains: an event cancelled after this statement's snapshot but
- * before its seat lock is refused by the locked path, with the supporter already written.) Then: upsert the supporter and — when no offer of the event is due to expire
- * (that needs settling first) and the supporter has no RSVP there yet — place the RSVP: `going` when the
- * party fits, else `waitlisted` at the end of the line. One UPDATE of the event row decides: it adds the
- * seats only when they fit (else adds 0, still taking the row lock), waits for any other seat change
- * and decides on the row as that change left it; `RETURNING old/new` (PostgreSQL 18) tells which way it
- * went. A waitlisted entry's place is the event's `waitlisted` length + 1 as the row stood under the
- * lock: every entry counted there committed before this one, so it is ahead in `queue_seq` (the
- * trigger of migration WaitlistLength then counts this one in). A `going` RSVP also fulfils the
- * `attend` pledge and schedules its reminders; either queues its confirmation. The event row stays
- * locked until this statement commits, so a cancellation that frees seats waits for it and then offers
- * them to this entry too (the reasoning of seats.ts, in one round trip); the CHECK
- * events_seats_taken_check still backs it. When the event takes RSVPs but is not placed here, only the
- * supporter is written (`status` is null), and the locked path decides. A concurrent RSVP of the same
- * supporter makes the insert fail on rsvps_event_id_supporter_id_key, which undoes the whole statement.
+ * then campaign slug, event slug, guests, seats, token hash).
+ * - `a` finds the event by its slugs only while it takes RSVPs (acceptingTargetSql, rsvpOpenSql); only
+ *   then is anything written, so a refused RSVP leaves no supporter behind, and `eventId` is null for
+ *   the caller to ask why. (One race remains: an event cancelled after this statement's snapshot but
+ *   before its seat lock is refused by the locked path, with the supporter already written.)
+ * - Then it upserts the supporter and — when no offer of the event is due to expire (that needs
+ *   settling first) and the supporter has no RSVP there yet — places the RSVP: `going` when the party
+ *   fits, else `waitlisted` at the end of the line. One UPDATE of the event row decides: it adds the
+ *   seats only when they fit (else adds 0, still taking the row lock), waits for any other seat change
+ *   and decides on the row as that change left it; `RETURNING old/new` (PostgreSQL 18) tells which way
+ *   it went. The event row stays locked until this statement commits, so a cancellation that frees
+ *   seats waits for it and then offers them to this entry too (the reasoning of seats.ts, in one round
+ *   trip); the CHECK events_seats_taken_check still backs it.
+ * - A waitlisted entry's place is the event's `waitlisted` length + 1 as the row stood under the lock:
+ *   every entry counted there committed before this one, so it is ahead in `queue_seq` (the trigger of
+ *   migration WaitlistLength then counts this one in).
+ * - A `going` RSVP also fulfils the `attend` pledge and schedules its reminders; either queues its
+ *   confirmation.
+ * - When the event takes RSVPs but is not placed here, only the supporter is written (`status` is
+ *   null), and the locked path decides. A concurrent RSVP of the same supporter makes the insert fail on
+ *   rsvps_event_id_supporter_id_key, which undoes the whole statement.
  */
 type PlacedRsvp =
   | { eventId: null; campaignId: null; supporterId: null; status: null }
@@ -145,12 +150,7 @@ type PlacedRsvp =
     };
 
 const PLACE_RSVP_SQL = `
-  WITH a AS (
-    SELECT x.id, x.campaign_id
-      FROM campaigns c JOIN events x ON x.campaign_id = c.id AND x.slug = $13
-     WHERE c.slug = $12 AND c.status = 'active' AND x.status = 'scheduled' AND x.starts_at > $11
-       AND (x.rsvp_deadline IS NULL OR x.rsvp_deadline >= $11)
-  ),
+  WITH a AS (${acceptingTargetSql({ table: 'events', accepting: rsvpOpenSql('x', '$11') }, '$12', '$13')}),
   ${upsertSupporterCtes({
     campaign: '(SELECT campaign_id FROM a)',
     source: "'rsvp:' || (SELECT id FROM a)",

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
+import { acceptingTargetSql } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
 import { HotQueries } from '../database/hot-queries.js';
 import { BadInputError, ConflictError, GoneError } from '../common/errors.js';
@@ -58,12 +59,17 @@ export interface StaffSignatureView {
  * found nothing; the caller then asks why.
  */
 const SIGN_SQL = `
-  WITH a AS (
-    SELECT x.id, x.campaign_id, c.default_locale
-      FROM campaigns c JOIN letter_actions x ON x.campaign_id = c.id AND x.slug = $13
-     WHERE c.slug = $12 AND c.status = 'active' AND x.status = 'open' AND (x.deadline IS NULL OR x.deadline > $11)
-       AND (NULLIF($14, '') IS NULL OR x.allow_personal_note)
-  ),
+  WITH a AS (${acceptingTargetSql(
+    {
+      table: 'letter_actions',
+      columns: 'c.default_locale',
+      // The rule of assertSignable, in SQL: keep the two together.
+      accepting: `x.status = 'open' AND (x.deadline IS NULL OR x.deadline > $11)
+                  AND (NULLIF($14, '') IS NULL OR x.allow_personal_note)`,
+    },
+    '$12',
+    '$13',
+  )}),
   lock AS (${signingLockSql('SELECT id FROM a', 'shared')}),
   ${upsertSupporterCtes({
     campaign: '(SELECT campaign_id FROM a)',
@@ -133,6 +139,7 @@ export class SignaturesService implements OnModuleInit {
     }
   }
 
+  /** Why a letter takes no signature (throws); SIGN_SQL's `accepting` is the same rule in SQL. */
   private assertSignable(action: SigningLetter, dto: SignLetterDto): void {
     if (action.status !== 'open') throw new SignatureClosedError(action.status);
     if (action.deadline && this.clock.now().getTime() >= action.deadline.getTime()) {

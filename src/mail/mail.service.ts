@@ -78,7 +78,8 @@ export class MailSendError extends Error {
 const SINGLE_ADDRESS = /^[^\s@<>()[\],;:"\\]+@[^\s@<>()[\],;:"\\]+$/;
 const MAX_ERROR_LENGTH = 2000;
 
-function errorText(e: unknown): string {
+/** An error as recorded (`messages.error`, `reminders.last_error`): its message, at most 2,000 characters. */
+export function errorText(e: unknown): string {
   const text = e instanceof Error ? e.message : String(e);
   return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
 }

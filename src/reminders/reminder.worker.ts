@@ -11,7 +11,7 @@ import {
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/config.js';
 import { HotQueries } from '../database/hot-queries.js';
-import { MailSendError, MailService, type PreparedMail } from '../mail/mail.service.js';
+import { errorText, MailSendError, MailService, type PreparedMail } from '../mail/mail.service.js';
 import { PrivacyService } from '../supporters/privacy.service.js';
 import { claimSql, PICK_DUE, PICK_IDS, type ClaimedRow } from './reminder-claim.js';
 import {
@@ -31,7 +31,6 @@ export const CLAIM_LOCK_MS = 5 * 60_000;
 const CLAIM_LIMIT = 100;
 /** Reminders of one claim sent at the same time. */
 const SEND_CONCURRENCY = 8;
-const MAX_ERROR_LENGTH = 2000;
 
 export interface TickResult {
   claimed: number;
@@ -48,16 +47,17 @@ export interface TickResult {
  *
  * Delivery guarantee — at-least-once at the SMTP boundary, duplicates limited to a crash window:
  * a reminder is marked `sending` with `locked_until = now + 5 min` before the mail leaves, and `sent`
- * once the SMTP server accepted it, together with the others of its group (at most FINISH_GROUP
- * outcomes are recorded in one statement, while the sending goes on). If the instance dies (or loses
- * the database) between the server's acceptance and that update, the claim expires and another
- * instance sends it again — the one case where a recipient can get a reminder twice.
+ * once the SMTP server accepted it, with the others of its group (Finisher: FINISH_GROUP outcomes, or
+ * FINISH_WAIT_MS after the first). If the instance dies (or loses the database) between the server's
+ * acceptance and that update, the claim expires and another instance sends it again — the one case
+ * where a recipient can get a reminder twice. Nothing is lost: a claim that never completes is always
+ * taken again. Every update after the claim is guarded by `locked_by`, so an instance whose claim
+ * expired while it was stuck cannot overwrite the outcome of the instance that took over.
  *
  * The database work of a claim is a few statements, not a few per mail (issue 11: PostgreSQL is what
- * every instance shares, so its cost per mail is what limits scaling out): one claim, one insert of
- * every message of the claim, and per group one update of the messages sent and one of the reminders. Nothing is lost: a claim that never completes is
- * always taken again. Every update after the claim is guarded by `locked_by`, so an instance whose claim
- * expired while it was stuck cannot overwrite the outcome of the instance that took over.
+ * every instance shares, so its cost per mail is what limits scaling out): the claim, one insert of
+ * the messages of each chunk of FINISH_GROUP rows, and per group of outcomes one update of the
+ * messages sent and one of the reminders.
  */
 @Injectable()
 export class ReminderWorker
@@ -353,11 +353,6 @@ export class ReminderWorker
       }),
     );
   }
-}
-
-function errorText(e: unknown): string {
-  const text = e instanceof Error ? e.message : String(e);
-  return text.length > MAX_ERROR_LENGTH ? `${text.slice(0, MAX_ERROR_LENGTH - 1)}…` : text;
 }
 
 /** `work` on every item, SEND_CONCURRENCY at a time; the answers in the items' order. */
