@@ -316,12 +316,12 @@ async function bigData(ctx) {
   const tag = runTag();
   await ctx.db.query(
     `WITH s AS (
-       INSERT INTO supporters (email, first_name, last_name, city, region, country, locale)
-       SELECT 'big-${tag}-' || i || '@bench.test', 'Ana', 'Pérez ' || i, 'Silao', 'Guanajuato', 'MX', 'es'
+       INSERT INTO supporters (organization_id, email, first_name, last_name, city, region, country, locale)
+       SELECT (SELECT organization_id FROM campaigns WHERE id = $3), 'big-${tag}-' || i || '@bench.test', 'Ana', 'Pérez ' || i, 'Silao', 'Guanajuato', 'MX', 'es'
          FROM generate_series(1, $2::int) i RETURNING id)
      INSERT INTO signatures (action_id, supporter_id, show_publicly, locale, personal_note)
      SELECT $1, id, true, 'es', 'Solidaridad con la planta' FROM s`,
-    [big.action.id, signatures],
+    [big.action.id, signatures, big.campaign.id],
   );
   await ctx.db.query(
     `INSERT INTO letter_action_counters (action_id, shard, count)
@@ -332,11 +332,11 @@ async function bigData(ctx) {
   );
   await ctx.db.query(
     `WITH s AS (
-       INSERT INTO supporters (email, first_name, locale)
-       SELECT 'bigrsvp-${tag}-' || i || '@bench.test', 'Luis', 'es' FROM generate_series(1, $2::int) i RETURNING id)
+       INSERT INTO supporters (organization_id, email, first_name, locale)
+       SELECT (SELECT organization_id FROM campaigns WHERE id = $3), 'bigrsvp-${tag}-' || i || '@bench.test', 'Luis', 'es' FROM generate_series(1, $2::int) i RETURNING id)
      INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash)
      SELECT $1, id, 'going', 0, md5(id::text) FROM s`,
-    [big.event.id, rsvps],
+    [big.event.id, rsvps, big.campaign.id],
   );
   await ctx.db.query(`UPDATE events SET seats_taken = $2 WHERE id = $1`, [big.event.id, rsvps]);
   await ctx.db.query(
@@ -450,8 +450,9 @@ async function insertReminders(ctx, n, eventId) {
   };
   await ctx.db.query(
     `WITH s AS (
-       INSERT INTO supporters (email, first_name, locale, timezone, email_consent, email_consent_at, email_consent_source)
-       SELECT 'rem-${tag}-' || i || '@bench.test', 'Ana', 'es', 'America/Mexico_City', true, now(), 'bench'
+       INSERT INTO supporters (organization_id, email, first_name, locale, timezone, email_consent, email_consent_at,
+                               email_consent_source)
+       SELECT (SELECT organization_id FROM campaigns WHERE id = $3), 'rem-${tag}-' || i || '@bench.test', 'Ana', 'es', 'America/Mexico_City', true, now(), 'bench'
          FROM generate_series(1, $1::int) i RETURNING id)
      INSERT INTO reminders (kind, template, subject_type, subject_id, campaign_id, supporter_id, locale, data,
                             due_at, status, dedupe_key, transactional)

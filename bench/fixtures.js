@@ -14,8 +14,17 @@ export async function staff(app) {
     token: admin,
     body: { email, name: 'Bench organizer', password, role: 'organizer' },
   });
+  // The organizer runs an organization of their own (campaigns, supporters and rates belong to it).
+  const org = await api(app, 'POST', '/api/organizations', {
+    token: admin,
+    body: { name: `Bench committee ${tag()}`, country: 'MX' },
+  });
+  await api(app, 'POST', `/api/organizations/${org.id}/members`, {
+    token: admin,
+    body: { email, role: 'organizer' },
+  });
   const { accessToken } = await api(app, 'POST', '/api/auth/login', { body: { email, password } });
-  return { admin, token: accessToken };
+  return { admin, token: accessToken, organizationId: org.id };
 }
 
 export async function activeCampaign(app, token, name = 'Bench') {

@@ -6,6 +6,7 @@ import { AppConfig } from './config/config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { OrganizationsModule } from './organizations/organizations.module.js';
 import { SupportersModule } from './supporters/supporters.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { MailModule } from './mail/mail.module.js';
@@ -32,6 +33,7 @@ export class AppModule {
         MailModule,
         AuditModule,
         AuthModule,
+        OrganizationsModule,
         CampaignsModule,
         SupportersModule,
         ReportsModule,

@@ -26,7 +26,7 @@ describe('fundraising: fundraisers, donations, exchange rates, tallies', () => {
       ['17.2345', '2026-04-01'],
     ]) {
       await t.http
-        .post('/api/exchange-rates')
+        .post(`/api/organizations/${org.organizationId}/exchange-rates`)
         .auth(org.token, { type: 'bearer' })
         .send({ base: 'USD', quote: 'MXN', rate, validFrom })
         .expect(201);
@@ -385,7 +385,10 @@ describe('fundraising: fundraisers, donations, exchange rates, tallies', () => {
 
   describe('exchange rates', () => {
     const rate = (body: object, token = org.token) =>
-      t.http.post('/api/exchange-rates').auth(token, { type: 'bearer' }).send(body);
+      t.http
+        .post(`/api/organizations/${org.organizationId}/exchange-rates`)
+        .auth(token, { type: 'bearer' })
+        .send(body);
 
     it('answers 200 for the same rate again (even written differently) and 409 for a different one', async () => {
       const body = { base: 'EUR', quote: 'MXN', rate: '19.5', validFrom: '2026-05-01' };
@@ -420,7 +423,7 @@ describe('fundraising: fundraisers, donations, exchange rates, tallies', () => {
         403,
       );
       const list = await t.http
-        .get('/api/exchange-rates?base=USD&quote=MXN')
+        .get(`/api/organizations/${org.organizationId}/exchange-rates?base=USD&quote=MXN`)
         .auth(coord.token, { type: 'bearer' })
         .expect(200);
       expect(list.body.items.map((r: { rate: string }) => r.rate)).toEqual(['17.2345', '16', '20']);

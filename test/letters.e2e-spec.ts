@@ -48,10 +48,10 @@ describe('letters', () => {
 
     const lib = await as(org.token).get('/api/targets?country=MX').expect(200);
     targetId = lib.body.items.find(
-      (x: { name: string }) => x.name === 'Secretaría del Trabajo y Previsión Social',
+      (x: { name: { es?: string } }) => x.name.es === 'Secretaría del Trabajo y Previsión Social',
     ).id;
     const created = await as(org.token)
-      .post('/api/targets')
+      .post(`/api/organizations/${org.organizationId}/targets`)
       .send({
         name: 'Trade Policy Desk',
         organization: 'Example Ministry',
@@ -106,19 +106,31 @@ describe('letters', () => {
 
   it('ships a starter library of real public bodies without invented emails', async () => {
     const res = await as(coord.token).get('/api/targets?limit=100').expect(200);
-    const names = res.body.items.map((x: { name: string }) => x.name);
+    const names = res.body.items.map((x: { name: { en?: string; es?: string } }) => x.name);
     expect(names).toEqual(
       expect.arrayContaining([
-        'United States Trade Representative',
-        'Secretaría del Trabajo y Previsión Social',
-        'Centro Federal de Conciliación y Registro Laboral',
+        {
+          en: 'United States Trade Representative',
+          es: 'Representante Comercial de los Estados Unidos',
+        },
+        {
+          en: 'Mexico’s Secretariat of Labor and Social Welfare'.replace('’', "'"),
+          es: 'Secretaría del Trabajo y Previsión Social',
+        },
+        {
+          en: 'Federal Center for Conciliation and Labor Registration',
+          es: 'Centro Federal de Conciliación y Registro Laboral',
+        },
       ]),
     );
+    // The library is the starter bodies only: the organization's own target is not in it.
+    expect(names).not.toContainEqual({ en: 'Trade Policy Desk' });
     const { rows } = await t.db.query(
-      `SELECT count(*)::int AS n FROM targets WHERE email IS NOT NULL AND name <> 'Trade Policy Desk'`,
+      `SELECT count(*)::int AS n FROM targets WHERE email IS NOT NULL AND organization_id IS NULL`,
     );
     expect(rows[0].n).toBe(0);
     await as(coord.token).post('/api/targets').send({ name: 'X' }).expect(403);
+    await as(org.token).post('/api/targets').send({ name: 'X' }).expect(403);
   });
 
   it('rejects an unknown merge field with a 400 naming body.es and the field', async () => {
@@ -344,12 +356,12 @@ describe('letters', () => {
     await sign(letter.slug, ana).expect(201);
     await as(coord.token)
       .post(`/api/letter-actions/${letter.id}/deliveries`)
-      .send({ targetId, method: 'email' })
+      .send({ targetId, method: 'email', expectedEmail: 'desk@example.gov' })
       .expect(400);
     const before = smtp.messages.length;
     const res = await as(coord.token)
       .post(`/api/letter-actions/${letter.id}/deliveries`)
-      .send({ targetId: emailTargetId, method: 'email' })
+      .send({ targetId: emailTargetId, method: 'email', expectedEmail: 'desk@example.gov' })
       .expect(201);
     expect(res.body).toMatchObject({ mailStatus: 'sent', signatureCount: 1 });
     const mail = await smtp.waitForMail((m) => m.envelope.to[0] === 'desk@example.gov', before);
@@ -367,7 +379,7 @@ describe('letters', () => {
     smtp.setReject(true, 451);
     const res = await as(coord.token)
       .post(`/api/letter-actions/${letter.id}/deliveries`)
-      .send({ targetId: emailTargetId, method: 'email' })
+      .send({ targetId: emailTargetId, method: 'email', expectedEmail: 'desk@example.gov' })
       .expect(201);
     // Refused once: queued for a retry, not lost, not yet failed.
     expect(res.body.mailStatus).toBe('queued');
@@ -389,7 +401,7 @@ describe('letters', () => {
     // The failed one proves nothing: "only new" covers the same signature again, and this time it goes.
     const again = await as(coord.token)
       .post(`/api/letter-actions/${letter.id}/deliveries`)
-      .send({ targetId: emailTargetId, method: 'email', onlyNew: true })
+      .send({ targetId: emailTargetId, method: 'email', expectedEmail: 'desk@example.gov', onlyNew: true })
       .expect(201);
     expect(again.body).toMatchObject({ mailStatus: 'sent', signatureCount: 1, fromSeq: null });
   });
@@ -416,8 +428,8 @@ describe('letters', () => {
     const letter = await openLetter();
     await t.db.query(
       `WITH s AS (
-         INSERT INTO supporters (email, first_name, last_name, city, country)
-         SELECT 'bulk' || i || '@example.org', 'Bulk' || lpad(i::text, 5, '0'), 'Peña', 'Querétaro', 'MX'
+         INSERT INTO supporters (organization_id, email, first_name, last_name, city, country)
+         SELECT (SELECT c.organization_id FROM letter_actions a JOIN campaigns c ON c.id = a.campaign_id WHERE a.id = $1), 'bulk' || i || '@example.org', 'Bulk' || lpad(i::text, 5, '0'), 'Peña', 'Querétaro', 'MX'
            FROM generate_series(1, 3000) i RETURNING id, first_name)
        INSERT INTO signatures (action_id, supporter_id) SELECT $1, id FROM s ORDER BY first_name`,
       [letter.id],
@@ -454,8 +466,8 @@ describe('letters', () => {
     const letter = await openLetter();
     await t.db.query(
       `WITH s AS (
-         INSERT INTO supporters (email, first_name, last_name, city, country)
-         SELECT 'gone' || i || '@example.org', 'Nombre' || i, 'Peña', 'Querétaro', 'MX' FROM generate_series(1, 60000) i
+         INSERT INTO supporters (organization_id, email, first_name, last_name, city, country)
+         SELECT (SELECT c.organization_id FROM letter_actions a JOIN campaigns c ON c.id = a.campaign_id WHERE a.id = $1), 'gone' || i || '@example.org', 'Nombre' || i, 'Peña', 'Querétaro', 'MX' FROM generate_series(1, 60000) i
          RETURNING id)
        INSERT INTO signatures (action_id, supporter_id, personal_note) SELECT $1, id, 'Con solidaridad desde Querétaro' FROM s`,
       [letter.id],

@@ -69,16 +69,19 @@ describe('roles and campaign membership', () => {
     await as(orgMember.token).get('/api/audit-log').expect(403);
   });
 
-  it('lets admins and the organizer member read and edit; the creator became its organizer', async () => {
+  it('lets admins and the organization’s organizer read and edit; the creator organizes it through the organization', async () => {
     await as(admin).get(`/api/campaigns/${campaignId}`).expect(200);
     await as(orgMember.token)
       .patch(`/api/campaigns/${campaignId}`, { city: 'Silao de la Victoria' })
       .expect(200);
     await as(admin).patch(`/api/campaigns/${campaignId}`, { region: 'Guanajuato' }).expect(200);
+    const team = await as(orgMember.token)
+      .get(`/api/organizations/${orgMember.organizationId}/members`)
+      .expect(200);
+    expect(team.body.members).toEqual([expect.objectContaining({ userId: orgMember.id, role: 'organizer' })]);
+    // The campaign's own team is for people who work on this campaign only.
     const members = await as(orgMember.token).get(`/api/campaigns/${campaignId}/members`).expect(200);
-    expect(members.body).toEqual(
-      expect.arrayContaining([expect.objectContaining({ userId: orgMember.id, role: 'organizer' })]),
-    );
+    expect(members.body.map((m: { userId: string }) => m.userId)).toEqual([coordMember.id]);
   });
 
   it('hides the campaign from staff who are not members (404, not 403)', async () => {

@@ -30,7 +30,7 @@ describe('exports, reports and imports', () => {
       .auth(org.token, { type: 'bearer' })
       .expect(200);
     const ustr = targets.body.items.find(
-      (x: { name: string }) => x.name === 'United States Trade Representative',
+      (x: { name: { en?: string } }) => x.name.en === 'United States Trade Representative',
     );
     const action = await t.http
       .post(`/api/campaigns/${campaign.id}/letter-actions`)
@@ -152,8 +152,8 @@ describe('exports, reports and imports', () => {
     // 50,000 signers inserted directly with SQL (the API path is covered above); then read the CSV incrementally.
     await t.db.query(
       `WITH s AS (
-         INSERT INTO supporters (email, first_name, last_name, city, country)
-         SELECT 'bulk' || i || '@example.org', 'Nombre' || i, 'Apellido', 'Querétaro', 'MX' FROM generate_series(1, 50000) i
+         INSERT INTO supporters (organization_id, email, first_name, last_name, city, country)
+         SELECT (SELECT c.organization_id FROM letter_actions a JOIN campaigns c ON c.id = a.campaign_id WHERE a.id = $1), 'bulk' || i || '@example.org', 'Nombre' || i, 'Apellido', 'Querétaro', 'MX' FROM generate_series(1, 50000) i
          RETURNING id)
        INSERT INTO signatures (action_id, supporter_id, locale) SELECT $1, id, 'es' FROM s`,
       [actionId],

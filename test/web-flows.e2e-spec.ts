@@ -226,11 +226,22 @@ describe('web flows in a browser', () => {
       await logIn(page, base, org.email);
       await page.goto(`${base}/admin/campaigns/${campaign.id}`);
 
-      // Team: add Rita as a coordinator by account id, then remove her.
+      // Team: invite Rita by email as a coordinator of this campaign; she accepts from the mail with
+      // her account's password; then she is removed.
       await page.getByRole('link', { name: 'Team' }).click();
-      await page.locator('#f-userId').fill(extra.id);
+      const before = smtp.messages.length;
+      await page.locator('#f-email').fill(extra.email);
       await page.locator('#f-role').selectOption('coordinator');
-      await page.getByRole('button', { name: 'Save' }).click();
+      await page.getByRole('button', { name: 'Send invitation' }).click();
+      await expect(page.locator('.notice.ok').textContent()).resolves.toContain('Invitation sent');
+      const mail = await smtp.waitForMail((m) => m.envelope.to[0] === extra.email, before);
+      const link = new URL(/https?:\/\/\S+\/invitations\/[A-Za-z0-9._-]+/.exec(mail.text)![0]);
+      await page.goto(`${base}${link.pathname}`);
+      await page.locator('#f-password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Accept the invitation' }).click();
+      await expect(page.locator('h1').textContent()).resolves.toBe('Join the team');
+      await expect(page.locator('main p').first().textContent()).resolves.toContain('Welcome');
+      await page.goto(`${base}/admin/campaigns/${campaign.id}/members`);
       await expect(page.getByTestId('members').textContent()).resolves.toContain('Rita Runner');
       await screenshots(page, 'admin-members');
       await page.getByRole('button', { name: 'Remove: Rita Runner' }).click();
@@ -242,7 +253,7 @@ describe('web flows in a browser', () => {
       await page.locator('#f-body_es').fill('Estimada {{target.name}}:\n\nRespeten el voto.');
       await page.getByRole('button', { name: 'Preview' }).click();
       await expect(page.getByTestId('preview-es').textContent()).resolves.toContain('Respeten el voto.');
-      expect(await page.getByTestId('preview-es').textContent()).toContain(targets.body.items[0].name);
+      expect(await page.getByTestId('preview-es').textContent()).toContain(targets.body.items[0].name.es);
       await screenshots(page, 'admin-letter-edit');
       await page.getByRole('button', { name: 'Save', exact: true }).click();
       await page.waitForURL(/#letters$/);
@@ -271,18 +282,21 @@ describe('web flows in a browser', () => {
       expect(pdf.suggestedFilename()).toMatch(/^report-.*\.pdf$/);
 
       // Exchange rates and targets, in Spanish.
-      await page.goto(`${base}/admin/exchange-rates?lang=es`);
+      await page.goto(`${base}/admin/organizations/${org.organizationId}/exchange-rates?lang=es`);
       await page.locator('#f-rate').fill('0.058');
       await page.locator('#f-validFrom').fill('2026-03-01');
       await page.getByRole('button', { name: 'Guardar' }).click();
       await expect(page.locator('.notice.ok').textContent()).resolves.toBe('Tipo de cambio guardado.');
       await screenshots(page, 'admin-rates');
-      await page.goto(`${base}/admin/targets`);
+      await page.goto(`${base}/admin/organizations/${org.organizationId}/targets`);
       await page.locator('summary', { hasText: 'Nuevo destinatario' }).click();
-      await page.locator('#f-name').fill('Secretaría del Trabajo');
+      await page.locator('#f-name_es').fill('Secretaría del Trabajo');
+      await page.locator('#f-name_en').fill('Secretariat of Labor');
       await page.locator('#f-country').fill('MX');
       await page.getByRole('button', { name: 'Crear' }).click();
-      await expect(page.getByTestId('targets').textContent()).resolves.toContain('Secretaría del Trabajo');
+      await expect(page.getByTestId('own-targets').textContent()).resolves.toContain(
+        'Secretaría del Trabajo',
+      );
       await screenshots(page, 'admin-targets');
     });
     const body = await as(org.token).get(`/api/letter-actions/${letter.body.id}`).expect(200);
@@ -308,7 +322,8 @@ describe('web flows in a browser', () => {
       const team = await page.goto(`${base}/admin/campaigns/${campaign.id}/members`);
       expect(team?.status()).toBe(403);
       await page.goto(`${base}/admin/exchange-rates`);
-      expect(await page.locator('form[action="/admin/exchange-rates"]').count()).toBe(0);
+      expect(page.url()).toContain(`/admin/organizations/${org.organizationId}/exchange-rates`);
+      expect(await page.locator('form[action$="/exchange-rates"]').count()).toBe(0);
       await page.goto(`${base}/admin/targets`);
       expect(await page.locator('form[action="/admin/targets"]').count()).toBe(0);
       const csrf = await page.locator('input[name=_csrf]').first().inputValue();

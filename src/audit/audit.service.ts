@@ -9,6 +9,8 @@ export interface AuditEntry {
   subjectType?: string;
   subjectId?: string;
   campaignId?: string | null;
+  /** The organization the entry concerns, when it concerns one. */
+  organizationId?: string | null;
   ip?: string | null;
   /** Never a supporter's email or name: ids and counts only. */
   details?: Record<string, unknown>;
@@ -46,8 +48,8 @@ export class AuditService {
 
   async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
     await (manager ?? this.dataSource.manager).query(
-      `INSERT INTO audit_log (actor_user_id, action, subject_type, subject_id, campaign_id, ip, details, at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO audit_log (actor_user_id, action, subject_type, subject_id, campaign_id, ip, details, at, organization_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         entry.actorUserId ?? null,
         entry.action,
@@ -57,6 +59,7 @@ export class AuditService {
         entry.ip ?? null,
         JSON.stringify(entry.details ?? {}),
         this.clock.now(),
+        entry.organizationId ?? null,
       ],
     );
   }

@@ -8,7 +8,6 @@ import { AuthGuard } from './auth.guard.js';
 import { AuthService } from './auth.service.js';
 import { CampaignAccessService } from './campaign-access.service.js';
 import { FirstAdminService } from './first-admin.service.js';
-import { MembershipController } from './membership.controller.js';
 import { CampaignMember } from './membership.entity.js';
 import { MembershipService } from './membership.service.js';
 import { User } from './user.entity.js';
@@ -18,7 +17,7 @@ import { UsersService } from './users.service.js';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([User, CampaignMember]), JwtModule.register({})],
-  controllers: [AuthController, UsersController, MembershipController],
+  controllers: [AuthController, UsersController],
   providers: [
     SecretService,
     AuthService,

@@ -76,12 +76,4 @@ export class MembershipService {
       campaignId,
     });
   }
-
-  /** Used when an organizer creates a campaign: they become its organizer member. */
-  async addCreator(campaignId: string, userId: string, manager = this.members.manager): Promise<void> {
-    await manager.query(
-      `INSERT INTO campaign_members (campaign_id, user_id, role) VALUES ($1, $2, 'organizer') ON CONFLICT DO NOTHING`,
-      [campaignId, userId],
-    );
-  }
 }

@@ -38,6 +38,8 @@ const bigintColumn = {
 @Entity('campaigns')
 export class Campaign {
   @PrimaryGeneratedColumn('uuid') id: string;
+  /** The organization that runs it: owns its supporters, targets, rates and mail identity. */
+  @Column({ name: 'organization_id', type: 'uuid' }) organizationId: string;
   @Column({ type: 'text' }) slug: string;
   @Column({ type: 'jsonb' }) title: LocalizedText;
   @Column({ type: 'jsonb', nullable: true }) summary: LocalizedText | null;

@@ -1,16 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository, type EntityManager } from 'typeorm';
+import { Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
-import { CampaignAccessService } from '../auth/campaign-access.service.js';
-import { MembershipService } from '../auth/membership.service.js';
+import { CampaignAccessService, type CampaignNeed } from '../auth/campaign-access.service.js';
 import { Clock } from '../common/clock.js';
-import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors.js';
+import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors.js';
 import { cleanLocalizedText, localize, pickLocale, type Locale } from '../common/localized-text.js';
 import { money, parseAmount, type MoneyJson } from '../common/money.js';
 import type { Page } from '../common/pagination.js';
 import { slugify } from '../common/slug.js';
 import { AppConfig } from '../config/config.js';
+import { freeSlug } from '../database/free-slug.js';
 import { HotQueries } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CampaignTotalsRegistry } from './campaign-totals.registry.js';
@@ -98,7 +98,6 @@ export class CampaignsService {
   constructor(
     @InjectRepository(Campaign) private readonly campaigns: Repository<Campaign>,
     private readonly access: CampaignAccessService,
-    private readonly membership: MembershipService,
     private readonly tx: TransactionService,
     private readonly totals: CampaignTotalsRegistry,
     private readonly config: AppConfig,
@@ -113,11 +112,14 @@ export class CampaignsService {
 
   async create(actor: AuthUser, dto: CreateCampaignDto): Promise<CampaignView> {
     if (actor.role === 'coordinator') throw new ForbiddenError('Coordinators cannot create campaigns');
+    const organizationId = await this.organizationFor(actor, dto.organizationId);
     const title = cleanLocalizedText(dto.title);
     const id = await this.tx.run(async (m) => {
-      const slug = dto.slug ?? (await this.freeSlug(m, slugify(title.en ?? title.es ?? '') || 'campaign'));
+      const slug =
+        dto.slug ?? (await freeSlug(m, 'campaigns', slugify(title.en ?? title.es ?? '') || 'campaign'));
       const c = m.create(Campaign, {
         ...this.fields(dto),
+        organizationId,
         slug,
         title,
         status: 'draft',
@@ -134,17 +136,39 @@ export class CampaignsService {
         .returning('id')
         .execute()) as { raw: { id: string }[] };
       if (!rows.raw.length) throw new ConflictError(`The slug "${slug}" is already taken`, 'slug_taken');
-      const newId = rows.raw[0].id;
-      if (actor.role === 'organizer') await this.membership.addCreator(newId, actor.id, m);
-      return newId;
+      return rows.raw[0].id;
     });
     return this.view(await this.campaigns.findOneByOrFail({ id }));
+  }
+
+  /**
+   * The organization a new campaign goes to: the one named (the actor must be its organizer, or an
+   * admin), else the only one the actor organizes.
+   */
+  private async organizationFor(actor: AuthUser, organizationId: string | undefined): Promise<string> {
+    if (organizationId) {
+      await this.access.assertOrganization(actor, organizationId, 'manage');
+      return organizationId;
+    }
+    const rows = (await this.campaigns.query(
+      `SELECT organization_id AS id FROM organization_members WHERE user_id = $1 AND role = 'organizer'`,
+      [actor.id],
+    )) as { id: string }[];
+    if (rows.length === 1) return rows[0].id;
+    throw BadInputError.field(
+      'organizationId',
+      'organization_required',
+      rows.length
+        ? 'You organize several organizations: say which one runs this campaign'
+        : 'A campaign belongs to an organization you organize: name it (admins create organizations)',
+    );
   }
 
   async list(actor: AuthUser, q: ListCampaignsQueryDto): Promise<Page<CampaignView>> {
     const visible = await this.access.visibleCampaignIds(actor);
     const qb = this.campaigns.createQueryBuilder('c');
     if (visible !== null) qb.andWhere('c.id = ANY(:visible)', { visible });
+    if (q.organizationId) qb.andWhere('c.organization_id = :org', { org: q.organizationId });
     if (q.status) qb.andWhere('c.status = :status', { status: q.status });
     if (q.sector) qb.andWhere('c.sector = :sector', { sector: q.sector });
     if (q.q) {
@@ -307,7 +331,7 @@ export class CampaignsService {
   }
 
   /** For other features' staff routes: checks access, refuses changes to archived campaigns. */
-  async load(actor: AuthUser, id: string, need: 'read' | 'coordinate' | 'manage'): Promise<Campaign> {
+  async load(actor: AuthUser, id: string, need: CampaignNeed): Promise<Campaign> {
     await this.access.assert(actor, id, need);
     const c = await this.campaigns.findOneBy({ id });
     if (!c) throw new NotFoundError('Campaign');
@@ -366,16 +390,5 @@ export class CampaignsService {
       out.goalCurrency = g.money.currency;
     }
     return out;
-  }
-
-  private async freeSlug(m: EntityManager, base: string): Promise<string> {
-    const rows = (await m.query(`SELECT slug FROM campaigns WHERE slug = $1 OR slug LIKE $1 || '-%'`, [
-      base,
-    ])) as {
-      slug: string;
-    }[];
-    const taken = new Set(rows.map((r) => r.slug));
-    if (!taken.has(base)) return base;
-    for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
   }
 }

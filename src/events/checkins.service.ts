@@ -147,6 +147,13 @@ export class CheckInsService {
       `SELECT ${STAFF_COLUMNS} FROM rsvps r JOIN supporters s ON s.id = r.supporter_id WHERE r.id = $1`,
       [id.rid],
     )) as StaffRsvpView[];
+    if (!rsvpId) {
+      // A walk-in answers with what was typed at the door, never with what the organization already
+      // held for that email (it may come from a campaign this coordinator does not work on).
+      rsvp.firstName = fields.firstName ?? null;
+      rsvp.lastName = fields.lastName ?? null;
+      rsvp.email = fields.email!.trim().toLowerCase();
+    }
     return { status: id.created ? 'created' : 'existing', rsvp };
   }
 }

@@ -174,7 +174,17 @@ export class DonationsService implements OnModuleInit {
           [supporterId, id, f.id, f.campaignId, now],
         );
       }
-      return { status: 'created' as const, donation: await this.find(id, m) };
+      const donation = await this.find(id, m);
+      if (dto.donor && donation.donor) {
+        // The donor as entered, never what the organization already held for that email.
+        donation.donor = {
+          ...donation.donor,
+          email: dto.donor.email.trim().toLowerCase(),
+          firstName: dto.donor.firstName ?? null,
+          lastName: dto.donor.lastName ?? null,
+        };
+      }
+      return { status: 'created' as const, donation };
     });
   }
 

@@ -14,7 +14,7 @@ import { ExchangeRatesService, type ExchangeRateView } from './exchange-rates.se
 
 @ApiTags('fundraising')
 @ApiBearerAuth()
-@Controller('api/exchange-rates')
+@Controller('api/organizations/:orgId/exchange-rates')
 export class ExchangeRatesController {
   constructor(private readonly rates: ExchangeRatesService) {}
 
@@ -23,17 +23,30 @@ export class ExchangeRatesController {
   @Post()
   async create(
     @CurrentUser() user: AuthUser,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
     @Body() dto: CreateExchangeRateDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<{ status: 'created' | 'existing'; rate: ExchangeRateView }> {
-    return createdOrExisting(reply, await this.rates.create(user, dto));
+    return createdOrExisting(reply, await this.rates.create(user, orgId, dto));
   }
 
+  /** The organization's rates (its members). */
   @Roles('admin', 'organizer', 'coordinator')
   @Get()
-  list(@Query() q: ListExchangeRatesQueryDto): Promise<Page<ExchangeRateView>> {
-    return this.rates.list(q);
+  list(
+    @CurrentUser() user: AuthUser,
+    @Param('orgId', ParseUUIDPipe) orgId: string,
+    @Query() q: ListExchangeRatesQueryDto,
+  ): Promise<Page<ExchangeRateView>> {
+    return this.rates.list(user, orgId, q);
   }
+}
+
+@ApiTags('fundraising')
+@ApiBearerAuth()
+@Controller('api/exchange-rates')
+export class ExchangeRateController {
+  constructor(private readonly rates: ExchangeRatesService) {}
 
   /** Correct a rate (audit-logged: it changes every tally that used it). */
   @Roles('admin', 'organizer')

@@ -5,7 +5,7 @@ import { Donation } from './donation.entity.js';
 import { DonationsController } from './donations.controller.js';
 import { DonationsService } from './donations.service.js';
 import { ExchangeRate } from './exchange-rate.entity.js';
-import { ExchangeRatesController } from './exchange-rates.controller.js';
+import { ExchangeRateController, ExchangeRatesController } from './exchange-rates.controller.js';
 import { ExchangeRatesService } from './exchange-rates.service.js';
 import { Fundraiser } from './fundraiser.entity.js';
 import { FundraisersController } from './fundraisers.controller.js';
@@ -17,7 +17,7 @@ import { FundraisingReport } from './fundraising.report.js';
 /** Fundraisers, donations, exchange rates and tallies (issue 7). SupportersModule is global. */
 @Module({
   imports: [TypeOrmModule.forFeature([Fundraiser, Donation, ExchangeRate]), CampaignsModule],
-  controllers: [FundraisersController, DonationsController, ExchangeRatesController],
+  controllers: [FundraisersController, DonationsController, ExchangeRatesController, ExchangeRateController],
   providers: [
     FundraisersService,
     DonationsService,

@@ -88,12 +88,14 @@ interface GroupRow {
 
 /**
  * Received donations not in the goal currency, summed per (currency, UTC received date), each date
- * matched to the rate valid on it: the latest `valid_from <= date` for the pair in EITHER direction
+ * matched to the rate of the campaign's organization valid on it: the latest `valid_from <= date` for the pair in EITHER direction
  * (currency→goal as entered, or goal→currency used inverted); on the same `valid_from` the direct one
  * wins. Then summed again per (currency, rate), so JavaScript converts one row per rate, not per gift.
  */
 const CONVERSION_SQL = `
-  WITH d AS (
+  WITH org AS (
+    SELECT c.organization_id AS id FROM fundraisers f JOIN campaigns c ON c.id = f.campaign_id WHERE f.id = $1
+  ), d AS (
     SELECT currency, (received_at AT TIME ZONE 'UTC')::date AS day, sum(amount_minor) AS minor, count(*) AS n
       FROM donations
      WHERE fundraiser_id = $1 AND status = 'received' AND currency <> $2
@@ -107,11 +109,11 @@ const CONVERSION_SQL = `
     LEFT JOIN LATERAL (
       SELECT x.id, x.base, x.quote, x.rate, x.valid_from FROM (
         (SELECT e.id, e.base, e.quote, e.rate, e.valid_from, 0 AS pref FROM exchange_rates e
-          WHERE e.base = d.currency AND e.quote = $2 AND e.valid_from <= d.day
+          WHERE e.organization_id = (SELECT id FROM org) AND e.base = d.currency AND e.quote = $2 AND e.valid_from <= d.day
           ORDER BY e.valid_from DESC LIMIT 1)
         UNION ALL
         (SELECT e.id, e.base, e.quote, e.rate, e.valid_from, 1 AS pref FROM exchange_rates e
-          WHERE e.base = $2 AND e.quote = d.currency AND e.valid_from <= d.day
+          WHERE e.organization_id = (SELECT id FROM org) AND e.base = $2 AND e.quote = d.currency AND e.valid_from <= d.day
           ORDER BY e.valid_from DESC LIMIT 1)
       ) x ORDER BY x.valid_from DESC, x.pref LIMIT 1
     ) r ON true

@@ -12,9 +12,27 @@ import { RemindersService } from '../reminders/reminders.service.js';
 import { Delivery } from './delivery.entity.js';
 import type { CreateDeliveryDto } from './dto/delivery.dto.js';
 import { LetterActionsService } from './letter-actions.service.js';
+import { targetIn } from './target.entity.js';
 import { renderLetter } from './merge-fields.js';
 import { PacketsService } from './packets.service.js';
 import { SIGNING_LOCK_EXCLUSIVE } from './signature-counter.js';
+
+/** The target's email is not the one the coordinator expected: nothing is sent. */
+export class TargetEmailChangedError extends ConflictError {
+  constructor() {
+    super(
+      'This target’s email address is not the one you expected; check it, then send again',
+      'target_email_changed',
+      [
+        {
+          field: 'expectedEmail',
+          code: 'target_email_changed',
+          message: 'does not match the target’s email',
+        },
+      ],
+    );
+  }
+}
 
 /**
  * The delivery log is the proof: who delivered which signatures of a letter to which target, how, when.
@@ -81,6 +99,17 @@ export class DeliveriesService implements OnModuleInit {
         `SELECT 1 FROM letter_action_targets WHERE action_id = $1 AND target_id = $2 FOR UPDATE`,
         [actionId, target.id],
       );
+      if (dto.method === 'email') {
+        // The address as it is now, held until the commit: a target edited meanwhile never receives
+        // a list the coordinator meant for the address they saw.
+        const [now] = (await m.query(`SELECT email::text FROM targets WHERE id = $1 FOR SHARE`, [
+          target.id,
+        ])) as { email: string | null }[];
+        if (!now?.email || now.email.toLowerCase() !== dto.expectedEmail) {
+          throw new TargetEmailChangedError();
+        }
+        target.email = now.email;
+      }
       // Wait for signatures in flight, so none commits later below upToSeq (see signature-counter.ts).
       await m.query(SIGNING_LOCK_EXCLUSIVE, [actionId]);
       let fromSeq: string | null = null;
@@ -115,6 +144,7 @@ export class DeliveriesService implements OnModuleInit {
           fromSeq,
           upToSeq: covered.upTo,
           note: dto.note || null,
+          sentTo: dto.method === 'email' ? target.email : null,
           messageId: null,
           mailStatus: dto.method === 'email' ? 'queued' : null,
           deliveredBy: actor.id,
@@ -133,8 +163,8 @@ export class DeliveriesService implements OnModuleInit {
         recipientEmail: target.email,
         locale: l,
         data: {
-          letterSubject: renderLetter(localize(action.subject, l), target, null, l),
-          letterBody: renderLetter(localize(action.body, l), target, null, l),
+          letterSubject: renderLetter(localize(action.subject, l), targetIn(target, l), null, l),
+          letterBody: renderLetter(localize(action.body, l), targetIn(target, l), null, l),
           signatureCount: saved.signatureCount,
           campaignTitle: localize(campaign.title, l),
         },

@@ -21,6 +21,8 @@ export class Delivery {
   @Column({ name: 'up_to_seq', type: 'bigint', nullable: true, transformer: bigintText }) upToSeq:
     string | null;
   @Column({ type: 'text', nullable: true }) note: string | null;
+  /** The exact address an email delivery was sent to (the target's email at that moment). */
+  @Column({ name: 'sent_to', type: 'citext', nullable: true }) sentTo: string | null;
   @Column({ name: 'message_id', type: 'uuid', nullable: true }) messageId: string | null;
   @Column({ name: 'mail_status', type: 'text', nullable: true }) mailStatus:
     'queued' | 'sent' | 'failed' | null;

@@ -16,6 +16,7 @@ import type {
   UpdateLetterActionDto,
 } from './dto/letter-action.dto.js';
 import { LetterAction, type LetterActionStatus } from './letter-action.entity.js';
+import { targetsIn } from './target.entity.js';
 import { mergeFieldProblems, renderLetter } from './merge-fields.js';
 import { signatureCount, signatureCounts } from './signature-counter.js';
 import type { Target } from './target.entity.js';
@@ -69,9 +70,9 @@ export class LetterActionsService {
   ) {}
 
   async create(actor: AuthUser, campaignId: string, dto: CreateLetterActionDto): Promise<LetterActionView> {
-    await this.campaigns.loadWritable(actor, campaignId, 'manage');
+    const campaign = await this.campaigns.loadWritable(actor, campaignId, 'manage');
     const texts = this.texts(dto);
-    await this.targetsService.byIds(dto.targetIds);
+    await this.targetsService.byIds(dto.targetIds, campaign.organizationId);
     const title = texts.title!;
     const id = await this.tx.run(async (m) => {
       const slug =
@@ -127,10 +128,10 @@ export class LetterActionsService {
   }
 
   async update(actor: AuthUser, id: string, dto: UpdateLetterActionDto): Promise<LetterActionView> {
-    const { action } = await this.loadWithAccess(actor, id, 'manage', true);
+    const { action, campaign } = await this.loadWithAccess(actor, id, 'manage', true);
     const before = { status: action.status, deadline: action.deadline?.getTime() ?? null };
     const texts = this.texts(dto);
-    if (dto.targetIds) await this.targetsService.byIds(dto.targetIds);
+    if (dto.targetIds) await this.targetsService.byIds(dto.targetIds, campaign.organizationId);
     if (dto.status && dto.status !== action.status) {
       if (dto.status === 'draft' && (await signatureCount(this.dataSource.manager, id)) > 0) {
         throw new ConflictError('A letter that has signatures cannot go back to draft', 'invalid_transition');
@@ -191,11 +192,15 @@ export class LetterActionsService {
       lang: l,
       status: action.status,
       title: localize(action.title, l),
-      subject: renderLetter(localize(action.subject, l), targets, null, l),
-      body: renderLetter(localize(action.body, l), targets, null, l),
+      subject: renderLetter(localize(action.subject, l), targetsIn(targets, l), null, l),
+      body: renderLetter(localize(action.body, l), targetsIn(targets, l), null, l),
       allowPersonalNote: action.allowPersonalNote,
       deadline: action.deadline,
-      targets: targets.map((t) => ({ name: t.name, title: t.title, organization: t.organization })),
+      targets: targetsIn(targets, l).map((t) => ({
+        name: t.name,
+        title: t.title,
+        organization: t.organization,
+      })),
       signatureCount: await signatureCount(this.dataSource.manager, action.id),
       signatureGoal: action.signatureGoal,
       recentSigners: recent.map((r) => ({ firstName: r.firstName, city: r.city })),

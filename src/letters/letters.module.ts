@@ -13,7 +13,7 @@ import { PublicLettersController } from './public-letters.controller.js';
 import { Signature } from './signature.entity.js';
 import { SignaturesService } from './signatures.service.js';
 import { Target } from './target.entity.js';
-import { TargetsController } from './targets.controller.js';
+import { OrganizationTargetsController, TargetsController } from './targets.controller.js';
 import { TargetsService } from './targets.service.js';
 import { SignaturesExports } from './signatures.exports.js';
 import { SignaturesReport } from './signatures.report.js';
@@ -21,7 +21,13 @@ import { SignaturesReport } from './signatures.report.js';
 /** Targets, letter actions, signatures (with the sharded counter), deliveries and their packets. */
 @Module({
   imports: [CampaignsModule, TypeOrmModule.forFeature([Target, LetterAction, Signature, Delivery])],
-  controllers: [TargetsController, LetterActionsController, DeliveriesController, PublicLettersController],
+  controllers: [
+    TargetsController,
+    OrganizationTargetsController,
+    LetterActionsController,
+    DeliveriesController,
+    PublicLettersController,
+  ],
   providers: [
     TargetsService,
     LetterActionsService,

@@ -10,6 +10,7 @@ import { LOCALES, localize } from '../common/localized-text.js';
 import { slugify } from '../common/slug.js';
 import type { LetterAction } from './letter-action.entity.js';
 import { LetterActionsService } from './letter-actions.service.js';
+import { targetIn } from './target.entity.js';
 import { renderLetter, usesSupporterFields } from './merge-fields.js';
 import { packetPdf, type PacketInfo } from './packet-pdf.js';
 import { openSignerSnapshot, type PacketSigner, type SignatureRange } from './signer-cursor.js';
@@ -82,7 +83,7 @@ export class PacketsService {
     format: PacketFormat,
   ): Promise<Packet> {
     const signers = await openSignerSnapshot(this.dataSource, range);
-    const base = `${action.slug}-${slugify(target.name, 40) || 'target'}`;
+    const base = `${action.slug}-${slugify(localize(target.name, target.locale), 40) || 'target'}`;
     let stream: Readable;
     if (format === 'csv') {
       stream = signers.csv();
@@ -113,8 +114,8 @@ export class PacketsService {
     const locales = action.body.en && action.body.es ? [first, other] : [first];
     const letters = locales.map((l) => ({
       locale: l,
-      subject: renderLetter(localize(action.subject, l), target, null, l),
-      body: renderLetter(localize(action.body, l), target, null, l),
+      subject: renderLetter(localize(action.subject, l), targetIn(target, l), null, l),
+      body: renderLetter(localize(action.body, l), targetIn(target, l), null, l),
     }));
     // A letter that names its signer ({{supporter.firstName}}, …) is delivered as one letter per signer
     // (with the annex in the other language), rather than once with placeholders.
@@ -125,14 +126,14 @@ export class PacketsService {
       ? (signer: PacketSigner) =>
           locales.map((l) => ({
             locale: l,
-            subject: renderLetter(localize(action.subject, l), target, signer, l),
-            body: renderLetter(localize(action.body, l), target, signer, l),
+            subject: renderLetter(localize(action.subject, l), targetIn(target, l), signer, l),
+            body: renderLetter(localize(action.body, l), targetIn(target, l), signer, l),
           }))
       : undefined;
     return {
       campaignTitle: localize(campaign.title, target.locale),
       actionTitle: localize(action.title, target.locale),
-      target,
+      target: targetIn(target, target.locale),
       locale: target.locale,
       date: this.clock.now(),
       signatureCount: total,

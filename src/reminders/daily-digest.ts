@@ -93,7 +93,10 @@ export class DailyDigest implements OnModuleInit {
     const rows = (await this.dataSource.query(
       `SELECT c.id AS "campaignId", u.id AS "userId", u.email, c.country, c.default_locale AS locale, c.title
          FROM campaigns c
-         JOIN campaign_members cm ON cm.campaign_id = c.id AND cm.role = 'organizer'
+         JOIN (SELECT campaign_id, user_id FROM campaign_members WHERE role = 'organizer'
+                UNION
+               SELECT c2.id, om.user_id FROM organization_members om JOIN campaigns c2 ON c2.organization_id = om.organization_id
+                WHERE om.role = 'organizer') cm ON cm.campaign_id = c.id
          JOIN users u ON u.id = cm.user_id AND u.disabled_at IS NULL
         WHERE c.status = 'active' ORDER BY c.id, u.id`,
     )) as Organizer[];
@@ -132,8 +135,10 @@ export class DailyDigest implements OnModuleInit {
     const until = typeof data.untilIso === 'string' ? new Date(data.untilIso) : null;
     if (!campaignId || !until || Number.isNaN(until.getTime())) return { skip: 'bad digest data' };
     const [member] = (await this.dataSource.query(
-      `SELECT 1 FROM campaign_members cm JOIN users u ON u.id = cm.user_id AND u.disabled_at IS NULL
-        WHERE cm.campaign_id = $1 AND cm.user_id = $2 AND cm.role = 'organizer'`,
+      `SELECT 1 FROM users u WHERE u.id = $2 AND u.disabled_at IS NULL
+          AND (EXISTS (SELECT 1 FROM campaign_members cm WHERE cm.campaign_id = $1 AND cm.user_id = u.id AND cm.role = 'organizer')
+               OR EXISTS (SELECT 1 FROM organization_members om JOIN campaigns c ON c.organization_id = om.organization_id
+                           WHERE c.id = $1 AND om.user_id = u.id AND om.role = 'organizer'))`,
       [campaignId, data.userId],
     )) as unknown[];
     if (!member) return { skip: 'no longer an organizer' };

@@ -35,7 +35,7 @@ export class ReminderStaffService {
 
   /** The reminders of a campaign (filter by event or other subject, and status), by due time. Members. */
   async list(actor: AuthUser, campaignId: string, q: ListRemindersQueryDto): Promise<Page<ReminderView>> {
-    await this.access.assert(actor, campaignId, 'read');
+    await this.access.assert(actor, campaignId, 'supporters');
     return this.reminders.list({ ...q, campaignId });
   }
 
@@ -45,7 +45,7 @@ export class ReminderStaffService {
     campaignId: string,
     q: ListReminderMessagesQueryDto,
   ): Promise<Page<ReminderMessageView>> {
-    await this.access.assert(actor, campaignId, 'read');
+    await this.access.assert(actor, campaignId, 'supporters');
     // A reminder keeps the id of its latest message; earlier attempts are found by related subject.
     const from = `FROM messages m JOIN reminders r
       ON r.campaign_id = $1 AND (r.message_id = m.id OR (m.related_type = r.subject_type AND m.related_id = r.subject_id

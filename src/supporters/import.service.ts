@@ -192,21 +192,20 @@ export class ImportService {
     }
     if (!header) throw BadInputError.field('file', 'empty_file', 'The file is empty');
     await this.flush(batch, campaignId, dryRun, seen, result);
-    if (!dryRun) {
-      await this.audit.record({
-        actorUserId: actor.id,
-        action: 'import.supporters',
-        subjectType: 'campaign',
-        subjectId: campaignId,
-        campaignId,
-        details: {
-          rows: result.rows,
-          created: result.created,
-          updated: result.updated,
-          rejected: result.rejected,
-        },
-      });
-    }
+    // Dry runs too: a dry run tells which emails the organization knows, so it is audited like an import.
+    await this.audit.record({
+      actorUserId: actor.id,
+      action: dryRun ? 'import.supporters_dry_run' : 'import.supporters',
+      subjectType: 'campaign',
+      subjectId: campaignId,
+      campaignId,
+      details: {
+        rows: result.rows,
+        created: result.created,
+        updated: result.updated,
+        rejected: result.rejected,
+      },
+    });
     return result;
   }
 
@@ -220,9 +219,11 @@ export class ImportService {
     if (!batch.length) return;
     if (dryRun) {
       const emails = batch.map((b) => b.dto.email);
+      // Known in the campaign's organization only: another organization's records are never looked at.
       const rows = (await this.dataSource.query(
-        `SELECT email::text FROM supporters WHERE email = ANY($1::citext[])`,
-        [emails],
+        `SELECT email::text FROM supporters
+          WHERE organization_id = (SELECT organization_id FROM campaigns WHERE id = $2) AND email = ANY($1::citext[])`,
+        [emails, campaignId],
       )) as { email: string }[];
       const known = new Set(rows.map((r) => r.email.toLowerCase()));
       for (const b of batch) {

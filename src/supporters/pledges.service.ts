@@ -212,7 +212,7 @@ export class PledgesService implements OnModuleInit {
     campaignId: string,
     q: { kind?: PledgeKind; status?: PledgeStatus; limit: number; offset: number },
   ): Promise<Page<PledgeView>> {
-    await this.access.assert(actor, campaignId, 'read');
+    await this.access.assert(actor, campaignId, 'supporters');
     const params: unknown[] = [campaignId];
     let where = 'campaign_id = $1';
     if (q.kind) where += ` AND kind = $${params.push(q.kind)}`;

@@ -68,6 +68,14 @@ export class PublicPrivacyController {
   erase(@Param('token') token: string) {
     return this.privacy.eraseByToken(token);
   }
+
+  /** Unsubscribe from every organization's mail at once (from the emailed data link). */
+  @PublicSubmission()
+  @Post('supporters/data/:token/unsubscribe-all')
+  @HttpCode(200)
+  unsubscribeAll(@Param('token') token: string) {
+    return this.privacy.unsubscribeAllByToken(token);
+  }
 }
 
 @ApiTags('supporters')

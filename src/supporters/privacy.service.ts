@@ -97,8 +97,9 @@ export class PrivacyService implements OnModuleInit {
    * Requests within ten minutes share one mail.
    */
   async requestData(email: string): Promise<void> {
-    const s = await this.supporters.byEmail(email);
-    if (!s || s.erasedAt || !s.email) return;
+    // One mail and one link for every organization's record of this email: the oldest one anchors it.
+    const s = (await this.supporters.allByEmail(email)).find((r) => !r.erasedAt && r.email);
+    if (!s) return;
     const now = this.clock.now();
     const supporterId = s.id;
     void (async () => {
@@ -119,9 +120,22 @@ export class PrivacyService implements OnModuleInit {
     })().catch((e: unknown) => this.logger.error(`data-request mail not queued: ${(e as Error).name}`));
   }
 
-  /** Everything held about the supporter behind a data link, as JSON. */
+  /**
+   * Everything held about the person behind a data link, as JSON: one entry per organization that holds
+   * a record of their email (records of one email in different organizations share nothing else).
+   */
   async export(token: string): Promise<Record<string, unknown>> {
-    const s = await this.fromToken('data', token);
+    const records = await this.recordsFromToken(token);
+    const organizations: Record<string, unknown>[] = [];
+    for (const s of records) organizations.push(await this.exportRecord(s));
+    return { generatedAt: this.clock.now(), organizations };
+  }
+
+  private async exportRecord(s: SupporterRow): Promise<Record<string, unknown>> {
+    const [organization] = (await this.dataSource.query(
+      `SELECT id, name, slug FROM organizations WHERE id = $1`,
+      [s.organizationId],
+    )) as Record<string, unknown>[];
     const campaigns = (await this.dataSource.query(
       `SELECT c.id, c.slug, c.title, cs.source, cs.first_action_at AS "firstActionAt", cs.last_action_at AS "lastActionAt"
          FROM campaign_supporters cs JOIN campaigns c ON c.id = cs.campaign_id
@@ -134,13 +148,32 @@ export class PrivacyService implements OnModuleInit {
       `SELECT template, locale, subject, status, created_at AS "createdAt" FROM messages WHERE supporter_id = $1 ORDER BY created_at`,
       [s.id],
     )) as unknown[];
-    return { generatedAt: this.clock.now(), supporter: s, campaigns, activity, messages };
+    return { organization, supporter: s, campaigns, activity, messages };
   }
 
-  async eraseByToken(token: string): Promise<{ erased: true }> {
-    const s = await this.fromToken('data', token);
-    await this.erase(s.id, null);
-    return { erased: true };
+  /** Erases every organization's record of the email behind a data link. */
+  async eraseByToken(token: string): Promise<{ erased: true; records: number }> {
+    const records = await this.recordsFromToken(token);
+    for (const s of records) await this.erase(s.id, null);
+    return { erased: true, records: records.length };
+  }
+
+  /** "Unsubscribe from everything": withdraws consent in every organization that holds this email. */
+  async unsubscribeAllByToken(token: string): Promise<{ subscribed: false; records: number }> {
+    const records = await this.recordsFromToken(token);
+    await this.dataSource.query(
+      `UPDATE supporters SET email_consent = false, unsubscribed_at = coalesce(unsubscribed_at, $2), updated_at = $2
+        WHERE id = ANY($1::uuid[])`,
+      [records.map((r) => r.id), this.clock.now()],
+    );
+    return { subscribed: false, records: records.length };
+  }
+
+  /** The anchor record of a data link and every other organization's record of the same email. */
+  private async recordsFromToken(token: string): Promise<SupporterRow[]> {
+    const anchor = await this.fromToken('data', token);
+    if (!anchor.email) return [anchor];
+    return (await this.supporters.allByEmail(anchor.email)).filter((r) => !r.erasedAt);
   }
 
   /** Erase one supporter (by their own link, or by an admin). Writes the audit log. */

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { Roles } from '../auth/roles.decorator.js';
 import type { Page } from '../common/pagination.js';
-import { ListSupportersQueryDto } from './dto/pledge.dto.js';
+import { ListOrganizationSupportersQueryDto, ListSupportersQueryDto } from './dto/pledge.dto.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
 import { SupportersService, type SupporterRow } from './supporters.service.js';
 
@@ -36,5 +36,23 @@ export class SupportersController {
   ): Promise<SupporterRow & { activity: Record<string, unknown[]> }> {
     const supporter = await this.supporters.getForCampaign(user, id, supporterId);
     return { ...supporter, activity: await this.activity.activity(id, supporterId) };
+  }
+}
+
+@ApiTags('supporters')
+@ApiBearerAuth()
+@Roles('admin', 'organizer')
+@Controller('api/organizations/:id/supporters')
+export class OrganizationSupportersController {
+  constructor(private readonly supporters: SupportersService) {}
+
+  /** The organization's supporters (its organizers), newest first; search and filter. */
+  @Get()
+  list(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() q: ListOrganizationSupportersQueryDto,
+  ): Promise<Page<SupporterRow>> {
+    return this.supporters.listForOrganization(user, id, q);
   }
 }

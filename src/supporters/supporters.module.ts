@@ -6,7 +6,7 @@ import { AdminPrivacyController, PublicPrivacyController } from './privacy.contr
 import { PrivacyService } from './privacy.service.js';
 import { SignedTokens } from '../common/signed-token.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
-import { SupportersController } from './supporters.controller.js';
+import { OrganizationSupportersController, SupportersController } from './supporters.controller.js';
 import { SupportersService } from './supporters.service.js';
 import { SupportersExports } from './supporters.exports.js';
 import { ImportController } from './import.controller.js';
@@ -20,6 +20,7 @@ import { SupportersReport } from './supporters.report.js';
     PublicPledgesController,
     PledgesController,
     SupportersController,
+    OrganizationSupportersController,
     PublicPrivacyController,
     AdminPrivacyController,
     ImportController,

@@ -16,6 +16,7 @@ export interface UpsertResult {
 
 export interface SupporterRow {
   id: string;
+  organizationId: string;
   email: string | null;
   firstName: string | null;
   lastName: string | null;
@@ -33,7 +34,7 @@ export interface SupporterRow {
   createdAt: Date;
 }
 
-export const SUPPORTER_COLUMNS = `s.id, s.email, s.first_name AS "firstName", s.last_name AS "lastName", s.city, s.region,
+export const SUPPORTER_COLUMNS = `s.id, s.organization_id AS "organizationId", s.email, s.first_name AS "firstName", s.last_name AS "lastName", s.city, s.region,
   s.country, s.postal_code AS "postalCode", s.locale, s.timezone, s.email_consent AS "emailConsent",
   s.email_consent_at AS "emailConsentAt", s.email_consent_source AS "emailConsentSource",
   s.unsubscribed_at AS "unsubscribedAt", s.erased_at AS "erasedAt", s.created_at AS "createdAt"`;
@@ -41,7 +42,9 @@ export const SUPPORTER_COLUMNS = `s.id, s.email, s.first_name AS "firstName", s.
 /**
  * THE supporter-upsert path: every public action (pledge, signature, RSVP, donation, import) goes
  * through it (`upsert`, or these CTEs inside the sign and RSVP statements):
- * - a new email creates the supporter; a known one (case-insensitive) updates the fields that were
+ * - supporters belong to the organization that runs the campaign: the same email in two organizations
+ *   is two records that share nothing;
+ * - a new email creates the supporter; a known one (case-insensitive, in that organization) updates the fields that were
  *   given — a blank field never overwrites a filled one;
  * - locale and time zone follow the latest action;
  * - consent is recorded (when, through which action) when given and never withdrawn by a form that
@@ -62,13 +65,13 @@ export function upsertSupporterCtes(
   const { campaign = '$13::uuid', source = '$12::text', when = 'true' } = opts;
   return `
   s AS (
-    INSERT INTO supporters AS t (email, first_name, last_name, city, region, country, postal_code, locale, timezone,
-                                 email_consent, email_consent_at, email_consent_source)
-    SELECT $1::text, NULLIF($2::text, ''), NULLIF($3::text, ''), NULLIF($4::text, ''), NULLIF($5::text, ''),
+    INSERT INTO supporters AS t (organization_id, email, first_name, last_name, city, region, country, postal_code,
+                                 locale, timezone, email_consent, email_consent_at, email_consent_source)
+    SELECT (SELECT organization_id FROM campaigns WHERE id = ${campaign}), $1::text, NULLIF($2::text, ''), NULLIF($3::text, ''), NULLIF($4::text, ''), NULLIF($5::text, ''),
            NULLIF($6::text, ''), NULLIF($7::text, ''), coalesce($8::text, 'en'), $9::text, coalesce($10::boolean, false),
            CASE WHEN $10 THEN $11::timestamptz END, CASE WHEN $10 THEN ${source} END
      WHERE ${when}
-    ON CONFLICT ON CONSTRAINT supporters_email_key DO UPDATE SET
+    ON CONFLICT ON CONSTRAINT supporters_organization_id_email_key DO UPDATE SET
       first_name = coalesce(EXCLUDED.first_name, t.first_name),
       last_name = coalesce(EXCLUDED.last_name, t.last_name),
       city = coalesce(EXCLUDED.city, t.city),
@@ -87,7 +90,7 @@ export function upsertSupporterCtes(
     RETURNING t.id, t.locale, (xmax = 0) AS created
   ), link AS (
     INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
-    SELECT ${campaign}, s.id, ${source}, $11, $11 FROM s WHERE ${campaign} IS NOT NULL
+    SELECT ${campaign}, s.id, ${source}, $11, $11 FROM s
     ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at
   )`;
 }
@@ -115,7 +118,7 @@ export function supporterParams(fields: SupporterFieldsDto, at: Date): unknown[]
 /** The parameters of UPSERT_SUPPORTER_SQL: the supporter's fields and time, source ($12), campaign ($13). */
 export function upsertParams(
   fields: SupporterFieldsDto,
-  campaignId: string | null,
+  campaignId: string,
   source: string,
   at: Date,
 ): unknown[] {
@@ -138,7 +141,7 @@ export class SupportersService {
   async upsert(
     manager: EntityManager | undefined,
     fields: SupporterFieldsDto,
-    campaignId: string | null,
+    campaignId: string,
     source: string,
   ): Promise<UpsertResult> {
     const rows = (await (manager ?? this.dataSource.manager).query(
@@ -156,12 +159,12 @@ export class SupportersService {
     return rows[0] ?? null;
   }
 
-  async byEmail(email: string): Promise<SupporterRow | null> {
-    const rows = (await this.dataSource.query(
-      `SELECT ${SUPPORTER_COLUMNS} FROM supporters s WHERE s.email = $1`,
+  /** Every organization's record of one email (a privacy request spans them all), oldest first. */
+  async allByEmail(email: string): Promise<SupporterRow[]> {
+    return (await this.dataSource.query(
+      `SELECT ${SUPPORTER_COLUMNS} FROM supporters s WHERE s.email = $1 ORDER BY s.created_at, s.id`,
       [email.trim().toLowerCase()],
     )) as SupporterRow[];
-    return rows[0] ?? null;
   }
 
   /** Staff list of one campaign's supporters (members only), searchable by name, email or city. */
@@ -170,7 +173,7 @@ export class SupportersService {
     campaignId: string,
     q: { search?: string; limit: number; offset: number },
   ): Promise<Page<SupporterRow & { firstActionAt: Date; source: string }>> {
-    await this.access.assert(actor, campaignId, 'read');
+    await this.access.assert(actor, campaignId, 'supporters');
     const params: unknown[] = [campaignId];
     let where = 'cs.campaign_id = $1 AND s.erased_at IS NULL';
     if (q.search) {
@@ -192,9 +195,55 @@ export class SupportersService {
     return { items, total };
   }
 
+  /**
+   * An organization's supporters (its organizers; admins only as members, audited), newest first:
+   * `search` matches name, email or city; `campaignId`, `locale` and `country` filter.
+   */
+  async listForOrganization(
+    actor: AuthUser,
+    organizationId: string,
+    q: {
+      search?: string;
+      campaignId?: string;
+      locale?: string;
+      country?: string;
+      limit: number;
+      offset: number;
+    },
+  ): Promise<Page<SupporterRow>> {
+    await this.access.assertOrganization(actor, organizationId, 'supporters');
+    const params: unknown[] = [organizationId];
+    const where = ['s.organization_id = $1', 's.erased_at IS NULL'];
+    if (q.search) {
+      params.push(`%${q.search.replace(/[%_\\]/g, '\\$&')}%`);
+      where.push(
+        `(s.email ILIKE $${params.length} OR (coalesce(s.first_name, '') || ' ' || coalesce(s.last_name, '') || ' ' || coalesce(s.city, '')) ILIKE $${params.length})`,
+      );
+    }
+    if (q.campaignId) {
+      params.push(q.campaignId);
+      where.push(
+        `EXISTS (SELECT 1 FROM campaign_supporters cs WHERE cs.supporter_id = s.id AND cs.campaign_id = $${params.length})`,
+      );
+    }
+    if (q.locale) where.push(`s.locale = $${params.push(q.locale)}`);
+    if (q.country) where.push(`s.country = $${params.push(q.country)}`);
+    const w = where.join(' AND ');
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM supporters s WHERE ${w}`,
+      params,
+    )) as { total: number }[];
+    const items = (await this.dataSource.query(
+      `SELECT ${SUPPORTER_COLUMNS} FROM supporters s WHERE ${w}
+        ORDER BY s.created_at DESC, s.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, q.limit, q.offset],
+    )) as SupporterRow[];
+    return { items, total };
+  }
+
   /** One supporter of a campaign, for staff; 404 when not a supporter of that campaign. */
   async getForCampaign(actor: AuthUser, campaignId: string, supporterId: string): Promise<SupporterRow> {
-    await this.access.assert(actor, campaignId, 'read');
+    await this.access.assert(actor, campaignId, 'supporters');
     const rows = (await this.dataSource.query(
       `SELECT ${SUPPORTER_COLUMNS} FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id
         WHERE cs.campaign_id = $1 AND cs.supporter_id = $2`,

@@ -11,6 +11,7 @@ import { EventsService } from '../events/events.service.js';
 import { DONATION_METHODS } from '../fundraising/donation.entity.js';
 import { FundraisersService } from '../fundraising/fundraisers.service.js';
 import { LetterActionsService } from '../letters/letter-actions.service.js';
+import { targetsIn } from '../letters/target.entity.js';
 import { renderLetter } from '../letters/merge-fields.js';
 import { TargetsService } from '../letters/targets.service.js';
 import { EXPORT_KINDS } from '../reports/export-registry.js';
@@ -52,14 +53,16 @@ export class AdminCampaignView {
       this.totals.totals(id),
     ]);
     const tallies = await Promise.all(fundraisers.items.map((f) => this.fundraisers.tally(user, f.id)));
-    const targets = canManage ? (await this.targets.list({ limit: 200, offset: 0 })).items : [];
+    const targets = canManage
+      ? (await this.targets.listOwn(user, c.organizationId, { limit: 500, offset: 0, library: true })).items
+      : [];
     let letterPreview: { lang: string; subject: string; body: string }[] | null = null;
     if (preview) {
       const chosen = targets.filter((t) => (values.targetIds ?? '').split(',').includes(t.id));
       letterPreview = LOCALES.map((l) => ({
         lang: l,
-        subject: renderLetter(values[`subject_${l}`] ?? '', chosen, null, l),
-        body: renderLetter(values[`body_${l}`] ?? '', chosen, null, l),
+        subject: renderLetter(values[`subject_${l}`] ?? '', targetsIn(chosen, l), null, l),
+        body: renderLetter(values[`body_${l}`] ?? '', targetsIn(chosen, l), null, l),
       }));
     }
     const q = req.query as Record<string, string | undefined>;

@@ -28,7 +28,7 @@ export function campaignInput(f: Record<string, string>, creating: boolean): Rec
   const body = text(f, 'body');
   if (body) out.body = body;
   copy(f, out, ['employer', 'workplace', 'city', 'region', 'country', 'union', 'sector', 'defaultLocale']);
-  if (creating) copy(f, out, ['slug']);
+  if (creating) copy(f, out, ['slug', 'organizationId']);
   const goals: Record<string, unknown> = {};
   if (f.goalPledges?.trim()) goals.pledges = int(f.goalPledges);
   if (f.goalSignatures?.trim()) goals.signatures = int(f.goalSignatures);
@@ -121,8 +121,11 @@ export function fundraiserUpdateInput(f: Record<string, string>): Record<string,
 
 /** A target of the library; on an edit, blanks clear the optional fields (the DTO turns '' into null). */
 export function targetInput(f: Record<string, string>, creating: boolean): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: f.name ?? '' };
-  for (const k of ['title', 'organization', 'email', 'postalAddress', 'country']) {
+  const out: Record<string, unknown> = { name: text(f, 'name') ?? {} };
+  const title = text(f, 'title');
+  if (title) out.title = title;
+  else if (!creating) out.title = null;
+  for (const k of ['organization', 'email', 'postalAddress', 'country']) {
     if (f[k]?.trim()) out[k] = f[k];
     else if (!creating && k !== 'country') out[k] = '';
   }

@@ -3,42 +3,30 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
-import { PutMemberDto } from '../auth/dto/auth.dto.js';
 import { MEMBER_ROLES } from '../auth/membership.entity.js';
 import { MembershipService } from '../auth/membership.service.js';
 import { ROLES } from '../auth/roles.decorator.js';
 import type { UserRole } from '../auth/user.entity.js';
-import { UsersService } from '../auth/users.service.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
-import { BadInputError, ConflictError, DomainError, ForbiddenError } from '../common/errors.js';
+import { BadInputError, ConflictError, DomainError } from '../common/errors.js';
 import { LOCALES } from '../common/localized-text.js';
 import { Public } from '../common/public.decorator.js';
 import { UpdateEventDto } from '../events/dto/event.dto.js';
 import { EVENT_KINDS } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
-import { CreateExchangeRateDto } from '../fundraising/dto/exchange-rate.dto.js';
 import { UpdateFundraiserDto } from '../fundraising/dto/fundraiser.dto.js';
-import { ExchangeRatesController } from '../fundraising/exchange-rates.controller.js';
-import { ExchangeRatesService } from '../fundraising/exchange-rates.service.js';
 import { FundraisersService } from '../fundraising/fundraisers.service.js';
 import { UpdateLetterActionDto } from '../letters/dto/letter-action.dto.js';
-import { CreateTargetDto, UpdateTargetDto } from '../letters/dto/target.dto.js';
 import { LetterActionsService } from '../letters/letter-actions.service.js';
 import { renderLetter } from '../letters/merge-fields.js';
-import { TARGET_KINDS } from '../letters/target.entity.js';
-import { TargetsController } from '../letters/targets.controller.js';
 import { TargetsService } from '../letters/targets.service.js';
+import { targetsIn } from '../letters/target.entity.js';
+import { PutCampaignMemberDto } from '../organizations/dto/organization.dto.js';
+import { CampaignTeamService } from '../organizations/campaign-team.service.js';
 import { ReminderStaffService } from '../reminders/reminder-staff.service.js';
 import { reportPdf } from '../reports/report-pdf.js';
 import { ReportService } from '../reports/report.service.js';
-import {
-  eventUpdateInput,
-  fundraiserUpdateInput,
-  letterInput,
-  listField,
-  rateInput,
-  targetInput,
-} from './admin-forms.js';
+import { eventUpdateInput, fundraiserUpdateInput, letterInput, listField } from './admin-forms.js';
 import { AdminSession } from './admin-session.js';
 import { instantToLocal } from './format.js';
 import { translator } from './i18n/index.js';
@@ -65,10 +53,6 @@ export function routeAllows(user: AuthUser, controller: object, method: string):
     (Reflect.getMetadata(ROLES, handler) as UserRole[] | undefined) ??
     (Reflect.getMetadata(ROLES, controller) as UserRole[] | undefined);
   return !roles || user.role === 'admin' || roles.includes(user.role);
-}
-
-function assertRoute(user: AuthUser, controller: object, method: string): void {
-  if (!routeAllows(user, controller, method)) throw new ForbiddenError();
 }
 
 /** Field errors a service raised (BadInputError with details, or a conflict on a field), else null. */
@@ -101,9 +85,8 @@ export class AdminManageController {
     private readonly events: EventsService,
     private readonly fundraisers: FundraisersService,
     private readonly targets: TargetsService,
-    private readonly rates: ExchangeRatesService,
     private readonly membership: MembershipService,
-    private readonly users: UsersService,
+    private readonly team: CampaignTeamService,
     private readonly reports: ReportService,
     private readonly reminderStaff: ReminderStaffService,
   ) {}
@@ -173,13 +156,16 @@ export class AdminManageController {
   ) {
     const lang = pageLang(req, reply);
     const a = await this.letters.get(user, id);
-    const targets = (await this.targets.list({ limit: 200, offset: 0 })).items;
+    const c = await this.campaigns.get(user, a.campaignId);
+    const targets = (
+      await this.targets.listOwn(user, c.organizationId, { limit: 500, offset: 0, library: true })
+    ).items;
     const chosen = targets.filter((x) => (values.targetIds ?? '').split(',').includes(x.id));
     // The preview beside the fields: the letter as a supporter reads it, in each language.
     const preview = LOCALES.map((l) => ({
       lang: l,
-      subject: renderLetter(values[`subject_${l}`] ?? '', chosen, null, l),
-      body: renderLetter(values[`body_${l}`] ?? '', chosen, null, l),
+      subject: renderLetter(values[`subject_${l}`] ?? '', targetsIn(chosen, l), null, l),
+      body: renderLetter(values[`body_${l}`] ?? '', targetsIn(chosen, l), null, l),
     }));
     await render(
       req,
@@ -376,184 +362,6 @@ export class AdminManageController {
     );
   }
 
-  // ---- Targets library --------------------------------------------------------------------------
-
-  @Public()
-  @Get('targets')
-  async targetList(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
-    await this.targetsPage(req, reply, user, {}, { kind: 'government' }, 200);
-  }
-
-  @Public()
-  @Post('targets')
-  async createTarget(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
-    assertRoute(user, TargetsController, 'create');
-    const f = formFields(body);
-    const v = await validateAs(CreateTargetDto, targetInput(f, true));
-    if (v.errors) return this.targetsPage(req, reply, user, v.errors, f, 400);
-    await this.targets.create(v.dto);
-    return redirect(reply, '/admin/targets?saved=1');
-  }
-
-  @Public()
-  @Get('targets/:id/edit')
-  async editTarget(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const user = await this.session.require(req);
-    assertRoute(user, TargetsController, 'update');
-    const x = await this.targets.byId(id);
-    const values: Values = {
-      name: x.name,
-      title: x.title ?? '',
-      organization: x.organization ?? '',
-      kind: x.kind,
-      country: x.country ?? '',
-      email: x.email ?? '',
-      postalAddress: x.postalAddress ?? '',
-      locale: x.locale,
-    };
-    await this.targetForm(req, reply, user, id, values, {}, 200);
-  }
-
-  @Public()
-  @Post('targets/:id')
-  async updateTarget(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: unknown,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const user = await this.session.require(req);
-    assertRoute(user, TargetsController, 'update');
-    const f = formFields(body);
-    const v = await validateAs(UpdateTargetDto, targetInput(f, false));
-    if (v.errors) return this.targetForm(req, reply, user, id, f, v.errors, 400);
-    await this.targets.update(id, v.dto);
-    return redirect(reply, '/admin/targets?saved=1');
-  }
-
-  private async targetsPage(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    user: AuthUser,
-    errors: FieldErrors,
-    values: Values,
-    status: number,
-  ) {
-    const lang = pageLang(req, reply);
-    const q = req.query as Record<string, string | undefined>;
-    const list = await this.targets.list({ limit: 200, offset: 0 });
-    await render(
-      req,
-      reply,
-      lang,
-      'admin/targets',
-      {
-        title: translator(lang)('admin.targetLibrary'),
-        user,
-        items: list.items,
-        canEdit: routeAllows(user, TargetsController, 'create'),
-        kinds: TARGET_KINDS,
-        locales: LOCALES,
-        errors,
-        values,
-        saved: q.saved === '1',
-        target: null,
-      },
-      status,
-    );
-  }
-
-  private async targetForm(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    user: AuthUser,
-    id: string,
-    values: Values,
-    errors: FieldErrors,
-    status: number,
-  ) {
-    const lang = pageLang(req, reply);
-    await render(
-      req,
-      reply,
-      lang,
-      'admin/target-form',
-      {
-        title: translator(lang)('admin.editTarget'),
-        user,
-        id,
-        kinds: TARGET_KINDS,
-        locales: LOCALES,
-        values,
-        errors,
-      },
-      status,
-    );
-  }
-
-  // ---- Exchange rates ---------------------------------------------------------------------------
-
-  @Public()
-  @Get('exchange-rates')
-  async rateList(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
-    assertRoute(user, ExchangeRatesController, 'list');
-    await this.ratesPage(req, reply, user, {}, {}, 200);
-  }
-
-  @Public()
-  @Post('exchange-rates')
-  async addRate(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
-    assertRoute(user, ExchangeRatesController, 'create');
-    const f = formFields(body);
-    const v = await validateAs(CreateExchangeRateDto, rateInput(f));
-    if (v.errors) return this.ratesPage(req, reply, user, v.errors, f, 400);
-    try {
-      const out = await this.rates.create(user, v.dto);
-      return redirect(reply, `/admin/exchange-rates?saved=${out.status}`);
-    } catch (e) {
-      const errors = fieldErrorsOf(e);
-      if (errors) return this.ratesPage(req, reply, user, errors, f, e instanceof ConflictError ? 409 : 400);
-      throw e;
-    }
-  }
-
-  private async ratesPage(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    user: AuthUser,
-    errors: FieldErrors,
-    values: Values,
-    status: number,
-  ) {
-    const lang = pageLang(req, reply);
-    const q = req.query as Record<string, string | undefined>;
-    const list = await this.rates.list({ limit: 200, offset: 0 });
-    await render(
-      req,
-      reply,
-      lang,
-      'admin/rates',
-      {
-        title: translator(lang)('admin.exchangeRates'),
-        user,
-        items: list.items,
-        canAdd: routeAllows(user, ExchangeRatesController, 'create'),
-        errors,
-        values,
-        saved: q.saved ?? null,
-      },
-      status,
-    );
-  }
-
   // ---- Campaign team ----------------------------------------------------------------------------
 
   @Public()
@@ -577,16 +385,18 @@ export class AdminManageController {
   ) {
     const user = await this.session.require(req);
     const f = formFields(body);
-    const v = await validateAs(PutMemberDto, { userId: (f.userId ?? '').trim(), role: f.role });
+    const v = await validateAs(PutCampaignMemberDto, { email: f.email ?? '', role: f.role });
     if (v.errors) return this.membersPage(req, reply, user, id, v.errors, f, 400);
+    let status: string;
     try {
-      await this.membership.put(user, id, v.dto.userId, v.dto.role);
+      const out = await this.team.put(user, id, v.dto);
+      status = 'status' in out ? out.status : 'added';
     } catch (e) {
       const errors = fieldErrorsOf(e);
       if (errors) return this.membersPage(req, reply, user, id, errors, f, 400);
       throw e;
     }
-    return redirect(reply, `/admin/campaigns/${id}/members`);
+    return redirect(reply, `/admin/campaigns/${id}/members?team=${status}`);
   }
 
   @Public()
@@ -614,8 +424,7 @@ export class AdminManageController {
     const lang = pageLang(req, reply);
     const c = await this.campaigns.get(user, id);
     const members = await this.membership.list(user, id); // 403 unless organizer here or admin
-    // Admins may list staff accounts (GET /api/users); others enter the account id, as in the API.
-    const staff = user.role === 'admin' ? (await this.users.list(200, 0)).items : null;
+    const q = req.query as Record<string, string | undefined>;
     await render(
       req,
       reply,
@@ -626,8 +435,8 @@ export class AdminManageController {
         user,
         c,
         members,
-        staff,
         memberRoles: MEMBER_ROLES,
+        teamStatus: q.team ?? null,
         errors,
         values,
       },

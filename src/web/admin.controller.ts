@@ -41,6 +41,7 @@ import {
   type FieldErrors,
 } from './web-context.js';
 import { WebErrorFilter } from './web-error.filter.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
 import { AdminSession } from './admin-session.js';
 
 /**
@@ -65,6 +66,7 @@ export class AdminController {
     private readonly donations: DonationsService,
     private readonly exportsService: ExportsService,
     private readonly campaignView: AdminCampaignView,
+    private readonly orgs: OrganizationsService,
   ) {}
 
   @Public()
@@ -115,7 +117,10 @@ export class AdminController {
   async dashboard(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const user = await this.session.require(req);
     const lang = pageLang(req, reply);
-    const page = await this.campaigns.list(user, { limit: 100, offset: 0 });
+    const q = req.query as Record<string, string | undefined>;
+    const organizationId =
+      q.organizationId && /^[0-9a-f-]{36}$/i.test(q.organizationId) ? q.organizationId : undefined;
+    const page = await this.campaigns.list(user, { limit: 100, offset: 0, organizationId });
     const items = await Promise.all(
       page.items.map(async (c) => ({ c, totals: await this.totals.totals(c.id) })),
     );
@@ -403,6 +408,7 @@ export class AdminController {
   ) {
     const lang = pageLang(req, reply);
     const t = translator(lang);
+    const organizations = id ? [] : await this.orgs.organizable(user);
     await render(
       req,
       reply,
@@ -412,6 +418,7 @@ export class AdminController {
         title: id ? t('admin.edit') : t('admin.newCampaign'),
         user,
         id,
+        organizations,
         errors,
         values,
         transitions: TRANSITIONS,

@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { MembershipService } from '../auth/membership.service.js';
 import { UsersService } from '../auth/users.service.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { EventsService } from '../events/events.service.js';
 import { RsvpsService } from '../events/rsvps.service.js';
@@ -76,8 +77,28 @@ export async function seedDemo(app: INestApplicationContext, now = new Date()): 
   const coord = await users.create({ ...DEMO_COORDINATOR, role: 'coordinator' });
   const actor: AuthUser = { id: org.id, email: org.email, name: org.name, role: 'organizer' };
 
+  // The organization, created as the instance's first admin would; the demo organizer runs it.
+  const [admin] = (await ds.query(
+    `SELECT id, email, name FROM users WHERE role = 'admin' ORDER BY created_at LIMIT 1`,
+  )) as { id: string; email: string; name: string }[];
+  const organizations = app.get(OrganizationsService);
+  const organization = await organizations.create(
+    { ...(admin ?? { id: org.id, email: org.email, name: org.name }), role: 'admin' },
+    {
+      slug: 'comite-solidaridad',
+      name: 'Comité de Solidaridad México–EE. UU.',
+      defaultLocale: 'es',
+      country: 'MX',
+      timezone: 'America/Mexico_City',
+      senderName: 'Comité de Solidaridad México–EE. UU.',
+      replyTo: 'comite@demo.puente',
+    },
+  );
+  await organizations.putMember(null, organization.id, { id: org.id, role: 'organizer' }, 'organizer');
+
   const campaigns = app.get(CampaignsService);
   const c = await campaigns.create(actor, {
+    organizationId: organization.id,
     slug: DEMO_SLUG,
     title: { en: 'Independent union at GM Silao', es: 'Sindicato independiente en GM Silao' },
     summary: {
@@ -102,9 +123,9 @@ export async function seedDemo(app: INestApplicationContext, now = new Date()): 
   await app.get(MembershipService).put(actor, c.id, coord.id, 'coordinator');
 
   const targets = app.get(TargetsService);
-  const all = (await targets.list({ limit: 200, offset: 0 })).items;
+  const all = (await targets.listLibrary({ limit: 200, offset: 0 })).items;
   const picked = all.filter((t) =>
-    /Trade Representative|Department of Labor/i.test(`${t.name} ${t.organization ?? ''}`),
+    /Trade Representative|Department of Labor/i.test(`${t.name.en ?? ''} ${t.organization ?? ''}`),
   );
   const letters = app.get(LetterActionsService);
   const letter = await letters.create(actor, c.id, {
@@ -159,7 +180,7 @@ export async function seedDemo(app: INestApplicationContext, now = new Date()): 
     goal: { amount: '20000.00', currency: 'USD' },
   });
   const today = now.toISOString().slice(0, 10);
-  await app.get(ExchangeRatesService).create(actor, {
+  await app.get(ExchangeRatesService).create(actor, organization.id, {
     base: 'USD',
     quote: 'MXN',
     rate: '17.25',

@@ -6,6 +6,7 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   MaxLength,
   Min,
@@ -42,6 +43,14 @@ export class GoalsDto {
 }
 
 export class CreateCampaignDto {
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'the organization that runs it; may be left out by an organizer of exactly one organization',
+  })
+  @IsOptional()
+  @IsUUID(undefined, { message: 'organizationId must be an organization id' })
+  organizationId?: string;
+
   @ApiPropertyOptional({ example: 'gm-silao', description: 'generated from the title when not given' })
   @IsOptional()
   @Trim()
@@ -110,7 +119,9 @@ export class CreateCampaignDto {
   endsOn?: string;
 }
 
-export class UpdateCampaignDto extends PartialType(OmitType(CreateCampaignDto, ['title'] as const)) {
+export class UpdateCampaignDto extends PartialType(
+  OmitType(CreateCampaignDto, ['title', 'organizationId'] as const),
+) {
   @ApiPropertyOptional({ example: localizedExample })
   @IsOptional()
   @IsLocalizedText(200)
@@ -126,6 +137,11 @@ export class UpdateCampaignDto extends PartialType(OmitType(CreateCampaignDto, [
 }
 
 export class ListCampaignsQueryDto extends PaginationQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'only this organization’s campaigns' })
+  @IsOptional()
+  @IsUUID(undefined, { message: 'organizationId must be an organization id' })
+  organizationId?: string;
+
   @ApiPropertyOptional({ enum: CAMPAIGN_STATUSES })
   @IsOptional()
   @IsIn(CAMPAIGN_STATUSES)

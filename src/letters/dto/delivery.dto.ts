@@ -1,6 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import {
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { DELIVERY_METHODS, type DeliveryMethod } from '../delivery.entity.js';
 import { cleanNote } from './sign-letter.dto.js';
@@ -13,6 +22,19 @@ export class CreateDeliveryDto {
   @ApiProperty({ enum: DELIVERY_METHODS, description: 'email sends the letter with the CSV attached' })
   @IsIn(DELIVERY_METHODS, { message: 'method must be email, pdf or manual' })
   method: DeliveryMethod;
+
+  @ApiPropertyOptional({
+    example: 'ustr@example.gov',
+    description:
+      'email deliveries: the address you expect the letter to go to (as shown to you); if the target’s email is different now, the answer is 409 and nothing is sent',
+  })
+  @ValidateIf((o: CreateDeliveryDto) => o.method === 'email' || o.expectedEmail !== undefined)
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' ? value.trim().toLowerCase() : value,
+  )
+  @IsEmail({}, { message: 'expectedEmail must be the email address the letter is expected to go to' })
+  @MaxLength(254)
+  expectedEmail?: string;
 
   @ApiPropertyOptional({
     description: 'only the signatures added since the previous delivery to this target',

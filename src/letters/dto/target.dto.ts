@@ -1,39 +1,47 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsEmail,
   IsIn,
   IsISO31661Alpha2,
   IsOptional,
   IsString,
   MaxLength,
-  MinLength,
   ValidateIf,
 } from 'class-validator';
-import { LOCALES, type Locale } from '../../common/localized-text.js';
+import { IsLocalizedText, LOCALES, type Locale, type LocalizedText } from '../../common/localized-text.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { TARGET_KINDS, type TargetKind } from '../target.entity.js';
-import { Trim, UpperTrim } from '../../common/transforms.js';
+import { UpperTrim } from '../../common/transforms.js';
 
 /** '' clears an optional field (PATCH): it becomes null. */
 const blankToNull = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() || null : value;
 
-export class CreateTargetDto {
-  @ApiProperty({ example: 'United States Trade Representative' })
-  @Trim()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  name: string;
+/** A plain string is taken as written in the target's language (`locale`, else English). */
+const textToLocalized = ({ value, obj }: { value: unknown; obj: { locale?: unknown } }) => {
+  if (typeof value !== 'string') return value;
+  const text = value.trim();
+  if (!text) return null;
+  return { [obj.locale === 'es' ? 'es' : 'en']: text };
+};
 
-  @ApiPropertyOptional({ example: 'Ambassador' })
+export class CreateTargetDto {
+  @ApiProperty({
+    example: { en: 'Secretary of Labor', es: 'Titular del Departamento del Trabajo de EE. UU.' },
+    description: 'LocalizedText; a plain string is taken as written in the target’s language',
+  })
+  @Transform(textToLocalized)
+  @IsLocalizedText(200)
+  name: LocalizedText;
+
+  @ApiPropertyOptional({ example: { en: 'Ambassador', es: 'Embajadora' } })
   @IsOptional()
-  @Transform(blankToNull)
+  @Transform(textToLocalized)
   @ValidateIf((_, v) => v !== null)
-  @IsString()
-  @MaxLength(200)
-  title?: string | null;
+  @IsLocalizedText(200)
+  title?: LocalizedText | null;
 
   @ApiPropertyOptional({ example: 'Office of the United States Trade Representative' })
   @IsOptional()
@@ -96,4 +104,12 @@ export class ListTargetsQueryDto extends PaginationQueryDto {
   @UpperTrim()
   @IsISO31661Alpha2()
   country?: string;
+
+  @ApiPropertyOptional({
+    description: 'on an organization’s list: also the starter library (what its letters may use)',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => value === true || value === 'true' || value === '1')
+  @IsBoolean()
+  library?: boolean;
 }

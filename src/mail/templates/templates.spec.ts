@@ -67,11 +67,25 @@ const FULL: { [K in TemplateName]: TemplateDataMap[K] } = {
     moneyLines: ['US$1,250.00 received', 'MX$8,000.00 pledged'],
     dashboardUrl: 'https://puente.example.org/console/campaigns/1',
   },
+  'staff-invitation': {
+    organizationName: 'Comité de Solidaridad GM Silao',
+    campaignTitle: 'Sindicato independiente en GM Silao',
+    inviterName: 'María',
+    role: 'coordinator',
+    url: 'https://puente.example.org/invitations/tok',
+    expiresInDays: 7,
+  },
 };
 
 /** Only what each template requires. */
 const MINIMAL: { [K in TemplateName]: TemplateDataMap[K] } = {
   'data-request': { url: 'https://puente.example.org/data/tok', expiresInHours: 1 },
+  'staff-invitation': {
+    organizationName: 'Comité',
+    role: 'organizer',
+    url: 'https://puente.example.org/invitations/tok',
+    expiresInDays: 1,
+  },
   'rsvp-confirmation': {
     eventTitle: 'Rally',
     when: 'March 14, 11:00 AM',
@@ -161,7 +175,7 @@ describe('mail templates', () => {
     const out = render(name, FULL[name], 'es');
     const text = `${out.subject}\n${out.text}`;
     const values = Object.entries(FULL[name]).flatMap(([key, v]) =>
-      key === 'waitlisted' || key === 'startsInMinutes' ? [] : Array.isArray(v) ? v : [v],
+      key === 'waitlisted' || key === 'startsInMinutes' || key === 'role' ? [] : Array.isArray(v) ? v : [v],
     );
     const html = textOfHtml(out.html).replace(/&amp;/g, '&');
     for (const value of values) {

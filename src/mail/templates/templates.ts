@@ -19,6 +19,7 @@ import {
   type LetterDeliveryData,
 } from './letters.js';
 import type { RenderedMail, RenderOptions, TemplateFn } from './layout.js';
+import { staffInvitation, type StaffInvitationData } from './staff.js';
 import { dataRequest, pledgeFollowup, type DataRequestData, type PledgeFollowupData } from './supporters.js';
 
 export type { MailLocale } from './data.js';
@@ -27,6 +28,7 @@ export type { RenderedMail, RenderOptions, TemplateFn } from './layout.js';
 export type * from './digest.js';
 export type * from './events.js';
 export type * from './letters.js';
+export type * from './staff.js';
 export type * from './supporters.js';
 
 /** Every email Puente sends, by name. Each renders in English and Spanish, as text and HTML. */
@@ -41,6 +43,7 @@ export const TEMPLATES = {
   'deadline-reminder': deadlineReminder,
   'pledge-followup': pledgeFollowup,
   'daily-digest': dailyDigest,
+  'staff-invitation': staffInvitation,
 } satisfies Record<string, TemplateFn>;
 
 export type TemplateName = keyof typeof TEMPLATES;
@@ -61,6 +64,7 @@ export interface TemplateDataMap {
   'deadline-reminder': DeadlineReminderData;
   'pledge-followup': PledgeFollowupData;
   'daily-digest': DailyDigestData;
+  'staff-invitation': StaffInvitationData;
 }
 
 export function isTemplateName(name: unknown): name is TemplateName {

@@ -1,11 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsISO31661Alpha2,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { LOCALES, type Locale } from '../../common/localized-text.js';
 import { MoneyDto } from '../../common/money.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { PLEDGE_KINDS, PLEDGE_STATUSES, type PledgeKind, type PledgeStatus } from '../pledges.service.js';
 import { SupporterFieldsDto } from './supporter-fields.dto.js';
-import { Trim } from '../../common/transforms.js';
+import { Trim, UpperTrim } from '../../common/transforms.js';
 
 export class CreatePledgeDto extends SupporterFieldsDto {
   @ApiProperty({ enum: PLEDGE_KINDS, example: 'support' })
@@ -44,6 +53,25 @@ export class ListSupportersQueryDto extends PaginationQueryDto {
   @IsString()
   @MaxLength(100)
   search?: string;
+}
+
+/** An organization's supporter list: search plus campaign, language and country filters. */
+export class ListOrganizationSupportersQueryDto extends ListSupportersQueryDto {
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  campaignId?: string;
+
+  @ApiPropertyOptional({ enum: LOCALES })
+  @IsOptional()
+  @IsIn(LOCALES)
+  locale?: Locale;
+
+  @ApiPropertyOptional({ example: 'MX' })
+  @IsOptional()
+  @UpperTrim()
+  @IsISO31661Alpha2()
+  country?: string;
 }
 
 export class PledgeIdParam {

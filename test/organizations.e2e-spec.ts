@@ -1,0 +1,505 @@
+import { routesOf } from '../src/app.js';
+import {
+  activeCampaign,
+  addMember,
+  addOrgMember,
+  adminToken,
+  createOrganization,
+  createStaff,
+  login,
+  type Staff,
+} from './support/factories.js';
+import { startSmtp, type TestSmtp } from './support/smtp.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+const lucia = {
+  email: 'lucia.hernandez@example.org',
+  firstName: 'Lucía',
+  lastName: 'Hernández',
+  city: 'León',
+  region: 'Guanajuato',
+  postalCode: '37000',
+  country: 'MX',
+  locale: 'es',
+  consentEmail: true,
+};
+
+/** Everything one organization (B) holds, created through the API. */
+interface World {
+  org: string;
+  organizer: Staff;
+  coordinator: Staff;
+  campaign: { id: string; slug: string };
+  letter: string;
+  target: string;
+  event: string;
+  rsvp: string;
+  fundraiser: string;
+  donation: string;
+  rate: string;
+  supporter: string;
+  pledge: string;
+}
+
+describe('organizations: the privacy boundary', () => {
+  let t: TestApp;
+  let smtp: TestSmtp;
+  let admin: string;
+  let a: World;
+  let b: World;
+
+  const as = (token: string) => ({
+    get: (url: string) => t.http.get(url).auth(token, { type: 'bearer' }),
+    post: (url: string) => t.http.post(url).auth(token, { type: 'bearer' }),
+    patch: (url: string) => t.http.patch(url).auth(token, { type: 'bearer' }),
+    delete: (url: string) => t.http.delete(url).auth(token, { type: 'bearer' }),
+  });
+
+  /** An organization with a campaign, a letter (signed), an event (RSVPed), a fundraiser and a rate. */
+  async function world(): Promise<World> {
+    const organizer = await createStaff(t, admin, 'organizer');
+    const coordinator = await createStaff(t, admin, 'coordinator');
+    const org = organizer.organizationId!;
+    await addOrgMember(t, admin, org, coordinator.email, 'coordinator');
+    const campaign = await activeCampaign(t, organizer.token);
+    const o = as(organizer.token);
+    const target = (
+      await o
+        .post(`/api/organizations/${org}/targets`)
+        .send({ name: { en: 'Labor attaché', es: 'Agregada laboral' }, email: 'attache@example.gov' })
+        .expect(201)
+    ).body.id as string;
+    const letter = (
+      await o
+        .post(`/api/campaigns/${campaign.id}/letter-actions`)
+        .send({
+          title: { en: 'Letter' },
+          subject: { en: 'Subject' },
+          body: {
+            en: 'Dear {{target.name}}, we stand with Silao.',
+            es: 'Estimada {{target.name}}: apoyamos a Silao.',
+          },
+          targetIds: [target],
+        })
+        .expect(201)
+    ).body;
+    await o.patch(`/api/letter-actions/${letter.id}`).send({ status: 'open' }).expect(200);
+    await t.http
+      .post(`/api/public/campaigns/${campaign.slug}/letters/${letter.slug}/signatures`)
+      .send(lucia)
+      .expect(201);
+    const event = (
+      await o
+        .post(`/api/campaigns/${campaign.id}/events`)
+        .send({
+          title: { en: 'Picket' },
+          kind: 'picket',
+          venue: 'GM HQ',
+          startsAt: new Date(Date.now() + 7 * 86400_000).toISOString(),
+          timezone: 'America/Detroit',
+        })
+        .expect(201)
+    ).body.id as string;
+    const eventSlug = (await o.get(`/api/events/${event}`).expect(200)).body.slug as string;
+    await t.http
+      .post(`/api/public/campaigns/${campaign.slug}/events/${eventSlug}/rsvps`)
+      .send(lucia)
+      .expect((r) => expect([200, 201]).toContain(r.status));
+    const rsvp = (await as(coordinator.token).get(`/api/events/${event}/rsvps`).expect(200)).body.items[0]
+      .id as string;
+    const fundraiser = (
+      await o
+        .post(`/api/campaigns/${campaign.id}/fundraisers`)
+        .send({ title: { en: 'Strike fund' }, goal: { amount: '1000.00', currency: 'USD' } })
+        .expect(201)
+    ).body.id as string;
+    const donation = (
+      await as(coordinator.token)
+        .post(`/api/fundraisers/${fundraiser}/donations`)
+        .send({ amount: { amount: '1000.00', currency: 'MXN' }, status: 'received', method: 'cash' })
+        .expect(201)
+    ).body.donation.id as string;
+    const rate = (
+      await o
+        .post(`/api/organizations/${org}/exchange-rates`)
+        .send({ base: 'USD', quote: 'MXN', rate: '20', validFrom: '2020-01-01' })
+        .expect(201)
+    ).body.rate.id as string;
+    await t.http.post(`/api/public/campaigns/${campaign.slug}/pledges`).send({ ...lucia, kind: 'volunteer' });
+    const pledge = (await o.get(`/api/campaigns/${campaign.id}/pledges`).expect(200)).body.items[0]
+      .id as string;
+    const supporter = (await o.get(`/api/campaigns/${campaign.id}/supporters`).expect(200)).body.items[0]
+      .id as string;
+    return {
+      org,
+      organizer,
+      coordinator,
+      campaign,
+      letter: letter.id,
+      target,
+      event,
+      rsvp,
+      fundraiser,
+      donation,
+      rate,
+      supporter,
+      pledge,
+    };
+  }
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    t = await createTestApp({ SMTP_URL: smtp.url });
+    admin = await adminToken(t);
+    a = await world();
+    b = await world();
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  it('answers 404/403 on every staff route of one organization to the other’s organizer and coordinator', async () => {
+    const ids = (w: World): Record<string, string> => ({
+      campaigns: w.campaign.id,
+      organizations: w.org,
+      'letter-actions': w.letter,
+      targets: w.target,
+      events: w.event,
+      fundraisers: w.fundraiser,
+      donations: w.donation,
+      'exchange-rates': w.rate,
+      pledges: w.pledge,
+      supporters: w.supporter,
+      rsvps: w.rsvp,
+    });
+    const bIds = ids(b);
+    const { rows: reminders } = await t.db.query(`SELECT id FROM reminders WHERE campaign_id = $1 LIMIT 1`, [
+      b.campaign.id,
+    ]);
+    bIds.reminders = reminders[0]?.id ?? '00000000-0000-4000-8000-000000000000';
+    bIds.users = b.organizer.id;
+    const named: Record<string, string> = {
+      targetId: b.target,
+      supporterId: b.supporter,
+      userId: b.organizer.id,
+      invitationId: '00000000-0000-4000-8000-000000000000',
+      kind: 'supporters',
+    };
+    // Routes that are about the caller, not about an organization's data.
+    const own = new Set([
+      'GET /api/auth/me',
+      'POST /api/auth/logout',
+      'POST /api/auth/login',
+      'GET /api/campaigns',
+      'POST /api/campaigns',
+      'GET /api/organizations',
+      'GET /api/targets',
+    ]);
+    const routes = routesOf(t.app).filter(
+      (r) =>
+        r.url.startsWith('/api/') &&
+        !r.url.startsWith('/api/public/') &&
+        !r.url.startsWith('/api/docs') &&
+        r.url !== '/api/health' &&
+        !['HEAD', 'OPTIONS'].includes(r.method) &&
+        !own.has(`${r.method} ${r.url}`),
+    );
+    expect(routes.length).toBeGreaterThan(40);
+    const leaks: string[] = [];
+    for (const staff of [a.organizer, a.coordinator]) {
+      for (const r of routes) {
+        const parts = r.url.split('/');
+        const url = parts
+          .map((p, i) => {
+            if (!p.startsWith(':')) return p;
+            const name = p.slice(1).replace(/\..*$/, '');
+            const suffix = p.includes('.') ? p.slice(p.indexOf('.')) : '';
+            if (name === 'id' || name === 'orgId') {
+              return (bIds[parts[i - 1]] ?? '00000000-0000-4000-8000-000000000000') + suffix;
+            }
+            return (named[name] ?? '00000000-0000-4000-8000-000000000000') + suffix;
+          })
+          .join('/');
+        const res = await t.http[r.method.toLowerCase() as 'get'](url)
+          .auth(staff.token, { type: 'bearer' })
+          .send({});
+        const refused = res.status === 403 || res.status === 404;
+        // A body that fails validation is refused before anything is looked up: it reveals nothing.
+        const invalid = res.status === 400 && ['validation_failed', 'not_multipart'].includes(res.body.code);
+        if (!refused && !(invalid && r.method !== 'GET')) leaks.push(`${r.method} ${url} → ${res.status}`);
+      }
+    }
+    expect(leaks).toEqual([]);
+    // Lists never show the other organization's things.
+    const campaigns = await as(a.organizer.token).get('/api/campaigns').expect(200);
+    expect(campaigns.body.items.map((c: { id: string }) => c.id)).toEqual([a.campaign.id]);
+    const orgs = await as(a.coordinator.token).get('/api/organizations').expect(200);
+    expect(orgs.body.items.map((o: { id: string }) => o.id)).toEqual([a.org]);
+  });
+
+  it('keeps one supporter record per organization: the same email in two is two records', async () => {
+    const { rows } = await t.db.query(
+      `SELECT organization_id FROM supporters WHERE email = $1 ORDER BY organization_id`,
+      [lucia.email],
+    );
+    expect(rows.map((r) => r.organization_id).sort()).toEqual([a.org, b.org].sort());
+  });
+
+  it('answers a walk-in, a donor and an import row with what was submitted, never stored fields', async () => {
+    // Lucía is known to A and B (with last name, city, postal code). Staff type only her email and a name.
+    const typed = { email: lucia.email, firstName: 'L.' };
+    const stored = /Hernández|León|37000/;
+    const walkIn = await as(a.coordinator.token)
+      .post(`/api/events/${a.event}/check-ins`)
+      .send(typed)
+      .expect((r) => expect([200, 201]).toContain(r.status));
+    expect(walkIn.body.rsvp).toMatchObject({ firstName: 'L.', lastName: null, email: lucia.email });
+    expect(JSON.stringify(walkIn.body)).not.toMatch(stored);
+    const donor = await as(a.coordinator.token)
+      .post(`/api/fundraisers/${a.fundraiser}/donations`)
+      .send({ amount: { amount: '5.00', currency: 'USD' }, status: 'received', method: 'cash', donor: typed })
+      .expect(201);
+    expect(donor.body.donation.donor).toMatchObject({ email: lucia.email, firstName: 'L.', lastName: null });
+    expect(JSON.stringify(donor.body)).not.toMatch(stored);
+
+    // A third organization that never met her: a walk-in, a donor and an import make its own record.
+    const d = await createStaff(t, admin, 'organizer');
+    const dc = await createStaff(t, admin, 'coordinator');
+    await addOrgMember(t, admin, d.organizationId!, dc.email, 'coordinator');
+    const dCampaign = await activeCampaign(t, d.token);
+    const dEvent = (
+      await as(d.token)
+        .post(`/api/campaigns/${dCampaign.id}/events`)
+        .send({
+          title: { en: 'Rally' },
+          kind: 'rally',
+          venue: 'Plaza',
+          startsAt: new Date(Date.now() + 3600_000).toISOString(),
+          timezone: 'America/Mexico_City',
+        })
+        .expect(201)
+    ).body.id as string;
+    const dWalkIn = await as(dc.token).post(`/api/events/${dEvent}/check-ins`).send(typed).expect(201);
+    expect(JSON.stringify(dWalkIn.body)).not.toMatch(stored);
+    const dFund = (
+      await as(d.token)
+        .post(`/api/campaigns/${dCampaign.id}/fundraisers`)
+        .send({ title: { en: 'Fund' }, goal: { amount: '100.00', currency: 'USD' } })
+        .expect(201)
+    ).body.id as string;
+    const dDonor = await as(dc.token)
+      .post(`/api/fundraisers/${dFund}/donations`)
+      .send({ amount: { amount: '5.00', currency: 'USD' }, status: 'received', method: 'cash', donor: typed })
+      .expect(201);
+    expect(JSON.stringify(dDonor.body)).not.toMatch(stored);
+    const csv = `email,first_name\n${lucia.email},L.\nnew.person@example.org,Nuevo\n`;
+    const dry = await as(d.token)
+      .post(`/api/campaigns/${dCampaign.id}/imports/supporters?dryRun=true`)
+      .attach('file', Buffer.from(csv), { filename: 'people.csv', contentType: 'text/csv' })
+      .expect(201);
+    // She is known to D by now (its own walk-in), and only by D's record.
+    expect(dry.body).toMatchObject({ created: 1, updated: 1 });
+    const { rows: audit } = await t.db.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'import.supporters_dry_run' AND campaign_id = $1`,
+      [dCampaign.id],
+    );
+    expect(audit[0].n).toBe(1);
+    const { rows } = await t.db.query(
+      `SELECT last_name, city, postal_code FROM supporters WHERE email = $1 AND organization_id = $2`,
+      [lucia.email, d.organizationId],
+    );
+    expect(rows).toEqual([{ last_name: null, city: null, postal_code: null }]);
+  });
+
+  it('lets only admins edit the starter library, organizers their own targets, audited with the email before and after', async () => {
+    const lib = await as(a.organizer.token).get('/api/targets?limit=100').expect(200);
+    const starter = lib.body.items[0].id as string;
+    await as(a.organizer.token)
+      .patch(`/api/targets/${starter}`)
+      .send({ email: 'me@evil.example' })
+      .expect(403);
+    await as(b.organizer.token)
+      .patch(`/api/targets/${a.target}`)
+      .send({ email: 'me@evil.example' })
+      .expect(404);
+    await as(a.coordinator.token)
+      .patch(`/api/targets/${a.target}`)
+      .send({ email: 'x@example.gov' })
+      .expect(403);
+    await as(a.organizer.token)
+      .patch(`/api/targets/${a.target}`)
+      .send({ email: 'desk@example.gov' })
+      .expect(200);
+    await as(admin).patch(`/api/targets/${starter}`).send({ email: 'ustr@example.gov' }).expect(200);
+    const { rows } = await t.db.query(
+      `SELECT subject_id, details FROM audit_log WHERE action = 'target.updated' ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      expect.objectContaining({
+        subject_id: a.target,
+        details: expect.objectContaining({
+          email: { before: 'attache@example.gov', after: 'desk@example.gov' },
+        }),
+      }),
+      expect.objectContaining({
+        subject_id: starter,
+        details: expect.objectContaining({
+          library: true,
+          email: { before: null, after: 'ustr@example.gov' },
+        }),
+      }),
+    ]);
+    // Own targets are not offered to other organizations' letters.
+    await as(b.organizer.token)
+      .post(`/api/campaigns/${b.campaign.id}/letter-actions`)
+      .send({ title: { en: 'L' }, subject: { en: 'S' }, body: { en: 'B' }, targetIds: [a.target] })
+      .expect(400);
+    // And the Spanish letter greets the target in Spanish.
+    const letter = await t.http
+      .get(`/api/letter-actions/${b.letter}`)
+      .auth(b.organizer.token, { type: 'bearer' });
+    const slug = letter.body.slug as string;
+    const es = await t.http
+      .get(`/api/public/campaigns/${b.campaign.slug}/letters/${slug}?lang=es`)
+      .expect(200);
+    expect(es.body.body).toContain('Estimada Agregada laboral');
+    expect(es.body.targets[0].name).toBe('Agregada laboral');
+  });
+
+  it('refuses an email delivery to an address other than the one expected (409, nothing sent) and records the address', async () => {
+    const before = smtp.messages.length;
+    const bad = await as(b.coordinator.token)
+      .post(`/api/letter-actions/${b.letter}/deliveries`)
+      .send({ targetId: b.target, method: 'email', expectedEmail: 'someone-else@example.gov' })
+      .expect(409);
+    expect(bad.body.code).toBe('target_email_changed');
+    const { rows: none } = await t.db.query(
+      `SELECT count(*)::int AS n FROM deliveries WHERE action_id = $1`,
+      [b.letter],
+    );
+    expect(none[0].n).toBe(0);
+    const ok = await as(b.coordinator.token)
+      .post(`/api/letter-actions/${b.letter}/deliveries`)
+      .send({ targetId: b.target, method: 'email', expectedEmail: 'ATTACHE@example.gov' })
+      .expect(201);
+    const mail = await smtp.waitForMail((m) => m.envelope.to[0] === 'attache@example.gov', before);
+    expect(
+      smtp.messages.slice(before).filter((m) => m.envelope.to[0] === 'someone-else@example.gov'),
+    ).toEqual([]);
+    expect(mail.attachments).toHaveLength(1);
+    const { rows } = await t.db.query(`SELECT sent_to::text FROM deliveries WHERE id = $1`, [ok.body.id]);
+    expect(rows[0].sent_to).toBe('attache@example.gov');
+  });
+
+  it('converts each organization’s strike fund with its own rates only', async () => {
+    // The converted totals, without ids (each organization's rate has its own).
+    const tally = async (w: World) =>
+      JSON.stringify(
+        (await as(w.organizer.token).get(`/api/fundraisers/${w.fundraiser}/tally`).expect(200)).body
+          .converted,
+        (k, v: unknown) => (k === 'id' ? undefined : v),
+      );
+    const [aBefore, bBefore] = [await tally(a), await tally(b)];
+    // B's organizer corrects B's rate: B's converted total moves, A's does not; A's rate is out of reach.
+    await as(b.organizer.token).patch(`/api/exchange-rates/${b.rate}`).send({ rate: '10' }).expect(200);
+    await as(b.organizer.token).patch(`/api/exchange-rates/${a.rate}`).send({ rate: '1' }).expect(404);
+    expect(await tally(a)).toEqual(aBefore);
+    expect(await tally(b)).not.toEqual(bBefore);
+    const rates = await as(a.organizer.token).get(`/api/organizations/${a.org}/exchange-rates`).expect(200);
+    expect(rates.body.items.map((r: { id: string }) => r.id)).toEqual([a.rate]);
+  });
+
+  it('invites a teammate by email: the link works once, then 410; no user id is asked', async () => {
+    const before = smtp.messages.length;
+    const res = await as(a.organizer.token)
+      .post(`/api/organizations/${a.org}/members`)
+      .send({ email: 'Marta@Example.org', role: 'coordinator' })
+      .expect(201);
+    expect(res.body.status).toBe('invited');
+    // An organizer's answer is the same for an email that already has an account.
+    const existing = await as(a.organizer.token)
+      .post(`/api/organizations/${a.org}/members`)
+      .send({ email: b.organizer.email, role: 'coordinator' })
+      .expect(201);
+    expect(Object.keys(existing.body).sort()).toEqual(Object.keys(res.body).sort());
+    expect(existing.body.status).toBe('invited');
+    const mail = await smtp.waitForMail((m) => m.envelope.to[0] === 'marta@example.org', before);
+    const link = /https?:\/\/[^\s]+\/invitations\/([A-Za-z0-9._-]+)/.exec(mail.text);
+    expect(link).not.toBeNull();
+    const token = link![1];
+    const info = await t.http.get(`/api/public/invitations/${token}`).expect(200);
+    expect(info.body).toMatchObject({
+      email: 'marta@example.org',
+      role: 'coordinator',
+      existingAccount: false,
+    });
+    await t.http
+      .post(`/api/public/invitations/${token}`)
+      .send({ name: 'Marta', password: 'a-long-enough-password' })
+      .expect(200);
+    await t.http
+      .post(`/api/public/invitations/${token}`)
+      .send({ name: 'Mallory', password: 'another-long-password' })
+      .expect(410);
+    await t.http.get(`/api/public/invitations/${token}`).expect(410);
+    const marta = await login(t, 'marta@example.org', 'a-long-enough-password');
+    await as(marta).get(`/api/campaigns/${a.campaign.id}`).expect(200);
+    await as(marta).get(`/api/campaigns/${b.campaign.id}`).expect(404);
+    const team = await as(a.organizer.token).get(`/api/organizations/${a.org}/members`).expect(200);
+    expect(team.body.members.map((m: { email: string }) => m.email)).toContain('marta@example.org');
+    // The existing account accepts only with its own password.
+    const mail2 = await smtp.waitForMail((m) => m.envelope.to[0] === b.organizer.email, before);
+    const token2 = /\/invitations\/([A-Za-z0-9._-]+)/.exec(mail2.text)![1];
+    await t.http
+      .post(`/api/public/invitations/${token2}`)
+      .send({ password: 'not-the-password-1' })
+      .expect(400);
+  });
+
+  it('does not let an admin read supporter data of an organization they are not a member of; as a member it is audited', async () => {
+    await as(admin).get(`/api/campaigns/${a.campaign.id}`).expect(200);
+    await as(admin).get(`/api/campaigns/${a.campaign.id}/supporters`).expect(403);
+    await as(admin).get(`/api/organizations/${a.org}/supporters`).expect(403);
+    const fresh = await createOrganization(t, admin);
+    await addOrgMember(t, admin, fresh.id, 'admin@example.org', 'organizer');
+    const own = await activeCampaign(t, admin, { organizationId: fresh.id });
+    await as(admin).get(`/api/campaigns/${own.id}/supporters`).expect(200);
+    const { rows } = await t.db.query(
+      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'admin.supporter_read' AND campaign_id = $1`,
+      [own.id],
+    );
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('answers a data request for an email two organizations hold with both, in one mail, and erases both', async () => {
+    const before = smtp.messages.length;
+    await t.http.post('/api/public/supporters/data-requests').send({ email: lucia.email }).expect(202);
+    const mail = await smtp.waitForMail(
+      (m) => m.envelope.to[0] === lucia.email && /my-data/.test(m.text),
+      before,
+    );
+    const token = /\/my-data\/([A-Za-z0-9._-]+)/.exec(mail.text)![1];
+    const data = await t.http.get(`/api/public/supporters/data/${token}`).expect(200);
+    const orgIds = data.body.organizations.map((o: { organization: { id: string } }) => o.organization.id);
+    expect(orgIds).toEqual(expect.arrayContaining([a.org, b.org]));
+    // One mail and one link for all of them.
+    const links = smtp.messages
+      .slice(before)
+      .filter((m) => m.envelope.to[0] === lucia.email && /my-data/.test(m.text));
+    expect(links).toHaveLength(1);
+    const erased = await t.http.post(`/api/public/supporters/data/${token}/erase`).expect(200);
+    expect(erased.body.records).toBeGreaterThanOrEqual(2);
+    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM supporters WHERE email = $1`, [
+      lucia.email,
+    ]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('keeps a campaign coordinator to that campaign: its supporters only', async () => {
+    const solo = await createStaff(t, admin, 'coordinator');
+    await addMember(t, a.organizer.token, a.campaign.id, solo.id, 'coordinator');
+    await as(solo.token).get(`/api/campaigns/${a.campaign.id}/supporters`).expect(200);
+    await as(solo.token).get(`/api/organizations/${a.org}/supporters`).expect(403);
+  });
+});
