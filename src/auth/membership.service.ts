@@ -16,6 +16,17 @@ export interface MemberView {
   since: Date;
 }
 
+/** Organizer membership (of a campaign or an organization) needs an organizer (or admin) account. */
+export function assertRoleFitsAccount(accountRole: string, role: MemberRole): void {
+  if (role === 'organizer' && accountRole === 'coordinator') {
+    throw BadInputError.field(
+      'role',
+      'role_above_account',
+      'A coordinator account can only be a coordinator member',
+    );
+  }
+}
+
 @Injectable()
 export class MembershipService {
   constructor(
@@ -41,13 +52,7 @@ export class MembershipService {
     await this.access.assert(actor, campaignId, 'manage');
     const user = await this.users.findOneBy({ id: userId });
     if (!user) throw BadInputError.field('userId', 'unknown_user', 'No staff account with this id');
-    if (role === 'organizer' && user.role === 'coordinator') {
-      throw BadInputError.field(
-        'role',
-        'role_above_account',
-        'A coordinator account can only be a coordinator member',
-      );
-    }
+    assertRoleFitsAccount(user.role, role);
     await this.members.query(
       `INSERT INTO campaign_members (campaign_id, user_id, role) VALUES ($1, $2, $3)
        ON CONFLICT ON CONSTRAINT campaign_members_pkey DO UPDATE SET role = EXCLUDED.role`,

@@ -5,7 +5,8 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import type { MemberRole } from '../auth/membership.entity.js';
-import { BadInputError, ConflictError, ForbiddenError, NotFoundError } from '../common/errors.js';
+import { assertRoleFitsAccount } from '../auth/membership.service.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import { slugify } from '../common/slug.js';
 import { freeSlug } from '../database/free-slug.js';
@@ -161,6 +162,12 @@ export class OrganizationsService {
     return row ?? null;
   }
 
+  /** Whether the actor may change the organization's settings, team, targets and rates (no throw). */
+  async mayManage(actor: AuthUser, id: string): Promise<boolean> {
+    if (actor.role === 'admin') return true;
+    return actor.role === 'organizer' && (await this.access.organizationRole(actor, id)) === 'organizer';
+  }
+
   async team(actor: AuthUser, id: string): Promise<TeamView> {
     await this.access.assertOrganization(actor, id, 'read');
     const members = (await this.orgs.query(
@@ -169,9 +176,8 @@ export class OrganizationsService {
         WHERE m.organization_id = $1 ORDER BY u.name, u.email, u.id`,
       [id],
     )) as OrganizationMemberView[];
-    const role = actor.role === 'admin' ? 'organizer' : await this.access.organizationRole(actor, id);
     // Pending invitations (emails of people not yet on the team) are for those who manage the team.
-    const invitations = role === 'organizer' ? await this.invitations.pending(id) : [];
+    const invitations = (await this.mayManage(actor, id)) ? await this.invitations.pending(id) : [];
     return { members, invitations };
   }
 
@@ -201,13 +207,7 @@ export class OrganizationsService {
     user: { id: string; role: string },
     role: MemberRole,
   ): Promise<OrganizationMemberView> {
-    if (role === 'organizer' && user.role === 'coordinator') {
-      throw BadInputError.field(
-        'role',
-        'role_above_account',
-        'A coordinator account can only be a coordinator member',
-      );
-    }
+    assertRoleFitsAccount(user.role, role);
     await this.orgs.query(
       `INSERT INTO organization_members (organization_id, user_id, role) VALUES ($1, $2, $3)
        ON CONFLICT ON CONSTRAINT organization_members_pkey DO UPDATE SET role = EXCLUDED.role`,

@@ -8,7 +8,7 @@ import { MembershipService } from '../auth/membership.service.js';
 import { ROLES } from '../auth/roles.decorator.js';
 import type { UserRole } from '../auth/user.entity.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
-import { BadInputError, ConflictError, DomainError } from '../common/errors.js';
+import { BadInputError, ConflictError } from '../common/errors.js';
 import { LOCALES } from '../common/localized-text.js';
 import { Public } from '../common/public.decorator.js';
 import { UpdateEventDto } from '../events/dto/event.dto.js';
@@ -31,7 +31,7 @@ import { AdminSession } from './admin-session.js';
 import { instantToLocal } from './format.js';
 import { translator } from './i18n/index.js';
 import {
-  detailsToErrors,
+  fieldErrorsOf,
   formFields,
   pageLang,
   redirect,
@@ -53,14 +53,6 @@ export function routeAllows(user: AuthUser, controller: object, method: string):
     (Reflect.getMetadata(ROLES, handler) as UserRole[] | undefined) ??
     (Reflect.getMetadata(ROLES, controller) as UserRole[] | undefined);
   return !roles || user.role === 'admin' || roles.includes(user.role);
-}
-
-/** Field errors a service raised (BadInputError with details, or a conflict on a field), else null. */
-function fieldErrorsOf(e: unknown): FieldErrors | null {
-  if (e instanceof BadInputError && e.details?.length) return detailsToErrors(e.details);
-  if (e instanceof ConflictError && e.details?.length) return detailsToErrors(e.details);
-  if (e instanceof DomainError && e.code === 'slug_taken') return { slug: 'slug_taken' };
-  return null;
 }
 
 const text = (v: { en?: string; es?: string } | null | undefined, name: string): Values => ({

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { MEMBER_ROLES } from '../auth/membership.entity.js';
-import { BadInputError, ConflictError, DomainError, ForbiddenError } from '../common/errors.js';
+import { ConflictError, ForbiddenError } from '../common/errors.js';
 import { LOCALES } from '../common/localized-text.js';
 import { Public } from '../common/public.decorator.js';
 import { CreateExchangeRateDto } from '../fundraising/dto/exchange-rate.dto.js';
@@ -23,7 +23,7 @@ import { rateInput, targetInput } from './admin-forms.js';
 import { AdminSession } from './admin-session.js';
 import { translator } from './i18n/index.js';
 import {
-  detailsToErrors,
+  fieldErrorsOf,
   formFields,
   pageLang,
   redirect,
@@ -34,14 +34,6 @@ import {
 import { WebErrorFilter } from './web-error.filter.js';
 
 type Values = Record<string, string>;
-
-function fieldErrorsOf(e: unknown): FieldErrors | null {
-  if ((e instanceof BadInputError || e instanceof ConflictError) && e.details?.length) {
-    return detailsToErrors(e.details);
-  }
-  if (e instanceof DomainError && e.code === 'slug_taken') return { slug: 'slug_taken' };
-  return null;
-}
 
 /** An organization's settings as form values. */
 function orgValues(o: Organization): Values {
@@ -248,8 +240,7 @@ export class AdminOrganizationsController {
   ) {
     const lang = pageLang(req, reply);
     const team = await this.orgs.team(user, o.id);
-    const role = await this.access.organizationRole(user, o.id);
-    const canManage = user.role === 'admin' || (role === 'organizer' && user.role === 'organizer');
+    const canManage = await this.orgs.mayManage(user, o.id);
     const q = req.query as Record<string, string | undefined>;
     await render(
       req,
@@ -505,7 +496,6 @@ export class AdminOrganizationsController {
     const lang = pageLang(req, reply);
     const q = req.query as Record<string, string | undefined>;
     const list = await this.rates.list(user, o.id, { limit: 200, offset: 0 });
-    const role = await this.access.organizationRole(user, o.id);
     await render(
       req,
       reply,
@@ -516,7 +506,7 @@ export class AdminOrganizationsController {
         user,
         o,
         items: list.items,
-        canAdd: user.role === 'admin' || (role === 'organizer' && user.role === 'organizer'),
+        canAdd: await this.orgs.mayManage(user, o.id),
         errors,
         values,
         saved: q.saved ?? null,

@@ -8,7 +8,7 @@ import { TRANSITIONS } from '../campaigns/campaign.entity.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { CreateCampaignDto, UpdateCampaignDto } from '../campaigns/dto/campaign.dto.js';
-import { BadInputError, DomainError, TooManyRequestsError, UnauthorizedError } from '../common/errors.js';
+import { BadInputError, TooManyRequestsError, UnauthorizedError } from '../common/errors.js';
 import { Public } from '../common/public.decorator.js';
 import { AppConfig } from '../config/config.js';
 import { CreateEventDto } from '../events/dto/event.dto.js';
@@ -32,7 +32,7 @@ import {
 } from './admin-forms.js';
 import { translator } from './i18n/index.js';
 import {
-  detailsToErrors,
+  fieldErrorsOf,
   formFields,
   pageLang,
   redirect,
@@ -426,11 +426,4 @@ export class AdminController {
       status,
     );
   }
-}
-
-/** Field errors a service raised (BadInputError with details, or a taken slug), else null. */
-function fieldErrorsOf(e: unknown): FieldErrors | null {
-  if (e instanceof BadInputError && e.details?.length) return detailsToErrors(e.details);
-  if (e instanceof DomainError && e.code === 'slug_taken') return { slug: 'slug_taken' };
-  return null;
 }

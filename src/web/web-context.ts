@@ -3,7 +3,7 @@ import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate } from 'class-validator';
 import { isLocale, pickLocale, type Locale } from '../common/localized-text.js';
 import { flattenValidationErrors } from '../common/validation.js';
-import type { ErrorDetail } from '../common/errors.js';
+import { BadInputError, ConflictError, DomainError, type ErrorDetail } from '../common/errors.js';
 import { formatDate, formatDateTime, formatMoney, formatNumber, paragraphs, percent } from './format.js';
 import { errorMessage, labelOf, pluralWord, translator, type Translate } from './i18n/index.js';
 
@@ -176,4 +176,13 @@ export function supporterFields(f: Record<string, string>, lang: Locale): Record
   if (f.firstName !== undefined && !f.firstName.trim()) out.firstName = '';
   if (f.consentEmail) out.consentEmail = true;
   return out;
+}
+
+/** Field errors a service raised (BadInputError, or a conflict on a field, or a taken slug), else null. */
+export function fieldErrorsOf(e: unknown): FieldErrors | null {
+  if ((e instanceof BadInputError || e instanceof ConflictError) && e.details?.length) {
+    return detailsToErrors(e.details);
+  }
+  if (e instanceof DomainError && e.code === 'slug_taken') return { slug: 'slug_taken' };
+  return null;
 }
