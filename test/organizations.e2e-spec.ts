@@ -444,6 +444,11 @@ describe('organizations: the privacy boundary', () => {
       .expect(410);
     await t.http.get(`/api/public/invitations/${token}`).expect(410);
     const marta = await login(t, 'marta@example.org', 'a-long-enough-password');
+    // The only organizer cannot be removed (someone must remain in charge); a coordinator can.
+    const last = await as(a.organizer.token)
+      .delete(`/api/organizations/${a.org}/members/${a.organizer.id}`)
+      .expect(409);
+    expect(last.body.code).toBe('last_organizer');
     await as(marta).get(`/api/campaigns/${a.campaign.id}`).expect(200);
     await as(marta).get(`/api/campaigns/${b.campaign.id}`).expect(404);
     const team = await as(a.organizer.token).get(`/api/organizations/${a.org}/members`).expect(200);

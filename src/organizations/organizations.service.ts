@@ -232,10 +232,26 @@ export class OrganizationsService {
 
   async removeMember(actor: AuthUser, id: string, userId: string): Promise<void> {
     await this.access.assertOrganization(actor, id, 'manage');
-    const [, affected] = (await this.orgs.query(
-      `DELETE FROM organization_members WHERE organization_id = $1 AND user_id = $2`,
-      [id, userId],
-    )) as [unknown, number];
+    const affected = await this.tx.run(async (m) => {
+      // Locked together, so two organizers removing each other at once cannot leave nobody in charge.
+      const rows = (await m.query(
+        `SELECT user_id AS "userId", role FROM organization_members WHERE organization_id = $1 FOR UPDATE`,
+        [id],
+      )) as { userId: string; role: MemberRole }[];
+      const member = rows.find((r) => r.userId === userId);
+      if (!member) return 0;
+      if (member.role === 'organizer' && rows.filter((r) => r.role === 'organizer').length === 1) {
+        throw new ConflictError(
+          'An organization keeps at least one organizer: add another before removing this one',
+          'last_organizer',
+        );
+      }
+      await m.query(`DELETE FROM organization_members WHERE organization_id = $1 AND user_id = $2`, [
+        id,
+        userId,
+      ]);
+      return 1;
+    });
     if (!affected) throw new NotFoundError('Member');
     await this.audit.record({
       actorUserId: actor.id,
