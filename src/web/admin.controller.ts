@@ -103,9 +103,12 @@ export class AdminController {
     }
   }
 
+  /** Ends every session of the account (this cookie, other browsers, API tokens), then the cookie. */
   @Public()
   @Post('logout')
-  logout(@Res() reply: FastifyReply) {
+  async logout(@Ip() ip: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const user = await this.session.user(req);
+    if (user) await this.auth.logout(user, ip);
     this.session.end(reply);
     return redirect(reply, '/admin/login');
   }
