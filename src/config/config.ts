@@ -92,7 +92,8 @@ export const SETTINGS = {
   PORT: { description: 'HTTP port', default: '3000', parse: int(0, 65535) },
   HOST: { description: 'interface to listen on', default: '0.0.0.0', parse: str },
   PUBLIC_BASE_URL: {
-    description: 'absolute base URL used in links sent by email',
+    description:
+      'absolute base URL of every link Puente writes (mails, Open Graph, share links, .ics); https makes every cookie Secure',
     default: 'http://localhost:$PORT',
     parse: url('http:', 'https:'),
   },

@@ -109,7 +109,7 @@ export class AdminController {
   async logout(@Ip() ip: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const user = await this.session.user(req);
     if (user) await this.auth.logout(user, ip);
-    this.session.end(reply);
+    this.session.end(req, reply);
     return redirect(reply, '/admin/login');
   }
 

@@ -6,8 +6,10 @@ import view from '@fastify/view';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { cookiesSecure } from '../common/public-links.js';
+import { AppConfig } from '../config/config.js';
 import { translator } from './i18n/index.js';
-import { pageLang, render, renderHtml } from './web-context.js';
+import { pageLang, PUBLIC_BASE_URL_KEY, render, renderHtml } from './web-context.js';
 
 /** Folders next to this module: src/web/* under jest, dist/src/web/* once built (copy-assets.mjs). */
 export const VIEWS_DIR = fileURLToPath(new URL('./views', import.meta.url));
@@ -27,10 +29,14 @@ export function isWebPath(url: string): boolean {
  * CSRF token (403 page) before any controller runs, and a 429 page for page posts over the rate limit.
  */
 export async function registerWeb(app: NestFastifyApplication): Promise<void> {
+  const { publicBaseUrl } = app.get(AppConfig);
+  // Pages build absolute links and cookie flags from PUBLIC_BASE_URL (web-context.ts publicBase), never
+  // from the request's Host header or protocol.
+  app.getHttpAdapter().getInstance().decorate(PUBLIC_BASE_URL_KEY, publicBaseUrl);
   await app.register(cookie);
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: 'auto' },
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: cookiesSecure(publicBaseUrl) },
   });
   await app.register(view, {
     engine: { eta: new Eta({ views: VIEWS_DIR, cache: true, autoEscape: true }) },
