@@ -24,6 +24,16 @@ export function isWebPath(url: string): boolean {
 }
 
 /**
+ * `POST /unsubscribe/<signed token>` needs no CSRF token: it is the RFC 8058 one-click URL of the
+ * `List-Unsubscribe` header, which a mail provider POSTs without cookies or a form token. The signed
+ * token in the path is the whole credential (no session or cookie is involved), so a forged cross-site
+ * POST could do only what anyone holding the link can do.
+ */
+export function isOneClickUnsubscribe(url: string): boolean {
+  return /^\/unsubscribe\/[^/?]+(\?|$)/.test(url);
+}
+
+/**
  * Registers what the web pages need on the Fastify instance: cookies, CSRF secrets, the eta view
  * engine, the stylesheet under /static/, and a check that refuses every page POST without a valid
  * CSRF token (403 page) before any controller runs, and a 429 page for page posts over the rate limit.
@@ -55,7 +65,7 @@ export async function registerWeb(app: NestFastifyApplication): Promise<void> {
     csrfProtection: (req: FastifyRequest, reply: FastifyReply, next: () => void) => void;
   };
   fastify.addHook('preHandler', async (req, reply) => {
-    if (req.method !== 'POST' || !isWebPath(req.url)) return;
+    if (req.method !== 'POST' || !isWebPath(req.url) || isOneClickUnsubscribe(req.url)) return;
     let ok = false;
     // The plugin answers a failure with reply.send(error); catch that and answer with a page instead.
     const probe = Object.create(reply) as FastifyReply;
