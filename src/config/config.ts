@@ -188,6 +188,12 @@ export const SETTINGS = {
     default: '1048576',
     parse: int(1024, 100 * 1024 * 1024),
   },
+  IMPORT_MAX_BYTES: {
+    description:
+      'largest supporter import (CSV) accepted; a larger one is refused and nothing of it is imported',
+    default: '20971520',
+    parse: int(1024, 1024 * 1024 * 1024),
+  },
   LOG_LEVEL: {
     description: 'pino level: fatal, error, warn, info, debug, trace or silent',
     default: 'info',
@@ -228,6 +234,7 @@ export class AppConfig {
   publicRateLimitPerMinute: number;
   trustProxy: boolean;
   bodyLimitBytes: number;
+  importMaxBytes: number;
   logLevel: LogLevel;
 }
 
@@ -279,6 +286,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   c.publicRateLimitPerMinute = withDefault(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE');
   c.trustProxy = withDefault(env, 'TRUST_PROXY');
   c.bodyLimitBytes = withDefault(env, 'BODY_LIMIT_BYTES');
+  c.importMaxBytes = withDefault(env, 'IMPORT_MAX_BYTES');
   c.logLevel = withDefault(env, 'LOG_LEVEL');
   return c;
 }
