@@ -194,6 +194,12 @@ export const SETTINGS = {
     default: '20971520',
     parse: int(1024, 1024 * 1024 * 1024),
   },
+  MAIL_MAX_PER_ADDRESS_PER_HOUR: {
+    description:
+      'most mails one address gets in an hour: mail a public form causes (confirmations, data-request links) to an address that already got this many is not sent (0 disables)',
+    default: '10',
+    parse: int(0, 1_000_000),
+  },
   LOG_LEVEL: {
     description: 'pino level: fatal, error, warn, info, debug, trace or silent',
     default: 'info',
@@ -235,6 +241,7 @@ export class AppConfig {
   trustProxy: boolean;
   bodyLimitBytes: number;
   importMaxBytes: number;
+  mailMaxPerAddressPerHour: number;
   logLevel: LogLevel;
 }
 
@@ -287,6 +294,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   c.trustProxy = withDefault(env, 'TRUST_PROXY');
   c.bodyLimitBytes = withDefault(env, 'BODY_LIMIT_BYTES');
   c.importMaxBytes = withDefault(env, 'IMPORT_MAX_BYTES');
+  c.mailMaxPerAddressPerHour = withDefault(env, 'MAIL_MAX_PER_ADDRESS_PER_HOUR');
   c.logLevel = withDefault(env, 'LOG_LEVEL');
   return c;
 }

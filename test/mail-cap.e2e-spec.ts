@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { ReminderWorker } from '../src/reminders/reminder.worker.js';
+import { RemindersService } from '../src/reminders/reminders.service.js';
+import { activeCampaign, adminToken, createStaff } from './support/factories.js';
+import { untilZero } from './support/polling.js';
+import { startSmtp, type TestSmtp } from './support/smtp.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+const MIN = 60_000;
+
+/** MAIL_MAX_PER_ADDRESS_PER_HOUR: the public forms are no way to flood someone's mailbox. */
+describe('hourly mail cap per address', () => {
+  let smtp: TestSmtp;
+  let t: TestApp;
+  let slug: string;
+  let campaignId: string;
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    t = await createTestApp({ SMTP_URL: smtp.url, QUIET_HOURS: 'off', MAIL_MAX_PER_ADDRESS_PER_HOUR: '3' });
+    const org = await createStaff(t, await adminToken(t), 'organizer');
+    ({ id: campaignId, slug } = await activeCampaign(t, org.token));
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  async function supporter(email: string): Promise<string> {
+    const res = await t.http
+      .post(`/api/public/campaigns/${slug}/pledges`)
+      .send({ email, firstName: 'Ana', consentEmail: true, kind: 'support' });
+    expect(res.status).toBeLessThan(300);
+    const { rows } = await t.db.query<{ id: string }>('SELECT id FROM supporters WHERE email = $1', [email]);
+    return rows[0].id;
+  }
+
+  /** Asks for her data through the public form (a new mail each time: requests 11 minutes apart). */
+  async function dataRequest(supporterId: string): Promise<{ status: string; last_error: string | null }> {
+    t.clock.advance(11 * MIN);
+    const before = await finished(supporterId);
+    const email = (await t.db.query('SELECT email FROM supporters WHERE id = $1', [supporterId])).rows[0]
+      .email;
+    await t.http.post('/api/public/supporters/data-requests').send({ email }).expect(202);
+    expect(await untilZero(async () => before + 1 - (await finished(supporterId)))).toBe(0);
+    const { rows } = await t.db.query(
+      `SELECT status, last_error FROM reminders WHERE supporter_id = $1 AND kind = 'data-request'
+        ORDER BY created_at DESC LIMIT 1`,
+      [supporterId],
+    );
+    return rows[0];
+  }
+
+  const finished = async (supporterId: string) =>
+    (
+      await t.db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM reminders
+          WHERE supporter_id = $1 AND kind = 'data-request' AND status NOT IN ('pending', 'sending')`,
+        [supporterId],
+      )
+    ).rows[0].n;
+
+  const mailsTo = (email: string) => smtp.messages.filter((m) => m.envelope.to.includes(email)).length;
+
+  it('sends no more public-form mail to an address that got the cap within the hour', async () => {
+    const ana = await supporter('flooded@example.org');
+    for (let i = 0; i < 3; i++) expect(await dataRequest(ana)).toMatchObject({ status: 'sent' });
+    await smtp.waitForMail((m) => m.envelope.to.includes('flooded@example.org'));
+    expect(mailsTo('flooded@example.org')).toBe(3);
+
+    const fourth = await dataRequest(ana);
+    expect(fourth.status).toBe('skipped');
+    expect(fourth.last_error).toMatch(/MAIL_MAX_PER_ADDRESS_PER_HOUR/);
+    expect(mailsTo('flooded@example.org')).toBe(3);
+
+    // Another address is not affected.
+    const other = await supporter('other@example.org');
+    expect(await dataRequest(other)).toMatchObject({ status: 'sent' });
+
+    // Campaign mail she subscribed to is not held back by the cap.
+    const from = smtp.messages.length;
+    await t.app.get(RemindersService).schedule(undefined, {
+      kind: 'campaign-news',
+      template: 'deadline-reminder',
+      subjectType: 'campaign',
+      subjectId: campaignId,
+      campaignId,
+      supporterId: ana,
+      locale: 'en',
+      data: { letterTitle: 'Letter', deadline: 'March 20, 2030', signUrl: 'https://puente.example.org/c/x' },
+      dueAt: t.clock.now(),
+      dedupeKey: `test:${randomUUID()}`,
+      sendNowIfPast: true,
+    });
+    expect(await t.app.get(ReminderWorker).tick()).toMatchObject({ sent: 1 });
+    await smtp.waitForMail((m) => m.envelope.to.includes('flooded@example.org'), from);
+
+    // An hour after those mails, the form mails her again.
+    t.clock.advance(61 * MIN);
+    expect(await dataRequest(ana)).toMatchObject({ status: 'sent' });
+  });
+});
