@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { ReminderWorker } from '../src/reminders/reminder.worker.js';
-import { RemindersService } from '../src/reminders/reminders.service.js';
+import { consentingSupporter, sendCampaignMail } from './support/campaign-mail.js';
 import { activeCampaign, adminToken, createStaff } from './support/factories.js';
 import { untilZero } from './support/polling.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
@@ -25,15 +23,6 @@ describe('hourly mail cap per address', () => {
     await t.close();
     await smtp.close();
   });
-
-  async function supporter(email: string): Promise<string> {
-    const res = await t.http
-      .post(`/api/public/campaigns/${slug}/pledges`)
-      .send({ email, firstName: 'Ana', consentEmail: true, kind: 'support' });
-    expect(res.status).toBeLessThan(300);
-    const { rows } = await t.db.query<{ id: string }>('SELECT id FROM supporters WHERE email = $1', [email]);
-    return rows[0].id;
-  }
 
   /** Asks for her data through the public form (a new mail each time: requests 11 minutes apart). */
   async function dataRequest(supporterId: string): Promise<{ status: string; last_error: string | null }> {
@@ -63,7 +52,7 @@ describe('hourly mail cap per address', () => {
   const mailsTo = (email: string) => smtp.messages.filter((m) => m.envelope.to.includes(email)).length;
 
   it('sends no more public-form mail to an address that got the cap within the hour', async () => {
-    const ana = await supporter('flooded@example.org');
+    const ana = await consentingSupporter(t, slug, 'flooded@example.org');
     for (let i = 0; i < 3; i++) expect(await dataRequest(ana)).toMatchObject({ status: 'sent' });
     await smtp.waitForMail((m) => m.envelope.to.includes('flooded@example.org'));
     expect(mailsTo('flooded@example.org')).toBe(3);
@@ -74,25 +63,12 @@ describe('hourly mail cap per address', () => {
     expect(mailsTo('flooded@example.org')).toBe(3);
 
     // Another address is not affected.
-    const other = await supporter('other@example.org');
+    const other = await consentingSupporter(t, slug, 'other@example.org');
     expect(await dataRequest(other)).toMatchObject({ status: 'sent' });
 
     // Campaign mail she subscribed to is not held back by the cap.
     const from = smtp.messages.length;
-    await t.app.get(RemindersService).schedule(undefined, {
-      kind: 'campaign-news',
-      template: 'deadline-reminder',
-      subjectType: 'campaign',
-      subjectId: campaignId,
-      campaignId,
-      supporterId: ana,
-      locale: 'en',
-      data: { letterTitle: 'Letter', deadline: 'March 20, 2030', signUrl: 'https://puente.example.org/c/x' },
-      dueAt: t.clock.now(),
-      dedupeKey: `test:${randomUUID()}`,
-      sendNowIfPast: true,
-    });
-    expect(await t.app.get(ReminderWorker).tick()).toMatchObject({ sent: 1 });
+    expect(await sendCampaignMail(t, campaignId, ana)).toMatchObject({ sent: 1 });
     await smtp.waitForMail((m) => m.envelope.to.includes('flooded@example.org'), from);
 
     // An hour after those mails, the form mails her again.

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { ReminderWorker } from '../src/reminders/reminder.worker.js';
-import { RemindersService } from '../src/reminders/reminders.service.js';
+import { consentingSupporter, sendCampaignMail } from './support/campaign-mail.js';
 import { activeCampaign, adminToken, createStaff } from './support/factories.js';
 import { startSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -25,33 +23,10 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     await smtp.close();
   });
 
-  /** A consenting supporter (through the public pledge form) and the id of her record. */
-  async function supporter(email: string): Promise<string> {
-    const res = await t.http
-      .post(`/api/public/campaigns/${slug}/pledges`)
-      .send({ email, firstName: 'Ana', consentEmail: true, kind: 'support' });
-    expect(res.status).toBeLessThan(300);
-    const { rows } = await t.db.query<{ id: string }>('SELECT id FROM supporters WHERE email = $1', [email]);
-    return rows[0].id;
-  }
-
   /** A campaign (non-transactional) mail to the supporter, sent by the worker over SMTP. */
   async function bulkMailTo(email: string, supporterId: string): Promise<ReceivedMail> {
     const from = smtp.messages.length;
-    await t.app.get(RemindersService).schedule(undefined, {
-      kind: 'campaign-news',
-      template: 'deadline-reminder',
-      subjectType: 'campaign',
-      subjectId: campaignId,
-      campaignId,
-      supporterId,
-      locale: 'en',
-      data: { letterTitle: 'Letter to the USTR', deadline: 'March 20, 2030', signUrl: `${BASE}/c/${slug}` },
-      dueAt: t.clock.now(),
-      dedupeKey: `test:${randomUUID()}`,
-      sendNowIfPast: true,
-    });
-    await t.app.get(ReminderWorker).tick();
+    await sendCampaignMail(t, campaignId, supporterId);
     return smtp.waitForMail((m) => m.envelope.to.includes(email), from);
   }
 
@@ -69,14 +44,14 @@ describe('one-click unsubscribe (RFC 8058)', () => {
   }
 
   it('every bulk mail carries List-Unsubscribe and List-Unsubscribe-Post', async () => {
-    const id = await supporter('header@example.org');
+    const id = await consentingSupporter(t, slug, 'header@example.org');
     const mail = await bulkMailTo('header@example.org', id);
     expect(mail.headers['list-unsubscribe']).toMatch(new RegExp(`^<${BASE}/unsubscribe/[^>]+>$`));
     expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
   });
 
   it('a provider’s one-click POST (urlencoded, no cookie, no CSRF token) unsubscribes', async () => {
-    const id = await supporter('oneclick@example.org');
+    const id = await consentingSupporter(t, slug, 'oneclick@example.org');
     const path = unsubscribePath(await bulkMailTo('oneclick@example.org', id));
     expect(await subscribed(id)).toMatchObject({ email_consent: true, unsubscribed_at: null });
 
@@ -91,25 +66,12 @@ describe('one-click unsubscribe (RFC 8058)', () => {
 
     // The next campaign mail is not sent.
     const before = smtp.messages.length;
-    await t.app.get(RemindersService).schedule(undefined, {
-      kind: 'campaign-news',
-      template: 'deadline-reminder',
-      subjectType: 'campaign',
-      subjectId: campaignId,
-      campaignId,
-      supporterId: id,
-      locale: 'en',
-      data: { letterTitle: 'Letter', deadline: 'March 20, 2030', signUrl: `${BASE}/c/${slug}` },
-      dueAt: t.clock.now(),
-      dedupeKey: `test:${randomUUID()}`,
-      sendNowIfPast: true,
-    });
-    expect(await t.app.get(ReminderWorker).tick()).toMatchObject({ sent: 0, skipped: 1 });
+    expect(await sendCampaignMail(t, campaignId, id)).toMatchObject({ sent: 0, skipped: 1 });
     expect(smtp.messages.length).toBe(before);
   });
 
   it('takes the one-click POST as multipart/form-data too (what RFC 8058 recommends)', async () => {
-    const id = await supporter('multipart@example.org');
+    const id = await consentingSupporter(t, slug, 'multipart@example.org');
     const path = unsubscribePath(await bulkMailTo('multipart@example.org', id));
     await t.http.post(path).field('List-Unsubscribe', 'One-Click').expect(200);
     expect(await subscribed(id)).toMatchObject({ email_consent: false });
@@ -125,7 +87,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
   });
 
   it('a transactional mail (the data-request link) has no unsubscribe headers', async () => {
-    await supporter('data@example.org');
+    await consentingSupporter(t, slug, 'data@example.org');
     const from = smtp.messages.length;
     await t.http.post('/api/public/supporters/data-requests').send({ email: 'data@example.org' }).expect(202);
     const mail = await smtp.waitForMail((m) => m.envelope.to.includes('data@example.org'), from);
