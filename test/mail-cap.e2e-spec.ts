@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { RemindersService } from '../src/reminders/reminders.service.js';
 import { consentingSupporter, sendCampaignMail } from './support/campaign-mail.js';
 import { activeCampaign, adminToken, createStaff } from './support/factories.js';
 import { untilZero } from './support/polling.js';
@@ -74,5 +76,18 @@ describe('hourly mail cap per address', () => {
     // An hour after those mails, the form mails her again.
     t.clock.advance(61 * MIN);
     expect(await dataRequest(ana)).toMatchObject({ status: 'sent' });
+  });
+
+  it('holds back only mail a public form causes, not notices staff cause', () => {
+    const reminders = t.app.get(RemindersService);
+    const to = (kind: string, transactional = true, supporterId: string | null = randomUUID()) =>
+      reminders.causedByPublicForm({ kind, transactional, supporterId });
+    expect(to('rsvp-confirmation')).toBe(true);
+    expect(to('data-request')).toBe(true);
+    expect(to('event-cancelled')).toBe(false);
+    expect(to('event-changed')).toBe(false);
+    expect(to('waitlist-offer')).toBe(false);
+    expect(to('event-reminder', false)).toBe(false);
+    expect(to('letter-delivery', true, null)).toBe(false);
   });
 });
