@@ -12,6 +12,8 @@ import { QueuedDeliveries1795400000000 } from './1795400000000-queued-deliveries
 import { CsvCells1795500000000 } from './1795500000000-csv-cells.js';
 import { WaitlistLength1795600000000 } from './1795600000000-waitlist-length.js';
 import { Organizations1795700000000 } from './1795700000000-organizations.js';
+import { SessionCutOff1795750000000 } from './1795750000000-session-cut-off.js';
+import { MailCapIndex1795750000001 } from './1795750000001-mail-cap-index.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -26,4 +28,6 @@ export const migrations = [
   CsvCells1795500000000,
   WaitlistLength1795600000000,
   Organizations1795700000000,
+  SessionCutOff1795750000000,
+  MailCapIndex1795750000001,
 ];

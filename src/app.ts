@@ -83,8 +83,8 @@ export async function createApp(
     },
   });
 
-  // File uploads (supporter import); the per-route limit is 20 MB (src/supporters/import.controller.ts).
-  await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024, files: 1, fields: 10 } });
+  // File uploads (supporter import, up to IMPORT_MAX_BYTES: src/supporters/import.controller.ts).
+  await app.register(multipart, { limits: { fileSize: config.importMaxBytes, files: 1, fields: 10 } });
 
   // Server-rendered pages (src/web): cookies, CSRF, eta views, /static/.
   await registerWeb(app);

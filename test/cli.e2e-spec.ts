@@ -30,10 +30,15 @@ describe('the CLI', () => {
     );
     expect(created.stdout).toContain('created coordinator lucia@example.org');
     const password = /password: (\S+)/.exec(created.stdout)![1];
-    await t.http.post('/api/auth/login').send({ email: 'lucia@example.org', password }).expect(200);
+    const before = await t.http
+      .post('/api/auth/login')
+      .send({ email: 'lucia@example.org', password })
+      .expect(200);
 
     await cli('user:reset-password', '--email', 'lucia@example.org', '--password', 'a-brand-new-password');
     await t.http.post('/api/auth/login').send({ email: 'lucia@example.org', password }).expect(401);
+    // The reset ended the session she had.
+    await t.http.get('/api/auth/me').auth(before.body.accessToken, { type: 'bearer' }).expect(401);
     await t.http
       .post('/api/auth/login')
       .send({ email: 'lucia@example.org', password: 'a-brand-new-password' })

@@ -64,18 +64,22 @@ export class AuditService {
     );
   }
 
-  /** Failed logins since `since`, for one subject (email) and for one IP. */
+  /**
+   * Failed logins since `since`: for one email from one IP (together, so failures from elsewhere never
+   * count against a login from here), and from one IP for any email.
+   */
   async countLoginFailures(
     email: string,
     ip: string | null,
     since: Date,
-  ): Promise<{ byEmail: number; byIp: number }> {
+  ): Promise<{ byEmailAndIp: number; byIp: number }> {
     const [row] = (await this.dataSource.query(
       `SELECT
-         (SELECT count(*) FROM audit_log WHERE action = 'auth.login_failed' AND subject_id = $1 AND at > $3)::int AS "byEmail",
+         (SELECT count(*) FROM audit_log WHERE action = 'auth.login_failed' AND subject_id = $1
+             AND ip IS NOT DISTINCT FROM $2::inet AND at > $3)::int AS "byEmailAndIp",
          (SELECT count(*) FROM audit_log WHERE action = 'auth.login_failed' AND ip = $2::inet AND at > $3)::int AS "byIp"`,
       [email, ip, since],
-    )) as { byEmail: number; byIp: number }[];
+    )) as { byEmailAndIp: number; byIp: number }[];
     return row;
   }
 

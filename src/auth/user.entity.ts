@@ -11,6 +11,9 @@ export class User {
   @Column({ name: 'password_hash', select: false }) passwordHash: string;
   @Column({ type: 'enum', enum: USER_ROLES, enumName: 'user_role' }) role: UserRole;
   @Column({ name: 'disabled_at', type: 'timestamptz', nullable: true }) disabledAt: Date | null;
+  /** Tokens issued before this are refused (logout, password reset, disabling); null: none yet. */
+  @Column({ name: 'sessions_valid_after', type: 'timestamptz', nullable: true })
+  sessionsValidAfter: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

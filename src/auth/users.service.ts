@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import { hashPassword } from './password.js';
@@ -13,9 +14,21 @@ export interface NewUser {
   role: UserRole;
 }
 
+/**
+ * The cut-off for "end every session now" (`now` is a parameter): the next full second after now, and
+ * never earlier than a cut-off already set. Token `iat` is in whole seconds; a token from before the
+ * call has `iat <= now` < the cut-off, and a login after it is issued at the cut-off at the earliest
+ * (AuthService.login), so it is never refused by the logout that preceded it, even within the second.
+ */
+const cutOffSql = (now: string) => `greatest(coalesce(sessions_valid_after, '-infinity'),
+  to_timestamp(floor(extract(epoch FROM ${now}::timestamptz)) + 1))`;
+
 @Injectable()
 export class UsersService {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly clock: Clock,
+  ) {}
 
   async create(input: NewUser): Promise<UserView> {
     const passwordHash = await hashPassword(input.password);
@@ -52,16 +65,34 @@ export class UsersService {
     if (!u) throw new NotFoundError('User');
     if (change.name !== undefined) u.name = change.name.trim();
     if (change.role !== undefined) u.role = change.role;
-    if (change.disabled !== undefined) u.disabledAt = change.disabled ? (u.disabledAt ?? new Date()) : null;
-    return userView(await this.users.save(u));
+    if (change.disabled !== undefined)
+      u.disabledAt = change.disabled ? (u.disabledAt ?? this.clock.now()) : null;
+    const saved = await this.users.save(u);
+    // Enabling the account again must not bring back the sessions it had before.
+    if (change.disabled) await this.endSessions(id);
+    return userView(saved);
   }
 
+  /**
+   * Sets a new password and ends every session of the account (the CLI's `user:reset-password`, and
+   * any other path that changes a password, goes through here).
+   */
   async setPassword(email: string, password: string): Promise<void> {
-    const result = await this.users.update(
-      { email: email.trim().toLowerCase() },
-      { passwordHash: await hashPassword(password) },
-    );
-    if (!result.affected) throw new NotFoundError('User');
+    const passwordHash = await hashPassword(password);
+    const rows = (await this.users.query(
+      `UPDATE users SET password_hash = $2, sessions_valid_after = ${cutOffSql('$3')}, updated_at = $3
+        WHERE email = $1 RETURNING id`,
+      [email.trim().toLowerCase(), passwordHash, this.clock.now()],
+    )) as [{ id: string }[], number];
+    if (!rows[0].length) throw new NotFoundError('User');
+  }
+
+  /** Ends every session of the account at once (logout): tokens issued until now stop working. */
+  async endSessions(id: string): Promise<void> {
+    await this.users.query(`UPDATE users SET sessions_valid_after = ${cutOffSql('$2')} WHERE id = $1`, [
+      id,
+      this.clock.now(),
+    ]);
   }
 
   /** For login only: includes the password hash. */

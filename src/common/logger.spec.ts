@@ -1,4 +1,6 @@
-import { safePath } from './logger.js';
+import { Writable } from 'node:stream';
+import { QueryFailedError } from 'typeorm';
+import { createLogger, safePath, serializeError } from './logger.js';
 
 describe('safePath', () => {
   it('drops the query string, which can carry a searched email', () => {
@@ -14,5 +16,56 @@ describe('safePath', () => {
   });
   it('hides anything that looks like an email', () => {
     expect(safePath('/unsubscribe/ana@example.org')).toBe('/unsubscribe/:redacted');
+  });
+});
+
+describe('logged errors', () => {
+  /** A unique violation as TypeORM throws it, with the statement's parameters and PostgreSQL's detail. */
+  function duplicateEmail(): QueryFailedError {
+    const driverError = Object.assign(
+      new Error('duplicate key value violates unique constraint "supporters_email_key"'),
+      {
+        code: '23505',
+        constraint: 'supporters_email_key',
+        table: 'supporters',
+        detail: 'Key (email)=(ana.pena@example.org) already exists.',
+        where: 'SQL statement with Ana Peña',
+      },
+    );
+    return new QueryFailedError(
+      'INSERT INTO supporters (email, first_name) VALUES ($1, $2)',
+      ['ana.pena@example.org', 'Ana Peña'],
+      driverError,
+    );
+  }
+
+  it('keep what the error is and where, never the query parameters, PostgreSQL detail or bodies', () => {
+    const e = Object.assign(duplicateEmail(), { body: { email: 'ana.pena@example.org' } });
+    const out = serializeError(new Error('save failed', { cause: e }));
+    const text = JSON.stringify(out);
+    expect(text).not.toContain('ana.pena@example.org');
+    expect(text).not.toContain('Peña');
+    expect(out.cause).toMatchObject({
+      type: 'QueryFailedError',
+      code: '23505',
+      constraint: 'supporters_email_key',
+      table: 'supporters',
+      query: 'INSERT INTO supporters (email, first_name) VALUES ($1, $2)',
+    });
+  });
+
+  it('go through the app logger that way', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    createLogger('info', sink).error({ err: duplicateEmail() }, 'unexpected error');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('supporters_email_key');
+    expect(lines[0]).not.toContain('ana.pena@example.org');
+    expect(lines[0]).not.toContain('parameters');
   });
 });

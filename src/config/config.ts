@@ -92,7 +92,8 @@ export const SETTINGS = {
   PORT: { description: 'HTTP port', default: '3000', parse: int(0, 65535) },
   HOST: { description: 'interface to listen on', default: '0.0.0.0', parse: str },
   PUBLIC_BASE_URL: {
-    description: 'absolute base URL used in links sent by email',
+    description:
+      'absolute base URL of every link Puente writes (mails, Open Graph, share links, .ics); https makes every cookie Secure',
     default: 'http://localhost:$PORT',
     parse: url('http:', 'https:'),
   },
@@ -187,6 +188,18 @@ export const SETTINGS = {
     default: '1048576',
     parse: int(1024, 100 * 1024 * 1024),
   },
+  IMPORT_MAX_BYTES: {
+    description:
+      'largest supporter import (CSV) accepted; a larger one is refused and nothing of it is imported',
+    default: '20971520',
+    parse: int(1024, 1024 * 1024 * 1024),
+  },
+  MAIL_MAX_PER_ADDRESS_PER_HOUR: {
+    description:
+      'most mails one address gets in an hour: mail a public form causes (confirmations, data-request links) to an address that already got this many is not sent (0 disables)',
+    default: '10',
+    parse: int(0, 1_000_000),
+  },
   LOG_LEVEL: {
     description: 'pino level: fatal, error, warn, info, debug, trace or silent',
     default: 'info',
@@ -227,6 +240,8 @@ export class AppConfig {
   publicRateLimitPerMinute: number;
   trustProxy: boolean;
   bodyLimitBytes: number;
+  importMaxBytes: number;
+  mailMaxPerAddressPerHour: number;
   logLevel: LogLevel;
 }
 
@@ -278,6 +293,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   c.publicRateLimitPerMinute = withDefault(env, 'PUBLIC_RATE_LIMIT_PER_MINUTE');
   c.trustProxy = withDefault(env, 'TRUST_PROXY');
   c.bodyLimitBytes = withDefault(env, 'BODY_LIMIT_BYTES');
+  c.importMaxBytes = withDefault(env, 'IMPORT_MAX_BYTES');
+  c.mailMaxPerAddressPerHour = withDefault(env, 'MAIL_MAX_PER_ADDRESS_PER_HOUR');
   c.logLevel = withDefault(env, 'LOG_LEVEL');
   return c;
 }

@@ -115,6 +115,9 @@ export class EventReminders implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    // Caused by staff (an event changed or cancelled) or by another supporter's cancellation, not by
+    // a public form the recipient (or someone with her address) filled in: not held to the hourly cap.
+    this.reminders.notCausedByPublicForms('event-changed', 'event-cancelled', 'waitlist-offer');
     this.reminders.onSend('event-reminder', (r) =>
       this.atSendTime(r, ['going'], (row, lang) => ({ data: eventFacts(row, lang, true) })),
     );

@@ -17,7 +17,10 @@ export interface OutgoingMail {
   text: string;
   html: string;
   attachments?: MailAttachment[];
-  /** Sets the `List-Unsubscribe: <url>` header. */
+  /**
+   * Sets `List-Unsubscribe: <url>` and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058):
+   * mail providers offer their own unsubscribe button, which POSTs to the URL.
+   */
   unsubscribeUrl?: string;
 }
 
@@ -73,7 +76,10 @@ export class MailTransport implements OnModuleDestroy {
         contentType: a.contentType,
       })),
     };
-    if (mail.unsubscribeUrl) options.list = { unsubscribe: mail.unsubscribeUrl };
+    if (mail.unsubscribeUrl) {
+      options.list = { unsubscribe: mail.unsubscribeUrl };
+      options.headers = { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };
+    }
     const info = (await this.transporter.sendMail(options)) as { messageId: string; message?: unknown };
     const messageId = info.messageId.replace(/^<|>$/g, '');
     if (this.mode === 'outbox') await this.writeToOutbox(messageId, info.message as Buffer);

@@ -7,6 +7,7 @@ import { AppConfig } from '../config/config.js';
 import type { TemplateDataMap } from '../mail/templates/templates.js';
 import { ReminderWorker } from './reminder.worker.js';
 import { RemindersService } from './reminders.service.js';
+import { publicLinks } from '../common/public-links.js';
 
 /** Local hour the digest goes out. */
 export const DIGEST_HOUR = 8;
@@ -117,7 +118,7 @@ export class DailyDigest implements OnModuleInit {
           timeZone: zone,
           userId: o.userId,
           untilIso: at.toISOString(),
-          dashboardUrl: `${this.config.publicBaseUrl}/console/campaigns/${o.campaignId}`,
+          dashboardUrl: publicLinks.adminCampaign(this.config.publicBaseUrl, o.campaignId),
         },
         dueAt: at,
         dedupeKey: `digest:${o.campaignId}:${o.userId}:${day}`,

@@ -252,12 +252,50 @@ export class ReminderWorker
       else toSend.push({ row, mail: ready });
     });
     try {
-      await this.mail.record(toSend.map((s) => s.mail));
-      return toSend;
+      const allowed = await this.withinAddressCap(toSend, finisher);
+      await this.mail.record(allowed.map((s) => s.mail));
+      return allowed;
     } catch (e) {
       this.logger.error(`${toSend.length} messages not recorded: ${(e as Error).message}`);
       return [];
     }
+  }
+
+  /**
+   * MAIL_MAX_PER_ADDRESS_PER_HOUR: mail a public form caused (RemindersService.causedByPublicForm) to an
+   * address that already got that many messages in the last hour — any messages, counted from the
+   * `messages` table, plus those of this chunk — ends `skipped` instead of being sent, so nobody can
+   * use the public forms to flood someone's mailbox. One statement per chunk, only when the chunk holds
+   * such mail. Instances counting at the same moment may each let one more through.
+   */
+  private async withinAddressCap(
+    toSend: { row: ClaimedRow; mail: PreparedMail }[],
+    finisher: Finisher,
+  ): Promise<{ row: ClaimedRow; mail: PreparedMail }[]> {
+    const max = this.config.mailMaxPerAddressPerHour;
+    const capped = (row: ClaimedRow) => this.reminders.causedByPublicForm(row);
+    if (max === 0 || !toSend.some((s) => capped(s.row))) return toSend;
+    const key = (s: { mail: PreparedMail }) => s.mail.to.toLowerCase();
+    const since = new Date(this.clock.now().getTime() - 3600_000);
+    const recent = await this.hot.query<{ email: string; n: number }>(
+      'mail.recent-per-address',
+      `SELECT lower(recipient_email::text) AS email, count(*)::int AS n FROM messages
+        WHERE recipient_email = ANY($1::citext[]) AND created_at > $2 GROUP BY 1`,
+      [[...new Set(toSend.map(key))], since],
+    );
+    const counts = new Map(recent.map((r) => [r.email, r.n]));
+    return toSend.filter((s) => {
+      const n = counts.get(key(s)) ?? 0;
+      if (capped(s.row) && n >= max) {
+        finisher.add(s.row.id, {
+          status: 'skipped',
+          error: `address cap: ${max} mails in the last hour (MAIL_MAX_PER_ADDRESS_PER_HOUR)`,
+        });
+        return false;
+      }
+      counts.set(key(s), n + 1);
+      return true;
+    });
   }
 
   /**

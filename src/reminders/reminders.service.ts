@@ -136,6 +136,7 @@ export class RemindersService {
   private readonly logger = new Logger('Reminders');
   private readonly sendHooks = new Map<string, ReminderSendHook>();
   private readonly outcomeListeners = new Map<string, ReminderOutcomeListener>();
+  private readonly staffCausedKinds = new Set<string>();
   private immediateSender: ((ids: string[]) => Promise<void>) | null = null;
 
   constructor(
@@ -147,6 +148,20 @@ export class RemindersService {
   onSend(kind: string, hook: ReminderSendHook): void {
     if (this.sendHooks.has(kind)) throw new Error(`A send hook for reminder kind ${kind} already exists`);
     this.sendHooks.set(kind, hook);
+  }
+
+  /**
+   * Transactional mail to a supporter is taken as caused by a public form (a confirmation, a data
+   * link) and is held to MAIL_MAX_PER_ADDRESS_PER_HOUR, so the forms cannot be used to flood someone's
+   * mailbox. Kinds that staff cause instead (an event changed or cancelled) say so here at init.
+   */
+  notCausedByPublicForms(...kinds: string[]): void {
+    for (const kind of kinds) this.staffCausedKinds.add(kind);
+  }
+
+  /** Whether a reminder is mail a public form caused (see {@link notCausedByPublicForms}). */
+  causedByPublicForm(r: { kind: string; transactional: boolean; supporterId: string | null }): boolean {
+    return r.transactional && r.supporterId !== null && !this.staffCausedKinds.has(r.kind);
   }
 
   /** Registers what to do when a reminder of `kind` ends sent, failed or skipped (one per kind). */

@@ -6,9 +6,8 @@ import type { FastifyRequest } from 'fastify';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { BadInputError } from '../common/errors.js';
+import { AppConfig } from '../config/config.js';
 import { ImportService, type ImportResult } from './import.service.js';
-
-export const IMPORT_MAX_BYTES = 20 * 1024 * 1024;
 
 export class ImportQueryDto {
   @ApiPropertyOptional({ default: false, description: 'only report what would happen' })
@@ -22,9 +21,16 @@ export class ImportQueryDto {
 @ApiBearerAuth()
 @Controller('api/campaigns/:id/imports')
 export class ImportController {
-  constructor(private readonly imports: ImportService) {}
+  constructor(
+    private readonly imports: ImportService,
+    private readonly config: AppConfig,
+  ) {}
 
-  /** Import supporters from a CSV file (multipart field `file`, up to 20 MB) into this campaign. */
+  /**
+   * Import supporters from a CSV file (multipart field `file`, up to IMPORT_MAX_BYTES, 20 MB by
+   * default) into this campaign. All or nothing: a file over the limit, or a malformed one, is 400 and
+   * nothing of it is written.
+   */
   @Post('supporters')
   @Roles('admin', 'organizer')
   @ApiConsumes('multipart/form-data')
@@ -37,12 +43,10 @@ export class ImportController {
   ): Promise<ImportResult> {
     if (!req.isMultipart())
       throw BadInputError.field('file', 'not_multipart', 'Send the CSV as multipart/form-data field "file"');
-    const file = await req.file({ limits: { fileSize: IMPORT_MAX_BYTES, files: 1 } });
+    const maxBytes = this.config.importMaxBytes;
+    const file = await req.file({ limits: { fileSize: maxBytes, files: 1 } });
     if (!file)
       throw BadInputError.field('file', 'missing_file', 'Send the CSV as multipart/form-data field "file"');
-    const result = await this.imports.importCsv(user, id, file.file, q.dryRun ?? false);
-    if (file.file.truncated)
-      throw BadInputError.field('file', 'file_too_large', 'The file is larger than 20 MB');
-    return result;
+    return this.imports.importCsv(user, id, file.file, q.dryRun ?? false, maxBytes);
   }
 }

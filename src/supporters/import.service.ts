@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { CsvError, parse } from 'csv-parse';
-import type { Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
+import { Readable } from 'node:stream';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
@@ -62,6 +62,30 @@ const YES = new Set(['true', 'yes', 'y', '1', 'si', 'sí', 'x']);
 const NO = new Set(['false', 'no', 'n', '0', '']);
 const BATCH = 500;
 
+/** An upload stream; `truncated` is set when it was cut at the size limit (@fastify/multipart). */
+export type UploadedFile = Readable & { truncated?: boolean };
+
+/** The whole upload, or BadInputError `file_too_large` when it was cut at `maxBytes`. */
+async function readWhole(file: UploadedFile, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of file as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    chunks.push(chunk);
+  }
+  if (file.truncated || size > maxBytes)
+    throw BadInputError.field(
+      'file',
+      'file_too_large',
+      `The file is larger than ${formatBytes(maxBytes)}; nothing was imported`,
+    );
+  return Buffer.concat(chunks);
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.ceil(n / 1024)} KB`;
+}
+
 export interface ImportRowError {
   line: number;
   field: string;
@@ -99,10 +123,25 @@ export class ImportService {
   async importCsv(
     actor: AuthUser,
     campaignId: string,
-    file: Readable,
+    file: UploadedFile,
     dryRun: boolean,
+    maxBytes: number,
   ): Promise<ImportResult> {
     await this.campaigns.loadWritable(actor, campaignId, 'manage');
+    // The whole file first: one over the limit is refused before anything is written.
+    const content = await readWhole(file, maxBytes);
+    if (dryRun) return this.consume(actor, campaignId, content, null);
+    // One transaction: a malformed line or a failure half-way commits nothing either.
+    return this.tx.run((m) => this.consume(actor, campaignId, content, m));
+  }
+
+  private async consume(
+    actor: AuthUser,
+    campaignId: string,
+    content: Buffer,
+    m: EntityManager | null,
+  ): Promise<ImportResult> {
+    const dryRun = m === null;
     const result: ImportResult = {
       dryRun,
       rows: 0,
@@ -119,7 +158,7 @@ export class ImportService {
     let batch: { line: number; dto: SupporterFieldsDto }[] = [];
     const seen = new Set<string>();
 
-    const parser = file.pipe(
+    const parser = Readable.from([content]).pipe(
       parse({
         bom: true,
         skip_empty_lines: true,
@@ -176,7 +215,7 @@ export class ImportService {
           continue;
         }
         batch.push({ line, dto });
-        if (batch.length >= BATCH) await this.flush(batch, campaignId, dryRun, seen, result);
+        if (batch.length >= BATCH) await this.flush(batch, campaignId, m, seen, result);
         if (batch.length >= BATCH) batch = [];
       }
     } catch (e) {
@@ -191,33 +230,37 @@ export class ImportService {
       throw e;
     }
     if (!header) throw BadInputError.field('file', 'empty_file', 'The file is empty');
-    await this.flush(batch, campaignId, dryRun, seen, result);
+    await this.flush(batch, campaignId, m, seen, result);
     // Dry runs too: a dry run tells which emails the organization knows, so it is audited like an import.
-    await this.audit.record({
-      actorUserId: actor.id,
-      action: dryRun ? 'import.supporters_dry_run' : 'import.supporters',
-      subjectType: 'campaign',
-      subjectId: campaignId,
-      campaignId,
-      details: {
-        rows: result.rows,
-        created: result.created,
-        updated: result.updated,
-        rejected: result.rejected,
+    await this.audit.record(
+      {
+        actorUserId: actor.id,
+        action: m ? 'import.supporters' : 'import.supporters_dry_run',
+        subjectType: 'campaign',
+        subjectId: campaignId,
+        campaignId,
+        details: {
+          rows: result.rows,
+          created: result.created,
+          updated: result.updated,
+          rejected: result.rejected,
+        },
       },
-    });
+      m ?? undefined,
+    );
     return result;
   }
 
+  /** Writes a batch with the import's transaction `m`; a dry run (`m` null) only counts. */
   private async flush(
     batch: { line: number; dto: SupporterFieldsDto }[],
     campaignId: string,
-    dryRun: boolean,
+    m: EntityManager | null,
     seen: Set<string>,
     result: ImportResult,
   ): Promise<void> {
     if (!batch.length) return;
-    if (dryRun) {
+    if (!m) {
       const emails = batch.map((b) => b.dto.email);
       // Known in the campaign's organization only: another organization's records are never looked at.
       const rows = (await this.dataSource.query(
@@ -233,13 +276,11 @@ export class ImportService {
         seen.add(e);
       }
     } else {
-      await this.tx.run(async (m) => {
-        for (const b of batch) {
-          const { created } = await this.supporters.upsert(m, b.dto, campaignId, 'import');
-          if (created) result.created++;
-          else result.updated++;
-        }
-      });
+      for (const b of batch) {
+        const { created } = await this.supporters.upsert(m, b.dto, campaignId, 'import');
+        if (created) result.created++;
+        else result.updated++;
+      }
     }
     batch.length = 0;
   }

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { AuthService } from '../auth/auth.service.js';
 import { UnauthorizedError } from '../common/errors.js';
+import { secureCookies } from './web-context.js';
 
 export const SESSION_COOKIE = 'puente_session';
 
@@ -14,7 +15,8 @@ type CookieRep = FastifyReply & {
 
 /**
  * The console's session: the staff JWT from AuthService.login in an HTTP-only, SameSite=Lax cookie
- * scoped to /admin. Every request re-reads the account (userForToken), like the bearer guard.
+ * scoped to /admin, Secure when PUBLIC_BASE_URL is https. Every request re-reads the account and its
+ * session cut-off (userForToken), like the bearer guard.
  */
 @Injectable()
 export class AdminSession {
@@ -37,12 +39,12 @@ export class AdminSession {
       path: '/admin',
       httpOnly: true,
       sameSite: 'lax',
-      secure: req.protocol === 'https',
+      secure: secureCookies(req),
       maxAge: maxAgeSeconds,
     });
   }
 
-  end(reply: FastifyReply): void {
-    (reply as CookieRep).clearCookie(SESSION_COOKIE, { path: '/admin' });
+  end(req: FastifyRequest, reply: FastifyReply): void {
+    (reply as CookieRep).clearCookie(SESSION_COOKIE, { path: '/admin', secure: secureCookies(req) });
   }
 }

@@ -105,10 +105,13 @@ export class AdminController {
     }
   }
 
+  /** Ends every session of the account (this cookie, other browsers, API tokens), then the cookie. */
   @Public()
   @Post('logout')
-  logout(@Res() reply: FastifyReply) {
-    this.session.end(reply);
+  async logout(@Ip() ip: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const user = await this.session.user(req);
+    if (user) await this.auth.logout(user, ip);
+    this.session.end(req, reply);
     return redirect(reply, '/admin/login');
   }
 

@@ -149,7 +149,14 @@ export class LinkPagesController {
     });
   }
 
-  @PublicSubmission()
+  /**
+   * The button on the page, and the RFC 8058 one-click POST a mail provider sends to the
+   * `List-Unsubscribe` URL (`List-Unsubscribe=One-Click`, as a urlencoded or multipart body, with no
+   * cookie and no CSRF token: see isOneClickUnsubscribe). Not under the shared public rate limit: a
+   * provider posts many supporters' unsubscribes from a few addresses, and a refused one is lost; the
+   * signed token is checked before anything is read from the database.
+   */
+  @Public()
   @Post('unsubscribe/:token')
   async unsubscribe(@Param('token') token: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const lang = pageLang(req, reply);

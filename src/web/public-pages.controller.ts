@@ -5,6 +5,7 @@ import { CampaignsService, type PublicCampaignView } from '../campaigns/campaign
 import { BadInputError } from '../common/errors.js';
 import { localize, type Locale } from '../common/localized-text.js';
 import { Public } from '../common/public.decorator.js';
+import { publicLinks } from '../common/public-links.js';
 import { PublicSubmission } from '../common/public-submission.js';
 import { CreateRsvpDto } from '../events/dto/rsvp.dto.js';
 import { EventsService, type PublicEventView } from '../events/events.service.js';
@@ -21,6 +22,7 @@ import {
   detailsToErrors,
   formFields,
   langPreference,
+  publicBase,
   redirect,
   render,
   supporterFields,
@@ -134,7 +136,7 @@ export class PublicPagesController {
       letter,
       repeat: q.s === 'existing',
       nextEvent: events[0] ?? null,
-      shareUrl: `${req.protocol}://${req.host}/c/${enc(slug)}/letters/${enc(actionSlug)}`,
+      shareUrl: publicLinks.letter(publicBase(req), slug, actionSlug),
     });
   }
 
@@ -159,7 +161,7 @@ export class PublicPagesController {
   ) {
     const p = langPreference(req, reply);
     const e = await this.events.publicRead(slug, eventSlug, p.chosen, p.acceptLanguage);
-    const url = `${req.protocol}://${req.host}/c/${enc(slug)}/events/${enc(eventSlug)}`;
+    const url = publicLinks.event(publicBase(req), slug, eventSlug);
     await reply
       .type('text/calendar; charset=utf-8')
       .header('content-disposition', `attachment; filename="${e.slug}.ics"`)

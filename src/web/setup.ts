@@ -6,8 +6,10 @@ import view from '@fastify/view';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { cookiesSecure } from '../common/public-links.js';
+import { AppConfig } from '../config/config.js';
 import { translator } from './i18n/index.js';
-import { pageLang, render, renderHtml } from './web-context.js';
+import { pageLang, PUBLIC_BASE_URL_KEY, render, renderHtml } from './web-context.js';
 
 /** Folders next to this module: src/web/* under jest, dist/src/web/* once built (copy-assets.mjs). */
 export const VIEWS_DIR = fileURLToPath(new URL('./views', import.meta.url));
@@ -22,15 +24,29 @@ export function isWebPath(url: string): boolean {
 }
 
 /**
+ * `POST /unsubscribe/<signed token>` needs no CSRF token: it is the RFC 8058 one-click URL of the
+ * `List-Unsubscribe` header, which a mail provider POSTs without cookies or a form token. The signed
+ * token in the path is the whole credential (no session or cookie is involved), so a forged cross-site
+ * POST could do only what anyone holding the link can do.
+ */
+export function isOneClickUnsubscribe(url: string): boolean {
+  return /^\/unsubscribe\/[^/?]+(\?|$)/.test(url);
+}
+
+/**
  * Registers what the web pages need on the Fastify instance: cookies, CSRF secrets, the eta view
  * engine, the stylesheet under /static/, and a check that refuses every page POST without a valid
  * CSRF token (403 page) before any controller runs, and a 429 page for page posts over the rate limit.
  */
 export async function registerWeb(app: NestFastifyApplication): Promise<void> {
+  const { publicBaseUrl } = app.get(AppConfig);
+  // Pages build absolute links and cookie flags from PUBLIC_BASE_URL (web-context.ts publicBase), never
+  // from the request's Host header or protocol.
+  app.getHttpAdapter().getInstance().decorate(PUBLIC_BASE_URL_KEY, publicBaseUrl);
   await app.register(cookie);
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: 'auto' },
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: cookiesSecure(publicBaseUrl) },
   });
   await app.register(view, {
     engine: { eta: new Eta({ views: VIEWS_DIR, cache: true, autoEscape: true }) },
@@ -49,7 +65,7 @@ export async function registerWeb(app: NestFastifyApplication): Promise<void> {
     csrfProtection: (req: FastifyRequest, reply: FastifyReply, next: () => void) => void;
   };
   fastify.addHook('preHandler', async (req, reply) => {
-    if (req.method !== 'POST' || !isWebPath(req.url)) return;
+    if (req.method !== 'POST' || !isWebPath(req.url) || isOneClickUnsubscribe(req.url)) return;
     let ok = false;
     // The plugin answers a failure with reply.send(error); catch that and answer with a page instead.
     const probe = Object.create(reply) as FastifyReply;

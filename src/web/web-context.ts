@@ -2,12 +2,29 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate } from 'class-validator';
 import { isLocale, pickLocale, type Locale } from '../common/localized-text.js';
+import { cookiesSecure } from '../common/public-links.js';
 import { flattenValidationErrors } from '../common/validation.js';
 import { BadInputError, ConflictError, DomainError, type ErrorDetail } from '../common/errors.js';
 import { formatDate, formatDateTime, formatMoney, formatNumber, paragraphs, percent } from './format.js';
 import { errorMessage, labelOf, pluralWord, translator, type Translate } from './i18n/index.js';
 
 export const LANG_COOKIE = 'lang';
+
+/** Where registerWeb puts PUBLIC_BASE_URL on the Fastify instance. */
+export const PUBLIC_BASE_URL_KEY = 'puentePublicBaseUrl';
+
+/**
+ * PUBLIC_BASE_URL (no trailing slash): the start of every absolute link on a page (Open Graph, share
+ * links, calendar files). Never the request's Host header, which any client can forge.
+ */
+export function publicBase(req: FastifyRequest): string {
+  const base = (req.server as unknown as Record<string, unknown>)[PUBLIC_BASE_URL_KEY];
+  if (typeof base !== 'string') throw new Error('registerWeb did not run: no public base URL');
+  return base;
+}
+
+/** Cookies are Secure when PUBLIC_BASE_URL is https (not from the request's protocol). */
+export const secureCookies = (req: FastifyRequest): boolean => cookiesSecure(publicBase(req));
 const YEAR = 365 * 24 * 3600;
 
 type Req = FastifyRequest & { cookies?: Record<string, string | undefined> };
@@ -34,7 +51,7 @@ export function langPreference(req: FastifyRequest, reply: FastifyReply): LangPr
       maxAge: YEAR,
       sameSite: 'lax',
       httpOnly: true,
-      secure: req.protocol === 'https',
+      secure: secureCookies(req),
     });
   } else {
     const c = (req as Req).cookies?.[LANG_COOKIE];
@@ -113,7 +130,7 @@ export async function renderHtml(
     u.searchParams.set('lang', l);
     return `${u.pathname}${u.search}`;
   };
-  const baseUrl = `${req.protocol}://${req.host}`;
+  const baseUrl = publicBase(req);
   const html = await rep.viewAsync!(template, {
     ...helpers(lang, t),
     csrf: rep.generateCsrf?.() ?? '',

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
-import { pino } from 'pino';
 import supertest from 'supertest';
 import { createApp } from '../../src/app.js';
 import { Clock } from '../../src/common/clock.js';
+import { createLogger } from '../../src/common/logger.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { ensureDatabase } from '../../src/database/connect.js';
 import { TEMPLATE_DB, type HarnessState } from './harness-state.js';
@@ -72,7 +72,7 @@ export async function createTestApp(
     ...env,
     DATABASE_URL: databaseUrl,
   });
-  const app = await createApp(config, databaseUrl, pino({ level: config.logLevel }));
+  const app = await createApp(config, databaseUrl, createLogger(config.logLevel));
   const db = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const ownsDatabase = !options.databaseUrl;
   return {
