@@ -149,16 +149,16 @@ describe('letters', () => {
     expect(res.body.details[0].message).toContain('supporter.email');
   });
 
-  it('signs once: 201 then 200, one row, the count and the sign pledge follow', async () => {
+  it('signs once: the same 201 answer for a repeat, one row, the count and the sign pledge follow', async () => {
     const letter = await openLetter();
     await t.http
       .post(`/api/public/campaigns/${campaign.slug}/pledges`)
       .send({ ...ana, kind: 'sign' })
       .expect(201);
     const first = await sign(letter.slug, { ...ana, showPublicly: true }).expect(201);
-    expect(first.body).toEqual({ status: 'created', signatureCount: 1 });
-    const again = await sign(letter.slug, ana).expect(200);
-    expect(again.body).toEqual({ status: 'existing', signatureCount: 1 });
+    expect(first.body).toEqual({ status: 'received', signatureCount: 1 });
+    const again = await sign(letter.slug, ana).expect(201);
+    expect(again.body).toEqual({ status: 'received', signatureCount: 1 });
     const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM signatures WHERE action_id = $1`, [
       letter.id,
     ]);
@@ -235,7 +235,7 @@ describe('letters', () => {
     expect(await supporterCount(body.email)).toBe(0);
     // Without the note the same person signs.
     const ok = await sign(letter.slug, { ...body, personalNote: undefined }).expect(201);
-    expect(ok.body).toMatchObject({ status: 'created', signatureCount: 1 });
+    expect(ok.body).toMatchObject({ status: 'received', signatureCount: 1 });
   });
 
   it('stores a <script> note as text; the public read shows first name and city only, never emails', async () => {

@@ -200,7 +200,11 @@ describe('reminders wired into events, letters, pledges and the digest', () => {
         amount: { amount: '25.00', currency: 'USD' },
       })
       .expect(201);
-    const id = res.body.pledge.id as string;
+    expect(res.body).toEqual({ status: 'received' });
+    const { rows: made } = await t.db.query(
+      `SELECT p.id FROM pledges p JOIN supporters s ON s.id = p.supporter_id WHERE s.email = 'donor@example.org'`,
+    );
+    const id = made[0].id as string;
     const [followup] = await reminders(`pledge:${id}:`);
     expect(followup).toMatchObject({ status: 'pending', dedupe_key: `pledge:${id}:followup` });
     expect(followup.due_at).toEqual(new Date(NOON_MX.getTime() + 3 * 24 * HOUR));

@@ -180,9 +180,9 @@ export class LetterActionsService {
     const l = pickLocale(lang, acceptLanguage, campaign.defaultLocale);
     const targets = await this.targetsOf(action.id);
     const recent = (await this.dataSource.query(
-      `SELECT s.first_name AS "firstName", s.city
-         FROM signatures g JOIN supporters s ON s.id = g.supporter_id
-        WHERE g.action_id = $1 AND g.show_publicly AND s.erased_at IS NULL AND s.first_name IS NOT NULL
+      `SELECT g.public_name AS "firstName", g.public_city AS city
+         FROM signatures g
+        WHERE g.action_id = $1 AND g.show_publicly AND g.public_name IS NOT NULL
         ORDER BY g.seq DESC LIMIT ${RECENT_SIGNERS}`,
       [action.id],
     )) as { firstName: string; city: string | null }[];

@@ -1,9 +1,7 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Query, HttpCode } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { Public } from '../common/public.decorator.js';
 import { PublicSubmission } from '../common/public-submission.js';
-import { createdOrExisting } from '../common/reply-status.js';
 import { PublicLetterQueryDto, SignLetterDto } from './dto/sign-letter.dto.js';
 import { LetterActionsService, type PublicLetterView } from './letter-actions.service.js';
 import { SignaturesService, type SignResult } from './signatures.service.js';
@@ -28,15 +26,18 @@ export class PublicLettersController {
     return this.actions.publicRead(slug, actionSlug, q.lang, acceptLanguage);
   }
 
-  /** Sign: 201 the first time, 200 on a repeat; 409 when not open, 410 after the deadline. */
+  /**
+   * Sign: always 201 `{"status": "received", "signatureCount"}` — the same for a first signature, a
+   * repeat (still one row) and a known or unknown email; 409 when not open, 410 after the deadline.
+   */
   @PublicSubmission()
   @Post('signatures')
-  async sign(
+  @HttpCode(201)
+  sign(
     @Param('slug') slug: string,
     @Param('actionSlug') actionSlug: string,
     @Body() dto: SignLetterDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<SignResult> {
-    return createdOrExisting(reply, await this.signatures.sign(slug, actionSlug, dto));
+    return this.signatures.sign(slug, actionSlug, dto);
   }
 }

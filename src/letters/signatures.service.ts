@@ -9,7 +9,12 @@ import { BadInputError, ConflictError, GoneError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import { fulfilPledgeSql } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
-import { supporterParams, upsertSupporterCtes } from '../supporters/supporters.service.js';
+import { SupporterUpdatesService } from '../supporters/supporter-updates.service.js';
+import {
+  supporterParams,
+  upsertSupporterCtes,
+  type ProposedChanges,
+} from '../supporters/supporters.service.js';
 import type { SignLetterDto } from './dto/sign-letter.dto.js';
 import type { LetterActionStatus } from './letter-action.entity.js';
 import { LetterActionsService, type SigningLetter } from './letter-actions.service.js';
@@ -27,8 +32,9 @@ export class SignatureDeadlinePassedError extends GoneError {
   }
 }
 
+/** The public answer: the same for a first signature, a repeat and a known or unknown email. */
 export interface SignResult {
-  status: 'created' | 'existing';
+  status: 'received';
   signatureCount: number;
 }
 
@@ -54,7 +60,8 @@ export interface StaffSignatureView {
  * takes signatures (campaign active, letter open, before its deadline, a note only where allowed);
  * then, only when it did — so a refused signature writes nothing — take the shared signing lock, upsert
  * the supporter (the one upsert path, as CTEs), insert the signature, bump a counter shard and fulfil
- * the `sign` pledge when the signature is new, and answer the count. The count read sees the
+ * the `sign` pledge when the signature is new, and answer the count. What the page shows for a public
+ * signer (`public_name`, `public_city`) is what this signature submitted, never the stored record. The count read sees the
  * statement's snapshot, so the new signature is added to it explicitly. `accepted` is false when `a`
  * found nothing; the caller then asks why.
  */
@@ -77,8 +84,10 @@ const SIGN_SQL = `
     when: 'EXISTS (SELECT 1 FROM a)',
   })},
   g AS (
-    INSERT INTO signatures (action_id, supporter_id, personal_note, show_publicly, locale, source, created_at)
-    SELECT a.id, s.id, NULLIF($14, ''), $15, coalesce($16, a.default_locale), 'web', $11 FROM a, s, lock
+    INSERT INTO signatures (action_id, supporter_id, personal_note, show_publicly, public_name, public_city, locale,
+                            source, created_at)
+    SELECT a.id, s.id, NULLIF($14, ''), $15, CASE WHEN $15 THEN NULLIF($2::text, '') END,
+           CASE WHEN $15 THEN NULLIF($4::text, '') END, coalesce($16, a.default_locale), 'web', $11 FROM a, s, lock
     ON CONFLICT ON CONSTRAINT signatures_action_id_supporter_id_key DO NOTHING
     RETURNING id
   ),
@@ -92,6 +101,7 @@ const SIGN_SQL = `
     when: 'EXISTS (SELECT 1 FROM g)',
   })})
   SELECT EXISTS (SELECT 1 FROM a) AS accepted, (SELECT count(*) FROM g)::int AS created,
+         (SELECT id FROM s) AS "supporterId", (SELECT changes FROM s) AS changes,
          ((SELECT coalesce(sum(count), 0) FROM letter_action_counters WHERE action_id = (SELECT id FROM a))
            + (SELECT count(*) FROM g))::int AS "signatureCount"`;
 
@@ -104,6 +114,7 @@ export class SignaturesService implements OnModuleInit {
     private readonly clock: Clock,
     private readonly totals: CampaignTotalsRegistry,
     private readonly activity: SupporterActivityRegistry,
+    private readonly updates: SupporterUpdatesService,
   ) {}
 
   onModuleInit(): void {
@@ -119,20 +130,24 @@ export class SignaturesService implements OnModuleInit {
   async sign(slug: string, actionSlug: string, dto: SignLetterDto): Promise<SignResult> {
     // Twice at most: a letter that reopened between the statement and the lookup is signed again.
     for (let attempt = 0; ; attempt++) {
-      const [row] = await this.hot.query<{ accepted: boolean; created: number; signatureCount: number }>(
-        'letters.sign',
-        SIGN_SQL,
-        [
-          ...supporterParams(dto, this.clock.now()),
-          slug,
-          actionSlug,
-          dto.personalNote ?? null,
-          dto.showPublicly ?? false,
-          dto.locale ?? null,
-        ],
-      );
-      if (row.accepted)
-        return { status: row.created ? 'created' : 'existing', signatureCount: row.signatureCount };
+      const [row] = await this.hot.query<{
+        accepted: boolean;
+        created: number;
+        signatureCount: number;
+        supporterId: string | null;
+        changes: ProposedChanges | null;
+      }>('letters.sign', SIGN_SQL, [
+        ...supporterParams(dto, this.clock.now()),
+        slug,
+        actionSlug,
+        dto.personalNote ?? null,
+        dto.showPublicly ?? false,
+        dto.locale ?? null,
+      ]);
+      if (row.accepted) {
+        if (row.supporterId) this.updates.propose(row.supporterId, row.changes, `signature:${actionSlug}`);
+        return { status: 'received', signatureCount: row.signatureCount };
+      }
       // Refused, nothing written: the lookup says why (404, 409, 410, 400).
       this.assertSignable(await this.actions.findForSigning(slug, actionSlug), dto);
       if (attempt > 0) throw new ConflictError('This letter changed while signing; try again', 'retry');

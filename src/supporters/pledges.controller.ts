@@ -1,11 +1,9 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, HttpCode } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { Roles } from '../auth/roles.decorator.js';
 import type { Page } from '../common/pagination.js';
 import { PublicSubmission } from '../common/public-submission.js';
-import { createdOrExisting } from '../common/reply-status.js';
 import { CreatePledgeDto, ListPledgesQueryDto } from './dto/pledge.dto.js';
 import { PledgesService, type PledgeView, type PublicPledgeResult } from './pledges.service.js';
 
@@ -14,15 +12,15 @@ import { PledgesService, type PledgeView, type PublicPledgeResult } from './pled
 export class PublicPledgesController {
   constructor(private readonly pledges: PledgesService) {}
 
-  /** Pledge: 201 the first time, 200 with the existing pledge on a repeat. Active campaigns only (409). */
+  /**
+   * Pledge: always 201 `{"status": "received"}` — the same for a first pledge, a repeat (still one row)
+   * and a known or unknown email. Active campaigns only (409).
+   */
   @PublicSubmission()
   @Post()
-  async pledge(
-    @Param('slug') slug: string,
-    @Body() dto: CreatePledgeDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<PublicPledgeResult> {
-    return createdOrExisting(reply, await this.pledges.pledge(slug, dto));
+  @HttpCode(201)
+  pledge(@Param('slug') slug: string, @Body() dto: CreatePledgeDto): Promise<PublicPledgeResult> {
+    return this.pledges.pledge(slug, dto);
   }
 }
 

@@ -14,6 +14,7 @@ import { TransactionService } from '../database/transaction.service.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import type { CreatePledgeDto } from './dto/pledge.dto.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
+import { SupporterUpdatesService } from './supporter-updates.service.js';
 import { SupportersService } from './supporters.service.js';
 import { publicLinks } from '../common/public-links.js';
 
@@ -36,9 +37,12 @@ export interface PledgeView {
 }
 
 /** What a public pledge answer shows: the pledge, never the supporter's email or name. */
+/**
+ * The public answer: the same for a new pledge, a repeat and a known or unknown email — nothing about
+ * the record (see SupporterUpdatesService for what a known supporter gets by mail).
+ */
 export interface PublicPledgeResult {
-  status: 'created' | 'existing';
-  pledge: { id: string; kind: PledgeKind; amount: MoneyJson | null; state: PledgeStatus; createdAt: Date };
+  status: 'received';
 }
 
 interface PledgeRow {
@@ -99,6 +103,7 @@ export class PledgesService implements OnModuleInit {
     private readonly activity: SupporterActivityRegistry,
     private readonly reminders: RemindersService,
     private readonly config: AppConfig,
+    private readonly updates: SupporterUpdatesService,
   ) {}
 
   onModuleInit(): void {
@@ -119,8 +124,13 @@ export class PledgesService implements OnModuleInit {
     if (dto.kind !== 'donate' && dto.amount) {
       throw BadInputError.field('amount', 'amount_not_allowed', 'amount is only for donate pledges');
     }
-    return this.tx.run(async (m) => {
-      const { supporterId } = await this.supporters.upsert(m, dto, campaign.id, `pledge:${dto.kind}`);
+    const { supporterId, changes } = await this.tx.run(async (m) => {
+      const { supporterId, changes } = await this.supporters.upsert(
+        m,
+        dto,
+        campaign.id,
+        `pledge:${dto.kind}`,
+      );
       const inserted = (await m.query(
         `INSERT INTO pledges (campaign_id, supporter_id, kind, amount_minor, currency, message, created_at)
          VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7)
@@ -172,11 +182,10 @@ export class PledgesService implements OnModuleInit {
           });
         }
       }
-      return {
-        status: inserted.length ? 'created' : 'existing',
-        pledge: { id: p.id, kind: p.kind, amount: p.amount, state: p.status, createdAt: p.createdAt },
-      };
+      return { supporterId, changes };
     });
+    this.updates.propose(supporterId, changes, `pledge:${campaign.id}`);
+    return { status: 'received' };
   }
 
   /**

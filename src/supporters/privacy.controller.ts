@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, MaxLength } from 'class-validator';
@@ -6,7 +6,9 @@ import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { Public } from '../common/public.decorator.js';
 import { PublicSubmission } from '../common/public-submission.js';
+import { PublicReadQueryDto } from '../campaigns/dto/campaign.dto.js';
 import { PrivacyService } from './privacy.service.js';
+import { SupporterUpdatesService } from './supporter-updates.service.js';
 
 export class DataRequestDto {
   @ApiProperty({ example: 'ana@example.org' })
@@ -27,7 +29,25 @@ const DATA_REQUEST_ANSWER = {
 @ApiTags('public')
 @Controller('api/public')
 export class PublicPrivacyController {
-  constructor(private readonly privacy: PrivacyService) {}
+  constructor(
+    private readonly privacy: PrivacyService,
+    private readonly updates: SupporterUpdatesService,
+  ) {}
+
+  /** What an "update my details" link (mailed to a known supporter after a form) would change. */
+  @Public()
+  @Get('supporters/updates/:token')
+  pendingUpdate(@Param('token') token: string, @Query() q: PublicReadQueryDto) {
+    return this.updates.view(token, q.lang ?? 'en');
+  }
+
+  /** Apply it (once). */
+  @PublicSubmission()
+  @Post('supporters/updates/:token/apply')
+  @HttpCode(200)
+  applyUpdate(@Param('token') token: string) {
+    return this.updates.apply(token);
+  }
 
   /** Whether the supporter behind an unsubscribe link still receives campaign email. Changes nothing. */
   @Public()

@@ -12,6 +12,7 @@ import { SupportersExports } from './supporters.exports.js';
 import { ImportController } from './import.controller.js';
 import { ImportService } from './import.service.js';
 import { SupportersReport } from './supporters.report.js';
+import { SupporterUpdatesService } from './supporter-updates.service.js';
 
 @Global()
 @Module({
@@ -34,7 +35,15 @@ import { SupportersReport } from './supporters.report.js';
     SupportersExports,
     SupportersReport,
     ImportService,
+    SupporterUpdatesService,
   ],
-  exports: [SupportersService, PledgesService, SupporterActivityRegistry, PrivacyService, SignedTokens],
+  exports: [
+    SupportersService,
+    PledgesService,
+    SupporterActivityRegistry,
+    PrivacyService,
+    SignedTokens,
+    SupporterUpdatesService,
+  ],
 })
 export class SupportersModule {}

@@ -12,7 +12,22 @@ export interface UpsertResult {
   supporterId: string;
   /** true when this email was new. */
   created: boolean;
+  /** For a known supporter: what the submission asked to change (applied only from the mailed link). */
+  changes: ProposedChanges;
 }
+
+/** Fields a submission asked to change on a known supporter's record. */
+export type ProposedChanges = Partial<{
+  firstName: string;
+  lastName: string;
+  city: string;
+  region: string;
+  country: string;
+  postalCode: string;
+  locale: Locale;
+  timezone: string;
+  consentEmail: true;
+}>;
 
 export interface SupporterRow {
   id: string;
@@ -44,11 +59,13 @@ export const SUPPORTER_COLUMNS = `s.id, s.organization_id AS "organizationId", s
  * through it (`upsert`, or these CTEs inside the sign and RSVP statements):
  * - supporters belong to the organization that runs the campaign: the same email in two organizations
  *   is two records that share nothing;
- * - a new email creates the supporter; a known one (case-insensitive, in that organization) updates the fields that were
- *   given — a blank field never overwrites a filled one;
- * - locale and time zone follow the latest action;
- * - consent is recorded (when, through which action) when given and never withdrawn by a form that
- *   left the box empty (only unsubscribing withdraws it; ticking it again re-subscribes);
+ * - a new email creates the supporter (with consent, when given, recorded with when and through which
+ *   action);
+ * - a known one (case-insensitive, in that organization) is NEVER changed by the submission: whoever
+ *   types someone's email must not rewrite her name, city, language or consent. What the submission
+ *   asked to change comes back as `changes`, and the caller mails that address a link that applies it
+ *   (SupporterUpdatesService) — the mailbox is the key. Consent given again after unsubscribing works
+ *   the same way;
  * - the supporter is linked to the campaign (`campaign_supporters`), for staff lists.
  *
  * The upsert as the CTEs `s` (the supporter: id, locale, created) and `link`, from the supporter fields
@@ -59,6 +76,24 @@ export const SUPPORTER_COLUMNS = `s.id, s.organization_id AS "organizationId", s
  *   signatures, say), so a refused submission leaves no supporter behind.
  * Parameters are cast to their columns' types because they are written through a SELECT.
  */
+/**
+ * What a submission for a KNOWN supporter asked to change (on the alias `t`, the stored row, with the
+ * fields $2–$10): each field given and different, language, time zone, and consent when it is not in
+ * force (never asked, or unsubscribed). Nothing is changed by the submission itself; the supporter gets
+ * a mail with a link that applies these (SupporterUpdatesService). '{}' for a new supporter.
+ */
+const PROPOSED_CHANGES = `CASE WHEN t.xmax = 0 THEN '{}'::jsonb ELSE jsonb_strip_nulls(jsonb_build_object(
+      'firstName', CASE WHEN NULLIF($2::text, '') IS DISTINCT FROM t.first_name THEN NULLIF($2::text, '') END,
+      'lastName', CASE WHEN NULLIF($3::text, '') IS DISTINCT FROM t.last_name THEN NULLIF($3::text, '') END,
+      'city', CASE WHEN NULLIF($4::text, '') IS DISTINCT FROM t.city THEN NULLIF($4::text, '') END,
+      'region', CASE WHEN NULLIF($5::text, '') IS DISTINCT FROM t.region THEN NULLIF($5::text, '') END,
+      'country', CASE WHEN NULLIF($6::text, '') IS DISTINCT FROM t.country THEN NULLIF($6::text, '') END,
+      'postalCode', CASE WHEN NULLIF($7::text, '') IS DISTINCT FROM t.postal_code THEN NULLIF($7::text, '') END,
+      'locale', CASE WHEN $8::text IS DISTINCT FROM t.locale THEN $8::text END,
+      'timezone', CASE WHEN $9::text IS DISTINCT FROM t.timezone THEN $9::text END,
+      'consentEmail', CASE WHEN coalesce($10::boolean, false)
+                            AND NOT (t.email_consent AND t.unsubscribed_at IS NULL) THEN true END)) END`;
+
 export function upsertSupporterCtes(
   opts: { campaign?: string; source?: string; when?: string } = {},
 ): string {
@@ -71,23 +106,8 @@ export function upsertSupporterCtes(
            NULLIF($6::text, ''), NULLIF($7::text, ''), coalesce($8::text, 'en'), $9::text, coalesce($10::boolean, false),
            CASE WHEN $10 THEN $11::timestamptz END, CASE WHEN $10 THEN ${source} END
      WHERE ${when}
-    ON CONFLICT ON CONSTRAINT supporters_organization_id_email_key DO UPDATE SET
-      first_name = coalesce(EXCLUDED.first_name, t.first_name),
-      last_name = coalesce(EXCLUDED.last_name, t.last_name),
-      city = coalesce(EXCLUDED.city, t.city),
-      region = coalesce(EXCLUDED.region, t.region),
-      country = coalesce(EXCLUDED.country, t.country),
-      postal_code = coalesce(EXCLUDED.postal_code, t.postal_code),
-      locale = coalesce($8, t.locale),
-      timezone = coalesce(EXCLUDED.timezone, t.timezone),
-      email_consent = t.email_consent OR EXCLUDED.email_consent,
-      email_consent_at = CASE WHEN EXCLUDED.email_consent AND NOT t.email_consent THEN EXCLUDED.email_consent_at
-                              ELSE t.email_consent_at END,
-      email_consent_source = CASE WHEN EXCLUDED.email_consent AND NOT t.email_consent THEN EXCLUDED.email_consent_source
-                                  ELSE t.email_consent_source END,
-      unsubscribed_at = CASE WHEN EXCLUDED.email_consent THEN NULL ELSE t.unsubscribed_at END,
-      updated_at = $11
-    RETURNING t.id, t.locale, (xmax = 0) AS created
+    ON CONFLICT ON CONSTRAINT supporters_organization_id_email_key DO UPDATE SET email = t.email
+    RETURNING t.id, t.locale, (xmax = 0) AS created, ${PROPOSED_CHANGES} AS changes
   ), link AS (
     INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
     SELECT ${campaign}, s.id, ${source}, $11, $11 FROM s
@@ -96,7 +116,7 @@ export function upsertSupporterCtes(
 }
 
 /** The upsert as a statement of its own, with {@link upsertParams}. */
-export const UPSERT_SUPPORTER_SQL = `WITH ${upsertSupporterCtes()} SELECT id AS "supporterId", created FROM s`;
+export const UPSERT_SUPPORTER_SQL = `WITH ${upsertSupporterCtes()} SELECT id AS "supporterId", created, changes FROM s`;
 
 /** $1–$11 of {@link upsertSupporterCtes}: the supporter's fields, then the time of the action. */
 export function supporterParams(fields: SupporterFieldsDto, at: Date): unknown[] {

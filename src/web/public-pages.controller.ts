@@ -128,13 +128,11 @@ export class PublicPagesController {
     const letter = await this.letters.publicRead(slug, actionSlug, p.chosen, p.acceptLanguage);
     const c = await this.campaigns.publicRead(slug, letter.lang);
     const events = await this.upcomingEvents(c, letter.lang);
-    const q = req.query as Record<string, string | undefined>;
     await render(req, reply, letter.lang, 'letter-thanks', {
       title: letter.title,
       og: ogFor(letter.title, c.summary),
       campaign: c,
       letter,
-      repeat: q.s === 'existing',
       nextEvent: events[0] ?? null,
       shareUrl: publicLinks.letter(publicBase(req), slug, actionSlug),
     });
@@ -230,7 +228,8 @@ export class PublicPagesController {
         events: await this.upcomingEvents(c, c.lang),
         fundraisers,
         pledgeKinds: PLEDGE_KINDS,
-        pledged: q.pledged === 'created' || q.pledged === 'existing' ? q.pledged : null,
+        // One thank-you for every pledge: the page never tells whether the email had pledged before.
+        pledged: q.pledged === 'received',
         errors,
         values,
       },

@@ -10,6 +10,7 @@ import { AdminSession } from './admin-session.js';
 import { AdminController } from './admin.controller.js';
 import { AdminManageController } from './admin-manage.controller.js';
 import { AdminOrganizationsController } from './admin-organizations.controller.js';
+import { DetailsPagesController } from './details-pages.controller.js';
 import { InvitationPagesController } from './invitation-pages.controller.js';
 import { LinkPagesController } from './link-pages.controller.js';
 import { PublicPagesController } from './public-pages.controller.js';
@@ -24,6 +25,7 @@ import { PublicPagesController } from './public-pages.controller.js';
     PublicPagesController,
     LinkPagesController,
     InvitationPagesController,
+    DetailsPagesController,
     AdminController,
     AdminCheckInController,
     AdminManageController,

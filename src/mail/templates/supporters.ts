@@ -1,4 +1,4 @@
-import { defineTemplate, facts, greeting, link, p, quantity } from './layout.js';
+import { defineTemplate, facts, greeting, link, list, p, quantity } from './layout.js';
 
 /** The answer to a supporter who asked for their data: one link to download or erase it. */
 export interface DataRequestData {
@@ -72,6 +72,46 @@ export const pledgeFollowup = defineTemplate('pledge-followup', (d, locale) => {
           : 'Cada aporte ayuda a sostener la lucha de las y los trabajadores. Si ya donaste, gracias: ignora este mensaje.',
       ),
       facts([en ? 'Campaign' : 'Campaña', campaign]),
+    ],
+  };
+});
+
+/** A known supporter's form asked to change their details (or to subscribe again): confirm by link. */
+export interface DetailsUpdateData {
+  firstName?: string;
+  /** The requested changes, one line each, already in the mail's language ("City: León"). */
+  changes: string[];
+  /** The page that shows and applies them. */
+  url: string;
+  expiresInDays: number;
+}
+
+export const detailsUpdate = defineTemplate('details-update', (d, locale) => {
+  const url = d.url('url');
+  const changes = d.strList('changes');
+  const days = quantity(d.count('expiresInDays'), 'day', locale);
+  const en = locale === 'en';
+  return {
+    subject: en ? 'Confirm the change to your details' : 'Confirma el cambio de tus datos',
+    greeting: greeting(locale, d.optStr('firstName')),
+    blocks: [
+      p(
+        en
+          ? 'Thank you for taking action. The form you sent asked to change the details we hold for this email address to:'
+          : 'Gracias por participar. El formulario que enviaste pidió cambiar los datos que guardamos para esta dirección de correo a:',
+      ),
+      list(changes),
+      p(
+        en
+          ? 'Nothing changes until you confirm. Your action itself is counted either way.'
+          : 'Nada cambia hasta que lo confirmes. Tu acción cuenta de todos modos.',
+      ),
+      link(en ? 'Update my details' : 'Actualizar mis datos', url),
+      p(
+        en
+          ? `The link works for ${days}. If it was not you, ignore this email: nothing will change.`
+          : `El enlace funciona durante ${days}. Si no fuiste tú, ignora este correo: nada cambiará.`,
+      ),
     ],
   };
 });

@@ -67,6 +67,12 @@ const FULL: { [K in TemplateName]: TemplateDataMap[K] } = {
     moneyLines: ['US$1,250.00 received', 'MX$8,000.00 pledged'],
     dashboardUrl: 'https://puente.example.org/console/campaigns/1',
   },
+  'details-update': {
+    firstName: 'Ana',
+    changes: ['Ciudad: León', 'Idioma: español'],
+    url: 'https://puente.example.org/my-details/tok',
+    expiresInDays: 7,
+  },
   'staff-invitation': {
     organizationName: 'Comité de Solidaridad GM Silao',
     campaignTitle: 'Sindicato independiente en GM Silao',
@@ -80,6 +86,11 @@ const FULL: { [K in TemplateName]: TemplateDataMap[K] } = {
 /** Only what each template requires. */
 const MINIMAL: { [K in TemplateName]: TemplateDataMap[K] } = {
   'data-request': { url: 'https://puente.example.org/data/tok', expiresInHours: 1 },
+  'details-update': {
+    changes: ['City: León'],
+    url: 'https://puente.example.org/my-details/tok',
+    expiresInDays: 1,
+  },
   'staff-invitation': {
     organizationName: 'Comité',
     role: 'organizer',

@@ -20,7 +20,14 @@ import {
 } from './letters.js';
 import type { RenderedMail, RenderOptions, TemplateFn } from './layout.js';
 import { staffInvitation, type StaffInvitationData } from './staff.js';
-import { dataRequest, pledgeFollowup, type DataRequestData, type PledgeFollowupData } from './supporters.js';
+import {
+  dataRequest,
+  detailsUpdate,
+  pledgeFollowup,
+  type DataRequestData,
+  type DetailsUpdateData,
+  type PledgeFollowupData,
+} from './supporters.js';
 
 export type { MailLocale } from './data.js';
 export { TemplateDataError } from './data.js';
@@ -44,6 +51,7 @@ export const TEMPLATES = {
   'pledge-followup': pledgeFollowup,
   'daily-digest': dailyDigest,
   'staff-invitation': staffInvitation,
+  'details-update': detailsUpdate,
 } satisfies Record<string, TemplateFn>;
 
 export type TemplateName = keyof typeof TEMPLATES;
@@ -65,6 +73,7 @@ export interface TemplateDataMap {
   'pledge-followup': PledgeFollowupData;
   'daily-digest': DailyDigestData;
   'staff-invitation': StaffInvitationData;
+  'details-update': DetailsUpdateData;
 }
 
 export function isTemplateName(name: unknown): name is TemplateName {

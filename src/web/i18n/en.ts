@@ -20,7 +20,6 @@ export const en = {
   'campaign.pledgeTitle': 'Pledge your support',
   'campaign.pledgeKind': 'I pledge to',
   'campaign.pledgeThanks': 'Thank you! Your pledge is recorded.',
-  'campaign.pledgeAgain': 'You had already made this pledge — it is counted once.',
   'campaign.status.won': 'This campaign was won.',
   'campaign.status.lost': 'This campaign has ended.',
   'campaign.of': 'of',
@@ -60,7 +59,6 @@ export const en = {
   'letter.deadline': 'Sign before',
   'letter.thanksTitle': 'Thank you for signing!',
   'letter.thanksBody': 'Your signature is counted. Now the letter has',
-  'letter.thanksAgain': 'You had already signed this letter — your signature counts once.',
   'letter.share': 'Share this letter',
   'letter.next': 'Next: come to an event',
   'letter.back': 'Back to the campaign',
@@ -366,6 +364,11 @@ export const en = {
   'err.organization_required': 'Choose the organization that runs this campaign.',
   'err.target_email_changed': 'The target’s email changed: check it and send again.',
   'err.isNotEmpty': 'This field is required.',
+  'details.title': 'Update my details',
+  'details.intro': 'A form sent with your email address asked to change your details to:',
+  'details.apply': 'Update my details',
+  'details.ignore': 'If it was not you, close this page: nothing changes.',
+  'details.done': 'Your details are updated. Thank you!',
 } as const;
 
 export type MessageKey = keyof typeof en;
