@@ -19,6 +19,18 @@ export class FirstAdminService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * A fresh install: the first admin is the only staff account and there is no campaign yet. Answers
+   * that admin's email (the home page then says how to log in), or null.
+   */
+  async freshInstall(): Promise<{ adminEmail: string } | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT min(u.email::text) AS "adminEmail" FROM users u
+        WHERE NOT EXISTS (SELECT 1 FROM campaigns) HAVING count(*) = 1 AND bool_and(u.role = 'admin')`,
+    )) as { adminEmail: string }[];
+    return rows[0] ?? null;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);

@@ -8,6 +8,7 @@ import { AdminCheckInController } from './admin-checkin.controller.js';
 import { AdminSession } from './admin-session.js';
 import { AdminController } from './admin.controller.js';
 import { AdminManageController } from './admin-manage.controller.js';
+import { HomeController } from './home.controller.js';
 import { LinkPagesController } from './link-pages.controller.js';
 import { PublicPagesController } from './public-pages.controller.js';
 
@@ -18,6 +19,7 @@ import { PublicPagesController } from './public-pages.controller.js';
 @Module({
   imports: [CampaignsModule, EventsModule, LettersModule, FundraisingModule],
   controllers: [
+    HomeController,
     PublicPagesController,
     LinkPagesController,
     AdminController,
