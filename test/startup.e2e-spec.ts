@@ -85,7 +85,12 @@ describe('starting and stopping the built app on the embedded PostgreSQL', () =>
     const port = await freePort();
     const first = start(dataDir, port);
     await waitForHealth(port, first.child, first.output);
-    expect(first.output()).toContain(`http://localhost:${port}`);
+    expect(first.output()).toContain(`Public site:  http://localhost:${port}/\n`);
+    expect(first.output()).toContain(`Console:      http://localhost:${port}/admin\n`);
+    expect(first.output()).toContain('First admin:  admin@localhost  (its password is ADMIN_PASSWORD)\n');
+    expect(first.output()).toContain(`Data:         ${dataDir}  (PostgreSQL in ${dataDir}/pg;`);
+    expect(first.output()).toContain(`Stop:         Ctrl-C here (or kill ${first.child.pid})`);
+    expect(first.output()).not.toContain('startup-test-password');
     expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
     expect(await postgresFor(dataDir)).not.toHaveLength(0);
 
@@ -95,6 +100,7 @@ describe('starting and stopping the built app on the embedded PostgreSQL', () =>
 
     const second = start(dataDir, port);
     await waitForHealth(port, second.child, second.output);
+    expect(second.output()).toContain('First admin:  admin@localhost\n'); // not created this time
     second.child.kill('SIGINT');
     expect(await exited(second.child)).toBe(0);
     expect(await postgresFor(dataDir)).toEqual([]);

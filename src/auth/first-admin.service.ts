@@ -23,6 +23,17 @@ export class FirstAdminService implements OnApplicationBootstrap {
    * A fresh install: the first admin is the only staff account and there is no campaign yet. Answers
    * that admin's email (the home page then says how to log in), or null.
    */
+  /** Set when this process created the first admin: whether its password was generated (and printed). */
+  createdNow: { generatedPassword: boolean } | null = null;
+
+  /** The first admin account's email (the oldest admin), for what `npm start` prints. */
+  async firstAdminEmail(): Promise<string | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT email::text AS email FROM users WHERE role = 'admin' ORDER BY created_at, id LIMIT 1`,
+    )) as { email: string }[];
+    return rows[0]?.email ?? null;
+  }
+
   async freshInstall(): Promise<{ adminEmail: string } | null> {
     const rows = (await this.dataSource.query(
       `SELECT min(u.email::text) AS "adminEmail" FROM users u
@@ -42,6 +53,7 @@ export class FirstAdminService implements OnApplicationBootstrap {
         [this.config.adminEmail, await hashPassword(password)],
       );
       this.logger.log('created the first admin account');
+      this.createdNow = { generatedPassword: !this.config.adminPassword };
       if (!this.config.adminPassword) {
         console.log(
           `\n  First admin account created. Sign in with:\n    email:    ${this.config.adminEmail}\n    password: ${password}\n  This password is shown once. Change it with: npm run cli -- user:reset-password --email ${this.config.adminEmail}\n`,
