@@ -4,8 +4,10 @@
 //
 // A few CommonJS dependencies `require()` packages that are ESM only. Node 20.19 allows that
 // (require(esm)), jest's module loader on Node 20 does not, so those packages (and only those) are
-// transpiled to CommonJS for jest.
-const ESM_REQUIRED_FROM_CJS = ['content-disposition'];
+// transpiled to CommonJS for jest. On Node 22 and later jest loads them as they are (and the
+// transpiled copy would break: jest then runs it as ESM, where `exports` is not defined).
+const NODE_MAJOR = Number(process.versions.node.split('.')[0]);
+const ESM_REQUIRED_FROM_CJS = NODE_MAJOR < 22 ? ['content-disposition'] : [];
 
 export default {
   testEnvironment: 'node',
@@ -13,14 +15,18 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', transpilation: true }],
-    [`/node_modules/(${ESM_REQUIRED_FROM_CJS.join('|')})/.+\\.js$`]: [
-      'ts-jest',
-      {
-        useESM: false,
-        transpilation: true,
-        tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' },
-      },
-    ],
+    ...(ESM_REQUIRED_FROM_CJS.length && {
+      [`/node_modules/(${ESM_REQUIRED_FROM_CJS.join('|')})/.+\\.js$`]: [
+        'ts-jest',
+        {
+          useESM: false,
+          transpilation: true,
+          tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022' },
+        },
+      ],
+    }),
   },
-  transformIgnorePatterns: [`/node_modules/(?!(${ESM_REQUIRED_FROM_CJS.join('|')})/)`],
+  transformIgnorePatterns: ESM_REQUIRED_FROM_CJS.length
+    ? [`/node_modules/(?!(${ESM_REQUIRED_FROM_CJS.join('|')})/)`]
+    : ['/node_modules/'],
 };

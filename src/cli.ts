@@ -8,6 +8,7 @@ import { ConfigError, loadConfig, type AppConfig } from './config/config.js';
 import { openDatabase } from './database/connect.js';
 import { dataSourceOptions } from './database/data-source-options.js';
 import { runPendingMigrations } from './database/migrate.js';
+import { backupDatabase, restoreDatabase } from './database/backup.js';
 import { CLI_COMMANDS, requireFlag, UsageError, type CliCommand, type CliContext } from './cli-commands.js';
 
 /**
@@ -27,6 +28,34 @@ const MIGRATION_COMMANDS: Record<string, CliCommand> = {
         await ds.destroy();
       }
       void config;
+    },
+  },
+  backup: {
+    usage: 'backup [--file backups/puente.backup.gz]',
+    description: 'write every table of the database to one file (a consistent snapshot; the app may run)',
+    run: async ({ url, flags }) => {
+      const file =
+        flags.file || join('backups', `puente-${new Date().toISOString().replace(/[:.]/g, '-')}.backup.gz`);
+      const counts = await backupDatabase(url, file);
+      const rows = counts.reduce((n, c) => n + c.rows, 0);
+      console.log(`wrote ${file}: ${counts.length} tables, ${rows} rows`);
+    },
+  },
+  restore: {
+    usage: 'restore --file backups/puente.backup.gz [--replace]',
+    description: 'load a backup into this database (stop the app first; --replace to overwrite data)',
+    run: async ({ url, flags }) => {
+      const file = requireFlag(flags, 'file');
+      // A fresh database gets the schema first; the backup must be at the same migration.
+      const ds = await new DataSource(dataSourceOptions(url, 2)).initialize();
+      try {
+        await runPendingMigrations(ds);
+      } finally {
+        await ds.destroy();
+      }
+      const counts = await restoreDatabase(url, file, { replace: 'replace' in flags });
+      const rows = counts.reduce((n, c) => n + c.rows, 0);
+      console.log(`restored ${file}: ${counts.length} tables, ${rows} rows`);
     },
   },
   'migration:revert': {
@@ -115,7 +144,8 @@ function parseArgs(argv: string[]): { command: string | undefined; flags: Record
   for (let i = 0; i < rest.length; i++) {
     const m = /^--([a-z-]+)(?:=(.*))?$/.exec(rest[i]);
     if (!m) throw new UsageError(`unexpected argument "${rest[i]}"`);
-    flags[m[1]] = m[2] ?? rest[++i] ?? '';
+    // A flag followed by another flag (or by nothing) is a switch: `--replace`.
+    flags[m[1]] = m[2] ?? (rest[i + 1]?.startsWith('--') ? '' : rest[++i]) ?? '';
   }
   return { command, flags };
 }

@@ -2,6 +2,8 @@ import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createLogger } from './common/logger.js';
 import { openDatabase } from './database/connect.js';
+import { FirstAdminService } from './auth/first-admin.service.js';
+import { startSummary } from './start-summary.js';
 
 async function main(): Promise<void> {
   let config;
@@ -32,7 +34,17 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info(`Puente is listening on http://localhost:${port} (API docs at /api/docs)`);
-  console.log(`Puente is running: http://localhost:${port}  (API docs: http://localhost:${port}/api/docs)`);
+  const firstAdmin = app.get(FirstAdminService);
+  console.log(
+    startSummary({
+      publicUrl: process.env.PUBLIC_BASE_URL ? config.publicBaseUrl : `http://localhost:${port}`,
+      adminEmail: await firstAdmin.firstAdminEmail().catch(() => null),
+      createdAdmin: firstAdmin.createdNow,
+      dataDir: db.embedded ? config.dataDir : null,
+      outboxDir: config.smtpUrl ? null : config.outboxDir,
+      pid: process.pid,
+    }),
+  );
 
   // Close in order: stop taking requests and finish the ones in flight, close the pool, stop PostgreSQL.
   let closing = false;

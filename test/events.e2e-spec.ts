@@ -355,6 +355,13 @@ describe('events and RSVPs', () => {
     const ics = mail.attachments.find((a) => a.filename === 'event.ics')!;
     expect(ics.content.toString()).toContain('DTSTART:20260314T160000Z');
     // Queued through the reminders table like every other mail, transactional and sent.
+    // The mail has arrived; its row is marked sent with its group, a moment later.
+    await untilZero(async () => {
+      const { rows } = await t.db.query(
+        `SELECT count(*)::int AS n FROM reminders WHERE kind = 'rsvp-confirmation' AND status = 'sending'`,
+      );
+      return (rows[0] as { n: number }).n;
+    });
     const { rows } = await t.db.query(
       `SELECT status, transactional FROM reminders WHERE kind = 'rsvp-confirmation' AND data->>'rsvpId' = $1`,
       [r.body.rsvp.id],

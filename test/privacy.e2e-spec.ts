@@ -1,4 +1,5 @@
 import { activeCampaign, adminToken, createStaff } from './support/factories.js';
+import { untilZero } from './support/polling.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 import { PrivacyService } from '../src/supporters/privacy.service.js';
@@ -45,6 +46,13 @@ describe('privacy rights', () => {
     expect(mail.envelope.to).toEqual(['maria@example.org']);
     expect(mail.text).toMatch(/https:\/\/puente\.example\.org\/my-data\/\S+/);
     // Queued like every mail, without the link (signed at send time); a repeat within minutes is one mail.
+    // The mail has arrived; its row is marked sent with its group, a moment later.
+    await untilZero(async () => {
+      const { rows } = await t.db.query(
+        `SELECT count(*)::int AS n FROM reminders WHERE kind = 'data-request' AND status = 'sending'`,
+      );
+      return (rows[0] as { n: number }).n;
+    });
     const { rows } = await t.db.query(
       `SELECT r.status, r.transactional, r.data::text FROM reminders r JOIN supporters s ON s.id = r.supporter_id
         WHERE r.kind = 'data-request' AND s.email = 'maria@example.org'`,

@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,9 +29,14 @@ async function postgresFor(dataDir: string): Promise<number[]> {
   return pids;
 }
 
-function start(dataDir: string, port: number): { child: ChildProcess; output: () => string } {
+function start(
+  dataDir: string,
+  port: number,
+  as?: { uid: number; gid: number },
+): { child: ChildProcess; output: () => string } {
   let out = '';
   const child = spawn(process.execPath, [MAIN], {
+    ...as,
     env: {
       ...process.env,
       DATA_DIR: dataDir,
@@ -80,7 +85,12 @@ describe('starting and stopping the built app on the embedded PostgreSQL', () =>
     const port = await freePort();
     const first = start(dataDir, port);
     await waitForHealth(port, first.child, first.output);
-    expect(first.output()).toContain(`http://localhost:${port}`);
+    expect(first.output()).toContain(`Public site:  http://localhost:${port}/\n`);
+    expect(first.output()).toContain(`Console:      http://localhost:${port}/admin\n`);
+    expect(first.output()).toContain('First admin:  admin@localhost  (its password is ADMIN_PASSWORD)\n');
+    expect(first.output()).toContain(`Data:         ${dataDir}  (PostgreSQL in ${dataDir}/pg;`);
+    expect(first.output()).toContain(`Stop:         Ctrl-C here (or kill ${first.child.pid})`);
+    expect(first.output()).not.toContain('startup-test-password');
     expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
     expect(await postgresFor(dataDir)).not.toHaveLength(0);
 
@@ -90,6 +100,7 @@ describe('starting and stopping the built app on the embedded PostgreSQL', () =>
 
     const second = start(dataDir, port);
     await waitForHealth(port, second.child, second.output);
+    expect(second.output()).toContain('First admin:  admin@localhost\n'); // not created this time
     second.child.kill('SIGINT');
     expect(await exited(second.child)).toBe(0);
     expect(await postgresFor(dataDir)).toEqual([]);
@@ -144,4 +155,73 @@ describe('starting and stopping the built app on the embedded PostgreSQL', () =>
     expect(await exited(child)).toBe(3);
     expect(await postgresFor(dataDir)).toEqual([]);
   });
+
+  describe('who runs it, and where', () => {
+    const made: string[] = [];
+    afterAll(async () => {
+      for (const dir of made) {
+        for (const pid of await postgresFor(dir)) process.kill(pid, 'SIGKILL');
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+
+    it('as root, with the data folder under a 0700 parent: names the folder and the one command, which then works', async () => {
+      expect(process.getuid!()).toBe(0); // this test and CI run as root, like a volunteer on a fresh VPS
+      const home = await mkdtemp(join(tmpdir(), 'puente-home-'));
+      made.push(home);
+      await chmod(home, 0o700); // like /root on Debian and Ubuntu
+      const data = join(home, 'puente', 'data');
+      const port = await freePort();
+
+      const refused = start(data, port);
+      expect(await exited(refused.child)).toBe(1);
+      expect(refused.output()).toContain(
+        `PostgreSQL cannot reach ${data}/pg: started by root, Puente runs its embedded PostgreSQL as the ` +
+          `system user "postgres", which cannot enter ${home}. Fix it with:\n\n  chmod o+x ${home}\n\n`,
+      );
+      expect(refused.output()).not.toMatch(/\n\s+at /);
+
+      execFileSync('chmod', ['o+x', home]); // the printed command, as the volunteer runs it
+      const app = start(data, port);
+      await waitForHealth(port, app.child, app.output);
+      app.child.kill('SIGTERM');
+      expect(await exited(app.child)).toBe(0);
+    });
+
+    it('runs as an unprivileged user, its PostgreSQL as that user too', async () => {
+      const user = unprivilegedUser();
+      const data = await mkdtemp(join(tmpdir(), 'puente-user-'));
+      made.push(data);
+      await mkdir(join(data, 'data'));
+      await chown(join(data, 'data'), user.uid, user.gid);
+      await chmod(data, 0o755);
+      const port = await freePort();
+      const app = start(join(data, 'data'), port, user);
+      await waitForHealth(port, app.child, app.output);
+      const [pid] = await postgresFor(join(data, 'data'));
+      const status = await readFile(`/proc/${pid}/status`, 'utf8');
+      expect(status).toMatch(new RegExp(`^Uid:\\s+${user.uid}\\s`, 'm'));
+      app.child.kill('SIGTERM');
+      expect(await exited(app.child)).toBe(0);
+      expect(await postgresFor(join(data, 'data'))).toEqual([]);
+    });
+  });
 });
+
+/** `nobody`, or a system user made for this test where a machine has none. */
+function unprivilegedUser(): { uid: number; gid: number } {
+  const ids = (name: string) => {
+    try {
+      return {
+        uid: Number(execFileSync('id', ['-u', name]).toString()),
+        gid: Number(execFileSync('id', ['-g', name]).toString()),
+      };
+    } catch {
+      return null;
+    }
+  };
+  const nobody = ids('nobody');
+  if (nobody) return nobody;
+  execFileSync('useradd', ['--system', '--no-create-home', 'puente-test']);
+  return ids('puente-test')!;
+}

@@ -86,7 +86,11 @@ describe('web pages in a browser', () => {
 
   it('a supporter on a phone switches to Spanish, signs a letter and sees the count go up', async () => {
     await withBrowser({ phone: true }, async (page) => {
-      await page.goto(`${base}/c/${campaign.slug}`);
+      // From the home page, which lists the active campaign.
+      await page.goto(`${base}/`);
+      await screenshots(page, 'home');
+      await page.getByRole('link', { name: /^Independent union/ }).click();
+      await page.waitForURL(`${base}/c/${campaign.slug}`);
       expect(await page.locator('html').getAttribute('lang')).toBe('en');
       expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toContain(
         'Independent union',

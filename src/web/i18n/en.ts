@@ -6,6 +6,22 @@ export const en = {
   'site.skip': 'Skip to content',
   'site.footer': 'Puente — cross-border labor solidarity.',
   'site.privacy': 'Your data',
+  'home.title': 'Campaigns on this Puente',
+  'home.intro':
+    'Cross-border labor solidarity: sign letters, join pickets and meetings, give to strike funds, in English and Spanish.',
+  'home.campaigns': 'Active campaigns',
+  'home.noCampaigns': 'No campaign is open yet.',
+  'home.console': 'Organizer console',
+  'home.consoleHint': 'For organizers and coordinators of these campaigns.',
+  'home.firstRun.title': 'Welcome: Puente is running',
+  'home.firstRun.intro': 'This is a new installation. To set it up:',
+  'home.firstRun.open': 'Open the organizer console:',
+  'home.firstRun.email': 'Log in with the first admin account:',
+  'home.firstRun.password':
+    'Its password is the ADMIN_PASSWORD you set, or the one printed once in the terminal where Puente first started.',
+  'home.firstRun.reset': 'Lost it? On the server, set a new one with:',
+  'home.firstRun.next':
+    'Create your first campaign and make it active: it appears here, and this message goes away.',
 
   'campaign.story': 'The story',
   'campaign.progress': 'Progress',

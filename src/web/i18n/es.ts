@@ -8,6 +8,21 @@ export const es: Messages = {
   'site.skip': 'Ir al contenido',
   'site.footer': 'Puente — solidaridad laboral transfronteriza.',
   'site.privacy': 'Tus datos',
+  'home.title': 'Campañas en este Puente',
+  'home.intro':
+    'Solidaridad laboral transfronteriza: firma cartas, únete a piquetes y reuniones, aporta a fondos de huelga, en español e inglés.',
+  'home.campaigns': 'Campañas activas',
+  'home.noCampaigns': 'Todavía no hay ninguna campaña abierta.',
+  'home.console': 'Consola de organización',
+  'home.consoleHint': 'Para quienes organizan y coordinan estas campañas.',
+  'home.firstRun.title': 'Bienvenida: Puente está funcionando',
+  'home.firstRun.intro': 'Esta es una instalación nueva. Para empezar:',
+  'home.firstRun.open': 'Abre la consola de organización:',
+  'home.firstRun.email': 'Entra con la primera cuenta de administración:',
+  'home.firstRun.password':
+    'Su contraseña es la ADMIN_PASSWORD que configuraste, o la que se mostró una sola vez en la terminal donde Puente arrancó por primera vez.',
+  'home.firstRun.reset': '¿La perdiste? En el servidor, crea una nueva con:',
+  'home.firstRun.next': 'Crea tu primera campaña y actívala: aparecerá aquí y este mensaje desaparecerá.',
 
   'campaign.story': 'La historia',
   'campaign.progress': 'Avance',

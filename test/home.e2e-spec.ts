@@ -1,0 +1,61 @@
+import { activeCampaign, ADMIN, adminToken, createCampaign } from './support/factories.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+/** The home page at `/`: public, bilingual, the active campaigns, the console, first-run help. */
+describe('home page', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('on a fresh install tells the admin how to log in, in both languages, never the password', async () => {
+    const en = await t.http.get('/?lang=en').expect(200);
+    expect(en.type).toBe('text/html');
+    expect(en.text).toContain('<html lang="en">');
+    expect(en.text).toContain('data-testid="first-run"');
+    expect(en.text).toContain('Log in with the first admin account:');
+    expect(en.text).toContain(`<strong data-testid="first-admin-email">${ADMIN.email}</strong>`);
+    expect(en.text).toContain(`npm run cli -- user:reset-password --email ${ADMIN.email}`);
+    expect(en.text).toContain('href="/admin"');
+    expect(en.text).toContain('No campaign is open yet.');
+    expect(en.text).not.toContain(ADMIN.password);
+
+    const es = await t.http.get('/').set('accept-language', 'es-MX,es;q=0.9').expect(200);
+    expect(es.text).toContain('<html lang="es">');
+    expect(es.text).toContain('Entra con la primera cuenta de administración:');
+    expect(es.text).toContain('Consola de organización');
+    expect(es.text).not.toContain(ADMIN.password);
+  });
+
+  it('lists active campaigns in the reader’s language, not drafts, and drops the first-run help', async () => {
+    const admin = await adminToken(t);
+    const active = await activeCampaign(t, admin, {
+      title: { en: 'Union at the Silao plant', es: 'Sindicato en la planta de Silao' },
+      summary: { en: 'Workers won a union vote.', es: 'Las y los trabajadores ganaron la votación.' },
+    });
+    const draft = await createCampaign(t, admin, { title: { en: 'Secret draft plan', es: 'Plan secreto' } });
+    const ended = await activeCampaign(t, admin, { title: { en: 'Finished fight', es: 'Lucha terminada' } });
+    await t.http
+      .patch(`/api/campaigns/${ended.id}`)
+      .auth(admin, { type: 'bearer' })
+      .send({ status: 'won' })
+      .expect(200);
+
+    const en = await t.http.get('/?lang=en').expect(200);
+    expect(en.text).toContain(`<a href="/c/${active.slug}">Union at the Silao plant</a>`);
+    expect(en.text).toContain('Workers won a union vote.');
+    expect(en.text).toContain('General Motors · Silao · MX');
+    expect(en.text).not.toContain(draft.slug);
+    expect(en.text).not.toContain('Secret draft plan');
+    expect(en.text).not.toContain(ended.slug);
+    expect(en.text).not.toContain('data-testid="first-run"');
+    expect(en.text).not.toContain('No campaign is open yet.');
+
+    const es = await t.http.get('/?lang=es').expect(200);
+    expect(es.text).toContain(`<a href="/c/${active.slug}">Sindicato en la planta de Silao</a>`);
+    expect(es.text).toContain('Las y los trabajadores ganaron la votación.');
+    expect(es.text).toContain('Campañas activas');
+    expect(es.text).not.toContain('Plan secreto');
+  });
+});
