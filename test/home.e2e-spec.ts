@@ -46,6 +46,8 @@ describe('home page', () => {
     expect(en.text).toContain(`<a href="/c/${active.slug}">Union at the Silao plant</a>`);
     expect(en.text).toContain('Workers won a union vote.');
     expect(en.text).toContain('General Motors · Silao · MX');
+    // Grouped under the organization that runs them.
+    expect(en.text).toContain('<h3 data-testid="organization">Test organization</h3>');
     expect(en.text).not.toContain(draft.slug);
     expect(en.text).not.toContain('Secret draft plan');
     expect(en.text).not.toContain(ended.slug);

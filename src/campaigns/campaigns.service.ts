@@ -92,6 +92,8 @@ export interface PublicCampaignView {
 
 /** One line of the home page's list: an active campaign, in the reader's language. */
 export interface PublicCampaignListItem {
+  /** The organization that runs it (its public name and slug). */
+  organization: { name: string; slug: string };
   slug: string;
   lang: Locale;
   title: string;
@@ -290,9 +292,17 @@ export class CampaignsService {
       order: { createdAt: 'DESC', id: 'ASC' },
       take: HOME_LIST_MAX,
     });
+    const orgs = new Map(
+      (
+        (await this.campaigns.query(`SELECT id, name, slug FROM organizations WHERE id = ANY($1::uuid[])`, [
+          [...new Set(rows.map((c) => c.organizationId))],
+        ])) as { id: string; name: string; slug: string }[]
+      ).map((o) => [o.id, { name: o.name, slug: o.slug }]),
+    );
     return rows.map((c) => {
       const l = pickLocale(lang, acceptLanguage, c.defaultLocale);
       return {
+        organization: orgs.get(c.organizationId)!,
         slug: c.slug,
         lang: l,
         title: localize(c.title, l),
