@@ -1,4 +1,4 @@
-import { BadInputError } from './errors.js';
+import { BadInputError, type ErrorDetail } from './errors.js';
 import {
   CURRENCY_CODES,
   convert,
@@ -271,10 +271,10 @@ describe('convert', () => {
 
 describe('error codes and messages', () => {
   /** The one error detail of the BadInputError thrown by `fn`. */
-  function detailOf(fn: () => unknown) {
-    const e = errorOf(fn);
-    expect(e.details).toHaveLength(1);
-    return e.details?.[0];
+  function detailOf(fn: () => unknown): ErrorDetail {
+    const details = errorOf(fn).details ?? [];
+    expect(details).toHaveLength(1);
+    return details[0];
   }
 
   it('tells a negative amount from a malformed one, whatever its digits', () => {
