@@ -1,7 +1,4 @@
-import 'reflect-metadata';
-import { validate } from 'class-validator';
-import { BadInputError } from './errors.js';
-import { MoneyDto } from './money.dto.js';
+import { BadInputError, type ErrorDetail } from './errors.js';
 import {
   CURRENCY_CODES,
   convert,
@@ -272,26 +269,107 @@ describe('convert', () => {
   });
 });
 
-describe('MoneyDto', () => {
-  async function problems(amount: unknown, currency: unknown): Promise<string[]> {
-    const errors = await validate(Object.assign(new MoneyDto(), { amount, currency }));
-    return errors.flatMap((e) => Object.values(e.constraints ?? {}));
+describe('error codes and messages', () => {
+  /** The one error detail of the BadInputError thrown by `fn`. */
+  function detailOf(fn: () => unknown): ErrorDetail {
+    const details = errorOf(fn).details ?? [];
+    expect(details).toHaveLength(1);
+    return details[0];
   }
 
-  it('accepts a decimal amount and an upper-case ISO code', async () => {
-    expect(await problems('25.50', 'USD')).toEqual([]);
-    expect(await problems('5', 'JPY')).toEqual([]);
-    expect(await problems('1.2345', 'CLF')).toEqual([]);
+  it('tells a negative amount from a malformed one, whatever its digits', () => {
+    expect(detailOf(() => parseAmount('-25.50', 'USD'))).toEqual({
+      field: 'amount',
+      code: 'amount_not_positive',
+      message: 'amount must be greater than zero',
+    });
+    expect(errorOf(() => parseRate('-25.50')).code).toBe('rate_not_positive');
+    // A minus sign anywhere but at the start, or followed by anything but a decimal, is malformed.
+    for (const value of ['5-5', '-5abc', '-', '--5', '-.5', '-5.', 'x-5']) {
+      expect(errorOf(() => parseAmount(value, 'USD')).code).toBe('amount_not_decimal');
+    }
+    // A negative number (not a string) is malformed, not "not positive".
+    expect(errorOf(() => parseAmount(-5 as unknown as string, 'USD')).code).toBe('amount_not_decimal');
   });
 
-  it('names the field in its messages', async () => {
-    expect(await problems('25,50', 'USD')).toEqual(['amount must be a decimal string such as "25.50"']);
-    expect(await problems(25.5, 'USD')).toContain('amount must be a decimal string such as "25.50"');
-    expect(await problems('1.23456', 'USD')).toHaveLength(1);
-    expect(await problems('1234567890123456', 'USD')).toHaveLength(1);
-    expect(await problems('25.50', 'usd')).toEqual([
-      'currency must be an upper-case ISO 4217 currency code such as "USD" or "MXN"',
-    ]);
-    expect(await problems('25.50', undefined)).toHaveLength(1);
+  it('explains each amount problem in its message', () => {
+    expect(detailOf(() => parseAmount('abc', 'USD')).message).toBe(
+      'amount must be a decimal string such as "25.50"',
+    );
+    expect(detailOf(() => parseAmount('0', 'USD')).message).toBe('amount must be greater than zero');
+    expect(detailOf(() => parseAmount('1000000000000000', 'USD')).message).toBe(
+      'amount must have at most 15 digits before the decimal point',
+    );
+    expect(detailOf(() => parseAmount('10000000000000', 'CLF')).message).toBe(
+      'amount is larger than the largest amount this system records',
+    );
+    expect(detailOf(() => parseAmount('12.345', 'USD', 'goal.amount'))).toEqual({
+      field: 'goal.amount',
+      code: 'amount_too_precise',
+      message: 'goal.amount in USD allows at most 2 decimal places',
+    });
+    expect(detailOf(() => parseAmount('5.5', 'JPY')).message).toBe('amount in JPY allows no decimal places');
+  });
+
+  it('names a plain "currency" field beside an amount field of another name', () => {
+    expect(detailOf(() => parseAmount('1', 'usd', 'price'))).toMatchObject({
+      field: 'currency',
+      code: 'unknown_currency',
+    });
+    expect(detailOf(() => parseAmount('1', 'usd', 'price')).field).toBe('currency');
+  });
+
+  it('explains each rate problem in its message, naming "rate" unless told otherwise', () => {
+    expect(detailOf(() => parseRate('abc'))).toEqual({
+      field: 'rate',
+      code: 'rate_not_decimal',
+      message: 'rate must be a decimal string such as "17.2345"',
+    });
+    expect(detailOf(() => parseRate('-1')).message).toBe('rate must be greater than zero');
+    expect(detailOf(() => parseRate('0')).message).toBe('rate must be greater than zero');
+    expect(detailOf(() => parseRate('1000000000000')).message).toBe(
+      'rate must have at most 12 digits before the decimal point',
+    );
+    expect(detailOf(() => parseRate('0.00000000001')).message).toBe(
+      'rate must have at most 10 decimal places',
+    );
+  });
+
+  it('names the "from" currency field of a conversion', () => {
+    expect(detailOf(() => convert(1n, 'XYZ', 'USD', parseRate('1')))).toMatchObject({
+      field: 'from',
+      code: 'unknown_currency',
+    });
+  });
+});
+
+describe('rate edges', () => {
+  const notAFraction = /^an exchange rate must be a positive fraction$/;
+
+  it('formats a whole rate with no decimals as itself', () => {
+    expect(formatRate(parseRate('20'), 0)).toBe('20');
+    expect(formatRate(parseRate('100'), 0)).toBe('100');
+    expect(formatRate(parseRate('17.5'), 0)).toBe('18'); // half-even
+    expect(formatRate(parseRate('17.25'), 1)).toBe('17.2');
+    expect(formatRate(parseRate('10.5'), 2)).toBe('10.5');
+  });
+
+  it('refuses to invert a zero rate or to build a rate with a zero or negative part', () => {
+    expect(() => invertRate({ num: 0n, den: 1n })).toThrow(notAFraction); // would be 1/0
+    expect(() => invertRate({ num: 1n, den: 0n })).toThrow(notAFraction); // would be 0
+    expect(() => invertRate({ num: -2n, den: 1n })).toThrow(notAFraction);
+    expect(() => multiplyRates({ num: 1n, den: 2n }, { num: 0n, den: 1n })).toThrow(notAFraction);
+    expect(() => multiplyRates({ num: 1n, den: 2n }, { num: 1n, den: -1n })).toThrow(notAFraction);
+  });
+
+  it('refuses a conversion at a zero or negative rate, with that reason', () => {
+    expect(() => convert(1n, 'USD', 'MXN', { num: 1n, den: 0n })).toThrow(notAFraction);
+    expect(() => convert(1n, 'USD', 'MXN', { num: 0n, den: 1n })).toThrow(notAFraction);
+    expect(() => convert(1n, 'USD', 'MXN', { num: -1n, den: 1n })).toThrow(notAFraction);
+  });
+
+  it('says why it cannot divide by zero', () => {
+    expect(() => roundHalfEven(1n, 0n)).toThrow(/^division by zero$/);
+    expect(() => roundHalfEven(0n, 0n)).toThrow(/^division by zero$/);
   });
 });

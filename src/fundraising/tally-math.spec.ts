@@ -17,6 +17,11 @@ describe('tally math', () => {
     expect(addFractions({ num: 1n, den: 2n }, { num: 1n, den: 2n })).toEqual({ num: 1n, den: 1n });
   });
 
+  it('reduces a negative sum too (a refund larger than the rest)', () => {
+    expect(addFractions({ num: 1n, den: 4n }, { num: -7n, den: 4n })).toEqual({ num: -3n, den: 2n });
+    expect(addFractions({ num: -1n, den: 3n }, { num: -1n, den: 6n })).toEqual({ num: -1n, den: 2n });
+  });
+
   it('rounds once on the exact sum, half-even, not once per group', () => {
     // 10.00 USD @ 17.2345 = 17234.5 and 10.00 USD @ 17.2365 = 17236.5 centavos.
     // Per group half-even: 17234 + 17236 = 34470; exact sum 34471.0 → 34471.
@@ -49,7 +54,19 @@ describe('tally math', () => {
 
   it('adds the goal currency as is and refuses a group with no rate', () => {
     expect(convertedTotal([{ currency: 'USD', minor: 12345n, rate: null }], 'USD')).toBe(12345n);
-    expect(() => convertedTotal([{ currency: 'MXN', minor: 1n, rate: null }], 'USD')).toThrow(RangeError);
+    expect(() => convertedTotal([{ currency: 'MXN', minor: 1n, rate: null }], 'USD')).toThrow(
+      /^no rate for MXN$/,
+    );
+  });
+
+  it('refuses a goal of zero or less instead of dividing by it', () => {
+    expect(() => percentOfGoal(100n, 0n)).toThrow(/^goal must be positive$/);
+    expect(() => percentOfGoal(0n, 0n)).toThrow(/^goal must be positive$/);
+    expect(() => percentOfGoal(100n, -100n)).toThrow(/^goal must be positive$/);
+  });
+
+  it('shows 0.00 when refunds leave less than nothing raised', () => {
+    expect(percentOfGoal(-500n, 100000n)).toBe('0.00');
   });
 
   it.each([

@@ -19,8 +19,15 @@ export const MERGE_FIELDS = [
 ] as const;
 export type MergeField = (typeof MERGE_FIELDS)[number];
 
-const FIELD = /\{\{\s*([^{}]*?)\s*\}\}/g;
+// Linear: one greedy class that cannot contain a brace, the spaces are trimmed afterwards. (A pattern
+// with `\s*` on both sides of a lazy group backtracks quadratically on "{{" and many spaces.)
+const FIELD = /\{\{([^{}]*)\}\}/g;
 const KNOWN = new Set<string>(MERGE_FIELDS);
+
+/** The merge field names in `text`, spaces inside the braces trimmed, in order. */
+function fieldNames(text: string): string[] {
+  return [...text.matchAll(FIELD)].map((m) => m[1].trim());
+}
 
 export interface MergeTarget {
   name: string;
@@ -39,7 +46,7 @@ export interface MergeSupporter {
 /** The merge fields in `text` that are not known. */
 export function unknownMergeFields(text: string): string[] {
   const out = new Set<string>();
-  for (const m of text.matchAll(FIELD)) if (!KNOWN.has(m[1])) out.add(m[1]);
+  for (const name of fieldNames(text)) if (!KNOWN.has(name)) out.add(name);
   return [...out];
 }
 
@@ -62,8 +69,7 @@ export function mergeFieldProblems(field: string, text: LocalizedText | undefine
 }
 
 export function usesSupporterFields(text: string): boolean {
-  for (const m of text.matchAll(FIELD)) if (m[1].startsWith('supporter.')) return true;
-  return false;
+  return fieldNames(text).some((name) => name.startsWith('supporter.'));
 }
 
 /** Generic words for supporter fields when there is no single signer (public page, delivery packet). */
@@ -102,7 +108,8 @@ export function renderLetter(
   locale: Locale,
 ): string {
   const ts = Array.isArray(targets) ? targets : [targets];
-  return text.replace(FIELD, (whole, name: string) => {
+  return text.replace(FIELD, (whole, inner: string) => {
+    const name = inner.trim();
     switch (name) {
       case 'target.name':
         return listOf(
