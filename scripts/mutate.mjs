@@ -19,6 +19,11 @@ const BREAK_AT = config.thresholds?.break ?? 0;
 const args = process.argv.slice(2);
 const onlyInCi = args.includes('--only-in-ci');
 const ci = process.env.CI !== undefined && !['', '0', 'false'].includes(process.env.CI.toLowerCase());
+// The second CI pass (another Node line) sets MUTATE_SKIP=1: mutants behave the same on every Node line.
+if (onlyInCi && process.env.MUTATE_SKIP === '1') {
+  console.log('Mutation testing skipped (MUTATE_SKIP=1): it ran in the first pass.');
+  process.exit(0);
+}
 if (onlyInCi && !ci) {
   console.log('Mutation testing runs in CI (CI=true) or with `npm run mutate`; skipped here.');
   process.exit(0);
