@@ -305,6 +305,9 @@ describe('erasure is complete', () => {
     const log = await as(admin).get('/api/audit-log?action=supporter.erased').expect(200);
     expect(log.body.items.map((i: { subjectId: string }) => i.subjectId).sort()).toEqual([...ids].sort());
     expect(JSON.stringify(log.body)).not.toContain(lucia.email);
+    // Nothing in the audit log carries her data either (it records that a note was set, not the note).
+    const audit = await t.db.query(`SELECT action, subject_id, details FROM audit_log`);
+    expect(leaks(JSON.stringify(audit.rows))).toEqual([]);
   });
 
   it('erases as completely when an admin does it', async () => {

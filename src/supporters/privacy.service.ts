@@ -16,14 +16,18 @@ export const DATA_LINK_HOURS = 24;
 /** Data requests for one supporter within this window send one mail (a repeated form post is not spam). */
 const DATA_REQUEST_WINDOW_MS = 10 * 60_000;
 
-/** A feature scrubs what it holds about an erased supporter (notes, free text) in the erasure transaction. */
+/**
+ * What a feature does, beyond its columns, when a supporter is erased (in the erasure transaction).
+ * Columns are never scrubbed here: they are classified in personal-data.ts, which erasure reads.
+ */
 export type ErasureListener = (manager: EntityManager, supporterId: string) => Promise<void>;
 
 /**
  * The privacy rights every supporter has: unsubscribe (by a signed link and a POST — a link scanner
  * fetching the URL changes nothing), get a copy of their data, and have it erased. Erasure removes
- * name, email, postal details and free-text notes; the actions stay as anonymous rows, so campaign
- * totals do not change, and the email can later sign up again as a new supporter.
+ * every column personal-data.ts classifies as personal, and the supporter's outbox files; the actions
+ * stay as anonymous rows, so campaign totals do not change, and the email can later sign up again as
+ * a new supporter.
  */
 @Injectable()
 export class PrivacyService implements OnModuleInit {
