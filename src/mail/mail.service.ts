@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock.js';
 import { HotQueries } from '../database/hot-queries.js';
 import { BadInputError } from '../common/errors.js';
@@ -99,15 +98,11 @@ export class MailService {
   ) {}
 
   /**
-   * An erased supporter's messages keep their template and status (the record of what was sent) but
-   * lose the address, and the provider's error text, which can quote it ("550 <ana@…> rejected").
-   * Called in the erasure transaction.
+   * Deletes the outbox `.eml` files of these `messages` rows (an erased supporter's mail). The columns
+   * of the rows themselves are erased from the registry in supporters/personal-data.ts.
    */
-  async forgetSupporter(m: EntityManager, supporterId: string): Promise<void> {
-    await m.query(
-      `UPDATE messages SET recipient_email = 'erased@invalid', error = NULL WHERE supporter_id = $1`,
-      [supporterId],
-    );
+  async removeOutboxFiles(messageIds: string[]): Promise<void> {
+    await this.transport.removeFromOutbox(messageIds);
   }
 
   /**
@@ -178,6 +173,7 @@ export class MailService {
     const { input, rendered } = mail;
     try {
       const providerMessageId = await this.transport.send({
+        id: mail.id,
         to: mail.to,
         subject: rendered.subject,
         text: rendered.text,

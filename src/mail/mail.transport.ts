@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { createTransport, type SendMailOptions, type Transporter } from 'nodemailer';
@@ -12,6 +12,11 @@ export interface MailAttachment {
 
 /** A rendered message, ready to go. */
 export interface OutgoingMail {
+  /**
+   * The `messages` row: names the outbox file, so the mail of an erased supporter is found by its
+   * row (removeFromOutbox), never by reading files.
+   */
+  id?: string;
   to: string;
   subject: string;
   text: string;
@@ -82,11 +87,14 @@ export class MailTransport implements OnModuleDestroy {
     }
     const info = (await this.transporter.sendMail(options)) as { messageId: string; message?: unknown };
     const messageId = info.messageId.replace(/^<|>$/g, '');
-    if (this.mode === 'outbox') await this.writeToOutbox(messageId, info.message as Buffer);
+    if (this.mode === 'outbox') await this.writeToOutbox(mail.id ?? messageId, info.message as Buffer);
     return messageId;
   }
 
-  /** `<ISO time>-<message id>.eml`, written whole then renamed, so a reader never sees half a file. */
+  /**
+   * `<ISO time>-<messages row id>.eml` (the Message-ID when no row is given), written whole then
+   * renamed, so a reader never sees half a file.
+   */
   private async writeToOutbox(messageId: string, raw: Buffer): Promise<void> {
     const dir = this.config.outboxDir;
     // ':' is not allowed in Windows file names (a copied outbox must still open there).
@@ -102,6 +110,27 @@ export class MailTransport implements OnModuleDestroy {
       await writeFile(tmp, raw, { mode: 0o600 });
     }
     await rename(tmp, join(dir, name));
+  }
+
+  /**
+   * Deletes the outbox files of these `messages` rows (also a half-written `.tmp`); files of other
+   * rows and files that are not Puente's are left alone. Nothing to do over SMTP.
+   */
+  async removeFromOutbox(messageIds: string[]): Promise<void> {
+    const dir = this.config.outboxDir;
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    const ids = new Set(messageIds);
+    const ofRow = /-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.eml(?:\.tmp)?$/;
+    for (const name of names) {
+      const id = ofRow.exec(name)?.[1];
+      if (id && ids.has(id)) await rm(join(dir, name), { force: true });
+    }
   }
 
   onModuleDestroy(): void {

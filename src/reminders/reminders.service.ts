@@ -203,12 +203,13 @@ export class RemindersService {
   }
 
   /**
-   * An erased supporter gets nothing more, not even what was already scheduled, and no reminder keeps
-   * the data it was rendered from (a first name, an event). Called in the erasure transaction.
+   * An erased supporter gets nothing more, not even what was already scheduled. Called in the erasure
+   * transaction, after the personal columns (the data a mail is rendered from, the address) were
+   * erased as supporters/personal-data.ts classifies them.
    */
   async forgetSupporter(m: EntityManager, supporterId: string): Promise<void> {
     await m.query(
-      `UPDATE reminders SET data = '{}'::jsonb,
+      `UPDATE reminders SET
               status = CASE WHEN status IN ('pending', 'failed', 'sending') THEN 'skipped'::reminder_status ELSE status END,
               last_error = CASE WHEN status IN ('pending', 'failed', 'sending') THEN 'supporter erased' ELSE last_error END
         WHERE supporter_id = $1`,

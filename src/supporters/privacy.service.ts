@@ -8,6 +8,7 @@ import { AppConfig } from '../config/config.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { MailService } from '../mail/mail.service.js';
 import { RemindersService } from '../reminders/reminders.service.js';
+import { erasureStatements, exportStatements } from './personal-data.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
 import { SUPPORTER_COLUMNS, SupportersService, type SupporterRow } from './supporters.service.js';
 
@@ -15,14 +16,18 @@ export const DATA_LINK_HOURS = 24;
 /** Data requests for one supporter within this window send one mail (a repeated form post is not spam). */
 const DATA_REQUEST_WINDOW_MS = 10 * 60_000;
 
-/** A feature scrubs what it holds about an erased supporter (notes, free text) in the erasure transaction. */
+/**
+ * What a feature does, beyond its columns, when a supporter is erased (in the erasure transaction).
+ * Columns are never scrubbed here: they are classified in personal-data.ts, which erasure reads.
+ */
 export type ErasureListener = (manager: EntityManager, supporterId: string) => Promise<void>;
 
 /**
  * The privacy rights every supporter has: unsubscribe (by a signed link and a POST — a link scanner
  * fetching the URL changes nothing), get a copy of their data, and have it erased. Erasure removes
- * name, email, postal details and free-text notes; the actions stay as anonymous rows, so campaign
- * totals do not change, and the email can later sign up again as a new supporter.
+ * every column personal-data.ts classifies as personal, and the supporter's outbox files; the actions
+ * stay as anonymous rows, so campaign totals do not change, and the email can later sign up again as
+ * a new supporter.
  */
 @Injectable()
 export class PrivacyService implements OnModuleInit {
@@ -41,12 +46,8 @@ export class PrivacyService implements OnModuleInit {
     private readonly config: AppConfig,
     private readonly clock: Clock,
   ) {
-    this.onErase(async (m, id) => {
-      await m.query(`UPDATE pledges SET message = NULL WHERE supporter_id = $1`, [id]);
-      // The mail queue and the mail log are scrubbed by their owners.
-      await this.reminders.forgetSupporter(m, id);
-      await this.mail.forgetSupporter(m, id);
-    });
+    // The columns are erased from the registry (personal-data.ts); the queue also stops what is pending.
+    this.onErase((m, id) => this.reminders.forgetSupporter(m, id));
   }
 
   onModuleInit(): void {
@@ -148,7 +149,11 @@ export class PrivacyService implements OnModuleInit {
       `SELECT template, locale, subject, status, created_at AS "createdAt" FROM messages WHERE supporter_id = $1 ORDER BY created_at`,
       [s.id],
     )) as unknown[];
-    return { organization, supporter: s, campaigns, activity, messages };
+    // Every personal column held about them, table by table, as classified in personal-data.ts.
+    const held: Record<string, unknown[]> = {};
+    for (const { table, sql } of exportStatements())
+      held[table] = (await this.dataSource.query(sql, [s.id])) as unknown[];
+    return { organization, supporter: s, campaigns, activity, messages, held };
   }
 
   /** Erases every organization's record of the email behind a data link. */
@@ -176,22 +181,25 @@ export class PrivacyService implements OnModuleInit {
     return (await this.supporters.allByEmail(anchor.email)).filter((r) => !r.erasedAt);
   }
 
-  /** Erase one supporter (by their own link, or by an admin). Writes the audit log. */
+  /**
+   * Erase one supporter (by their own link, or by an admin): every column personal-data.ts classifies
+   * as personal, in one transaction with the audit entry; then, once committed, the `.eml` files of
+   * their messages in the outbox folder.
+   */
   async erase(supporterId: string, actorUserId: string | null): Promise<void> {
-    await this.tx.run(async (m) => {
+    const messageIds = await this.tx.run(async (m) => {
       const rows = (await m.query(`SELECT id, erased_at FROM supporters WHERE id = $1 FOR UPDATE`, [
         supporterId,
       ])) as {
         erased_at: Date | null;
       }[];
       if (!rows.length) throw new NotFoundError('Supporter');
-      if (rows[0].erased_at) return;
-      await m.query(
-        `UPDATE supporters SET email = NULL, first_name = NULL, last_name = NULL, city = NULL, postal_code = NULL,
-                timezone = NULL, email_consent = false, email_consent_source = NULL, erased_at = $2, updated_at = $2
-          WHERE id = $1`,
-        [supporterId, this.clock.now()],
-      );
+      if (rows[0].erased_at) return [];
+      const statements = erasureStatements({
+        supporters: 'email_consent = false, erased_at = $2, updated_at = $2',
+      });
+      for (const sql of statements)
+        await m.query(sql, sql.includes('$2') ? [supporterId, this.clock.now()] : [supporterId]);
       for (const l of this.erasureListeners) await l(m, supporterId);
       await this.audit.record(
         {
@@ -203,7 +211,12 @@ export class PrivacyService implements OnModuleInit {
         },
         m,
       );
+      const sent = (await m.query(`SELECT id FROM messages WHERE supporter_id = $1`, [supporterId])) as {
+        id: string;
+      }[];
+      return sent.map((r) => r.id);
     });
+    if (messageIds.length) await this.mail.removeOutboxFiles(messageIds);
   }
 
   private async fromToken(purpose: string, token: string): Promise<SupporterRow> {
