@@ -132,6 +132,8 @@ export const en = {
   'error.closed': 'This can no longer be done: it is closed.',
   'error.conflict': 'This could not be done in its current state.',
   'error.forbidden': 'Your role does not allow this.',
+  'error.unavailable':
+    'The site is briefly unavailable. Please try again in a few seconds (a form you sent now was not saved).',
   'error.generic': 'Please try again later.',
   'error.home': 'Home',
 

@@ -136,6 +136,8 @@ export const es: Messages = {
   'error.closed': 'Esto ya no se puede hacer: está cerrado.',
   'error.conflict': 'Esto no se puede hacer en su estado actual.',
   'error.forbidden': 'Tu rol no permite hacer esto.',
+  'error.unavailable':
+    'El sitio no está disponible por un momento. Inténtalo de nuevo en unos segundos (un formulario enviado ahora no se guardó).',
   'error.generic': 'Inténtalo de nuevo más tarde.',
   'error.home': 'Inicio',
 
