@@ -11,6 +11,7 @@ import { Letters1795317000000 } from './1795317000000-letters.js';
 import { QueuedDeliveries1795400000000 } from './1795400000000-queued-deliveries.js';
 import { CsvCells1795500000000 } from './1795500000000-csv-cells.js';
 import { WaitlistLength1795600000000 } from './1795600000000-waitlist-length.js';
+import { ReminderLease1795800000000 } from './1795800000000-reminder-lease.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -24,4 +25,5 @@ export const migrations = [
   QueuedDeliveries1795400000000,
   CsvCells1795500000000,
   WaitlistLength1795600000000,
+  ReminderLease1795800000000,
 ];

@@ -159,6 +159,12 @@ export const SETTINGS = {
     default: '30',
     parse: int(1, 3600),
   },
+  REMINDER_LEASE_SECONDS: {
+    description:
+      'how long a claim on a reminder holds without being renewed (the worker renews it every third of this while it sends); a crashed instance’s reminders are taken again after it',
+    default: '45',
+    parse: int(3, 3600),
+  },
   REMINDER_MAX_ATTEMPTS: {
     description: 'sends tried before a reminder ends as failed',
     default: '5',
@@ -234,6 +240,7 @@ export class AppConfig {
   remindersEnabled: boolean;
   reminderTickSeconds: number;
   reminderMaxAttempts: number;
+  reminderLeaseSeconds: number;
   quietHours: QuietHours | null;
   waitlistClaimHours: number;
   publicCacheSeconds: number;
@@ -287,6 +294,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   c.remindersEnabled = withDefault(env, 'REMINDERS_ENABLED');
   c.reminderTickSeconds = withDefault(env, 'REMINDER_TICK_SECONDS');
   c.reminderMaxAttempts = withDefault(env, 'REMINDER_MAX_ATTEMPTS');
+  c.reminderLeaseSeconds = withDefault(env, 'REMINDER_LEASE_SECONDS');
   c.quietHours = withDefault(env, 'QUIET_HOURS');
   c.waitlistClaimHours = withDefault(env, 'WAITLIST_CLAIM_HOURS');
   c.publicCacheSeconds = withDefault(env, 'PUBLIC_CACHE_SECONDS');
