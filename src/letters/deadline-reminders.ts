@@ -6,6 +6,7 @@ import { isLocale, localize, type Locale, type LocalizedText } from '../common/l
 import { AppConfig } from '../config/config.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import { PledgesService } from '../supporters/pledges.service.js';
+import { pageLinks } from '../common/page-links.js';
 
 /** How long before a letter's deadline its reminder goes out. */
 export const DEADLINE_REMINDER_HOURS = 48;
@@ -108,7 +109,7 @@ export class LetterDeadlineReminders implements OnModuleInit {
           firstName: s.firstName ?? undefined,
           letterTitle: localize(a.title, lang),
           deadline: formatDeadline(a.deadline, s.timezone, lang),
-          signUrl: `${this.config.publicBaseUrl}/campaigns/${a.campaignSlug}/letters/${a.slug}`,
+          signUrl: pageLinks.letter(this.config.publicBaseUrl, a.campaignSlug, a.slug),
           campaignTitle: localize(a.campaignTitle, lang),
           actionId: a.id,
         },

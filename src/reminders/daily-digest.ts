@@ -7,6 +7,7 @@ import { AppConfig } from '../config/config.js';
 import type { TemplateDataMap } from '../mail/templates/templates.js';
 import { ReminderWorker } from './reminder.worker.js';
 import { RemindersService } from './reminders.service.js';
+import { pageLinks } from '../common/page-links.js';
 
 /** Local hour the digest goes out. */
 export const DIGEST_HOUR = 8;
@@ -114,7 +115,7 @@ export class DailyDigest implements OnModuleInit {
           timeZone: zone,
           userId: o.userId,
           untilIso: at.toISOString(),
-          dashboardUrl: `${this.config.publicBaseUrl}/console/campaigns/${o.campaignId}`,
+          dashboardUrl: pageLinks.adminCampaign(this.config.publicBaseUrl, o.campaignId),
         },
         dueAt: at,
         dedupeKey: `digest:${o.campaignId}:${o.userId}:${day}`,

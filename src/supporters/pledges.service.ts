@@ -15,6 +15,7 @@ import { RemindersService } from '../reminders/reminders.service.js';
 import type { CreatePledgeDto } from './dto/pledge.dto.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
 import { SupportersService } from './supporters.service.js';
+import { pageLinks } from '../common/page-links.js';
 
 export const PLEDGE_KINDS = ['support', 'sign', 'attend', 'volunteer', 'donate', 'share'] as const;
 export type PledgeKind = (typeof PLEDGE_KINDS)[number];
@@ -163,7 +164,7 @@ export class PledgesService implements OnModuleInit {
             data: {
               firstName: who?.firstName ?? undefined,
               campaignTitle: localize(campaign.title, lang),
-              donateUrl: `${this.config.publicBaseUrl}/campaigns/${campaign.slug}`,
+              donateUrl: pageLinks.campaign(this.config.publicBaseUrl, campaign.slug),
               amount: amountMinor ? formatAmount(amountMinor, dto.amount!.currency) : undefined,
             },
             dueAt: new Date(p.createdAt.getTime() + this.config.pledgeFollowupDays * 86_400_000),
