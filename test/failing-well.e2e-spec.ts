@@ -36,7 +36,10 @@ describe('failing well: hostile input and an unavailable database', () => {
       .post(`/api/public/campaigns/${slug}/pledges`)
       .send({ ...ana, firstName: 'A\u0000na' })
       .expect(400);
-    expect(res.body).toMatchObject({ code: 'nul_character', details: [{ field: 'firstName' }] });
+    expect(res.body).toMatchObject({
+      code: 'unstorable_value',
+      details: [{ field: 'firstName', code: 'nul_character' }],
+    });
     await t.http
       .post(`/api/public/campaigns/${slug}/pledges`)
       .send({ ...ana, ['x\u0000']: 1 })

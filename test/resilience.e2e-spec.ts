@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { jest } from '@jest/globals';
 import pg from 'pg';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres.js';
 import { activeCampaign, adminToken, createStaff } from './support/factories.js';
@@ -9,6 +10,8 @@ import { postgresPids, startChildApp, type ChildApp } from './support/child-app.
 import { startSmtp, type TestSmtp } from './support/smtp.js';
 
 const SECOND = 1000;
+/** Each test starts app processes of its own: minutes, not jest's default minute, on a busy machine. */
+jest.setTimeout(300 * SECOND);
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /**
@@ -41,7 +44,7 @@ describe('resilience', () => {
     await admin.end();
     db = new pg.Pool({ connectionString: server.url('puente'), max: 2 });
     db.on('error', () => undefined); // its idle connections die when the server is stopped below
-  }, 60_000);
+  });
   afterAll(async () => {
     for (const app of apps) await app.kill().catch(() => undefined);
     await db.end();
@@ -272,8 +275,11 @@ describe('resilience', () => {
         const victim = workers.find((w) => w.pid === pid)!;
         await victim.kill();
         const killedAt = Date.now();
+        // The crash window: what the dead instance still held (claimed, outcome not recorded).
         const window = await db.query<{ email: string }>(
-          `SELECT recipient_email AS email FROM reminders WHERE kind = 'resilience' AND status = 'sending'`,
+          `SELECT recipient_email AS email FROM reminders
+            WHERE kind = 'resilience' AND status = 'sending' AND locked_by = $1`,
+          [holder.rows[0].locked_by],
         );
         const inWindow = new Set(window.rows.map((r) => r.email));
 

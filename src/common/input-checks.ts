@@ -17,7 +17,7 @@ export const MAX_BODY_DEPTH = 32;
  *   UTF-8 → 400 `bad_url` (the API's JSON, or the error page on page routes — see registerWeb);
  * - a JSON body that is not UTF-8 → 400 `invalid_utf8`;
  * - a JSON or form body nested deeper than {@link MAX_BODY_DEPTH} → 400 `too_deep`, or holding a NUL
- *   character in a key or value → 400 `nul_character` (PostgreSQL cannot store one in text).
+ *   character in a key or value → 400 `unstorable_value` (PostgreSQL cannot store one in text).
  * Must run before `app.init()` (the JSON parser replaces Nest's default one).
  */
 export function registerInputChecks(app: NestFastifyApplication, bodyLimit: number): void {
@@ -100,6 +100,7 @@ function nulError(field?: string): BadInputError {
   return new BadInputError(
     message,
     field ? [{ field, code: 'nul_character', message }] : undefined,
-    'nul_character',
+    // The code of a NUL that reaches PostgreSQL (error-body.ts): one answer for it, wherever caught.
+    'unstorable_value',
   );
 }

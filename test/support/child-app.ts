@@ -39,7 +39,12 @@ export async function startChildApp(env: Record<string, string>): Promise<ChildA
   let out = '';
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const url = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`the app did not start in 30 s:\n${out}`)), 30_000);
+    // A child that did not start is killed: left running, it would keep jest from exiting.
+    // Generous: on a busy 2-core CI machine a first start (migrations, Nest) can take tens of seconds.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new Error(`the app did not start in 120 s:\n${out}`));
+    }, 120_000);
     const read = (chunk: Buffer) => {
       out = (out + chunk.toString()).slice(-20_000);
       const m = /Puente is running: (http:\/\/localhost:\d+)/.exec(out);
