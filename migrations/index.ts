@@ -15,6 +15,7 @@ import { Organizations1795700000000 } from './1795700000000-organizations.js';
 import { SessionCutOff1795750000000 } from './1795750000000-session-cut-off.js';
 import { MailCapIndex1795750000001 } from './1795750000001-mail-cap-index.js';
 import { MailboxIsTheKey1795780000000 } from './1795780000000-mailbox-is-the-key.js';
+import { ReminderLease1795800000000 } from './1795800000000-reminder-lease.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -32,4 +33,5 @@ export const migrations = [
   SessionCutOff1795750000000,
   MailCapIndex1795750000001,
   MailboxIsTheKey1795780000000,
+  ReminderLease1795800000000,
 ];

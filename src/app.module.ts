@@ -28,7 +28,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.register(config),
-        DatabaseModule.forUrl(databaseUrl, config.databasePoolSize),
+        DatabaseModule.forUrl(databaseUrl, config.databasePoolSize, {
+          connectMs: config.databaseConnectTimeoutMs,
+          statementMs: config.databaseStatementTimeoutMs,
+        }),
         HealthModule,
         MailModule,
         AuditModule,

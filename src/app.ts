@@ -6,13 +6,16 @@ import rateLimit from '@fastify/rate-limit';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
-import { TooManyRequestsError } from './common/errors.js';
-import { HttpErrorFilter } from './common/http-exception.filter.js';
+import { BadInputError, TooManyRequestsError } from './common/errors.js';
+import { HttpErrorFilter, sendError } from './common/http-exception.filter.js';
+import { registerInputChecks } from './common/input-checks.js';
 import { PinoNestLogger } from './common/logger.js';
 import { createValidationPipe } from './common/validation.js';
-import { registerWeb } from './web/setup.js';
+import { isWebPath, registerWeb } from './web/setup.js';
+import { sendErrorPage } from './web/web-error.filter.js';
 import type { AppConfig } from './config/config.js';
 
 export interface RegisteredRoute {
@@ -43,6 +46,17 @@ export async function createApp(
     trustProxy: config.trustProxy,
     // Signed link tokens (unsubscribe, data requests) travel as path parameters.
     routerOptions: { maxParamLength: 300 },
+    // A path the router cannot decode (malformed percent-encoding, not UTF-8): the same 400 as the
+    // input checks (src/common/input-checks.ts) give, as a page on page routes.
+    frameworkErrors: (error: { code?: string }, request: FastifyRequest, reply: FastifyReply) => {
+      const refused = new BadInputError(
+        'The address has malformed percent-encoding or is not valid UTF-8',
+        undefined,
+        error.code === 'FST_ERR_BAD_URL' ? 'bad_url' : 'bad_request',
+      );
+      if (isWebPath(request.url)) void sendErrorPage(refused, request, reply);
+      else sendError(refused, request, reply);
+    },
     // Keep a caller's X-Request-Id when it is sane (a load balancer's), else make one.
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const given = req.headers['x-request-id'];
@@ -102,6 +116,9 @@ export async function createApp(
         ),
     });
   }
+
+  // Bad URLs, non-UTF-8 JSON, too deep or NUL-holding bodies: a clear 400 before anything else runs.
+  registerInputChecks(app, config.bodyLimitBytes);
 
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpErrorFilter());

@@ -271,6 +271,56 @@ describe('reminders', () => {
     expect((await worker.tick()).claimed).toBe(0);
   });
 
+  it('ends an event reminder expired, unsent, when its turn comes after the event started', async () => {
+    const startsAt = new Date(t.clock.now().getTime() + 5 * MIN);
+    const { id } = await reminders.schedule(
+      undefined,
+      reminder({ data: eventData('Piquete', startsAt, 5), dueAt: new Date(t.clock.now().getTime() + MIN) }),
+    );
+    // Its instance died holding it; it is taken again only after the event began.
+    advance(6 * MIN);
+    expect(await worker.tick()).toMatchObject({ claimed: 1, expired: 1, sent: 0 });
+    expect(await row(id)).toMatchObject({ status: 'expired', message_id: null, sent_at: null });
+    expect((await row(id)).last_error).toContain('already started');
+    expect(smtp.messages).toHaveLength(0);
+    // A transactional notice about the same event still goes (it reports a change, it reminds nothing).
+    const notice = await reminders.schedule(
+      undefined,
+      reminder({
+        kind: 'event-changed',
+        template: 'event-changed',
+        transactional: true,
+        data: { ...eventData('Piquete', startsAt, 5), note: '' },
+        dueAt: t.clock.now(),
+        sendNowIfPast: true,
+      }),
+    );
+    expect((await worker.tick()).claimed).toBe(1);
+    expect((await row(notice.id)).status).not.toBe('expired');
+  });
+
+  it('marks messages left queued by a stopped instance abandoned, and only those', async () => {
+    const insert = (createdAt: Date) =>
+      t.db.query<{ id: string }>(
+        `INSERT INTO messages (recipient_email, template, locale, subject, created_at)
+         VALUES ('x@example.org', 'event-reminder', 'es', 'Recordatorio', $1) RETURNING id`,
+        [createdAt],
+      );
+    const old = (await insert(new Date(t.clock.now().getTime() - 10 * MIN))).rows[0].id;
+    const fresh = (await insert(new Date(t.clock.now().getTime() - MIN))).rows[0].id;
+    await worker.tick();
+    const { rows } = await t.db.query<{ id: string; status: string; error: string | null }>(
+      'SELECT id, status, error FROM messages WHERE id = ANY($1)',
+      [[old, fresh]],
+    );
+    const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+    expect(byId[old]).toMatchObject({
+      status: 'abandoned',
+      error: expect.stringContaining('may or may not'),
+    });
+    expect(byId[fresh].status).toBe('queued');
+  });
+
   it('defers a reminder due at 02:00 local to 08:00, but sends at once when the event starts before then', async () => {
     setClock(new Date('2026-03-14T07:00:00Z')); // 01:00 in Mexico City
     const deferred = await reminders.schedule(

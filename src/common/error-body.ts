@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
-import { DomainError, TooManyRequestsError, type ErrorDetail } from './errors.js';
+import { isDatabaseUnavailable } from './database-unavailable.js';
+import { DomainError, ServiceUnavailableError, TooManyRequestsError, type ErrorDetail } from './errors.js';
 
 export interface ErrorBody {
   statusCode: number;
@@ -15,6 +16,8 @@ export interface ShapedError {
   headers: Record<string, string>;
   /** Unknown errors are logged with their stack; expected ones are not. */
   unexpected: boolean;
+  /** Expected but worth a log line without a stack (the database is unavailable). */
+  warning?: string;
 }
 
 interface NestLikeHttpException {
@@ -44,6 +47,13 @@ export function shapeError(e: unknown, requestId?: string): ShapedError {
   const headers: Record<string, string> = {};
   let body: ErrorBody;
   let unexpected = false;
+  let warning: string | undefined;
+  if (!(e instanceof DomainError) && isDatabaseUnavailable(e)) {
+    // Down, restarting, stalled past the timeouts or out of connections: not the request's fault and
+    // not a bug, so a 503 to retry — never a 500 — and one log line without a stack.
+    warning = `database unavailable: ${(e as Error).message}`;
+    e = new ServiceUnavailableError();
+  }
   if (e instanceof DomainError) {
     body = {
       statusCode: e.status,
@@ -52,7 +62,8 @@ export function shapeError(e: unknown, requestId?: string): ShapedError {
       code: e.code,
     };
     if (e.details?.length) body.details = e.details;
-    if (e instanceof TooManyRequestsError) headers['retry-after'] = String(e.retryAfterSeconds);
+    if (e instanceof TooManyRequestsError || e instanceof ServiceUnavailableError)
+      headers['retry-after'] = String(e.retryAfterSeconds);
   } else if (isNestHttpException(e)) {
     const status = e.getStatus();
     const res = e.getResponse();
@@ -91,7 +102,7 @@ export function shapeError(e: unknown, requestId?: string): ShapedError {
     unexpected = true;
   }
   if (requestId) body.requestId = requestId;
-  return { body, headers, unexpected };
+  return { body, headers, unexpected, warning };
 }
 
 /** PostgreSQL class 22 — data exception (22021 bad encoding such as NUL, 22003 out of range, …). */

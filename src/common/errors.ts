@@ -78,3 +78,18 @@ export class TooManyRequestsError extends DomainError {
     super(message, 'rate_limited');
   }
 }
+
+/**
+ * The service cannot answer right now (the database is down, restarting or stalled): 503 with
+ * `Retry-After`, so clients and load balancers try again instead of reporting a failure.
+ */
+export class ServiceUnavailableError extends DomainError {
+  readonly status = 503;
+  constructor(
+    readonly retryAfterSeconds = 5,
+    message = 'The service is briefly unavailable; try again in a few seconds',
+    code = 'database_unavailable',
+  ) {
+    super(message, code);
+  }
+}

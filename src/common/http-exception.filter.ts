@@ -14,8 +14,9 @@ export class HttpErrorFilter implements ExceptionFilter {
 }
 
 export function sendError(exception: unknown, request: FastifyRequest, reply: FastifyReply): void {
-  const { body, headers, unexpected } = shapeError(exception, request.id);
+  const { body, headers, unexpected, warning } = shapeError(exception, request.id);
   if (unexpected) request.log.error({ err: exception }, 'unexpected error');
+  else if (warning) request.log.warn(warning);
   if (reply.sent) return;
   void reply.status(body.statusCode).headers(headers).type('application/json; charset=utf-8').send(body);
 }

@@ -103,6 +103,18 @@ export const SETTINGS = {
     parse: url('postgres:', 'postgresql:'),
   },
   DATABASE_POOL_SIZE: { description: 'connections per app instance', default: '20', parse: int(1, 500) },
+  DATABASE_CONNECT_TIMEOUT_MS: {
+    description:
+      'longest wait for a database connection (a free one in the pool, or a new one) before the request fails with 503',
+    default: '3000',
+    parse: int(100, 600_000),
+  },
+  DATABASE_STATEMENT_TIMEOUT_MS: {
+    description:
+      'longest a statement may run (cancelled by PostgreSQL; a database that does not answer at all is given up on 500 ms later) before the request fails with 503',
+    default: '5000',
+    parse: int(100, 3_600_000),
+  },
   DATA_DIR: {
     description: 'where the embedded PostgreSQL (and the outbox) keep data',
     default: './data',
@@ -147,6 +159,12 @@ export const SETTINGS = {
     description: 'how often the worker looks for due reminders',
     default: '30',
     parse: int(1, 3600),
+  },
+  REMINDER_LEASE_SECONDS: {
+    description:
+      'how long a claim on a reminder holds without being renewed (the worker renews it every third of this while it sends); a crashed instance’s reminders are taken again after it',
+    default: '45',
+    parse: int(3, 3600),
   },
   REMINDER_MAX_ATTEMPTS: {
     description: 'sends tried before a reminder ends as failed',
@@ -221,6 +239,8 @@ export class AppConfig {
   publicBaseUrl: string;
   databaseUrl: string | null;
   databasePoolSize: number;
+  databaseConnectTimeoutMs: number;
+  databaseStatementTimeoutMs: number;
   dataDir: string;
   pgPort: number | null;
   adminEmail: string;
@@ -233,6 +253,7 @@ export class AppConfig {
   remindersEnabled: boolean;
   reminderTickSeconds: number;
   reminderMaxAttempts: number;
+  reminderLeaseSeconds: number;
   quietHours: QuietHours | null;
   waitlistClaimHours: number;
   publicCacheSeconds: number;
@@ -272,6 +293,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   c.publicBaseUrl = (read(env, 'PUBLIC_BASE_URL') ?? `http://localhost:${c.port}`).replace(/\/+$/, '');
   c.databaseUrl = read(env, 'DATABASE_URL') ?? null;
   c.databasePoolSize = withDefault(env, 'DATABASE_POOL_SIZE');
+  c.databaseConnectTimeoutMs = withDefault(env, 'DATABASE_CONNECT_TIMEOUT_MS');
+  c.databaseStatementTimeoutMs = withDefault(env, 'DATABASE_STATEMENT_TIMEOUT_MS');
   const dataDir = read(env, 'DATA_DIR') ?? './data';
   c.dataDir = isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir);
   c.pgPort = read(env, 'PG_PORT') ?? null;
@@ -286,6 +309,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   c.remindersEnabled = withDefault(env, 'REMINDERS_ENABLED');
   c.reminderTickSeconds = withDefault(env, 'REMINDER_TICK_SECONDS');
   c.reminderMaxAttempts = withDefault(env, 'REMINDER_MAX_ATTEMPTS');
+  c.reminderLeaseSeconds = withDefault(env, 'REMINDER_LEASE_SECONDS');
   c.quietHours = withDefault(env, 'QUIET_HOURS');
   c.waitlistClaimHours = withDefault(env, 'WAITLIST_CLAIM_HOURS');
   c.publicCacheSeconds = withDefault(env, 'PUBLIC_CACHE_SECONDS');

@@ -1,25 +1,33 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from './data-source-options.js';
+import { dataSourceOptions, type DatabaseTimeouts } from './data-source-options.js';
 import { HotQueries } from './hot-queries.js';
 import { runPendingMigrations } from './migrate.js';
 import { TransactionService } from './transaction.service.js';
 
 @Module({})
 export class DatabaseModule {
-  /** Connects to `url`, runs pending migrations before anything else uses the database. */
-  static forUrl(url: string, poolSize: number): DynamicModule {
+  /**
+   * Runs pending migrations (on a connection of their own, without the request timeouts: a migration
+   * may take long), then connects the app's pool to `url`.
+   */
+  static forUrl(url: string, poolSize: number, timeouts: DatabaseTimeouts): DynamicModule {
     return {
       module: DatabaseModule,
       global: true,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({ ...dataSourceOptions(url, poolSize), autoLoadEntities: true }),
+          useFactory: () => ({ ...dataSourceOptions(url, poolSize, timeouts), autoLoadEntities: true }),
           dataSourceFactory: async (options) => {
-            const ds = await new DataSource(options!).initialize();
-            await runPendingMigrations(ds);
-            return ds;
+            // Two connections: one holds the migration lock while the other migrates.
+            const migrator = await new DataSource(dataSourceOptions(url, 2)).initialize();
+            try {
+              await runPendingMigrations(migrator);
+            } finally {
+              await migrator.destroy();
+            }
+            return new DataSource(options!).initialize();
           },
         }),
       ],

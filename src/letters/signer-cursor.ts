@@ -2,6 +2,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
+import { STREAM_STATEMENT_TIMEOUT } from '../database/data-source-options.js';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 
@@ -91,6 +92,7 @@ export async function openSignerSnapshot(
   let total: number;
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await client.query(`SET LOCAL statement_timeout = '${STREAM_STATEMENT_TIMEOUT}'`);
     const { rows } = await client.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM signatures g WHERE ${RANGE}`,
       params,

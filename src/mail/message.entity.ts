@@ -1,7 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { MailLocale } from './templates/data.js';
 
-export const MESSAGE_STATUSES = ['queued', 'sent', 'failed'] as const;
+/**
+ * `abandoned`: recorded by an instance that stopped before it could record the outcome (the mail may or
+ * may not have left); its reminder was taken again by another instance (MailService.reconcileQueued).
+ */
+export const MESSAGE_STATUSES = ['queued', 'sent', 'failed', 'abandoned'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
 /**

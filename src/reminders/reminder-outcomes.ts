@@ -15,6 +15,8 @@ export type Outcome =
   | { status: 'failed'; error: string; messageId: string | null }
   /** Not wanted any more (erased, unsubscribed, the RSVP left). */
   | { status: 'skipped'; error: string }
+  /** Too late to help when its turn came (an event reminder after the start): never sent late. */
+  | { status: 'expired'; error: string }
   /** A provider failure to try again at `dueAt`. */
   | { status: 'retried'; error: string; messageId: string; dueAt: Date }
   /** Quiet hours in the recipient's zone: not an attempt, due again at `dueAt`. */

@@ -1,7 +1,15 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { MailLocale } from '../mail/templates/data.js';
 
-export const REMINDER_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled', 'skipped'] as const;
+export const REMINDER_STATUSES = [
+  'pending',
+  'sending',
+  'sent',
+  'failed',
+  'cancelled',
+  'skipped',
+  'expired',
+] as const;
 export type ReminderStatus = (typeof REMINDER_STATUSES)[number];
 
 /**

@@ -25,8 +25,12 @@ import {
 import { backoffMs, quietUntil } from './reminder-timing.js';
 import { RemindersService } from './reminders.service.js';
 
-/** How long a claim holds before another instance may take the reminder again. */
-export const CLAIM_LOCK_MS = 5 * 60_000;
+/**
+ * How long a `messages` row may stay `queued` before it is taken for the record of a mail whose
+ * instance stopped (see MailService.reconcileQueued): far longer than any send, whose outcome is
+ * recorded within a fraction of a second.
+ */
+export const ABANDONED_AFTER_MS = 5 * 60_000;
 /** Most reminders one tick claims. */
 const CLAIM_LIMIT = 100;
 /** Reminders of one claim sent at the same time. */
@@ -38,6 +42,7 @@ export interface TickResult {
   retried: number;
   failed: number;
   skipped: number;
+  expired: number;
   deferred: number;
 }
 
@@ -46,13 +51,17 @@ export interface TickResult {
  * (`FOR UPDATE SKIP LOCKED`): a row is claimed by exactly one instance at a time.
  *
  * Delivery guarantee — at-least-once at the SMTP boundary, duplicates limited to a crash window:
- * a reminder is marked `sending` with `locked_until = now + 5 min` before the mail leaves, and `sent`
- * once the SMTP server accepted it, with the others of its group (Finisher: FINISH_GROUP outcomes, or
- * FINISH_WAIT_MS after the first). If the instance dies (or loses the database) between the server's
- * acceptance and that update, the claim expires and another instance sends it again — the one case
- * where a recipient can get a reminder twice. Nothing is lost: a claim that never completes is always
- * taken again. Every update after the claim is guarded by `locked_by`, so an instance whose claim
- * expired while it was stuck cannot overwrite the outcome of the instance that took over.
+ * a reminder is marked `sending` with a short lease (`locked_until = now + REMINDER_LEASE_SECONDS`)
+ * before the mail leaves, and `sent` once the SMTP server accepted it, with the others of its group
+ * (Finisher: FINISH_GROUP outcomes, or FINISH_WAIT_MS after the first). While a claim is being worked,
+ * a heartbeat renews its lease every third of it, so a slow claim keeps its rows and a dead instance's
+ * rows are free again one lease after its last heartbeat; the next tick of any instance takes them.
+ * If the instance dies (or loses the database) between the server's acceptance and that update,
+ * another instance sends it again — the one case where a recipient can get a reminder twice. Nothing
+ * is lost: a claim that never completes is always taken again, and a reminder that would arrive too
+ * late to help (an event reminder after the start) ends `expired` instead of being sent late. Every
+ * update after the claim is guarded by `locked_by`, so an instance whose lease ran out while it was
+ * stuck cannot overwrite the outcome of the instance that took over.
  *
  * The database work of a claim is a few statements, not a few per mail (issue 11: PostgreSQL is what
  * every instance shares, so its cost per mail is what limits scaling out): the claim, one insert of
@@ -89,6 +98,11 @@ export class ReminderWorker
   }
 
   onApplicationBootstrap(): void {
+    // Mail recorded by an instance that stopped before recording the outcome: reconciled on every tick.
+    this.onTick('reconcile queued messages', async (now) => {
+      const n = await this.mail.reconcileQueued(new Date(now.getTime() - ABANDONED_AFTER_MS));
+      if (n) this.logger.warn(`${n} messages left queued by a stopped instance marked abandoned`);
+    });
     if (!this.config.remindersEnabled) return;
     this.timer = setInterval(() => {
       if (this.running) return; // the previous tick is still sending
@@ -179,10 +193,12 @@ export class ReminderWorker
           .run(now)
           .catch((e: unknown) => this.logger.warn(`${job.name} failed: ${(e as Error).name}`));
     }
-    const params = [now, new Date(now.getTime() + CLAIM_LOCK_MS), this.instanceId, limit];
+    const params = [now, this.leaseEnd(now), this.instanceId, limit];
     const rows = only
       ? await this.hot.query<ClaimedRow>('reminders.claim-ids', claimSql(PICK_IDS), [...params, only])
       : await this.hot.query<ClaimedRow>('reminders.claim-due', claimSql(PICK_DUE), params);
+    if (rows.length === 0)
+      return { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0, expired: 0, deferred: 0 };
 
     const result: TickResult = {
       claimed: rows.length,
@@ -190,6 +206,7 @@ export class ReminderWorker
       retried: 0,
       failed: 0,
       skipped: 0,
+      expired: 0,
       deferred: 0,
     };
     const finisher = new Finisher(
@@ -221,12 +238,48 @@ export class ReminderWorker
       for (let item = await take(); item; item = await take())
         finisher.add(item.row.id, await this.deliver(item.row, item.mail));
     };
+    const heartbeat = this.renewWhileWorking(rows.map((r) => r.id));
     try {
       await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, rows.length) }, lane));
     } finally {
       await finisher.close();
+      await heartbeat.stop();
     }
     return result;
+  }
+
+  private leaseEnd(now: Date): Date {
+    return new Date(now.getTime() + this.config.reminderLeaseSeconds * 1000);
+  }
+
+  /**
+   * The heartbeat of a claim: every third of the lease, pushes the lease of the claim's rows this
+   * instance still holds (`sending`, `locked_by` = this instance) one lease ahead. A failed renewal is
+   * logged and tried again at the next beat; rows whose lease runs out meanwhile may be taken by
+   * another instance (at worst sent twice, never lost).
+   */
+  private renewWhileWorking(ids: string[]): { stop(): Promise<void> } {
+    let beat: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        beat = this.hot
+          .query(
+            'reminders.renew',
+            `UPDATE reminders SET locked_until = $3
+              WHERE id = ANY($1::uuid[]) AND status = 'sending' AND locked_by = $2`,
+            [ids, this.instanceId, this.leaseEnd(this.clock.now())],
+          )
+          .catch((e: unknown) => this.logger.warn(`lease not renewed: ${(e as Error).message}`));
+      },
+      (this.config.reminderLeaseSeconds * 1000) / 3,
+    );
+    timer.unref();
+    return {
+      stop: async () => {
+        clearInterval(timer);
+        await beat;
+      },
+    };
   }
 
   /**
@@ -322,6 +375,11 @@ export class ReminderWorker
 
     const startsAt = typeof row.data.startsAtIso === 'string' ? new Date(row.data.startsAtIso) : null;
     const startsAtMs = startsAt && !Number.isNaN(startsAt.getTime()) ? startsAt.getTime() : null;
+    // A reminder of something that has already begun cannot help any more (a crashed instance, a long
+    // outage): it ends `expired` rather than arrive late. Transactional notices (a change, a
+    // cancellation) still go: they report what happened.
+    if (!row.transactional && startsAtMs !== null && now.getTime() >= startsAtMs)
+      return { status: 'expired', error: 'the event had already started' };
     // Quiet hours: mail the recipient asked for goes at once; campaign mail waits for the morning,
     // unless the event starts before then (a reminder after the start would be useless).
     const until = row.transactional ? null : quietUntil(now, zone, this.config.quietHours);
@@ -385,7 +443,7 @@ export class ReminderWorker
     await Promise.all(
       changed.map((c) => {
         const status = outcomes.get(c.id)!.status;
-        if (status === 'sent' || status === 'failed' || status === 'skipped')
+        if (status === 'sent' || status === 'failed' || status === 'skipped' || status === 'expired')
           return this.reminders.ended(byId.get(c.id)!, { status, messageId: c.messageId });
         return undefined;
       }),

@@ -62,7 +62,7 @@ export type ReminderSendHook = (r: ReminderToSend) => Promise<ReminderHookAnswer
 
 /** How a reminder ended, told to its kind's outcome listener (a delivery records its mail status). */
 export interface ReminderOutcome {
-  status: 'sent' | 'failed' | 'skipped';
+  status: 'sent' | 'failed' | 'skipped' | 'expired';
   /** The `messages` row of the last attempt, when one was made. */
   messageId: string | null;
 }

@@ -8,6 +8,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { neutralizeCell } from '../common/csv-safety.js';
 import { BadInputError, NotFoundError } from '../common/errors.js';
+import { STREAM_STATEMENT_TIMEOUT } from '../database/data-source-options.js';
 import type { Locale } from '../common/localized-text.js';
 import { formatAmount } from '../common/money.js';
 import {
@@ -100,8 +101,10 @@ export class ExportsService {
     await runner.connect();
     let rows: Readable;
     try {
+      await runner.query(`SET statement_timeout = '${STREAM_STATEMENT_TIMEOUT}'`);
       rows = await runner.stream(sql, params);
     } catch (e) {
+      await runner.query('RESET statement_timeout').catch(() => undefined);
       await runner.release();
       throw e;
     }
@@ -113,6 +116,8 @@ export class ExportsService {
       if (released) return;
       released = true;
       rows.destroy();
+      // Back to the pool with the session's own statement timeout.
+      await runner.query('RESET statement_timeout').catch(() => undefined);
       await runner.release().catch(() => undefined);
       await this.audit
         .record({

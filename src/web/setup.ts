@@ -10,6 +10,7 @@ import { cookiesSecure } from '../common/public-links.js';
 import { AppConfig } from '../config/config.js';
 import { translator } from './i18n/index.js';
 import { pageLang, PUBLIC_BASE_URL_KEY, render, renderHtml } from './web-context.js';
+import { errorKey } from './web-error.filter.js';
 
 /** Folders next to this module: src/web/* under jest, dist/src/web/* once built (copy-assets.mjs). */
 export const VIEWS_DIR = fileURLToPath(new URL('./views', import.meta.url));
@@ -80,17 +81,24 @@ export async function registerWeb(app: NestFastifyApplication): Promise<void> {
     return reply;
   });
 
-  // A page POST over the public rate limit is refused by @fastify/rate-limit before any controller
-  // (its TooManyRequestsError becomes the API's JSON body): on page routes, send a page instead, in
-  // the reader's language, keeping the status and Retry-After.
+  // Errors answered before any controller runs — a page POST over the public rate limit (429), a
+  // request refused by the input checks (400), a database that is unavailable (503) — leave as the
+  // API's JSON body: on page routes, send the error page instead, in the reader's language, keeping
+  // the status and headers (Retry-After).
   fastify.addHook('onSend', async (req, reply, payload) => {
-    if (reply.statusCode !== 429 || !isWebPath(req.url)) return payload;
-    if (String(reply.getHeader('content-type') ?? '').includes('text/html')) return payload;
+    if (reply.statusCode < 400 || !isWebPath(req.url)) return payload;
+    if (!String(reply.getHeader('content-type') ?? '').includes('application/json')) return payload;
+    let code: string | undefined;
+    try {
+      code = (JSON.parse(String(payload)) as { code?: string }).code;
+    } catch {
+      code = undefined;
+    }
     const lang = pageLang(req, reply);
     const t = translator(lang);
     const html = await renderHtml(req, reply, lang, 'error', {
       title: t('error.title'),
-      message: t('error.rateLimited'),
+      message: t(errorKey(reply.statusCode, code)),
     });
     void reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
     return html;

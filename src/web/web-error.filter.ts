@@ -1,6 +1,7 @@
-import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError } from '../common/errors.js';
+import { shapeError } from '../common/error-body.js';
+import { escapeHtml } from '../common/html.js';
 import { translator, type MessageKey } from './i18n/index.js';
 import { pageLang, render } from './web-context.js';
 
@@ -8,6 +9,7 @@ import { pageLang, render } from './web-context.js';
 export function errorKey(status: number, code?: string): MessageKey {
   if (code === 'invalid_link') return 'error.badLink';
   if (code === 'rate_limited' || status === 429) return 'error.rateLimited';
+  if (status === 503) return 'error.unavailable';
   if (status === 404) return 'error.notFound';
   if (status === 403) return 'error.forbidden';
   if (status === 410) return 'error.closed';
@@ -22,31 +24,51 @@ export function errorKey(status: number, code?: string): MessageKey {
 export class WebErrorFilter implements ExceptionFilter {
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<FastifyRequest>();
-    const reply = ctx.getResponse<FastifyReply>();
-    let status = 500;
-    let code: string | undefined;
-    if (exception instanceof DomainError) {
-      status = exception.status;
-      code = exception.code;
-    } else if (exception instanceof HttpException) {
-      status = exception.getStatus();
-    }
-    if (status >= 500) req.log.error({ err: exception }, 'page error');
-    if (reply.sent) return;
-    const lang = pageLang(req, reply);
-    const t = translator(lang);
-    if (status === 401 && req.url.startsWith('/admin')) {
-      await reply.status(303).header('location', '/admin/login').send();
-      return;
-    }
-    await render(
-      req,
-      reply,
-      lang,
-      'error',
-      { title: t('error.title'), message: t(errorKey(status, code)) },
-      status,
-    );
+    await sendErrorPage(exception, ctx.getRequest<FastifyRequest>(), ctx.getResponse<FastifyReply>());
   }
+}
+
+/**
+ * The error page for `exception`, with the API's mapping (a data exception is 400, an unavailable
+ * database 503 with Retry-After) and its logging.
+ */
+export async function sendErrorPage(
+  exception: unknown,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
+  const { body, headers, unexpected, warning } = shapeError(exception, req.id);
+  const { statusCode: status, code } = body;
+  if (unexpected) req.log.error({ err: exception }, 'page error');
+  else if (warning) req.log.warn(warning);
+  if (reply.sent) return;
+  void reply.headers(headers);
+  const lang = pageLang(req, reply);
+  const t = translator(lang);
+  if (typeof (reply as { viewAsync?: unknown }).viewAsync !== 'function') {
+    // A request the router refused (Fastify's frameworkErrors) has a bare reply, without the view
+    // engine: a plain page with the same words.
+    const title = escapeHtml(t('error.title'));
+    await reply
+      .status(status)
+      .header('cache-control', 'no-store')
+      .type('text/html; charset=utf-8')
+      .send(
+        `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${title}</title></head>` +
+          `<body><h1>${title}</h1><p>${escapeHtml(t(errorKey(status, code)))}</p><p><a href="/">${escapeHtml(t('error.home'))}</a></p></body></html>`,
+      );
+    return;
+  }
+  if (status === 401 && req.url.startsWith('/admin')) {
+    await reply.status(303).header('location', '/admin/login').send();
+    return;
+  }
+  await render(
+    req,
+    reply,
+    lang,
+    'error',
+    { title: t('error.title'), message: t(errorKey(status, code)) },
+    status,
+  );
 }

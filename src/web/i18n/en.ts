@@ -146,6 +146,8 @@ export const en = {
   'error.closed': 'This can no longer be done: it is closed.',
   'error.conflict': 'This could not be done in its current state.',
   'error.forbidden': 'Your role does not allow this.',
+  'error.unavailable':
+    'The site is briefly unavailable. Please try again in a few seconds (a form you sent now was not saved).',
   'error.generic': 'Please try again later.',
   'error.home': 'Home',
 
@@ -270,10 +272,12 @@ export const en = {
   'status.reminder.failed': 'Failed',
   'status.reminder.cancelled': 'Cancelled',
   'status.reminder.skipped': 'Skipped',
+  'status.reminder.expired': 'Expired (too late to help)',
   'status.message.queued': 'Queued',
   'status.message.sending': 'Sending',
   'status.message.sent': 'Sent',
   'status.message.failed': 'Failed',
+  'status.message.abandoned': 'Outcome unknown',
   'method.cash': 'Cash',
   'method.check': 'Check',
   'method.transfer': 'Bank transfer',

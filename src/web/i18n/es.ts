@@ -149,6 +149,8 @@ export const es: Messages = {
   'error.closed': 'Esto ya no se puede hacer: está cerrado.',
   'error.conflict': 'Esto no se puede hacer en su estado actual.',
   'error.forbidden': 'Tu rol no permite hacer esto.',
+  'error.unavailable':
+    'El sitio no está disponible por un momento. Inténtalo de nuevo en unos segundos (un formulario enviado ahora no se guardó).',
   'error.generic': 'Inténtalo de nuevo más tarde.',
   'error.home': 'Inicio',
 
@@ -273,10 +275,12 @@ export const es: Messages = {
   'status.reminder.failed': 'Falló',
   'status.reminder.cancelled': 'Cancelado',
   'status.reminder.skipped': 'Omitido',
+  'status.reminder.expired': 'Vencido (demasiado tarde)',
   'status.message.queued': 'En cola',
   'status.message.sending': 'Enviando',
   'status.message.sent': 'Enviado',
   'status.message.failed': 'Falló',
+  'status.message.abandoned': 'Resultado desconocido',
   'method.cash': 'Efectivo',
   'method.check': 'Cheque',
   'method.transfer': 'Transferencia',

@@ -1,0 +1,185 @@
+import { TEMPLATE_NAMES, type TemplateName } from '../src/mail/templates/templates.js';
+import { DailyDigest } from '../src/reminders/daily-digest.js';
+import { ReminderWorker } from '../src/reminders/reminder.worker.js';
+import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
+import { startSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.js';
+import { createTestApp, type TestApp } from './support/test-app.js';
+
+const BASE = 'http://puente.test';
+const MIN = 60_000;
+const HOUR = 60 * MIN;
+const ZONE = 'America/Mexico_City';
+/** Saturday 2026-03-14, 12:00 in Mexico City: outside quiet hours. */
+const NOON_MX = new Date('2026-03-14T18:00:00Z');
+
+/**
+ * Every link in every mail resolves: each template is produced by its real flow (so its links are
+ * built by the code that builds them in production), sent over SMTP, and every link of its text and
+ * HTML parts is requested against the running app, which must answer 2xx or 3xx.
+ */
+describe('links in mail', () => {
+  let smtp: TestSmtp;
+  let t: TestApp;
+  let worker: ReminderWorker;
+  let admin: string;
+  let org: Staff;
+  let campaignId: string;
+  let slug: string;
+  const mails = new Map<TemplateName, ReceivedMail>();
+
+  beforeAll(async () => {
+    smtp = await startSmtp();
+    t = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_BASE_URL: BASE, PLEDGE_FOLLOWUP_DAYS: '3' });
+    t.clock.set(NOON_MX);
+    worker = t.app.get(ReminderWorker);
+    admin = await adminToken(t);
+    org = await createStaff(t, admin, 'organizer');
+    ({ id: campaignId, slug } = await activeCampaign(t, org.token));
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+
+  const as = (token: string) => ({
+    post: (url: string) => t.http.post(url).auth(token, { type: 'bearer' }),
+    patch: (url: string) => t.http.patch(url).auth(token, { type: 'bearer' }),
+  });
+  const person = (name: string, extra: object = {}) => ({
+    email: `${name}@example.org`,
+    firstName: name,
+    locale: 'es',
+    timezone: ZONE,
+    consentEmail: true,
+    ...extra,
+  });
+  /** Waits for the mail of `template` to `to`, sent from mark `from` on, and keeps it. */
+  async function caught(template: TemplateName, to: string, from: number) {
+    const mail = await smtp.waitForMail((m) => m.envelope.to.includes(to), from);
+    mails.set(template, mail);
+  }
+  async function tickAt(at: Date) {
+    t.clock.set(at);
+    await worker.tick();
+  }
+
+  it('produces every template through its real flow', async () => {
+    // Events: confirmation, change, waitlist offer, reminder, cancellation.
+    const startsAt = new Date(NOON_MX.getTime() + 3 * 24 * HOUR);
+    const event = (
+      await as(org.token)
+        .post(`/api/campaigns/${campaignId}/events`)
+        .send({
+          title: { en: 'Picket', es: 'Piquete' },
+          kind: 'picket',
+          city: 'Silao',
+          venue: 'Puerta 1',
+          startsAt: startsAt.toISOString(),
+          timezone: ZONE,
+          capacity: 2,
+          reminderOffsetsMinutes: [1440],
+        })
+        .expect(201)
+    ).body as { id: string; slug: string };
+    const rsvp = (name: string) =>
+      t.http.post(`/api/public/campaigns/${slug}/events/${event.slug}/rsvps`).send(person(name)).expect(201);
+    let mark = smtp.messages.length;
+    const ana = (await rsvp('ana')).body;
+    await caught('rsvp-confirmation', 'ana@example.org', mark);
+    await rsvp('carl');
+    await rsvp('beto'); // waitlisted
+    mark = smtp.messages.length;
+    await as(org.token).patch(`/api/events/${event.id}`).send({ venue: 'Puerta 2' }).expect(200);
+    await caught('event-changed', 'ana@example.org', mark);
+    mark = smtp.messages.length;
+    await t.http.delete(`/api/public/rsvps/${ana.manageToken}`).expect(200);
+    await caught('waitlist-offer', 'beto@example.org', mark);
+    mark = smtp.messages.length;
+    await tickAt(new Date(startsAt.getTime() - 24 * HOUR + MIN));
+    await caught('event-reminder', 'carl@example.org', mark);
+    mark = smtp.messages.length;
+    await as(org.token).patch(`/api/events/${event.id}`).send({ status: 'cancelled' }).expect(200);
+    await caught('event-cancelled', 'carl@example.org', mark);
+
+    // Supporters: a donate pledge's follow-up.
+    t.clock.set(NOON_MX);
+    await t.http
+      .post(`/api/public/campaigns/${slug}/pledges`)
+      .send({ ...person('dora'), kind: 'donate', amount: { amount: '25.00', currency: 'USD' } })
+      .expect(201);
+    mark = smtp.messages.length;
+    await tickAt(new Date(NOON_MX.getTime() + 3 * 24 * HOUR + MIN));
+    await caught('pledge-followup', 'dora@example.org', mark);
+
+    // Letters: the deadline reminder to a pledged signer; a delivery to a target by email.
+    t.clock.set(NOON_MX);
+    await t.http
+      .post(`/api/public/campaigns/${slug}/pledges`)
+      .send({ ...person('sara'), kind: 'sign' })
+      .expect(201);
+    const targets = await t.http.get('/api/targets?country=MX').auth(admin, { type: 'bearer' }).expect(200);
+    const targetId = targets.body.items[0].id as string;
+    await as(admin).patch(`/api/targets/${targetId}`).send({ email: 'buzon@target.example.org' }).expect(200);
+    const deadline = new Date(NOON_MX.getTime() + 5 * 24 * HOUR);
+    const action = (
+      await as(org.token)
+        .post(`/api/campaigns/${campaignId}/letter-actions`)
+        .send({
+          title: { en: 'Respect the vote', es: 'Respeten el voto' },
+          subject: { en: 'Respect the vote', es: 'Respeten el voto' },
+          body: { en: 'Respect the vote.', es: 'Respeten el voto.' },
+          targetIds: [targetId],
+          deadline: deadline.toISOString(),
+        })
+        .expect(201)
+    ).body as { id: string; slug: string };
+    await as(org.token).patch(`/api/letter-actions/${action.id}`).send({ status: 'open' }).expect(200);
+    mark = smtp.messages.length;
+    await tickAt(new Date(deadline.getTime() - 47 * HOUR));
+    await caught('deadline-reminder', 'sara@example.org', mark);
+    await t.http
+      .post(`/api/public/campaigns/${slug}/letters/${action.slug}/signatures`)
+      .send(person('sara'))
+      .expect(201);
+    mark = smtp.messages.length;
+    await as(org.token)
+      .post(`/api/letter-actions/${action.id}/deliveries`)
+      .send({ targetId, method: 'email' })
+      .expect(201);
+    await caught('letter-delivery', 'buzon@target.example.org', mark);
+
+    // The organizer's daily digest.
+    await t.app.get(DailyDigest).schedule(t.clock.now());
+    mark = smtp.messages.length;
+    const { rows } = await t.db.query<{ due_at: Date }>(
+      `SELECT due_at FROM reminders WHERE kind = 'daily-digest' AND status = 'pending' ORDER BY due_at LIMIT 1`,
+    );
+    await tickAt(new Date(rows[0].due_at.getTime() + MIN));
+    await caught('daily-digest', org.email.toLowerCase(), mark);
+
+    // A data request last: its link expires 24 h after it, and the clock moved on above.
+    mark = smtp.messages.length;
+    await t.http.post('/api/public/supporters/data-requests').send({ email: 'ana@example.org' }).expect(202);
+    await caught('data-request', 'ana@example.org', mark);
+
+    expect([...mails.keys()].sort()).toEqual([...TEMPLATE_NAMES].sort());
+  });
+
+  it.each([...TEMPLATE_NAMES])('every link in the %s mail answers 2xx or 3xx', async (template) => {
+    const mail = mails.get(template);
+    expect(mail).toBeDefined();
+    const links = new Set(
+      [...`${mail!.text}\n${mail!.html}`.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) =>
+        m[0].replace(/&amp;/g, '&').replace(/[.,;]+$/, ''),
+      ),
+    );
+    if (mail!.headers['list-unsubscribe'])
+      for (const m of mail!.headers['list-unsubscribe'].matchAll(/<(https?:[^>]+)>/g)) links.add(m[1]);
+    for (const link of links) {
+      // Every link points at this app: nothing in these flows links elsewhere.
+      expect(link.startsWith(`${BASE}/`)).toBe(true);
+      const res = await t.http.get(link.slice(BASE.length));
+      expect([link, res.status < 400]).toEqual([link, true]);
+    }
+  });
+});
