@@ -14,6 +14,7 @@ import { WaitlistLength1795600000000 } from './1795600000000-waitlist-length.js'
 import { Organizations1795700000000 } from './1795700000000-organizations.js';
 import { SessionCutOff1795750000000 } from './1795750000000-session-cut-off.js';
 import { MailCapIndex1795750000001 } from './1795750000001-mail-cap-index.js';
+import { RsvpApproval1795760000000 } from './1795760000000-rsvp-approval.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -30,4 +31,5 @@ export const migrations = [
   Organizations1795700000000,
   SessionCutOff1795750000000,
   MailCapIndex1795750000001,
+  RsvpApproval1795760000000,
 ];
