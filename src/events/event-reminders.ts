@@ -30,8 +30,9 @@ export const rsvpPrefix = (eventId: string, rsvpId: string) => `event:${eventId}
 
 /**
  * The reminders of RSVPs, as SQL: one per offset of the event's `reminderOffsetsMinutes` — and one at
- * `revealAddressHoursBefore`, the mail that first carries a hidden address — due that many minutes
- * before the start (skipped when already past). `src` is a FROM item with the columns rsvp_id,
+ * `revealAddressHoursBefore`, the mail that first carries a hidden address, transactional (sent without
+ * campaign-mail consent and regardless of quiet hours: it is the RSVP's own information) — due that
+ * many minutes before the start (skipped when already past). `src` is a FROM item with the columns rsvp_id,
  * supporter_id, locale and event_id (one row per going RSVP); `now` a timestamptz expression. The mail's
  * text and link are made at send time; the data keeps what the worker needs before that (the start, for
  * quiet hours and "starts in"). Used by {@link EventReminders} and inside the one-statement RSVP.
@@ -44,7 +45,8 @@ export function rsvpRemindersSql(src: string, now: string): string {
                               'startsAtIso', to_char(e.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                               'timeZone', e.timezone, 'rsvpId', src.rsvp_id),
            ${due}, ${reminderStatusSql(due, now)},
-           'event:' || e.id || ':rsvp:' || src.rsvp_id || ':' || o.minutes || 'm', false, ${now}
+           'event:' || e.id || ':rsvp:' || src.rsvp_id || ':' || o.minutes || 'm',
+           (o.minutes = e.reveal_address_hours_before * 60) IS TRUE, ${now}
       FROM ${src} JOIN events e ON e.id = src.event_id AND e.status = 'scheduled'
       CROSS JOIN LATERAL (SELECT DISTINCT u.minutes
                             FROM unnest(e.reminder_offsets_minutes || coalesce(e.reveal_address_hours_before * 60, 0))
@@ -78,18 +80,21 @@ export function rsvpNoticeSql(
       FROM ${src} JOIN events e ON e.id = src.event_id`);
 }
 
-/** The RSVP confirmation (see {@link rsvpNoticeSql}); one per confirming moment. */
+/**
+ * The RSVP confirmation (see {@link rsvpNoticeSql}); one per confirming moment and state (`src` has a
+ * `status` column too: a pending RSVP approved in the same millisecond still gets its confirmation).
+ */
 export const rsvpConfirmationSql = (src: string, now: string) =>
   rsvpNoticeSql(
     'rsvp-confirmation',
     src,
     now,
-    `'notice:rsvp:' || src.rsvp_id || ':confirmation:' || ${epochMs(now)}`,
+    `'notice:rsvp:' || src.rsvp_id || ':confirmation:' || src.status || ':' || ${epochMs(now)}`,
   );
 
 /** RSVPs (`$1`, one id or an array) as the `src` of the SQL above, when their status is one of `statuses`. */
 const rsvpSrc = (statuses: string[], where = 'r.id = $1') =>
-  `(SELECT r.id AS rsvp_id, r.supporter_id, s.locale, r.event_id, r.offer_expires_at
+  `(SELECT r.id AS rsvp_id, r.supporter_id, s.locale, r.event_id, r.offer_expires_at, r.status
       FROM rsvps r JOIN supporters s ON s.id = r.supporter_id
      WHERE ${where} AND r.status IN (${statuses.map((x) => `'${x}'`).join(', ')})) src`;
 
@@ -124,7 +129,13 @@ export class EventReminders implements OnModuleInit {
   onModuleInit(): void {
     // Caused by staff (an event changed or cancelled) or by another supporter's cancellation, not by
     // a public form the recipient (or someone with her address) filled in: not held to the hourly cap.
-    this.reminders.notCausedByPublicForms('event-changed', 'event-cancelled', 'waitlist-offer');
+    // Nor is the reminder that reveals a hidden address (transactional, caused by the clock).
+    this.reminders.notCausedByPublicForms(
+      'event-changed',
+      'event-cancelled',
+      'waitlist-offer',
+      'event-reminder',
+    );
     this.reminders.onSend('event-reminder', (r) =>
       this.atSendTime(r, ['going'], (row, lang) => ({ data: eventFacts(row, lang, this.withAddress(row)) })),
     );
