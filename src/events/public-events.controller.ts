@@ -44,7 +44,7 @@ export class PublicEventsController {
     return RSVP_ANSWER;
   }
 
-  /** The RSVP behind a manage token, and its event (with the address once going). */
+  /** The RSVP behind a manage token (410 a day after the event ends), and its event (address: see addressOnPages). */
   @PublicSubmission()
   @Get('rsvps/:token')
   view(@Param('token') token: string, @Query() q: EventPublicQueryDto): Promise<ManageView> {
