@@ -14,6 +14,7 @@ import { WaitlistLength1795600000000 } from './1795600000000-waitlist-length.js'
 import { Organizations1795700000000 } from './1795700000000-organizations.js';
 import { SessionCutOff1795750000000 } from './1795750000000-session-cut-off.js';
 import { MailCapIndex1795750000001 } from './1795750000001-mail-cap-index.js';
+import { RsvpApproval1795760000000 } from './1795760000000-rsvp-approval.js';
 import { MailboxIsTheKey1795780000000 } from './1795780000000-mailbox-is-the-key.js';
 import { ReminderLease1795800000000 } from './1795800000000-reminder-lease.js';
 
@@ -32,6 +33,7 @@ export const migrations = [
   Organizations1795700000000,
   SessionCutOff1795750000000,
   MailCapIndex1795750000001,
+  RsvpApproval1795760000000,
   MailboxIsTheKey1795780000000,
   ReminderLease1795800000000,
 ];

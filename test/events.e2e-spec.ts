@@ -1,7 +1,9 @@
 import { RsvpsService } from '../src/events/rsvps.service.js';
+import { RemindersService } from '../src/reminders/reminders.service.js';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
 import { untilZero } from './support/polling.js';
+import { rsvpOf } from './support/rsvps.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const HOUR = 3_600_000;
@@ -60,6 +62,23 @@ describe('events and RSVPs', () => {
   const rsvp = (eventSlug: string, body: object) =>
     t.http.post(`/api/public/campaigns/${slug}/events/${eventSlug}/rsvps`).send(body);
   const manage = (token: string) => `/api/public/rsvps/${token}`;
+
+  /**
+   * RSVPs (the one answer: 202 `{status: "received"}`), then reads what only her mailbox gets: the
+   * RSVP's state, its place in line and its signed manage link.
+   */
+  async function joined(e: { id: string; slug: string }, body: { email: string }) {
+    const res = await rsvp(e.slug, body).expect(202);
+    expect(res.body).toEqual({ status: 'received' });
+    const r = await rsvpOf(t, e, body.email);
+    const { rows } = await t.db.query(
+      `SELECT count(*)::int AS n FROM rsvps w, rsvps me
+        WHERE me.id = $1 AND w.event_id = me.event_id AND w.status = 'waitlisted' AND w.queue_seq <= me.queue_seq`,
+      [r.id],
+    );
+    const position = r.status === 'waitlisted' ? (rows[0].n as number) : undefined;
+    return { rsvp: { id: r.id, status: r.status, position }, manageToken: r.token };
+  }
 
   /** The event's seat accounting; every call also checks its kept waitlist length against the line. */
   async function seats(eventId: string) {
@@ -148,30 +167,33 @@ describe('events and RSVPs', () => {
       person(`rush${i}`, { guests: i % 7 === 0 ? 2 : i % 5 === 0 ? 1 : 0 }),
     );
     const results = await Promise.all(bodies.map((b) => rsvp(e.slug, b)));
-    expect(results.map((r) => r.status)).toEqual(Array(60).fill(201));
+    expect(results.map((r) => r.status)).toEqual(Array(60).fill(202));
+    expect(new Set(results.map((r) => JSON.stringify(r.body)))).toEqual(new Set(['{"status":"received"}']));
     const s = await seats(e.id);
     expect(s.taken).toBeLessThanOrEqual(10);
     expect(s.taken).toBe(s.held);
     // Exactly filled: single people are waiting, so nothing may stay free.
     expect(s.taken).toBe(10);
-    const waiting = results.filter((r) => r.body.rsvp.status === 'waitlisted');
-    expect(waiting.length).toBeGreaterThan(40);
-    const positions = waiting.map((r) => r.body.rsvp.position as number).sort((x, y) => x - y);
-    expect(positions).toEqual(Array.from({ length: waiting.length }, (_, i) => i + 1));
+    expect(s.waiting).toBeGreaterThan(40);
     const { rows } = await t.db.query(
       `SELECT id FROM rsvps WHERE event_id = $1 AND status = 'waitlisted' ORDER BY queue_seq`,
       [e.id],
     );
-    const byPosition = [...waiting].sort((x, y) => x.body.rsvp.position - y.body.rsvp.position);
-    expect(byPosition.map((r) => r.body.rsvp.id)).toEqual(rows.map((r: { id: string }) => r.id));
+    // Each one's manage link shows its place in line, in queue order.
+    const { SignedTokens } = await import('../src/common/signed-token.js');
+    const { RSVP_MANAGE_PURPOSE } = await import('../src/events/event-reminders.js');
+    const sign = (id: string) => t.app.get(SignedTokens).sign(RSVP_MANAGE_PURPOSE, id);
+    const first = (await t.http.get(manage(sign(rows[0].id))).expect(200)).body.rsvp;
+    const last = (await t.http.get(manage(sign(rows[rows.length - 1].id))).expect(200)).body.rsvp;
+    expect([first.position, last.position]).toEqual([1, rows.length]);
     const pub = await t.http.get(`/api/public/campaigns/${slug}/events/${e.slug}`).expect(200);
-    expect(pub.body).toMatchObject({ capacity: 10, spotsLeft: 0, waitlisted: waiting.length });
+    expect(pub.body).toMatchObject({ capacity: 10, spotsLeft: 0, waitlisted: s.waiting });
   });
 
   it('offers seats freed during a rush to the entries joining the waitlist at that moment', async () => {
     const e = await createEvent({ capacity: 5 });
     const going = [];
-    for (let i = 0; i < 5; i++) going.push((await rsvp(e.slug, person(`held${i}`)).expect(201)).body);
+    for (let i = 0; i < 5; i++) going.push(await joined(e, person(`held${i}`)));
     expect(going.every((g) => g.rsvp.status === 'going')).toBe(true);
     // Five cancellations race twenty new single RSVPs: whichever commits first, no seat may stay free
     // while a single person waits (a freed seat is offered to whoever is in line by then).
@@ -179,7 +201,7 @@ describe('events and RSVPs', () => {
       ...going.map((g) => t.http.delete(manage(g.manageToken))),
       ...Array.from({ length: 20 }, (_, i) => rsvp(e.slug, person(`late${i}`))),
     ]);
-    expect(results.map((r) => r.status).sort()).toEqual([...Array(5).fill(200), ...Array(20).fill(201)]);
+    expect(results.map((r) => r.status).sort()).toEqual([...Array(5).fill(200), ...Array(20).fill(202)]);
     const s = await seats(e.id);
     expect(s).toMatchObject({ taken: 5, held: 5 });
     const { rows } = await t.db.query(
@@ -209,16 +231,17 @@ describe('events and RSVPs', () => {
   it('makes one RSVP, one seat and one confirmation of the same supporter sent 8 times at once', async () => {
     const e = await createEvent({ capacity: 5 });
     const results = await Promise.all(Array.from({ length: 8 }, () => rsvp(e.slug, person('racer'))));
-    expect(results.filter((r) => r.status === 201)).toHaveLength(1);
-    expect(results.filter((r) => r.status === 200)).toHaveLength(7);
-    const ids = new Set(results.map((r) => r.body.rsvp.id));
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill(202));
+    const { rows: one } = await t.db.query(`SELECT id FROM rsvps WHERE event_id = $1`, [e.id]);
+    const ids = new Set(one.map((r: { id: string }) => r.id));
     expect(ids.size).toBe(1);
     expect(await seats(e.id)).toMatchObject({ taken: 1, held: 1 });
     const { rows } = await t.db.query(
       `SELECT kind, count(*)::int AS n FROM reminders WHERE data->>'rsvpId' = $1 GROUP BY kind ORDER BY kind`,
       [[...ids][0]],
     );
-    // The confirmation once, and one reminder per offset (24 h and 2 h before).
+    // The confirmation once (the repeats' re-sends at the same instant are the same mail), and one
+    // reminder per offset (24 h and 2 h before).
     expect(rows).toEqual([
       { kind: 'event-reminder', n: 2 },
       { kind: 'rsvp-confirmation', n: 1 },
@@ -227,14 +250,14 @@ describe('events and RSVPs', () => {
 
   it('offers a freed seat to the first in line, who claims it; an expired offer moves to the next', async () => {
     const e = await createEvent({ capacity: 2 });
-    const a = (await rsvp(e.slug, person('wa', { guests: 1 })).expect(201)).body;
+    const a = await joined(e, person('wa', { guests: 1 }));
     await t.http
       .post(`/api/public/campaigns/${slug}/pledges`)
       .send({ ...person('wb'), kind: 'attend' })
       .expect(201);
-    const b = (await rsvp(e.slug, person('wb')).expect(201)).body;
-    const c = (await rsvp(e.slug, person('wc')).expect(201)).body;
-    const d = (await rsvp(e.slug, person('wd')).expect(201)).body;
+    const b = await joined(e, person('wb'));
+    const c = await joined(e, person('wc'));
+    const d = await joined(e, person('wd'));
     expect(a.rsvp.status).toBe('going');
     expect([b.rsvp.position, c.rsvp.position, d.rsvp.position]).toEqual([1, 2, 3]);
 
@@ -260,7 +283,6 @@ describe('events and RSVPs', () => {
       before,
     );
     const claimToken = /https:\/\/puente\.example\.org\/rsvp\/(\S+)/.exec(offer.text)![1];
-    expect(claimToken).not.toBe(b.manageToken);
     const claimed = await t.http.post(`${manage(claimToken)}/claim`).expect(201);
     expect(claimed.body.rsvp.status).toBe('going');
     const { rows: pledge } = await t.db.query(
@@ -288,27 +310,62 @@ describe('events and RSVPs', () => {
     t.clock.set(START);
   });
 
-  it('keeps one RSVP per supporter: a repeat answers 200 with the existing one and no token', async () => {
-    const e = await createEvent({ capacity: 5 });
-    const first = await rsvp(e.slug, person('twice')).expect(201);
-    expect(first.body.manageToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const again = await rsvp(e.slug, { ...person('twice'), email: 'TWICE@example.org' }).expect(200);
-    expect(again.body).toMatchObject({
-      status: 'existing',
-      rsvp: { id: first.body.rsvp.id, status: 'going' },
-    });
-    expect(again.body.manageToken).toBeUndefined();
-    const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM rsvps WHERE event_id = $1`, [e.id]);
-    expect(rows[0].n).toBe(1);
+  it('answers a new, a repeated, a waitlisted and a cancelled RSVP alike, and keeps one RSVP', async () => {
+    const e = await createEvent({ capacity: 1 });
+    const answers = [];
+    answers.push(await rsvp(e.slug, person('twice'))); // new, going
+    answers.push(await rsvp(e.slug, { ...person('twice'), email: 'TWICE@example.org', guests: 3 })); // repeat
+    answers.push(await rsvp(e.slug, person('later'))); // new, waitlisted
+    const later = await rsvpOf(t, e, 'later@example.org');
+    await t.http.delete(manage(later.token)).expect(200);
+    answers.push(await rsvp(e.slug, person('later'))); // a cancelled RSVP's email
+    for (const a of answers) {
+      expect(a.status).toBe(202);
+      expect(a.text).toBe('{"status":"received"}');
+      expect(Object.keys(a.headers).filter((h) => /token|location/i.test(h))).toEqual([]);
+    }
+    const { rows } = await t.db.query(
+      `SELECT s.email, r.status::text, r.guests FROM rsvps r JOIN supporters s ON s.id = r.supporter_id
+        WHERE r.event_id = $1 ORDER BY s.email`,
+      [e.id],
+    );
+    // The repeat changed nothing (not the guests), and the cancelled RSVP stayed cancelled.
+    expect(rows).toEqual([
+      { email: 'later@example.org', status: 'cancelled', guests: 0 },
+      { email: 'twice@example.org', status: 'going', guests: 0 },
+    ]);
     expect(await seats(e.id)).toMatchObject({ taken: 1 });
+  });
+
+  it('brings a cancelled RSVP back only through the link mailed to its address', async () => {
+    const e = await createEvent({ capacity: 5 });
+    const mine = await joined(e, person('gone', { guests: 1 }));
+    await t.http.delete(manage(mine.manageToken)).expect(200);
+    const hashBefore = (await t.db.query(`SELECT manage_token_hash FROM rsvps WHERE id = $1`, [mine.rsvp.id]))
+      .rows[0].manage_token_hash;
+    // Someone types her email: the same answer, no token, nothing revived.
+    const before = smtp.messages.length;
+    const again = await rsvp(e.slug, person('gone')).expect(202);
+    expect(again.body).toEqual({ status: 'received' });
+    const { rows } = await t.db.query(`SELECT status::text, manage_token_hash FROM rsvps WHERE id = $1`, [
+      mine.rsvp.id,
+    ]);
+    expect(rows).toEqual([{ status: 'cancelled', manage_token_hash: hashBefore }]);
+    expect(await seats(e.id)).toMatchObject({ taken: 0 });
+    // Her mailbox gets the offer to come back, with her own link (which still works).
+    const mail = await smtp.waitForMail((m) => m.envelope.to[0] === 'gone@example.org', before);
+    expect(mail.subject).toMatch(/cancelled/);
+    const link = /https:\/\/puente\.example\.org\/rsvp\/(\S+)/.exec(mail.text)![1];
+    expect((await t.http.get(manage(link)).expect(200)).body.rsvp.status).toBe('cancelled');
+    const back = await t.http.post(`${manage(link)}/restore`).expect(201);
+    expect(back.body.rsvp).toMatchObject({ id: mine.rsvp.id, status: 'going', guests: 1 });
+    expect(await seats(e.id)).toMatchObject({ taken: 2, held: 2 });
   });
 
   it('lets the manage token see and change the RSVP; a wrong token is 404; more guests must fit', async () => {
     const e = await createEvent({ capacity: 3 });
-    const r = (await rsvp(e.slug, person('mg')).expect(201)).body;
-    await rsvp(e.slug, person('mh')).expect(201);
-    const stored = await t.db.query(`SELECT manage_token_hash FROM rsvps WHERE id = $1`, [r.rsvp.id]);
-    expect(stored.rows[0].manage_token_hash).not.toContain(r.manageToken);
+    const r = await joined(e, person('mg'));
+    await joined(e, person('mh'));
     await t.http.get(manage(r.manageToken)).expect(200);
     await t.http.get(manage('x'.repeat(43))).expect(404);
     await t.http.get(manage('nope')).expect(404);
@@ -331,8 +388,8 @@ describe('events and RSVPs', () => {
     expect(pub).not.toHaveProperty('venue');
     expect(pub).not.toHaveProperty('onlineUrl');
     expect(JSON.stringify(pub)).not.toContain('Renaissance');
-    const going = (await rsvp(e.slug, person('hg')).expect(201)).body;
-    const waiting = (await rsvp(e.slug, person('hw')).expect(201)).body;
+    const going = await joined(e, person('hg'));
+    const waiting = await joined(e, person('hw'));
     const gv = (await t.http.get(manage(going.manageToken)).expect(200)).body;
     expect(gv.event).toMatchObject({ address: '300 Renaissance Center', venue: 'GM Renaissance Center' });
     const wv = (await t.http.get(manage(waiting.manageToken)).expect(200)).body;
@@ -342,18 +399,22 @@ describe('events and RSVPs', () => {
   it('sends a confirmation with a calendar file and the manage link, and never shows emails publicly', async () => {
     const e = await createEvent({ capacity: 5 });
     const before = smtp.messages.length;
-    const r = await rsvp(e.slug, person('ics', { locale: 'es' })).expect(201);
+    const r = await rsvp(e.slug, person('ics', { locale: 'es' })).expect(202);
     expect(JSON.stringify(r.body)).not.toMatch(/@|Solidaria/);
     const mail = await smtp.waitForMail((m) => m.envelope.to[0] === 'ics@example.org', before);
     expect(mail.subject).toMatch(/Confirmación/);
-    // The mailed link is signed (the random token is only in the answer) and opens the same RSVP.
+    // The mailed link is signed and opens the RSVP: the only way to it.
     const link = /https:\/\/puente\.example\.org\/rsvp\/(\S+)/.exec(mail.text)![1];
-    expect(link).not.toBe(r.body.manageToken);
     const viaLink = await t.http.get(manage(link)).expect(200);
-    expect(viaLink.body.rsvp.id).toBe(r.body.rsvp.id);
+    const id = (await rsvpOf(t, e, 'ics@example.org')).id;
+    expect(viaLink.body.rsvp.id).toBe(id);
     expect(mail.text).toContain('sábado, 14 de marzo de 2026, 12:00 EDT');
-    const ics = mail.attachments.find((a) => a.filename === 'event.ics')!;
-    expect(ics.content.toString()).toContain('DTSTART:20260314T160000Z');
+    const ics = mail.attachments.find((a) => a.filename === 'event.ics')!.content.toString();
+    expect(ics).toContain('DTSTART:20260314T160000Z');
+    // The calendar file links the public event page, never the manage link (it gets shared and synced).
+    expect(ics).toContain(`https://puente.example.org/c/${slug}/events/${e.slug}`);
+    expect(ics).not.toContain('/rsvp/');
+    expect(ics).not.toContain(link.slice(0, 20));
     // Queued through the reminders table like every other mail, transactional and sent.
     // The mail has arrived; its row is marked sent with its group, a moment later.
     await untilZero(async () => {
@@ -364,15 +425,15 @@ describe('events and RSVPs', () => {
     });
     const { rows } = await t.db.query(
       `SELECT status, transactional FROM reminders WHERE kind = 'rsvp-confirmation' AND data->>'rsvpId' = $1`,
-      [r.body.rsvp.id],
+      [id],
     );
     expect(rows).toEqual([{ status: 'sent', transactional: true }]);
   });
 
   it('cancelling an event notifies every RSVP holder and refuses new RSVPs with 409', async () => {
     const e = await createEvent({ capacity: 1 });
-    await rsvp(e.slug, person('cx')).expect(201);
-    await rsvp(e.slug, person('cy')).expect(201);
+    await rsvp(e.slug, person('cx')).expect(202);
+    await rsvp(e.slug, person('cy')).expect(202);
     await t.http
       .patch(`/api/events/${e.id}`)
       .auth(coord.token, { type: 'bearer' })
@@ -404,8 +465,8 @@ describe('events and RSVPs', () => {
 
   it('checks in RSVPs once, lets walk-ins in at a full event, lists and counts, and marks no-shows', async () => {
     const e = await createEvent({ capacity: 1 });
-    const going = (await rsvp(e.slug, person('door1', { lastName: 'Ramírez' })).expect(201)).body;
-    const absent = (await rsvp(e.slug, person('door2')).expect(201)).body;
+    const going = await joined(e, person('door1', { lastName: 'Ramírez' }));
+    const absent = await joined(e, person('door2'));
     expect(absent.rsvp.status).toBe('waitlisted');
     const url = `/api/events/${e.id}/check-ins`;
     const first = await t.http
@@ -449,8 +510,8 @@ describe('events and RSVPs', () => {
 
     // A going RSVP that never came becomes a no-show when the event is completed.
     const e2 = await createEvent({ capacity: 5 });
-    const ghost = (await rsvp(e2.slug, person('ghost')).expect(201)).body;
-    const came = (await rsvp(e2.slug, person('came')).expect(201)).body;
+    const ghost = await joined(e2, person('ghost'));
+    const came = await joined(e2, person('came'));
     await t.http
       .post(`/api/events/${e2.id}/check-ins`)
       .auth(org.token, { type: 'bearer' })
@@ -472,7 +533,7 @@ describe('events and RSVPs', () => {
 
   it('lets a going supporter check in with the venue code, from two hours before the start', async () => {
     const e = await createEvent({ startsAt: '2026-02-02T12:00:00Z', timezone: 'America/Mexico_City' });
-    const r = (await rsvp(e.slug, person('self')).expect(201)).body;
+    const r = await joined(e, person('self'));
     const code = e.checkinCode;
     const early = await t.http
       .post(`${manage(r.manageToken)}/check-in`)
@@ -495,8 +556,8 @@ describe('events and RSVPs', () => {
 
   it('raising capacity offers the new seats; lowering below the held seats is 409', async () => {
     const e = await createEvent({ capacity: 1 });
-    await rsvp(e.slug, person('cap1')).expect(201);
-    const w = (await rsvp(e.slug, person('cap2')).expect(201)).body;
+    await joined(e, person('cap1'));
+    const w = await joined(e, person('cap2'));
     await t.http
       .patch(`/api/events/${e.id}`)
       .auth(org.token, { type: 'bearer' })
@@ -528,5 +589,106 @@ describe('events and RSVPs', () => {
       .auth(org.token, { type: 'bearer' })
       .expect(200);
     expect(one.body.activity.rsvps).toEqual([expect.objectContaining({ walkIn: true, status: 'going' })]);
+  });
+
+  it('holds RSVPs to an approval-required event as pending, with no seat and no address, until approved', async () => {
+    const e = await createEvent({
+      capacity: 1,
+      requireApproval: true,
+      onlineUrl: 'https://meet.example.org/x',
+    });
+    const before = smtp.messages.length;
+    const a = await joined(e, person('risk1'));
+    const b = await joined(e, person('risk2'));
+    expect([a.rsvp.status, b.rsvp.status]).toEqual(['pending', 'pending']);
+    expect(await seats(e.id)).toMatchObject({ taken: 0, held: 0, waiting: 0 });
+    // The address is nowhere: the public JSON, page and .ics, the pending RSVP's own JSON and page, its mail.
+    const pub = await t.http.get(`/api/public/campaigns/${slug}/events/${e.slug}`).expect(200);
+    expect(pub.body).toMatchObject({ addressHidden: true, spotsLeft: 1 });
+    const page = await t.http.get(`/c/${slug}/events/${e.slug}`).expect(200);
+    const ics = await t.http.get(`/c/${slug}/events/${e.slug}/event.ics`).expect(200);
+    const own = await t.http.get(manage(a.manageToken)).expect(200);
+    expect(own.body.rsvp.status).toBe('pending');
+    const ownPage = await t.http.get(`/rsvp/${a.manageToken}`).expect(200);
+    const pending = await smtp.waitForMail((m) => m.envelope.to[0] === 'risk1@example.org', before);
+    expect(pending.subject).toMatch(/awaiting approval/);
+    expect(pending.attachments).toEqual([]);
+    for (const text of [
+      JSON.stringify(pub.body),
+      page.text,
+      ics.text,
+      JSON.stringify(own.body),
+      ownPage.text,
+    ]) {
+      expect(text).not.toMatch(/Renaissance|meet\.example\.org/);
+    }
+    expect(pending.text).not.toMatch(/Renaissance|meet\.example\.org/);
+
+    // Approval (coordinators too) takes the seat and mails the confirmation with the address.
+    const approve = (id: string) => t.http.post(`/api/events/${e.id}/rsvps/${id}/approve`);
+    await approve(a.rsvp.id).expect(401);
+    const ok = await approve(a.rsvp.id).auth(coord.token, { type: 'bearer' }).expect(200);
+    expect(ok.body).toMatchObject({ id: a.rsvp.id, status: 'going' });
+    expect(await seats(e.id)).toMatchObject({ taken: 1, held: 1 });
+    const confirmed = await smtp.waitForMail(
+      (m) => m.envelope.to[0] === 'risk1@example.org' && /RSVP confirmed/.test(m.subject),
+      before,
+    );
+    expect(confirmed.text).toContain('300 Renaissance Center');
+    // Full now: the next approval puts her in line (no seat); approving again changes nothing.
+    const next = await approve(b.rsvp.id).auth(coord.token, { type: 'bearer' }).expect(200);
+    expect(next.body.status).toBe('waitlisted');
+    await approve(b.rsvp.id).auth(coord.token, { type: 'bearer' }).expect(200);
+    expect(await seats(e.id)).toMatchObject({ taken: 1, held: 1, waiting: 1 });
+    await t.http.delete(manage(a.manageToken)).expect(200);
+    expect((await t.http.get(manage(b.manageToken)).expect(200)).body.rsvp.status).toBe('offered');
+    const refused = await approve(a.rsvp.id).auth(coord.token, { type: 'bearer' }).expect(409);
+    expect(refused.body.code).toBe('rsvp_cancelled');
+  });
+
+  it('reveals a hidden address only by mail, from the set number of hours before the start', async () => {
+    // Starts 2026-03-14T16:00Z; the address may be mailed from 13:00Z (09:00 in Detroit, after the quiet hours).
+    const e = await createEvent({ capacity: 5, revealAddressHoursBefore: 3 });
+    const before = smtp.messages.length;
+    const r = await joined(e, person('reveal'));
+    expect(r.rsvp.status).toBe('going');
+    const mail = await smtp.waitForMail((m) => m.envelope.to[0] === 'reveal@example.org', before);
+    const ics = mail.attachments.find((a) => a.filename === 'event.ics')!.content.toString();
+    const own = await t.http.get(manage(r.manageToken)).expect(200);
+    const pub = await t.http.get(`/api/public/campaigns/${slug}/events/${e.slug}`).expect(200);
+    for (const text of [mail.text, ics, JSON.stringify(own.body), JSON.stringify(pub.body)]) {
+      expect(text).not.toContain('Renaissance');
+    }
+    // One reminder is due at the reveal time; sent then, it carries the address — and still no page does.
+    const { rows } = await t.db.query(
+      `SELECT id FROM reminders WHERE kind = 'event-reminder' AND data->>'rsvpId' = $1 AND due_at = $2`,
+      [r.rsvp.id, new Date('2026-03-14T13:00:00Z')],
+    );
+    expect(rows).toHaveLength(1);
+    t.clock.set(new Date('2026-03-14T13:00:00Z'));
+    const at = smtp.messages.length;
+    await t.app.get(RemindersService).sendNow([rows[0].id]);
+    const revealed = await smtp.waitForMail((m) => m.envelope.to[0] === 'reveal@example.org', at);
+    expect(revealed.text).toContain('300 Renaissance Center');
+    const later = await t.http.get(manage(r.manageToken)).expect(200);
+    expect(JSON.stringify(later.body)).not.toContain('Renaissance');
+    expect((await t.http.get(`/rsvp/${r.manageToken}`).expect(200)).text).not.toContain('Renaissance');
+    t.clock.set(START);
+  });
+
+  it('ends manage links a day after the event ends', async () => {
+    const e = await createEvent({
+      startsAt: '2026-02-03T12:00:00Z',
+      endsAt: '2026-02-03T15:00:00Z',
+      timezone: 'UTC',
+    });
+    const r = await joined(e, person('expiry'));
+    t.clock.set(new Date('2026-02-04T15:00:00Z'));
+    await t.http.get(manage(r.manageToken)).expect(200);
+    t.clock.set(new Date('2026-02-04T15:00:01Z'));
+    const gone = await t.http.get(manage(r.manageToken)).expect(410);
+    expect(gone.body.code).toBe('link_expired');
+    await t.http.delete(manage(r.manageToken)).expect(410);
+    t.clock.set(START);
   });
 });

@@ -2,6 +2,7 @@ import { DailyDigest } from '../src/reminders/daily-digest.js';
 import { ReminderWorker } from '../src/reminders/reminder.worker.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
+import { rsvpOf } from './support/rsvps.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const MIN = 60_000;
@@ -76,7 +77,7 @@ describe('reminders wired into events, letters, pledges and the digest', () => {
   it('sends the 24 h reminder of a Spanish RSVP once, in Spanish, in local time, with a working manage link', async () => {
     const startsAt = new Date('2026-03-16T18:00:00Z'); // Monday 12:00 in Mexico City
     const e = await createEvent(startsAt);
-    const r = await t.http
+    await t.http
       .post(`/api/public/campaigns/${slug}/events/${e.slug}/rsvps`)
       .send({
         email: 'lucia@example.org',
@@ -85,8 +86,8 @@ describe('reminders wired into events, letters, pledges and the digest', () => {
         timezone: ZONE,
         consentEmail: true,
       })
-      .expect(201);
-    const rsvpId = r.body.rsvp.id as string;
+      .expect(202);
+    const rsvpId = (await rsvpOf(t, e, 'lucia@example.org')).id;
     const [pending] = await reminders(`event:${e.id}:rsvp:${rsvpId}:`);
     expect(pending).toMatchObject({ status: 'pending', dedupe_key: `event:${e.id}:rsvp:${rsvpId}:1440m` });
     expect(pending.due_at).toEqual(new Date(startsAt.getTime() - 24 * HOUR));
@@ -118,18 +119,19 @@ describe('reminders wired into events, letters, pledges and the digest', () => {
 
   it('cancelling the RSVP cancels its reminders; cancelling the event cancels the rest', async () => {
     const e = await createEvent(new Date('2026-03-20T18:00:00Z'));
-    const a = await t.http
+    await t.http
       .post(`/api/public/campaigns/${slug}/events/${e.slug}/rsvps`)
       .send({ email: `a${n}@example.org`, firstName: 'Ana', locale: 'es' })
-      .expect(201);
+      .expect(202);
     await t.http
       .post(`/api/public/campaigns/${slug}/events/${e.slug}/rsvps`)
       .send({ email: `b${n}@example.org`, firstName: 'Beto', locale: 'en' })
-      .expect(201);
-    await t.http.delete(`/api/public/rsvps/${a.body.manageToken}`).expect(200);
+      .expect(202);
+    const a = await rsvpOf(t, e, `a${n}@example.org`);
+    await t.http.delete(`/api/public/rsvps/${a.token}`).expect(200);
     const rows = await reminders(`event:${e.id}:`);
     expect(rows.map((r) => r.status).sort()).toEqual(['cancelled', 'pending']);
-    expect(rows.find((r) => r.dedupe_key.includes(a.body.rsvp.id))!.status).toBe('cancelled');
+    expect(rows.find((r) => r.dedupe_key.includes(a.id))!.status).toBe('cancelled');
 
     await as(org.token).patch(`/api/events/${e.id}`).send({ status: 'cancelled' }).expect(200);
     expect((await reminders(`event:${e.id}:`)).map((r) => r.status)).toEqual(['cancelled', 'cancelled']);

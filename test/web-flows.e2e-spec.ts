@@ -4,6 +4,7 @@ import { PrivacyService } from '../src/supporters/privacy.service.js';
 import { openBrowser, screenshots, type Browser } from './support/browser.js';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
+import { rsvpOf } from './support/rsvps.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const PASSWORD = 'a-long-enough-password';
@@ -18,13 +19,17 @@ async function withBrowser(opts: { phone?: boolean }, fn: (page: Page) => Promis
   }
 }
 
-async function rsvp(page: Page, url: string, email: string, firstName: string): Promise<string> {
+/** RSVPs on the event page, then opens the manage link her mailbox got (the page itself shows none). */
+async function rsvp(t: TestApp, page: Page, url: string, email: string, firstName: string): Promise<string> {
   await page.goto(url);
   await page.locator('#f-email').fill(email);
   await page.locator('#f-firstName').fill(firstName);
   await page.getByRole('button', { name: 'RSVP' }).click();
-  await page.waitForURL(/\/rsvp\//);
-  return page.url().split('?')[0];
+  await expect(page.locator('main').textContent()).resolves.toContain('We sent a mail to that address');
+  const { token } = await rsvpOf(t, { slug: url.split('/').pop()! }, email);
+  const manage = `${new URL(url).origin}/rsvp/${token}`;
+  await page.goto(manage);
+  return manage;
 }
 
 async function logIn(page: Page, base: string, email: string) {
@@ -91,9 +96,9 @@ describe('web flows in a browser', () => {
   it('offers a freed seat to the waitlist, claims it, then checks in with the venue code', async () => {
     const eventUrl = `${base}/c/${campaign.slug}/events/one-seat`;
     await withBrowser({ phone: true }, async (page) => {
-      const first = await rsvp(page, eventUrl, 'first@example.org', 'Primera');
+      const first = await rsvp(t, page, eventUrl, 'first@example.org', 'Primera');
       await expect(page.getByTestId('rsvp-status').textContent()).resolves.toContain('You are going.');
-      const second = await rsvp(page, eventUrl, 'second@example.org', 'Segunda');
+      const second = await rsvp(t, page, eventUrl, 'second@example.org', 'Segunda');
       await expect(page.getByTestId('rsvp-status').textContent()).resolves.toContain(
         'You are on the waitlist.',
       );

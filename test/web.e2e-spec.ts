@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import supertest from 'supertest';
 import { openBrowser, screenshots, type Browser } from './support/browser.js';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
+import { rsvpOf } from './support/rsvps.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /** The web pages in a real Chromium against the real app on a loopback port. */
@@ -151,9 +152,12 @@ describe('web pages in a browser', () => {
       await page.locator('#f-firstName').fill('Rosa');
       await page.getByLabel('People coming with you (0–5)').fill('2');
       await page.getByRole('button', { name: 'RSVP' }).click();
-      await page.waitForURL(/\/rsvp\//);
+      // The page says to look in the mailbox: the manage link goes only there.
+      await expect(page.locator('main').textContent()).resolves.toContain('We sent a mail to that address');
+      expect(await page.content()).not.toContain('/rsvp/');
+      const manageUrl = `${base}/rsvp/${(await rsvpOf(t, { slug: 'picket-detroit' }, 'rosa@example.org')).token}`;
+      await page.goto(manageUrl);
       await expect(page.getByTestId('rsvp-status').textContent()).resolves.toContain('You are going.');
-      const manageUrl = page.url().split('?')[0];
       await screenshots(page, 'rsvp-manage');
       await page.goto(`${base}/c/${campaign.slug}/events/picket-detroit`);
       await expect(page.getByTestId('spots-left').textContent()).resolves.toBe('17');
@@ -257,6 +261,30 @@ describe('web pages in a browser', () => {
     });
     const c = await as(admin).get(`/api/campaigns/${campaign.id}`).expect(200);
     expect(c.body.status).toBe('active');
+  });
+
+  it('answers the RSVP form with the same page for a new, a repeated and a cancelled RSVP', async () => {
+    const agent = supertest.agent(base);
+    const url = `/c/${campaign.slug}/events/picket-detroit`;
+    const form = await agent.get(url).expect(200);
+    const token = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    const post = (email: string) =>
+      agent.post(url).type('form').send({ _csrf: token, email, firstName: 'Inés', guests: '0' });
+    const pages = [];
+    pages.push(await post('ines@example.org')); // new
+    pages.push(await post('ines@example.org')); // repeat
+    const ines = await rsvpOf(t, { slug: 'picket-detroit' }, 'ines@example.org');
+    await t.http.delete(`/api/public/rsvps/${ines.token}`).expect(200);
+    pages.push(await post('ines@example.org')); // a cancelled RSVP's email
+    pages.push(await post('otra@example.org')); // another new one
+    // Byte for byte, but for the per-response CSRF token and script nonce a page may carry.
+    const strip = (html: string) => html.replace(/name="_csrf" value="[^"]*"|nonce="[^"]*"/g, '');
+    for (const p of pages) {
+      expect(p.status).toBe(200);
+      expect(p.headers.location).toBeUndefined();
+      expect(strip(p.text)).toBe(strip(pages[0].text));
+    }
+    expect((await rsvpOf(t, { slug: 'picket-detroit' }, 'ines@example.org')).status).toBe('cancelled');
   });
 
   it('refuses a form post without a valid CSRF token', async () => {

@@ -80,9 +80,19 @@ export class CheckInsService {
     return { items, total, counts: await this.events.counts(eventId) };
   }
 
+  /** One RSVP as staff see it (after an access check by the caller). */
+  async view(rsvpId: string): Promise<StaffRsvpView> {
+    const [rsvp] = (await this.dataSource.query(
+      `SELECT ${STAFF_COLUMNS} FROM rsvps r JOIN supporters s ON s.id = r.supporter_id WHERE r.id = $1`,
+      [rsvpId],
+    )) as StaffRsvpView[];
+    if (!rsvp) throw new NotFoundError('RSVP');
+    return rsvp;
+  }
+
   /**
    * `{rsvpId}` checks that RSVP in; supporter fields check a walk-in in (created if needed). Nobody is
-   * turned away: a waitlisted or cancelled RSVP at the door becomes `going` as a walk-in, holding no seat
+   * turned away: a waitlisted, pending or cancelled RSVP at the door becomes `going` as a walk-in, holding no seat
    * (so nobody holding one is displaced); an offered one takes its held seat. Checking in twice keeps the
    * first time.
    */
@@ -133,7 +143,7 @@ export class CheckInsService {
         created = existing.checkedInAt === null;
         await m.query(
           `UPDATE rsvps SET
-             walk_in = walk_in OR status IN ('waitlisted', 'cancelled'),
+             walk_in = walk_in OR status IN ('waitlisted', 'pending', 'cancelled'),
              status = 'going', offer_expires_at = NULL, cancelled_at = NULL, cancel_reason = NULL, no_show = false,
              checked_in_at = coalesce(checked_in_at, $2), checked_in_by = coalesce(checked_in_by, $3), updated_at = $2
            WHERE id = $1`,
@@ -143,10 +153,7 @@ export class CheckInsService {
       await this.pledges.fulfil(m, e.campaignId, supporterId, 'attend', `checkin:${rid}`);
       return { rid, created };
     });
-    const [rsvp] = (await this.dataSource.query(
-      `SELECT ${STAFF_COLUMNS} FROM rsvps r JOIN supporters s ON s.id = r.supporter_id WHERE r.id = $1`,
-      [id.rid],
-    )) as StaffRsvpView[];
+    const rsvp = await this.view(id.rid);
     if (!rsvpId) {
       // A walk-in answers with what was typed at the door, never with what the organization already
       // held for that email (it may come from a campaign this coordinator does not work on).

@@ -18,14 +18,19 @@ export interface MailRow {
   startsAt: Date;
   endsAt: Date | null;
   timezone: string;
+  revealAddressHoursBefore: number | null;
+  campaignSlug: string;
+  eventSlug: string;
 }
 
 export const ROW_SQL = `SELECT r.id AS "rsvpId", r.status, r.guests, s.first_name AS "firstName",
     r.offer_expires_at AS "offerExpiresAt", e.id AS "eventId", e.title, e.description, e.venue, e.address, e.city,
-    e.online_url AS "onlineUrl", e.starts_at AS "startsAt", e.ends_at AS "endsAt", e.timezone
-  FROM rsvps r JOIN supporters s ON s.id = r.supporter_id JOIN events e ON e.id = r.event_id`;
+    e.online_url AS "onlineUrl", e.starts_at AS "startsAt", e.ends_at AS "endsAt", e.timezone,
+    e.reveal_address_hours_before AS "revealAddressHoursBefore", c.slug AS "campaignSlug", e.slug AS "eventSlug"
+  FROM rsvps r JOIN supporters s ON s.id = r.supporter_id JOIN events e ON e.id = r.event_id
+  JOIN campaigns c ON c.id = e.campaign_id`;
 
-/** The facts every event mail shows; the address only when `withAddress` (the supporter is going). */
+/** The facts every event mail shows; the address only when `withAddress` (see addressInMail). */
 export function eventFacts(r: MailRow, lang: Locale, withAddress: boolean) {
   const online = lang === 'es' ? 'En línea' : 'Online';
   const place = withAddress ? [r.venue, r.address, r.city].filter(Boolean).join(', ') : (r.city ?? '');

@@ -15,8 +15,10 @@ import {
   type ReminderToSend,
 } from '../reminders/reminders.service.js';
 import { eventCalendarFile } from './event-calendar.js';
+import { publicLinks } from '../common/public-links.js';
+import type { RsvpConfirmationState } from '../mail/templates/events.js';
 import { eventFacts, mailLocale, ROW_SQL, type MailRow } from './event-mail.js';
-import { formatEventTime } from './event-time.js';
+import { addressInMail, formatEventTime } from './event-time.js';
 import type { OfferMade } from './seats.js';
 
 /** The purpose of the signed manage link mailed in reminders and notices (see RsvpsService.byToken). */
@@ -27,8 +29,10 @@ export const eventPrefix = (eventId: string) => `event:${eventId}:`;
 export const rsvpPrefix = (eventId: string, rsvpId: string) => `event:${eventId}:rsvp:${rsvpId}:`;
 
 /**
- * The reminders of RSVPs, as SQL: one per offset of the event's `reminderOffsetsMinutes`, due that many
- * minutes before the start (skipped when already past). `src` is a FROM item with the columns rsvp_id,
+ * The reminders of RSVPs, as SQL: one per offset of the event's `reminderOffsetsMinutes` — and one at
+ * `revealAddressHoursBefore`, the mail that first carries a hidden address, transactional (sent without
+ * campaign-mail consent and regardless of quiet hours: it is the RSVP's own information) — due that
+ * many minutes before the start (skipped when already past). `src` is a FROM item with the columns rsvp_id,
  * supporter_id, locale and event_id (one row per going RSVP); `now` a timestamptz expression. The mail's
  * text and link are made at send time; the data keeps what the worker needs before that (the start, for
  * quiet hours and "starts in"). Used by {@link EventReminders} and inside the one-statement RSVP.
@@ -41,9 +45,12 @@ export function rsvpRemindersSql(src: string, now: string): string {
                               'startsAtIso', to_char(e.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                               'timeZone', e.timezone, 'rsvpId', src.rsvp_id),
            ${due}, ${reminderStatusSql(due, now)},
-           'event:' || e.id || ':rsvp:' || src.rsvp_id || ':' || o.minutes || 'm', false, ${now}
+           'event:' || e.id || ':rsvp:' || src.rsvp_id || ':' || o.minutes || 'm',
+           (o.minutes = e.reveal_address_hours_before * 60) IS TRUE, ${now}
       FROM ${src} JOIN events e ON e.id = src.event_id AND e.status = 'scheduled'
-      CROSS JOIN LATERAL (SELECT DISTINCT u.minutes FROM unnest(e.reminder_offsets_minutes) AS u(minutes)
+      CROSS JOIN LATERAL (SELECT DISTINCT u.minutes
+                            FROM unnest(e.reminder_offsets_minutes || coalesce(e.reveal_address_hours_before * 60, 0))
+                              AS u(minutes)
                            WHERE u.minutes > 0) o`);
 }
 
@@ -73,23 +80,28 @@ export function rsvpNoticeSql(
       FROM ${src} JOIN events e ON e.id = src.event_id`);
 }
 
-/** The RSVP confirmation (see {@link rsvpNoticeSql}); one per confirming moment. */
+/**
+ * The RSVP confirmation (see {@link rsvpNoticeSql}); one per confirming moment and state (`src` has a
+ * `status` column too: a pending RSVP approved in the same millisecond still gets its confirmation).
+ */
 export const rsvpConfirmationSql = (src: string, now: string) =>
   rsvpNoticeSql(
     'rsvp-confirmation',
     src,
     now,
-    `'notice:rsvp:' || src.rsvp_id || ':confirmation:' || ${epochMs(now)}`,
+    `'notice:rsvp:' || src.rsvp_id || ':confirmation:' || src.status || ':' || ${epochMs(now)}`,
   );
 
 /** RSVPs (`$1`, one id or an array) as the `src` of the SQL above, when their status is one of `statuses`. */
 const rsvpSrc = (statuses: string[], where = 'r.id = $1') =>
-  `(SELECT r.id AS rsvp_id, r.supporter_id, s.locale, r.event_id, r.offer_expires_at
+  `(SELECT r.id AS rsvp_id, r.supporter_id, s.locale, r.event_id, r.offer_expires_at, r.status
       FROM rsvps r JOIN supporters s ON s.id = r.supporter_id
      WHERE ${where} AND r.status IN (${statuses.map((x) => `'${x}'`).join(', ')})) src`;
 
-/** Whoever holds an RSVP (a seat, a place in line or an offer). */
-const HOLDING = ['going', 'waitlisted', 'offered'];
+/** Whoever holds an RSVP (a seat, a place in line, an offer or a request awaiting approval). */
+const HOLDING = ['going', 'waitlisted', 'offered', 'pending'];
+/** The confirmation also goes to a cancelled RSVP's address (a repeat RSVP): it offers to come back. */
+const CONFIRMABLE = [...HOLDING, 'cancelled'];
 
 /**
  * Every event mail goes through the reminders queue, scheduled with the caller's transaction manager so
@@ -117,12 +129,18 @@ export class EventReminders implements OnModuleInit {
   onModuleInit(): void {
     // Caused by staff (an event changed or cancelled) or by another supporter's cancellation, not by
     // a public form the recipient (or someone with her address) filled in: not held to the hourly cap.
-    this.reminders.notCausedByPublicForms('event-changed', 'event-cancelled', 'waitlist-offer');
+    // Nor is the reminder that reveals a hidden address (transactional, caused by the clock).
+    this.reminders.notCausedByPublicForms(
+      'event-changed',
+      'event-cancelled',
+      'waitlist-offer',
+      'event-reminder',
+    );
     this.reminders.onSend('event-reminder', (r) =>
-      this.atSendTime(r, ['going'], (row, lang) => ({ data: eventFacts(row, lang, true) })),
+      this.atSendTime(r, ['going'], (row, lang) => ({ data: eventFacts(row, lang, this.withAddress(row)) })),
     );
     this.reminders.onSend('event-changed', (r) =>
-      this.atSendTime(r, HOLDING, (row, lang) => ({ data: eventFacts(row, lang, row.status === 'going') })),
+      this.atSendTime(r, HOLDING, (row, lang) => ({ data: eventFacts(row, lang, this.withAddress(row)) })),
     );
     this.reminders.onSend('event-cancelled', (r) =>
       this.atSendTime(r, HOLDING, (row, lang) => {
@@ -136,9 +154,7 @@ export class EventReminders implements OnModuleInit {
       }),
     );
     this.reminders.onSend('rsvp-confirmation', (r) =>
-      this.atSendTime(r, ['going', 'waitlisted'], (row, lang, manageUrl) =>
-        this.confirmationMail(row, lang, manageUrl),
-      ),
+      this.atSendTime(r, CONFIRMABLE, (row, lang, manageUrl) => this.confirmationMail(row, lang, manageUrl)),
     );
     this.reminders.onSend('waitlist-offer', (r) =>
       this.atSendTime(r, ['offered'], (row, lang, manageUrl) => {
@@ -160,9 +176,17 @@ export class EventReminders implements OnModuleInit {
     return `${this.config.publicBaseUrl}/rsvp/${this.tokens.sign(RSVP_MANAGE_PURPOSE, rsvpId)}`;
   }
 
-  /** Queues the confirmation of an RSVP that is going or waitlisted; returns the id for `sendNow`. */
+  /**
+   * Queues the confirmation of an RSVP — going, waitlisted, offered, pending, or cancelled (then it
+   * offers to come back) — with its manage link; returns the id for `sendNow`.
+   */
   async confirmation(m: EntityManager, rsvpId: string): Promise<string[]> {
-    return this.queue(m, rsvpConfirmationSql(rsvpSrc(['going', 'waitlisted']), '$2::timestamptz'), [rsvpId]);
+    return this.queue(m, rsvpConfirmationSql(rsvpSrc(CONFIRMABLE), '$2::timestamptz'), [rsvpId]);
+  }
+
+  /** Whether a mail sent now may carry the event's address to this RSVP's holder (see addressInMail). */
+  private withAddress(row: MailRow): boolean {
+    return addressInMail(row, row.status, this.clock.now());
   }
 
   /** Queues the mail of each waitlist offer just made (one per offer); returns their ids for `sendNow`. */
@@ -259,13 +283,18 @@ export class EventReminders implements OnModuleInit {
     return rows.map((r) => r.id);
   }
 
-  /** The confirmation: going (with the address and a calendar file) or waitlisted. */
+  /**
+   * The confirmation, by the RSVP's state when sent: going (with the address when it may be mailed now,
+   * and a calendar file), waitlisted, offered, pending approval, or cancelled (the link to come back).
+   */
   private confirmationMail(r: MailRow, lang: Locale, manageUrl: string): NonNullable<ReminderHookAnswer> {
     const going = r.status === 'going';
+    const withAddress = this.withAddress(r);
     const data = {
-      ...eventFacts(r, lang, going),
+      ...eventFacts(r, lang, withAddress),
       manageUrl,
-      waitlisted: !going,
+      state: r.status as RsvpConfirmationState,
+      waitlisted: r.status === 'waitlisted' || r.status === 'offered',
       guests: r.guests,
     } satisfies TemplateDataMap['rsvp-confirmation'];
     let attachments: MailAttachment[] | undefined;
@@ -276,14 +305,13 @@ export class EventReminders implements OnModuleInit {
             id: r.eventId,
             title: localize(r.title, lang),
             description: localize(r.description, lang),
-            venue: r.venue,
-            address: r.address,
+            ...(withAddress ? { venue: r.venue, address: r.address, onlineUrl: r.onlineUrl } : {}),
             city: r.city,
-            onlineUrl: r.onlineUrl,
             startsAt: r.startsAt,
             endsAt: r.endsAt,
           },
-          manageUrl,
+          // The public event page, never the manage link: a calendar file gets shared and synced.
+          publicLinks.event(this.config.publicBaseUrl, r.campaignSlug, r.eventSlug),
         );
         attachments = [{ filename: 'event.ics', content: ics, contentType: 'text/calendar; charset=utf-8' }];
       } catch (e) {

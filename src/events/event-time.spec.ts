@@ -1,5 +1,5 @@
 import { zoneAbbreviation } from '../common/zone-abbreviation.js';
-import { formatEventTime, offerExpiry } from './event-time.js';
+import { addressInMail, formatEventTime, manageLinkExpiry, offerExpiry } from './event-time.js';
 
 describe('event times', () => {
   // Detroit switches to EDT on 2026-03-08; Mexico City has had no DST since 2022.
@@ -49,5 +49,23 @@ describe('offerExpiry', () => {
     expect(offerExpiry(now, h(0.25), 12)).toEqual(h(0.25));
     expect(offerExpiry(now, h(0), 12)).toBeNull();
     expect(offerExpiry(now, h(-1), 12)).toBeNull();
+  });
+
+  it('ends manage links a day after the event ends (two hours after the start without an end)', () => {
+    const startsAt = new Date('2026-03-14T16:00:00Z');
+    expect(manageLinkExpiry({ startsAt, endsAt: null }).toISOString()).toBe('2026-03-15T18:00:00.000Z');
+    const endsAt = new Date('2026-03-14T20:00:00Z');
+    expect(manageLinkExpiry({ startsAt, endsAt }).toISOString()).toBe('2026-03-15T20:00:00.000Z');
+  });
+
+  it('puts the address into mails only for going RSVPs, and only from the reveal time', () => {
+    const startsAt = new Date('2026-03-14T16:00:00Z');
+    const early = new Date('2026-03-14T03:59:59Z');
+    const at = new Date('2026-03-14T04:00:00Z');
+    expect(addressInMail({ startsAt, revealAddressHoursBefore: null }, 'going', early)).toBe(true);
+    expect(addressInMail({ startsAt, revealAddressHoursBefore: null }, 'pending', at)).toBe(false);
+    expect(addressInMail({ startsAt, revealAddressHoursBefore: 12 }, 'going', early)).toBe(false);
+    expect(addressInMail({ startsAt, revealAddressHoursBefore: 12 }, 'going', at)).toBe(true);
+    expect(addressInMail({ startsAt, revealAddressHoursBefore: 12 }, 'waitlisted', at)).toBe(false);
   });
 });

@@ -43,3 +43,31 @@ export function offerExpiry(now: Date, startsAt: Date, claimHours: number): Date
   const floor = Math.min(n + MIN_WINDOW, start);
   return new Date(Math.max(wanted, floor));
 }
+
+/** How long an event without `endsAt` is taken to last (its .ics says the same). */
+export const DEFAULT_EVENT_HOURS = 2;
+
+/**
+ * Until when an RSVP's manage link works: a day after the event ends (its `endsAt`, else
+ * {@link DEFAULT_EVENT_HOURS} after the start). Read from the event as it is when the link is used, so
+ * moving the event moves the expiry of every link already mailed.
+ */
+export function manageLinkExpiry(e: { startsAt: Date; endsAt: Date | null }): Date {
+  const end = e.endsAt ?? new Date(e.startsAt.getTime() + DEFAULT_EVENT_HOURS * HOUR);
+  return new Date(end.getTime() + 24 * HOUR);
+}
+
+/**
+ * Whether a mail sent at `now` may carry the address of an event to a supporter whose RSVP is in
+ * `status`: only when going, and with `revealAddressHoursBefore` only from that many hours before the
+ * start (the reminders include one at that moment, so a going supporter does get it).
+ */
+export function addressInMail(
+  e: { startsAt: Date; revealAddressHoursBefore: number | null },
+  status: string,
+  now: Date,
+): boolean {
+  if (status !== 'going') return false;
+  if (e.revealAddressHoursBefore === null) return true;
+  return now.getTime() >= e.startsAt.getTime() - e.revealAddressHoursBefore * HOUR;
+}

@@ -29,6 +29,11 @@ export class Event {
   @Column({ name: 'rsvp_deadline', type: 'timestamptz', nullable: true }) rsvpDeadline: Date | null;
   @Column({ name: 'reminder_offsets_minutes', type: 'int', array: true }) reminderOffsetsMinutes: number[];
   @Column({ name: 'hide_address_until_rsvp', type: 'boolean', default: false }) hideAddressUntilRsvp: boolean;
+  /** RSVPs are `pending` (no seat) until a coordinator approves them. */
+  @Column({ name: 'require_approval', type: 'boolean', default: false }) requireApproval: boolean;
+  /** The address goes only into mails sent this many hours before the start or later; never on a page. */
+  @Column({ name: 'reveal_address_hours_before', type: 'int', nullable: true })
+  revealAddressHoursBefore: number | null;
   @Column({ type: 'enum', enum: EVENT_STATUSES, enumName: 'event_status' }) status: EventStatus;
   @Column({ name: 'checkin_code', type: 'text' }) checkinCode: string;
   @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true }) cancelledAt: Date | null;

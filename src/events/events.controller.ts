@@ -1,4 +1,15 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
@@ -9,6 +20,7 @@ import { CheckInsService, type CheckInResult, type StaffRsvpView } from './check
 import { CreateEventDto, ListEventsQueryDto, UpdateEventDto } from './dto/event.dto.js';
 import { ListRsvpsQueryDto, StaffCheckInDto } from './dto/rsvp.dto.js';
 import { EventsService, type RsvpCounts, type StaffEventView } from './events.service.js';
+import { RsvpsService } from './rsvps.service.js';
 
 @ApiTags('events')
 @ApiBearerAuth()
@@ -17,6 +29,7 @@ export class EventsController {
   constructor(
     private readonly events: EventsService,
     private readonly checkIns: CheckInsService,
+    private readonly rsvpsService: RsvpsService,
   ) {}
 
   /** Create an event (campaign organizers, admins). */
@@ -68,6 +81,18 @@ export class EventsController {
     @Query() q: ListRsvpsQueryDto,
   ): Promise<Page<StaffRsvpView> & { counts: RsvpCounts }> {
     return this.checkIns.list(user, id, q);
+  }
+
+  /** Approve a pending RSVP (events that require approval): going when it fits, else waitlisted; mails it. */
+  @Roles('admin', 'organizer', 'coordinator')
+  @Post('events/:id/rsvps/:rsvpId/approve')
+  @HttpCode(200)
+  async approve(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('rsvpId', ParseUUIDPipe) rsvpId: string,
+  ): Promise<StaffRsvpView> {
+    return this.checkIns.view(await this.rsvpsService.approve(user, id, rsvpId));
   }
 
   /** Check in `{rsvpId}` or a walk-in (supporter fields): 201 when checked in now, 200 if already. */

@@ -31,6 +31,7 @@ export interface RsvpCounts {
   goingPeople: number;
   waitlisted: number;
   offered: number;
+  pending: number;
   checkedIn: number;
   noShow: number;
 }
@@ -129,6 +130,8 @@ export class EventsService implements OnModuleInit {
           seatsTaken: 0,
           reminderOffsetsMinutes: dto.reminderOffsetsMinutes ?? [1440, 120],
           hideAddressUntilRsvp: dto.hideAddressUntilRsvp ?? false,
+          requireApproval: dto.requireApproval ?? false,
+          revealAddressHoursBefore: dto.revealAddressHoursBefore ?? null,
           checkinCode: checkinCode(),
           createdBy: actor.id,
         })
@@ -208,6 +211,9 @@ export class EventsService implements OnModuleInit {
       if (edits.timezone) patch.timezone = edits.timezone;
       if (edits.reminderOffsetsMinutes) patch.reminderOffsetsMinutes = edits.reminderOffsetsMinutes;
       if (edits.hideAddressUntilRsvp !== undefined) patch.hideAddressUntilRsvp = edits.hideAddressUntilRsvp;
+      if (edits.requireApproval !== undefined) patch.requireApproval = edits.requireApproval;
+      if (edits.revealAddressHoursBefore !== undefined)
+        patch.revealAddressHoursBefore = edits.revealAddressHoursBefore;
       if (edits.capacity !== undefined) patch.capacity = edits.capacity;
       let notify: string[] = [];
       if (changingStatus && status === 'cancelled') {
@@ -268,7 +274,7 @@ export class EventsService implements OnModuleInit {
     const c = await this.campaigns.findPublic(slug);
     const e = await this.events.findOneBy({ campaignId: c.id, slug: eventSlug });
     if (!e) throw new NotFoundError('Event');
-    return this.publicView(e, pickLocale(lang, acceptLanguage, c.defaultLocale), !e.hideAddressUntilRsvp);
+    return this.publicView(e, pickLocale(lang, acceptLanguage, c.defaultLocale), addressOnPages(e, null));
   }
 
   async publicView(e: Event, l: Locale, showAddress: boolean): Promise<PublicEventView> {
@@ -328,6 +334,7 @@ export class EventsService implements OnModuleInit {
               coalesce(sum(1 + guests) FILTER (WHERE status = 'going'), 0)::int AS "goingPeople",
               count(*) FILTER (WHERE status = 'waitlisted')::int AS waitlisted,
               count(*) FILTER (WHERE status = 'offered')::int AS offered,
+              count(*) FILTER (WHERE status = 'pending')::int AS pending,
               count(*) FILTER (WHERE checked_in_at IS NOT NULL)::int AS "checkedIn",
               count(*) FILTER (WHERE no_show)::int AS "noShow"
          FROM rsvps WHERE event_id = $1`,
@@ -412,7 +419,23 @@ function changedFacts(before: Event, patch: Partial<Event>): { timeOrPlace: bool
   return { timeOrPlace, text: differs('title') };
 }
 
-/** Why a new RSVP is refused now, or null when it is open. */
+/**
+ * Whether a page, a JSON read or an .ics may show the event's venue, address and online link to a reader
+ * holding an RSVP in `status` (null: the public). One rule for every page and read:
+ * - `revealAddressHoursBefore` set: never — the address goes only into mails (see addressInMail);
+ * - `hideAddressUntilRsvp` or `requireApproval`: only on the manage page of a `going` RSVP (which only
+ *   its mailbox has the link to; the public RSVP answer never carries one);
+ * - else: always.
+ */
+export function addressOnPages(
+  e: Pick<Event, 'hideAddressUntilRsvp' | 'requireApproval' | 'revealAddressHoursBefore'>,
+  status: string | null,
+): boolean {
+  if (e.revealAddressHoursBefore !== null) return false;
+  if (e.hideAddressUntilRsvp || e.requireApproval) return status === 'going';
+  return true;
+}
+
 /** {@link rsvpClosedReason}'s rule as SQL over the event `x` at `now`: true while it takes RSVPs. */
 export function rsvpOpenSql(x: string, now: string): string {
   return `(${x}.status = 'scheduled' AND ${x}.starts_at > ${now}

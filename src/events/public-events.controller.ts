@@ -1,13 +1,11 @@
-import { Body, Controller, Delete, Get, Headers, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../common/public.decorator.js';
 import { PublicSubmission } from '../common/public-submission.js';
-import { createdOrExisting } from '../common/reply-status.js';
 import { EventPublicQueryDto } from './dto/event.dto.js';
 import { CreateRsvpDto, SelfCheckInDto, UpdateRsvpDto } from './dto/rsvp.dto.js';
 import { EventsService, type PublicEventView } from './events.service.js';
-import { RsvpsService, type ManageView, type PublicRsvpResult } from './rsvps.service.js';
+import { RSVP_ANSWER, RsvpsService, type ManageView, type PublicRsvpAnswer } from './rsvps.service.js';
 
 @ApiTags('public')
 @Controller('api/public')
@@ -29,19 +27,24 @@ export class PublicEventsController {
     return this.events.publicRead(slug, eventSlug, q.lang, acceptLanguage);
   }
 
-  /** RSVP: 201 with the manage token the first time, 200 with the existing RSVP on a repeat. */
+  /**
+   * RSVP: always 202 `{"status": "received"}` — new, repeated, waitlisted, pending, known or unknown
+   * email alike; the manage link goes only by mail to the address.
+   */
   @PublicSubmission()
   @Post('campaigns/:slug/events/:eventSlug/rsvps')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ description: 'the same answer for known and unknown emails', type: Object })
   async rsvp(
     @Param('slug') slug: string,
     @Param('eventSlug') eventSlug: string,
     @Body() dto: CreateRsvpDto,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<PublicRsvpResult> {
-    return createdOrExisting(reply, await this.rsvps.rsvp(slug, eventSlug, dto));
+  ): Promise<PublicRsvpAnswer> {
+    await this.rsvps.rsvp(slug, eventSlug, dto);
+    return RSVP_ANSWER;
   }
 
-  /** The RSVP behind a manage token, and its event (with the address once going). */
+  /** The RSVP behind a manage token (410 a day after the event ends), and its event (address: see addressOnPages). */
   @PublicSubmission()
   @Get('rsvps/:token')
   view(@Param('token') token: string, @Query() q: EventPublicQueryDto): Promise<ManageView> {
@@ -60,6 +63,13 @@ export class PublicEventsController {
   @Delete('rsvps/:token')
   cancel(@Param('token') token: string): Promise<ManageView> {
     return this.rsvps.cancel(token);
+  }
+
+  /** Bring a cancelled RSVP back (pending, going or at the end of the waitlist). */
+  @PublicSubmission()
+  @Post('rsvps/:token/restore')
+  restore(@Param('token') token: string): Promise<ManageView> {
+    return this.rsvps.restore(token);
   }
 
   /** Take the seat offered from the waitlist, within the claim window. */

@@ -1,11 +1,13 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export const RSVP_STATUSES = ['going', 'waitlisted', 'offered', 'cancelled'] as const;
+export const RSVP_STATUSES = ['going', 'waitlisted', 'offered', 'pending', 'cancelled'] as const;
 export type RsvpStatus = (typeof RSVP_STATUSES)[number];
 
 /**
  * One supporter's RSVP to one event (unique). `going` and `offered` hold 1 + guests seats (walk-ins
- * excepted); `offered` is a freed seat held until `offerExpiresAt`. The manage token is stored hashed.
+ * excepted); `offered` is a freed seat held until `offerExpiresAt`; `pending` waits for a coordinator's
+ * approval (events with `requireApproval`) and holds no seat. The manage token column keeps the hash of
+ * a random value nobody is given (the signed, mailed link is the only way in since issue 18).
  * Written with SQL under the event lock in RsvpsService; the entity documents the table.
  */
 @Entity('rsvps')

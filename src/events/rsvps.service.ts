@@ -8,7 +8,8 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { acceptingTargetSql } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
-import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
+import type { AuthUser } from '../auth/auth-user.js';
+import { BadInputError, ConflictError, GoneError, NotFoundError } from '../common/errors.js';
 import { isLocale, type Locale } from '../common/localized-text.js';
 import { SignedTokens } from '../common/signed-token.js';
 import { AppConfig } from '../config/config.js';
@@ -19,6 +20,7 @@ import { SupporterActivityRegistry } from '../supporters/supporter-activity.regi
 import {
   supporterParams,
   UPSERT_SUPPORTER_SQL,
+  type ProposedChanges,
   upsertParams,
   upsertSupporterCtes,
 } from '../supporters/supporters.service.js';
@@ -28,6 +30,7 @@ import {
   EventsService,
   rsvpClosedReason,
   rsvpOpenSql,
+  addressOnPages,
   type PublicEventView,
   type RsvpEvent,
 } from './events.service.js';
@@ -37,8 +40,10 @@ import {
   rsvpConfirmationSql,
   rsvpRemindersSql,
 } from './event-reminders.js';
+import { SupporterUpdatesService } from '../supporters/supporter-updates.service.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import type { RsvpStatus } from './rsvp.entity.js';
+import { manageLinkExpiry } from './event-time.js';
 import {
   addSeats,
   freeSeats,
@@ -61,12 +66,14 @@ export interface RsvpState {
   cancelReason?: string;
 }
 
-export interface PublicRsvpResult {
-  status: 'created' | 'existing';
-  rsvp: RsvpState;
-  /** Only when created: the secret for GET/PATCH/DELETE /api/public/rsvps/:token. */
-  manageToken?: string;
-}
+/**
+ * The one answer of the public RSVP, whatever happened: a new RSVP (going, waitlisted or pending), a
+ * repeat, a cancelled RSVP's email, a known or an unknown supporter. No record state and no token: the
+ * manage link goes only by mail to the address (issue 18), so the answer tells a stranger typing
+ * someone's email nothing. (Seats are read on the public event, which everyone sees anyway.)
+ */
+export const RSVP_ANSWER = Object.freeze({ status: 'received' as const });
+export type PublicRsvpAnswer = typeof RSVP_ANSWER;
 
 export interface ManageView {
   rsvp: RsvpState;
@@ -103,6 +110,12 @@ export class NoRoomError extends ConflictError {
 
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
+/** Where a new (or returning) RSVP goes under the event lock: pending when approval is required. */
+function placement(e: LockedEvent, guests: number): 'going' | 'waitlisted' | 'pending' {
+  if (e.requireApproval) return 'pending';
+  return freeSeats(e) >= seatsFor(guests) ? 'going' : 'waitlisted';
+}
+
 /** 409 (or the event's own status error) when the event takes no RSVPs at `now`. */
 function assertRsvpOpen(e: Parameters<typeof rsvpClosedReason>[0], now: Date): void {
   const closed = rsvpClosedReason(e, now);
@@ -119,35 +132,32 @@ function assertRsvpOpen(e: Parameters<typeof rsvpClosedReason>[0], now: Date): v
  *   the caller to ask why. (One race remains: an event cancelled after this statement's snapshot but
  *   before its seat lock is refused by the locked path, with the supporter already written.)
  * - Then it upserts the supporter and — when no offer of the event is due to expire (that needs
- *   settling first) and the supporter has no RSVP there yet — places the RSVP: `going` when the party
- *   fits, else `waitlisted` at the end of the line. One UPDATE of the event row decides: it adds the
+ *   settling first) and the supporter has no RSVP there yet — places the RSVP: `pending` (no seat)
+ *   when the event requires approval, else `going` when the party fits, else `waitlisted` at the end
+ *   of the line. One UPDATE of the event row decides: it adds the
  *   seats only when they fit (else adds 0, still taking the row lock), waits for any other seat change
  *   and decides on the row as that change left it; `RETURNING old/new` (PostgreSQL 18) tells which way
  *   it went. The event row stays locked until this statement commits, so a cancellation that frees
  *   seats waits for it and then offers them to this entry too (the reasoning of seats.ts, in one round
  *   trip); the CHECK events_seats_taken_check still backs it.
- * - A waitlisted entry's place is the event's `waitlisted` length + 1 as the row stood under the lock:
- *   every entry counted there committed before this one, so it is ahead in `queue_seq` (the trigger of
- *   migration WaitlistLength then counts this one in).
- * - A `going` RSVP also fulfils the `attend` pledge and schedules its reminders; either queues its
- *   confirmation.
+ * - A `going` RSVP also fulfils the `attend` pledge and schedules its reminders; each queues its
+ *   confirmation (the only place its manage link goes).
  * - When the event takes RSVPs but is not placed here, only the supporter is written (`status` is
  *   null), and the locked path decides. A concurrent RSVP of the same supporter makes the insert fail on
  *   rsvps_event_id_supporter_id_key, which undoes the whole statement.
  */
-type PlacedRsvp =
+type PlacedRsvp = { changes?: ProposedChanges | null } & (
   | { eventId: null; campaignId: null; supporterId: null; status: null }
   | { eventId: string; campaignId: string; supporterId: string; status: null }
   | {
       eventId: string;
       campaignId: string;
       supporterId: string;
-      status: 'going' | 'waitlisted';
+      status: 'going' | 'waitlisted' | 'pending';
       rsvpId: string;
-      /** The place in the waitlist when waitlisted. */
-      position: number;
       confirmationId: string | null;
-    };
+    }
+);
 
 const PLACE_RSVP_SQL = `
   WITH a AS (${acceptingTargetSql({ table: 'events', accepting: rsvpOpenSql('x', '$11') }, '$12', '$13')}),
@@ -157,15 +167,17 @@ const PLACE_RSVP_SQL = `
     when: 'EXISTS (SELECT 1 FROM a)',
   })},
   seat AS (
-    UPDATE events SET seats_taken = seats_taken + CASE WHEN capacity IS NULL OR capacity - seats_taken >= $15 THEN $15 ELSE 0 END
+    UPDATE events SET seats_taken = seats_taken + CASE WHEN require_approval THEN 0
+                                                       WHEN capacity IS NULL OR capacity - seats_taken >= $15 THEN $15 ELSE 0 END
      WHERE id = (SELECT id FROM a) AND status = 'scheduled'
        AND NOT EXISTS (SELECT 1 FROM rsvps o, a WHERE o.event_id = a.id AND o.status = 'offered' AND o.offer_expires_at <= $11)
        AND NOT EXISTS (SELECT 1 FROM rsvps r, s, a WHERE r.event_id = a.id AND r.supporter_id = s.id)
-    RETURNING id, new.seats_taken > old.seats_taken AS fits, new.waitlisted + 1 AS position
+    RETURNING id, new.require_approval AS pending, new.seats_taken > old.seats_taken AS fits
   ),
   r AS (
     INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
-    SELECT seat.id, s.id, CASE WHEN seat.fits THEN 'going' ELSE 'waitlisted' END::rsvp_status, $14, $16, 'web', $11, $11
+    SELECT seat.id, s.id, CASE WHEN seat.pending THEN 'pending' WHEN seat.fits THEN 'going' ELSE 'waitlisted' END::rsvp_status,
+           $14, $16, 'web', $11, $11
       FROM seat, s
     RETURNING id, status
   ),
@@ -181,8 +193,9 @@ const PLACE_RSVP_SQL = `
   reminders AS (${rsvpRemindersSql("(SELECT * FROM src WHERE status = 'going') src", '$11::timestamptz')}),
   confirmation AS (${rsvpConfirmationSql('src', '$11::timestamptz')} RETURNING id)
   SELECT (SELECT id FROM a) AS "eventId", (SELECT campaign_id FROM a) AS "campaignId",
-         (SELECT id FROM s) AS "supporterId", (SELECT id FROM r) AS "rsvpId", (SELECT status FROM r) AS status,
-         (SELECT position FROM seat) AS position, (SELECT id FROM confirmation) AS "confirmationId"`;
+         (SELECT id FROM s) AS "supporterId", (SELECT changes FROM s) AS changes,
+         (SELECT id FROM r) AS "rsvpId", (SELECT status FROM r) AS status,
+         (SELECT id FROM confirmation) AS "confirmationId"`;
 
 /**
  * Public RSVPs and what a supporter does with their manage token. Every change runs in a transaction
@@ -207,6 +220,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     private readonly eventReminders: EventReminders,
     private readonly tokens: SignedTokens,
     private readonly hot: HotQueries,
+    private readonly updates: SupporterUpdatesService,
   ) {}
 
   onModuleInit(): void {
@@ -255,20 +269,25 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   /**
-   * The public RSVP: going when it fits, else waitlisted; one per (event, supporter).
+   * The public RSVP: pending when the event requires approval, else going when it fits, else
+   * waitlisted; one per (event, supporter). Always the same answer ({@link RSVP_ANSWER}); the manage
+   * link goes only into the confirmation mail. A repeat changes nothing and mails the existing RSVP's
+   * link again to its address (within the hourly cap per address); a cancelled RSVP stays cancelled
+   * and its address gets the link that brings it back ({@link restore}).
    *
    * The common case — a first RSVP of this supporter to a scheduled event with no offer due to expire,
    * going or waitlisted — is one statement and one round trip ({@link PLACE_RSVP_SQL}, which also finds
    * the event by its slugs), so the event row is locked only from that statement's lock to its commit.
    * A refusal (no such event, campaign or event not taking RSVPs) writes nothing and is explained by
-   * the lookup afterwards. Everything else (an offer to settle, a repeat, a returning cancelled RSVP) is
+   * the lookup afterwards. Everything else (an offer to settle, a repeat, a cancelled RSVP's email) is
    * decided under the event lock by {@link placeLocked}. The confirmation mail is sent after the commit
    * without holding the answer.
    */
-  async rsvp(slug: string, eventSlug: string, dto: CreateRsvpDto): Promise<PublicRsvpResult> {
+  async rsvp(slug: string, eventSlug: string, dto: CreateRsvpDto): Promise<PublicRsvpAnswer> {
     const guests = dto.guests ?? 0;
     const now = this.clock.now();
-    const { token, hash } = newToken();
+    // The column wants a unique hash; the token behind it is given to nobody (the mailed link opens it).
+    const { hash } = newToken();
     const placed = await this.hot
       .query<PlacedRsvp>('events.place-rsvp', PLACE_RSVP_SQL, [
         ...supporterParams(dto, now),
@@ -281,22 +300,17 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
       .then(
         (rows) => rows[0],
         (e: unknown) => {
-          // The same supporter's other RSVP won the race: the locked path answers with that one.
+          // The same supporter's other RSVP won the race: the locked path treats this one as a repeat.
           if (isUniqueViolation(e, 'rsvps_event_id_supporter_id_key')) return null;
           throw e;
         },
       );
+    // A known supporter's record is never changed by the form: what it asked to change is mailed.
+    if (placed?.supporterId) this.updates.propose(placed.supporterId, placed.changes, `rsvp:${eventSlug}`);
     if (placed?.status) {
       // Not awaited: the answer does not wait for SMTP; what is not sent now the worker's tick sends.
       if (placed.confirmationId) void this.reminders.sendNow([placed.confirmationId]);
-      const rsvp: RsvpState = {
-        id: placed.rsvpId,
-        status: placed.status,
-        guests,
-        ...(placed.status === 'waitlisted' ? { position: placed.position } : {}),
-        checkedInAt: null,
-      };
-      return { status: 'created', rsvp, manageToken: token };
+      return RSVP_ANSWER;
     }
     // Left to the locked path; or refused with nothing written (or lost the race), and the lookup says why.
     let event: Pick<RsvpEvent, 'id' | 'campaignId'>;
@@ -306,75 +320,122 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
       assertRsvpOpen(found, now);
       event = found;
     }
+    let proposed: { supporterId: string; changes: ProposedChanges } | null = null;
     const out = await this.tx.run(async (m) => {
       // The statement upserted the supporter, unless it refused or was undone by the race above.
-      const supporterId =
-        placed?.supporterId ??
-        (
-          (await m.query(
-            UPSERT_SUPPORTER_SQL,
-            upsertParams(dto, event.campaignId, `rsvp:${event.id}`, now),
-          )) as { supporterId: string }[]
-        )[0].supporterId;
-      return this.placeLocked(m, event.id, supporterId, guests, { token, hash }, now);
+      let supporterId = placed?.supporterId;
+      if (!supporterId) {
+        const [u] = (await m.query(
+          UPSERT_SUPPORTER_SQL,
+          upsertParams(dto, event.campaignId, `rsvp:${event.id}`, now),
+        )) as { supporterId: string; changes: ProposedChanges }[];
+        supporterId = u.supporterId;
+        proposed = u;
+      }
+      return this.placeLocked(m, event.id, supporterId, guests, hash, now);
     });
-    void this.reminders.sendNow(out.queued);
-    return out.result;
+    void this.reminders.sendNow(out);
+    const p = proposed as { supporterId: string; changes: ProposedChanges } | null;
+    if (p) this.updates.propose(p.supporterId, p.changes, `rsvp:${eventSlug}`);
+    return RSVP_ANSWER;
   }
 
-  /** The RSVP decided under the event lock, after settling the event (see seats.ts). */
+  /**
+   * The RSVP decided under the event lock, after settling the event (see seats.ts). A repeat (or the
+   * email of a cancelled RSVP) changes nothing: the existing RSVP's confirmation goes to its address
+   * again — for a cancelled one, the offer to come back. Returns the mail to send after the commit.
+   */
   private async placeLocked(
     m: EntityManager,
     eventId: string,
     supporterId: string,
     guests: number,
-    { token, hash }: { token: string; hash: string },
+    hash: string,
     now: Date,
-  ): Promise<{ result: PublicRsvpResult; queued: string[] }> {
+  ): Promise<string[]> {
     const e = await this.locked(m, eventId);
     const { offers } = await settle(m, e, now, this.config.waitlistClaimHours);
     const queued = await this.eventReminders.offers(m, offers);
     assertRsvpOpen(e, now);
-    const status: RsvpStatus = freeSeats(e) >= seatsFor(guests) ? 'going' : 'waitlisted';
+    const status = placement(e, guests);
     const [inserted] = (await m.query(
       `INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, 'web', $6, $6)
        ON CONFLICT ON CONSTRAINT rsvps_event_id_supporter_id_key DO NOTHING RETURNING id`,
       [e.id, supporterId, status, guests, hash, now],
     )) as { id: string }[];
-    let id = inserted?.id;
-    let checkedInAt: Date | null = null;
-    if (!id) {
+    if (!inserted) {
       const existing = (await this.row(m, `r.event_id = $1 AND r.supporter_id = $2`, [e.id, supporterId]))!;
-      if (existing.status !== 'cancelled') {
-        return { result: { status: 'existing', rsvp: await this.state(m, existing) }, queued };
-      }
-      // A cancelled RSVP comes back: a new token, and the end of the line if it has to wait.
+      queued.push(...(await this.eventReminders.confirmation(m, existing.id)));
+      return queued;
+    }
+    await this.admit(m, e, { id: inserted.id, supporterId, guests }, status);
+    queued.push(...(await this.eventReminders.confirmation(m, inserted.id)));
+    return queued;
+  }
+
+  /**
+   * What an RSVP that just became `status` (under the event lock) brings with it: when going, its
+   * seats, the `attend` pledge and its reminders.
+   */
+  private async admit(
+    m: EntityManager,
+    e: LockedEvent,
+    r: { id: string; supporterId: string; guests: number },
+    status: RsvpStatus,
+  ): Promise<void> {
+    if (status !== 'going') return;
+    await addSeats(m, e, seatsFor(r.guests));
+    await this.pledges.fulfil(m, e.campaignId, r.supporterId, 'attend', `rsvp:${r.id}`);
+    await this.eventReminders.forRsvp(m, r.id);
+  }
+
+  /**
+   * A cancelled RSVP comes back, from its owner's manage link (the confirmation mail of a repeat RSVP
+   * with its email carries it): pending when the event requires approval, else going when it fits,
+   * else at the end of the waitlist. Anything not cancelled is left as it is.
+   */
+  async restore(token: string): Promise<ManageView> {
+    const found = await this.byToken(token);
+    await this.change(found, async (m, e, r) => {
+      if (r.status !== 'cancelled') return;
+      assertRsvpOpen(e, this.clock.now());
+      const status = placement(e, r.guests);
       await m.query(
-        `UPDATE rsvps SET status = $2, guests = $3, manage_token_hash = $4, queue_seq = nextval('rsvps_queue_seq_seq'),
-                cancelled_at = NULL, cancel_reason = NULL, no_show = false, walk_in = false, updated_at = $5
+        `UPDATE rsvps SET status = $2, queue_seq = nextval('rsvps_queue_seq_seq'), cancelled_at = NULL,
+                cancel_reason = NULL, no_show = false, walk_in = false, updated_at = $3
           WHERE id = $1`,
-        [existing.id, status, guests, hash, now],
+        [r.id, status, this.clock.now()],
       );
-      id = existing.id;
-      checkedInAt = existing.checkedInAt;
-    }
-    if (status === 'going') {
-      await addSeats(m, e, seatsFor(guests));
-      await this.pledges.fulfil(m, e.campaignId, supporterId, 'attend', `rsvp:${id}`);
-      await this.eventReminders.forRsvp(m, id);
-    }
-    queued.push(...(await this.eventReminders.confirmation(m, id)));
-    const rsvp = await this.state(m, {
-      id,
-      eventId: e.id,
-      status,
-      guests,
-      offerExpiresAt: null,
-      checkedInAt,
-      cancelReason: null,
+      await this.admit(m, e, r, status);
+      return { queued: await this.eventReminders.confirmation(m, r.id) };
     });
-    return { result: { status: 'created', rsvp, manageToken: token }, queued };
+    return this.view(token);
+  }
+
+  /**
+   * A coordinator approves a pending RSVP: only now does it take seats — going when it fits, else at
+   * the end of the waitlist — and get its confirmation (with the address when the event shows it in
+   * mail at this time). Approving an RSVP that is no longer pending changes nothing; a cancelled one is
+   * 409. Returns the RSVP's id.
+   */
+  async approve(actor: AuthUser, eventId: string, rsvpId: string): Promise<string> {
+    await this.events.loadFor(actor, eventId, 'coordinate');
+    const found = await this.row(this.dataSource.manager, `r.id = $1 AND r.event_id = $2`, [rsvpId, eventId]);
+    if (!found) throw new NotFoundError('RSVP');
+    const refused = await this.change(found, async (m, e, r) => {
+      if (r.status === 'cancelled') return new ConflictError('This RSVP is cancelled', 'rsvp_cancelled');
+      if (r.status !== 'pending') return null;
+      const status = freeSeats(e) >= seatsFor(r.guests) ? 'going' : 'waitlisted';
+      await m.query(
+        `UPDATE rsvps SET status = $2, queue_seq = nextval('rsvps_queue_seq_seq'), updated_at = $3 WHERE id = $1`,
+        [r.id, status, this.clock.now()],
+      );
+      await this.admit(m, e, r, status);
+      return { queued: await this.eventReminders.confirmation(m, r.id) };
+    });
+    if (refused) throw refused;
+    return found.id;
   }
 
   /** What the manage page shows: the RSVP and its event, with the hidden address once going. */
@@ -386,7 +447,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     const l = lang ?? (isLocale(r.locale) ? r.locale : 'en');
     return {
       rsvp: await this.state(this.dataSource.manager, r),
-      event: await this.events.publicView(e, l, !e.hideAddressUntilRsvp || r.status === 'going'),
+      event: await this.events.publicView(e, l, addressOnPages(e, r.status)),
     };
   }
 
@@ -480,10 +541,11 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   /**
-   * The RSVP behind a token; anything else is 404. Two kinds of token open the same routes: the random
-   * manage token given once in the RSVP's answer and stored only hashed (and the offer tokens mailed
-   * before offers carried the signed link, still honoured until they expire), and the signed manage
-   * link every mail carries (`SignedTokens.sign('rsvp-manage', rsvpId)`, verified without a lookup).
+   * The RSVP behind a token; anything else is 404, and every token is 410 from a day after the event
+   * ends ({@link manageLinkExpiry}, read from the event as it is now). The signed manage link every
+   * mail carries (`SignedTokens.sign('rsvp-manage', rsvpId)`, verified without a lookup) is the only
+   * token given out since issue 18; the random tokens the RSVP answer used to carry (stored hashed) and
+   * the old offer tokens still open the same routes until then.
    */
   async byToken(token: string): Promise<RsvpRow> {
     let r: RsvpRow | null = null;
@@ -496,6 +558,10 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
       if (id) r = await this.row(this.dataSource.manager, `r.id = $1`, [id]);
     }
     if (!r) throw new NotFoundError('RSVP');
+    const e = (await this.events.byId(r.eventId))!;
+    if (this.clock.now() > manageLinkExpiry(e)) {
+      throw new GoneError('This link has expired: the event is over', 'link_expired');
+    }
     return r;
   }
 

@@ -17,7 +17,8 @@ import { offerExpiry } from './event-time.js';
  * refuse any write that would overfill the event.
  *
  * Seats held = 1 + guests for every RSVP that is `going` or `offered` (an offered seat is held for its
- * supporter until the offer expires). Walk-ins checked in at the door are let in even when the event is
+ * supporter until the offer expires). A `pending` RSVP (an event that requires approval) holds none:
+ * approval, under the same lock, makes it `going` when it fits and `waitlisted` otherwise. Walk-ins checked in at the door are let in even when the event is
  * full and hold no seat: they displace nobody.
  */
 export interface LockedEvent {
@@ -28,6 +29,7 @@ export interface LockedEvent {
   seatsTaken: number;
   startsAt: Date;
   rsvpDeadline: Date | null;
+  requireApproval: boolean;
 }
 
 /** A waitlisted supporter was offered a freed seat (the mail carries their signed manage link). */
@@ -56,7 +58,7 @@ export function freeSeats(e: Pick<LockedEvent, 'capacity' | 'seatsTaken'>): numb
 export async function lockEvent(m: EntityManager, eventId: string): Promise<LockedEvent | null> {
   const rows = (await m.query(
     `SELECT id, campaign_id AS "campaignId", status, capacity, seats_taken AS "seatsTaken",
-            starts_at AS "startsAt", rsvp_deadline AS "rsvpDeadline"
+            starts_at AS "startsAt", rsvp_deadline AS "rsvpDeadline", require_approval AS "requireApproval"
        FROM events WHERE id = $1 FOR UPDATE`,
     [eventId],
   )) as LockedEvent[];

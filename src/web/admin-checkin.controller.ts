@@ -19,6 +19,7 @@ import { Public } from '../common/public.decorator.js';
 import { CheckInsService } from '../events/checkins.service.js';
 import { StaffCheckInDto } from '../events/dto/rsvp.dto.js';
 import { EventsService } from '../events/events.service.js';
+import { RsvpsService } from '../events/rsvps.service.js';
 import { walkInInput } from './admin-forms.js';
 import { AdminSession } from './admin-session.js';
 import { translator } from './i18n/index.js';
@@ -42,6 +43,7 @@ export class AdminCheckInController {
     private readonly session: AdminSession,
     private readonly events: EventsService,
     private readonly checkins: CheckInsService,
+    private readonly rsvps: RsvpsService,
   ) {}
 
   @Public()
@@ -69,6 +71,23 @@ export class AdminCheckInController {
     const v = await validateAs(StaffCheckInDto, { rsvpId: f.rsvpId });
     if (v.errors) throw new BadInputError('Invalid RSVP');
     await this.checkins.checkIn(user, id, v.dto);
+    return redirect(reply, `/admin/events/${id}/checkin?q=${encodeURIComponent(f.q ?? '')}`);
+  }
+
+  /** Approve a pending RSVP (events that require approval). */
+  @Public()
+  @Post('approve')
+  async approve(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: unknown,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const user = await this.session.require(req);
+    const f = formFields(body);
+    const v = await validateAs(StaffCheckInDto, { rsvpId: f.rsvpId });
+    if (v.errors || !v.dto.rsvpId) throw new BadInputError('Invalid RSVP');
+    await this.rsvps.approve(user, id, v.dto.rsvpId);
     return redirect(reply, `/admin/events/${id}/checkin?q=${encodeURIComponent(f.q ?? '')}`);
   }
 

@@ -46,6 +46,8 @@ export function eventInput(f: Record<string, string>): Record<string, unknown> {
   out.startsAt = f.startsAt ? (safeInstant(f.startsAt, zone) ?? f.startsAt) : '';
   if (f.endsAt?.trim()) out.endsAt = safeInstant(f.endsAt, zone) ?? f.endsAt;
   if (f.capacity?.trim()) out.capacity = int(f.capacity);
+  out.requireApproval = Boolean(f.requireApproval);
+  if (f.revealAddressHoursBefore?.trim()) out.revealAddressHoursBefore = int(f.revealAddressHoursBefore);
   return out;
 }
 
@@ -109,6 +111,7 @@ export function listField(body: unknown, name: string): string[] {
 export function eventUpdateInput(f: Record<string, string>): Record<string, unknown> {
   const out = eventInput(f);
   if (!f.capacity?.trim()) out.capacity = null;
+  if (!f.revealAddressHoursBefore?.trim()) out.revealAddressHoursBefore = null;
   return out;
 }
 

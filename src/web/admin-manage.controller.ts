@@ -193,6 +193,8 @@ export class AdminManageController {
       endsAt: instantToLocal(e.endsAt, e.timezone),
       timezone: e.timezone,
       capacity: e.capacity?.toString() ?? '',
+      requireApproval: e.requireApproval ? '1' : '',
+      revealAddressHoursBefore: e.revealAddressHoursBefore?.toString() ?? '',
     };
     await this.eventForm(req, reply, user, id, values, {}, null, 200);
   }

@@ -65,6 +65,13 @@ export class LinkPagesController {
   }
 
   @PublicSubmission()
+  @Post('rsvp/:token/restore')
+  async restore(@Param('token') token: string, @Res() reply: FastifyReply) {
+    await this.rsvps.restore(token);
+    return redirect(reply, `/rsvp/${encodeURIComponent(token)}?saved=1`);
+  }
+
+  @PublicSubmission()
   @Post('rsvp/:token/claim')
   async claim(@Param('token') token: string, @Res() reply: FastifyReply) {
     await this.rsvps.claim(token);
@@ -123,7 +130,6 @@ export class LinkPagesController {
         token,
         errors,
         problem,
-        isNew: q.new === '1',
         saved: q.saved === '1',
       },
       status,

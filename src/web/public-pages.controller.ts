@@ -182,13 +182,14 @@ export class PublicPagesController {
     if (f.guests?.trim()) plain.guests = /^\d+$/.test(f.guests.trim()) ? Number(f.guests) : f.guests;
     const v = await validateAs(CreateRsvpDto, plain);
     if (v.errors) return this.showEvent(slug, eventSlug, req, reply, v.errors, f, 400);
-    const out = await this.rsvps.rsvp(slug, eventSlug, v.dto);
-    if (out.manageToken) return redirect(reply, `/rsvp/${enc(out.manageToken)}?new=1`);
+    // One page for every outcome (new, repeat, waitlisted, pending, cancelled, known or unknown email):
+    // what concerns the RSVP, its manage link first, goes only to the mailbox.
+    await this.rsvps.rsvp(slug, eventSlug, v.dto);
     const t = translator(e.lang);
     await render(req, reply, e.lang, 'message', {
       title: e.title,
       heading: t('rsvp.title'),
-      message: t('rsvp.already'),
+      message: t('rsvp.received'),
     });
   }
 

@@ -113,6 +113,25 @@ export class CreateEventDto {
   @IsOptional()
   @IsBoolean()
   hideAddressUntilRsvp?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'RSVPs are pending (holding no seat) until a coordinator approves them; hides the address',
+  })
+  @IsOptional()
+  @IsBoolean()
+  requireApproval?: boolean;
+
+  @ApiPropertyOptional({
+    example: 12,
+    description:
+      'the address (venue, address, online link) goes only into mails to going supporters sent this many hours before the start or later; never on a page, in JSON or an .ics',
+  })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  revealAddressHoursBefore?: number | null;
 }
 
 export class UpdateEventDto extends PartialType(OmitType(CreateEventDto, ['slug'] as const)) {

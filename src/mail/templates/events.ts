@@ -24,9 +24,14 @@ export interface EventMailData {
   manageUrl: string;
 }
 
+/** What a confirmation confirms: the RSVP's state when the mail is made. */
+export type RsvpConfirmationState = 'going' | 'waitlisted' | 'offered' | 'pending' | 'cancelled';
+
 export interface RsvpConfirmationData extends EventMailData {
-  /** The RSVP is on the waitlist rather than going. */
+  /** The RSVP is on the waitlist rather than going (kept for mails queued before `state`). */
   waitlisted?: boolean;
+  /** The RSVP's state; without it, `waitlisted` decides between going and waitlisted. */
+  state?: RsvpConfirmationState;
   guests?: number;
 }
 
@@ -108,35 +113,78 @@ function note(d: TemplateData, locale: MailLocale): Block[] {
   return text ? [p(`${L[locale].note}:\n${text}`)] : [];
 }
 
+const CONFIRMATION: Record<MailLocale, Record<RsvpConfirmationState, { subject: string; intro: string }>> = {
+  en: {
+    going: { subject: 'RSVP confirmed', intro: 'Thank you for your RSVP. See you there!' },
+    waitlisted: {
+      subject: "You're on the waitlist",
+      intro:
+        "The event is full for now, so you're on the waitlist. If a spot opens up, we'll email you a link to claim it.",
+    },
+    offered: {
+      subject: 'A spot is held for you',
+      intro: 'A spot opened up and is held for you for a while: claim it with the link below.',
+    },
+    pending: {
+      subject: 'RSVP received, awaiting approval',
+      intro:
+        "The organizers approve every RSVP to this event themselves. We'll email you once yours is approved; the address comes with that mail.",
+    },
+    cancelled: {
+      subject: 'Your RSVP is cancelled',
+      intro:
+        "Someone — maybe you — RSVPed with this email address to an event where your RSVP is cancelled. It stays cancelled. If you want to come back, open the link below and choose to RSVP again. If it wasn't you, ignore this mail.",
+    },
+  },
+  es: {
+    going: {
+      subject: 'Confirmación de asistencia',
+      intro: 'Gracias por confirmar tu asistencia. ¡Nos vemos allí!',
+    },
+    waitlisted: {
+      subject: 'Estás en la lista de espera',
+      intro:
+        'Por ahora el evento está lleno, así que estás en la lista de espera. Si se libera un lugar, te enviaremos un enlace para reservarlo.',
+    },
+    offered: {
+      subject: 'Hay un lugar apartado para ti',
+      intro: 'Se liberó un lugar y está apartado para ti por un tiempo: tómalo con el enlace de abajo.',
+    },
+    pending: {
+      subject: 'Recibimos tu confirmación, pendiente de aprobación',
+      intro:
+        'Los organizadores aprueban cada confirmación a este evento. Te escribiremos cuando la tuya esté aprobada; la dirección llega con ese correo.',
+    },
+    cancelled: {
+      subject: 'Tu asistencia está cancelada',
+      intro:
+        'Alguien —quizá tú— confirmó asistencia con este correo a un evento en el que tu asistencia está cancelada. Sigue cancelada. Si quieres volver, abre el enlace de abajo y confirma de nuevo. Si no fuiste tú, ignora este correo.',
+    },
+  },
+};
+
 export const rsvpConfirmation = defineTemplate('rsvp-confirmation', (d, locale) => {
   const e = eventFacts(d);
-  const waitlisted = d.optBool('waitlisted');
+  const given = d.optStr('state');
+  const state: RsvpConfirmationState =
+    given && given in CONFIRMATION.en
+      ? (given as RsvpConfirmationState)
+      : d.optBool('waitlisted')
+        ? 'waitlisted'
+        : 'going';
   const guests = d.optCount('guests');
   const manageUrl = d.url('manageUrl');
   const guestFact: [string, string | undefined] = [
     L[locale].guests,
     guests ? formatCount(guests, locale) : undefined,
   ];
-  const en = locale === 'en';
-  const subject = waitlisted
-    ? en
-      ? `You're on the waitlist: ${e.title}`
-      : `Estás en la lista de espera: ${e.title}`
-    : en
-      ? `RSVP confirmed: ${e.title}`
-      : `Confirmación de asistencia: ${e.title}`;
-  const intro = waitlisted
-    ? en
-      ? "The event is full for now, so you're on the waitlist. If a spot opens up, we'll email you a link to claim it."
-      : 'Por ahora el evento está lleno, así que estás en la lista de espera. Si se libera un lugar, te enviaremos un enlace para reservarlo.'
-    : en
-      ? 'Thank you for your RSVP. See you there!'
-      : 'Gracias por confirmar tu asistencia. ¡Nos vemos allí!';
-  const keep = en
-    ? 'With this link you can change your number of guests or cancel. Keep it to yourself: anyone who has it can change your RSVP.'
-    : 'Con este enlace puedes cambiar el número de acompañantes o cancelar. No lo compartas: cualquiera que lo tenga puede cambiar tu confirmación.';
+  const { subject, intro } = CONFIRMATION[locale][state];
+  const keep =
+    locale === 'en'
+      ? 'With this link you can change your number of guests or cancel. Keep it to yourself: anyone who has it can change your RSVP.'
+      : 'Con este enlace puedes cambiar el número de acompañantes o cancelar. No lo compartas: cualquiera que lo tenga puede cambiar tu confirmación.';
   return {
-    subject,
+    subject: `${subject}: ${e.title}`,
     greeting: greeting(locale, d.optStr('firstName')),
     blocks: [
       p(intro),

@@ -198,6 +198,21 @@ describe('mail templates', () => {
     }
   });
 
+  it('says what state an RSVP confirmation confirms, a cancelled one with the way back', () => {
+    const base = FULL['rsvp-confirmation'];
+    const subject = (state: string, locale: MailLocale) =>
+      render('rsvp-confirmation', { ...base, state }, locale).subject;
+    expect(subject('pending', 'en')).toBe('RSVP received, awaiting approval: Piquete en la sede de GM');
+    expect(subject('pending', 'es')).toMatch(/^Recibimos tu confirmación, pendiente de aprobación: /);
+    expect(subject('cancelled', 'en')).toBe('Your RSVP is cancelled: Piquete en la sede de GM');
+    expect(subject('offered', 'en')).toMatch(/^A spot is held for you: /);
+    const cancelled = render('rsvp-confirmation', { ...base, state: 'cancelled' }, 'en');
+    expect(cancelled.text).toContain('It stays cancelled');
+    expect(cancelled.text).toContain(base.manageUrl);
+    // An unknown state falls back to `waitlisted`, then going.
+    expect(subject('bogus', 'en')).toBe('RSVP confirmed: Piquete en la sede de GM');
+  });
+
   it('writes the Spanish subjects people expect', () => {
     expect(render('rsvp-confirmation', FULL['rsvp-confirmation'], 'es').subject).toBe(
       'Confirmación de asistencia: Piquete en la sede de GM',

@@ -99,11 +99,12 @@ export const en = {
   'event.kind.other': 'Event',
 
   'rsvp.title': 'Your RSVP',
-  'rsvp.keepLink': 'Keep this page’s address: it is your link to change or cancel your RSVP.',
   'rsvp.status.going': 'You are going.',
   'rsvp.status.waitlisted': 'You are on the waitlist.',
   'rsvp.status.offered': 'A seat is held for you! Claim it before',
   'rsvp.status.cancelled': 'Your RSVP is cancelled.',
+  'rsvp.status.pending':
+    'Your RSVP waits for the organizers’ approval. We will email you once it is approved.',
   'rsvp.position': 'Position on the waitlist',
   'rsvp.checkedIn': 'You are checked in. Welcome!',
   'rsvp.changeGuests': 'Change the number of guests',
@@ -115,7 +116,10 @@ export const en = {
   'rsvp.code': 'Code shown at the venue',
   'rsvp.saved': 'Saved.',
 
-  'rsvp.already': 'You had already RSVPed to this event. The link to manage it was sent to you by email.',
+  'rsvp.received':
+    'Thank you. We sent a mail to that address: it has the link to see, change or cancel the RSVP. If nothing arrives, check the spam folder.',
+  'rsvp.restore': 'Come back: RSVP again',
+  'rsvp.cancelledRestore': 'Changed your mind? You can come back while the event takes RSVPs.',
   'rsvp.cancelled': 'Your RSVP is cancelled.',
   'data.erase': 'Erase',
 
@@ -226,6 +230,9 @@ export const en = {
   'admin.endsAt': 'Ends (local time, optional)',
   'admin.timezone': 'Time zone',
   'admin.capacity': 'Capacity (empty = unlimited)',
+  'admin.requireApproval': 'RSVPs need a coordinator’s approval (the address stays hidden until then)',
+  'admin.revealAddressHoursBefore':
+    'Reveal the address only by mail, this many hours before the start (blank: no)',
   'admin.subject': 'Subject',
   'admin.targets': 'Targets',
   'admin.allowNote': 'Allow a personal note',
@@ -235,6 +242,8 @@ export const en = {
   'admin.checkin': 'Check-in',
   'admin.search': 'Search by name',
   'admin.checkInButton': 'Check in',
+  'admin.approve': 'Approve',
+  'admin.pendingCount': '{pending} awaiting approval',
   'admin.checkedIn': 'Checked in',
   'admin.walkIn': 'Add a walk-in',
   'admin.counts': 'Going: {going} · Checked in: {checkedIn} · Waitlist: {waitlisted}',
@@ -266,6 +275,7 @@ export const en = {
   'status.rsvp.waitlisted': 'Waitlisted',
   'status.rsvp.offered': 'Seat offered',
   'status.rsvp.cancelled': 'Cancelled',
+  'status.rsvp.pending': 'Awaiting approval',
   'status.reminder.pending': 'Pending',
   'status.reminder.sending': 'Sending',
   'status.reminder.sent': 'Sent',

@@ -100,11 +100,12 @@ export const es: Messages = {
   'event.kind.other': 'Evento',
 
   'rsvp.title': 'Tu confirmación',
-  'rsvp.keepLink': 'Guarda la dirección de esta página: es tu enlace para cambiar o cancelar tu asistencia.',
   'rsvp.status.going': 'Vas a asistir.',
   'rsvp.status.waitlisted': 'Estás en la lista de espera.',
   'rsvp.status.offered': '¡Hay un lugar apartado para ti! Tómalo antes del',
   'rsvp.status.cancelled': 'Tu asistencia está cancelada.',
+  'rsvp.status.pending':
+    'Tu confirmación espera la aprobación de los organizadores. Te escribiremos cuando esté aprobada.',
   'rsvp.position': 'Lugar en la lista de espera',
   'rsvp.checkedIn': 'Tu llegada quedó registrada. ¡Bienvenida, bienvenido!',
   'rsvp.changeGuests': 'Cambiar el número de acompañantes',
@@ -116,8 +117,10 @@ export const es: Messages = {
   'rsvp.code': 'Código que se muestra en el lugar',
   'rsvp.saved': 'Guardado.',
 
-  'rsvp.already':
-    'Ya habías confirmado tu asistencia a este evento. Te enviamos por correo el enlace para gestionarla.',
+  'rsvp.received':
+    'Gracias. Enviamos un correo a esa dirección con el enlace para ver, cambiar o cancelar la asistencia. Si no llega, revisa la carpeta de spam.',
+  'rsvp.restore': 'Volver: confirmar de nuevo',
+  'rsvp.cancelledRestore': '¿Cambiaste de idea? Puedes volver mientras el evento acepte confirmaciones.',
   'rsvp.cancelled': 'Tu asistencia está cancelada.',
   'data.erase': 'Borrar',
 
@@ -229,6 +232,10 @@ export const es: Messages = {
   'admin.endsAt': 'Fin (hora local, opcional)',
   'admin.timezone': 'Zona horaria',
   'admin.capacity': 'Cupo (vacío = sin límite)',
+  'admin.requireApproval':
+    'Cada confirmación necesita la aprobación de coordinación (la dirección queda oculta hasta entonces)',
+  'admin.revealAddressHoursBefore':
+    'Mostrar la dirección solo por correo, estas horas antes del inicio (vacío: no)',
   'admin.subject': 'Asunto',
   'admin.targets': 'Destinatarios',
   'admin.allowNote': 'Permitir una nota personal',
@@ -238,6 +245,8 @@ export const es: Messages = {
   'admin.checkin': 'Registro de llegada',
   'admin.search': 'Buscar por nombre',
   'admin.checkInButton': 'Registrar llegada',
+  'admin.approve': 'Aprobar',
+  'admin.pendingCount': '{pending} por aprobar',
   'admin.checkedIn': 'Llegó',
   'admin.walkIn': 'Agregar a alguien sin confirmación',
   'admin.counts': 'Asistirán: {going} · Llegaron: {checkedIn} · En espera: {waitlisted}',
@@ -269,6 +278,7 @@ export const es: Messages = {
   'status.rsvp.waitlisted': 'En lista de espera',
   'status.rsvp.offered': 'Lugar ofrecido',
   'status.rsvp.cancelled': 'Cancelada',
+  'status.rsvp.pending': 'Por aprobar',
   'status.reminder.pending': 'Pendiente',
   'status.reminder.sending': 'Enviando',
   'status.reminder.sent': 'Enviado',

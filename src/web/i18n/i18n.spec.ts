@@ -1,3 +1,4 @@
+import { RSVP_STATUSES } from '../../events/rsvp.entity.js';
 import { en } from './en.js';
 import { es } from './es.js';
 import { hasKey, labelOf, pluralWord, translator } from './index.js';
@@ -44,7 +45,8 @@ describe('web translations', () => {
       'status.letter': ['draft', 'open', 'closed'],
       'status.event': ['scheduled', 'cancelled', 'completed'],
       'status.fundraiser': ['open', 'closed'],
-      'status.rsvp': ['going', 'waitlisted', 'offered', 'cancelled'],
+      'status.rsvp': RSVP_STATUSES,
+      'rsvp.status': RSVP_STATUSES,
       'status.reminder': ['pending', 'sending', 'sent', 'failed', 'cancelled', 'skipped', 'expired'],
       'status.message': ['queued', 'sent', 'failed', 'abandoned'],
       method: ['cash', 'check', 'transfer', 'card', 'other'],
