@@ -379,6 +379,11 @@ describe('organizations: the privacy boundary', () => {
       [b.letter],
     );
     expect(none[0].n).toBe(0);
+    // The mail is from the organization: its sender name (MAIL_FROM's address) and its reply-to.
+    await as(b.organizer.token)
+      .patch(`/api/organizations/${b.org}`)
+      .send({ senderName: 'Comité de Solidaridad GM Silao', replyTo: 'comite@example.org' })
+      .expect(200);
     const ok = await as(b.coordinator.token)
       .post(`/api/letter-actions/${b.letter}/deliveries`)
       .send({ targetId: b.target, method: 'email', expectedEmail: 'ATTACHE@example.gov' })
@@ -388,6 +393,8 @@ describe('organizations: the privacy boundary', () => {
       smtp.messages.slice(before).filter((m) => m.envelope.to[0] === 'someone-else@example.gov'),
     ).toEqual([]);
     expect(mail.attachments).toHaveLength(1);
+    expect(mail.headers.from).toContain('Comité de Solidaridad GM Silao');
+    expect(mail.headers['reply-to']).toBe('comite@example.org');
     const { rows } = await t.db.query(`SELECT sent_to::text FROM deliveries WHERE id = $1`, [ok.body.id]);
     expect(rows[0].sent_to).toBe('attache@example.gov');
   });

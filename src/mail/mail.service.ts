@@ -21,6 +21,8 @@ export interface SendMailInput {
   attachments?: MailAttachment[];
   /** Shown in the footer of the text and HTML parts and sent as `List-Unsubscribe`. */
   unsubscribeUrl?: string;
+  /** The organization the mail is from: its display name (with MAIL_FROM's address) and reply-to. */
+  sender?: { name: string | null; replyTo: string | null };
   /**
    * A provider failure is recorded (status `failed`) and then thrown as MailSendError instead of
    * being returned, for callers that retry (the reminder worker).
@@ -180,6 +182,8 @@ export class MailService {
         html: rendered.html,
         attachments: input.attachments,
         unsubscribeUrl: input.unsubscribeUrl,
+        fromName: input.sender?.name ?? undefined,
+        replyTo: input.sender?.replyTo ?? undefined,
       });
       return { messageId: mail.id, providerMessageId, sentAt: this.clock.now() };
     } catch (e) {

@@ -27,6 +27,15 @@ export interface OutgoingMail {
    * mail providers offer their own unsubscribe button, which POSTs to the URL.
    */
   unsubscribeUrl?: string;
+  /** The sender's display name (the organization's); the address stays MAIL_FROM's, so SPF/DKIM hold. */
+  fromName?: string;
+  /** Where replies go (the organization's reply-to). */
+  replyTo?: string;
+}
+
+/** The address part of MAIL_FROM (`Puente <no-reply@example.org>` → `no-reply@example.org`). */
+export function mailFromAddress(mailFrom: string): string {
+  return /<([^>]+)>/.exec(mailFrom)?.[1]?.trim() ?? mailFrom.trim();
 }
 
 /**
@@ -81,6 +90,8 @@ export class MailTransport implements OnModuleDestroy {
         contentType: a.contentType,
       })),
     };
+    if (mail.fromName) options.from = { name: mail.fromName, address: mailFromAddress(this.config.mailFrom) };
+    if (mail.replyTo) options.replyTo = mail.replyTo;
     if (mail.unsubscribeUrl) {
       options.list = { unsubscribe: mail.unsubscribeUrl };
       options.headers = { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' };

@@ -37,8 +37,12 @@ export function claimSql(pick: string): string {
                 campaign_id AS "campaignId", supporter_id AS "supporterId", recipient_email AS "recipientEmail",
                 locale, data, attempts, transactional, due_at)
     SELECT c.*, s.email AS "supporterEmail", s.timezone AS "supporterZone", s.erased_at IS NOT NULL AS erased,
-           ${mayReceiveCampaignEmailSql('s')} AS consent
-      FROM claimed c LEFT JOIN supporters s ON s.id = c."supporterId" ORDER BY c.due_at`;
+           ${mayReceiveCampaignEmailSql('s')} AS consent,
+           coalesce(o.sender_name, o.name) AS "senderName", o.reply_to::text AS "replyTo"
+      FROM claimed c LEFT JOIN supporters s ON s.id = c."supporterId"
+      LEFT JOIN campaigns k ON k.id = c."campaignId"
+      LEFT JOIN organizations o ON o.id = coalesce(k.organization_id, s.organization_id)
+     ORDER BY c.due_at`;
 }
 
 export interface ClaimedRow {
@@ -58,5 +62,8 @@ export interface ClaimedRow {
   supporterEmail: string | null;
   supporterZone: string | null;
   erased: boolean | null;
+  /** How the mail is signed: the organization of its campaign (or supporter), when there is one. */
+  senderName: string | null;
+  replyTo: string | null;
   consent: boolean;
 }

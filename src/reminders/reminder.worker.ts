@@ -400,6 +400,7 @@ export class ReminderWorker
         attachments: hooked?.attachments,
         unsubscribeUrl:
           row.transactional || !row.supporterId ? undefined : this.privacy.unsubscribeUrl(row.supporterId),
+        sender: { name: row.senderName, replyTo: row.replyTo },
         throwOnFailure: true,
       });
     } catch (e) {
