@@ -32,7 +32,7 @@ export class CampaignNotAcceptingError extends ConflictError {
 const ACCEPTING: CampaignStatus = 'active';
 
 /** The rule for public submissions: 404 when the campaign is missing or not public, 409 when not active. */
-function assertAcceptingActions(status: CampaignStatus | undefined): void {
+export function assertAcceptingActions(status: CampaignStatus | undefined): void {
   if (!status || !PUBLIC_STATUSES.includes(status)) throw new NotFoundError('Campaign');
   if (status !== ACCEPTING) throw new CampaignNotAcceptingError(status);
 }

@@ -55,6 +55,34 @@ export interface StaffSignatureView {
 }
 
 /**
+ * {@link assertSignable}'s rule as SQL over the letter `x` at `now` for the submitted `note`: true while
+ * it takes that signature. The two are tested as a pair (test/twins.e2e-spec.ts).
+ */
+export function signableSql(x: string, now: string, note: string): string {
+  return `${x}.status = 'open' AND (${x}.deadline IS NULL OR ${x}.deadline > ${now})
+                  AND (NULLIF(${note}, '') IS NULL OR ${x}.allow_personal_note)`;
+}
+
+/** Why a letter takes no signature at `now` (throws); {@link signableSql} is the same rule in SQL. */
+export function assertSignable(
+  action: Pick<SigningLetter, 'status' | 'deadline' | 'allowPersonalNote'>,
+  dto: Pick<SignLetterDto, 'personalNote'>,
+  now: Date,
+): void {
+  if (action.status !== 'open') throw new SignatureClosedError(action.status);
+  if (action.deadline && now.getTime() >= action.deadline.getTime()) {
+    throw new SignatureDeadlinePassedError();
+  }
+  if (dto.personalNote && !action.allowPersonalNote) {
+    throw BadInputError.field(
+      'personalNote',
+      'personal_note_not_allowed',
+      'This letter takes no personal note',
+    );
+  }
+}
+
+/**
  * The public sign, in one statement and one round trip ($1–$11 the supporter's fields and the time, then
  * campaign slug, letter slug, note, public, locale): `a` finds the letter by its slugs only while it
  * takes signatures (campaign active, letter open, before its deadline, a note only where allowed);
@@ -70,9 +98,7 @@ const SIGN_SQL = `
     {
       table: 'letter_actions',
       columns: 'c.default_locale',
-      // The rule of assertSignable, in SQL: keep the two together.
-      accepting: `x.status = 'open' AND (x.deadline IS NULL OR x.deadline > $11)
-                  AND (NULLIF($14, '') IS NULL OR x.allow_personal_note)`,
+      accepting: signableSql('x', '$11', '$14'),
     },
     '$12',
     '$13',
@@ -149,23 +175,8 @@ export class SignaturesService implements OnModuleInit {
         return { status: 'received', signatureCount: row.signatureCount };
       }
       // Refused, nothing written: the lookup says why (404, 409, 410, 400).
-      this.assertSignable(await this.actions.findForSigning(slug, actionSlug), dto);
+      assertSignable(await this.actions.findForSigning(slug, actionSlug), dto, this.clock.now());
       if (attempt > 0) throw new ConflictError('This letter changed while signing; try again', 'retry');
-    }
-  }
-
-  /** Why a letter takes no signature (throws); SIGN_SQL's `accepting` is the same rule in SQL. */
-  private assertSignable(action: SigningLetter, dto: SignLetterDto): void {
-    if (action.status !== 'open') throw new SignatureClosedError(action.status);
-    if (action.deadline && this.clock.now().getTime() >= action.deadline.getTime()) {
-      throw new SignatureDeadlinePassedError();
-    }
-    if (dto.personalNote && !action.allowPersonalNote) {
-      throw BadInputError.field(
-        'personalNote',
-        'personal_note_not_allowed',
-        'This letter takes no personal note',
-      );
     }
   }
 
