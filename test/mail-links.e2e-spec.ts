@@ -2,6 +2,7 @@ import { TEMPLATE_NAMES, type TemplateName } from '../src/mail/templates/templat
 import { DailyDigest } from '../src/reminders/daily-digest.js';
 import { ReminderWorker } from '../src/reminders/reminder.worker.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
+import { rsvpOf } from './support/rsvps.js';
 import { startSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -29,7 +30,13 @@ describe('links in mail', () => {
 
   beforeAll(async () => {
     smtp = await startSmtp();
-    t = await createTestApp({ SMTP_URL: smtp.url, PUBLIC_BASE_URL: BASE, PLEDGE_FOLLOWUP_DAYS: '3' });
+    // The clock moves days ahead here: staff tokens must outlive it.
+    t = await createTestApp({
+      SMTP_URL: smtp.url,
+      PUBLIC_BASE_URL: BASE,
+      PLEDGE_FOLLOWUP_DAYS: '3',
+      AUTH_TOKEN_TTL: '30d',
+    });
     t.clock.set(NOON_MX);
     worker = t.app.get(ReminderWorker);
     admin = await adminToken(t);
@@ -82,9 +89,9 @@ describe('links in mail', () => {
         .expect(201)
     ).body as { id: string; slug: string };
     const rsvp = (name: string) =>
-      t.http.post(`/api/public/campaigns/${slug}/events/${event.slug}/rsvps`).send(person(name)).expect(201);
+      t.http.post(`/api/public/campaigns/${slug}/events/${event.slug}/rsvps`).send(person(name)).expect(202);
     let mark = smtp.messages.length;
-    const ana = (await rsvp('ana')).body;
+    await rsvp('ana');
     await caught('rsvp-confirmation', 'ana@example.org', mark);
     await rsvp('carl');
     await rsvp('beto'); // waitlisted
@@ -92,7 +99,9 @@ describe('links in mail', () => {
     await as(org.token).patch(`/api/events/${event.id}`).send({ venue: 'Puerta 2' }).expect(200);
     await caught('event-changed', 'ana@example.org', mark);
     mark = smtp.messages.length;
-    await t.http.delete(`/api/public/rsvps/${ana.manageToken}`).expect(200);
+    // Ana cancels with the link her confirmation mail carries.
+    const ana = await rsvpOf(t, { id: event.id }, 'ana@example.org');
+    await t.http.delete(`/api/public/rsvps/${ana.token}`).expect(200);
     await caught('waitlist-offer', 'beto@example.org', mark);
     mark = smtp.messages.length;
     await tickAt(new Date(startsAt.getTime() - 24 * HOUR + MIN));
@@ -144,9 +153,23 @@ describe('links in mail', () => {
     mark = smtp.messages.length;
     await as(org.token)
       .post(`/api/letter-actions/${action.id}/deliveries`)
-      .send({ targetId, method: 'email' })
+      .send({ targetId, method: 'email', expectedEmail: 'buzon@target.example.org' })
       .expect(201);
     await caught('letter-delivery', 'buzon@target.example.org', mark);
+
+    // A teammate's invitation, and a known supporter's "update my details" after a form.
+    mark = smtp.messages.length;
+    await as(org.token)
+      .post(`/api/organizations/${org.organizationId}/members`)
+      .send({ email: 'nueva@example.org', role: 'coordinator' })
+      .expect(201);
+    await caught('staff-invitation', 'nueva@example.org', mark);
+    mark = smtp.messages.length;
+    await t.http
+      .post(`/api/public/campaigns/${slug}/pledges`)
+      .send(person('sara', { firstName: 'Sarita', kind: 'volunteer' }))
+      .expect(201);
+    await caught('details-update', 'sara@example.org', mark);
 
     // The organizer's daily digest.
     await t.app.get(DailyDigest).schedule(t.clock.now());

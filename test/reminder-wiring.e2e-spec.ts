@@ -172,7 +172,7 @@ describe('reminders wired into events, letters, pledges and the digest', () => {
 
     await t.http
       .post(`/api/public/campaigns/${slug}/letters/${created.body.slug}/signatures`)
-      .send({ email: 'willsign@example.org', firstName: 'Will' })
+      .send({ email: 'willsign@example.org', firstName: 'X' })
       .expect(201);
     t.clock.set(new Date(deadline.getTime() - 47 * HOUR)); // 13:00 local
     expect(await worker.tick()).toMatchObject({ sent: 1, skipped: 2 });

@@ -47,7 +47,8 @@ export async function startChildApp(env: Record<string, string>): Promise<ChildA
     }, 120_000);
     const read = (chunk: Buffer) => {
       out = (out + chunk.toString()).slice(-20_000);
-      const m = /Puente is running: (http:\/\/localhost:\d+)/.exec(out);
+      // The start summary (src/start-summary.ts): "Public site:  http://localhost:1234/".
+      const m = /Public site:\s+(http:\/\/localhost:\d+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         ok(m[1].replace('localhost', '127.0.0.1'));
