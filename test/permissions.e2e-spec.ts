@@ -1,3 +1,4 @@
+import supertest from 'supertest';
 import { routesOf } from '../src/app.js';
 import { addMember, adminToken, createCampaign, createStaff, type Staff } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -5,6 +6,11 @@ import { createTestApp, type TestApp } from './support/test-app.js';
 /** Routes open to anyone. Everything else under /api must answer 401 without a token. */
 const PUBLIC_PREFIXES = ['/api/public/', '/api/docs'];
 const PUBLIC_ROUTES = ['GET /api/health', 'POST /api/auth/login'];
+/** The console's only routes without a session. Every other /admin route sends the browser to login. */
+const CONSOLE_PUBLIC_ROUTES = ['GET /admin/login', 'POST /admin/login', 'POST /admin/logout'];
+
+const ANY_ID = '00000000-0000-4000-8000-000000000000';
+const sample = (url: string) => url.replace(/:[A-Za-z]+/g, ANY_ID).replace(/\*$/, 'x');
 
 describe('deny by default', () => {
   let t: TestApp;
@@ -24,9 +30,33 @@ describe('deny by default', () => {
     expect(routes.length).toBeGreaterThan(10);
     const open: string[] = [];
     for (const r of routes) {
-      const url = r.url.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000').replace(/\*$/, 'x');
-      const res = await t.http[r.method.toLowerCase() as 'get'](url).send({});
+      const res = await t.http[r.method.toLowerCase() as 'get'](sample(r.url)).send({});
       if (res.status !== 401) open.push(`${r.method} ${r.url} → ${res.status}`);
+    }
+    expect(open).toEqual([]);
+  });
+
+  it('sends every console page route to the login page without a session', async () => {
+    const routes = routesOf(t.app).filter(
+      (r) =>
+        (r.url === '/admin' || r.url.startsWith('/admin/')) &&
+        !['HEAD', 'OPTIONS'].includes(r.method) &&
+        !CONSOLE_PUBLIC_ROUTES.includes(`${r.method} ${r.url}`),
+    );
+    expect(routes.length).toBeGreaterThan(40);
+    // A browser without a session still has a CSRF token from the login form, so a POST reaches the
+    // session check instead of stopping at the CSRF check.
+    const agent = supertest.agent(t.app.getHttpServer());
+    const form = await agent.get('/admin/login').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    const open: string[] = [];
+    for (const r of routes) {
+      const res =
+        r.method === 'GET'
+          ? await agent.get(sample(r.url))
+          : await agent[r.method.toLowerCase() as 'post'](sample(r.url)).type('form').send({ _csrf: csrf });
+      if (res.status !== 303 || res.headers.location !== '/admin/login')
+        open.push(`${r.method} ${r.url} → ${res.status} ${res.headers.location ?? ''}`);
     }
     expect(open).toEqual([]);
   });

@@ -1,27 +1,14 @@
-import {
-  Body,
-  Controller,
-  Get,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Query,
-  Req,
-  Res,
-  UseFilters,
-} from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { BadInputError } from '../common/errors.js';
 import { localize } from '../common/localized-text.js';
-import { Public } from '../common/public.decorator.js';
 import { CheckInsService } from '../events/checkins.service.js';
 import { StaffCheckInDto } from '../events/dto/rsvp.dto.js';
 import { EventsService } from '../events/events.service.js';
 import { RsvpsService } from '../events/rsvps.service.js';
 import { walkInInput } from './admin-forms.js';
-import { AdminSession } from './admin-session.js';
+import { ConsolePages, ConsoleUser } from './console-session.guard.js';
 import { translator } from './i18n/index.js';
 import {
   detailsToErrors,
@@ -32,41 +19,35 @@ import {
   validateAs,
   type FieldErrors,
 } from './web-context.js';
-import { WebErrorFilter } from './web-error.filter.js';
 
 /** The door: a phone-sized check-in screen over CheckInsService (search, one tap, walk-ins, counts). */
-@ApiExcludeController()
-@UseFilters(WebErrorFilter)
+@ConsolePages()
 @Controller('admin/events/:id/checkin')
 export class AdminCheckInController {
   constructor(
-    private readonly session: AdminSession,
     private readonly events: EventsService,
     private readonly checkins: CheckInsService,
     private readonly rsvps: RsvpsService,
   ) {}
 
-  @Public()
   @Get()
   async screen(
     @Param('id', ParseUUIDPipe) id: string,
     @Query('q') q: string | undefined,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     await this.show(req, reply, user, id, q ?? '', {}, {}, 200);
   }
 
-  @Public()
   @Post()
   async checkIn(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
-    @Req() req: FastifyRequest,
+    @ConsoleUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const f = formFields(body);
     const v = await validateAs(StaffCheckInDto, { rsvpId: f.rsvpId });
     if (v.errors) throw new BadInputError('Invalid RSVP');
@@ -75,15 +56,13 @@ export class AdminCheckInController {
   }
 
   /** Approve a pending RSVP (events that require approval). */
-  @Public()
   @Post('approve')
   async approve(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
-    @Req() req: FastifyRequest,
+    @ConsoleUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const f = formFields(body);
     const v = await validateAs(StaffCheckInDto, { rsvpId: f.rsvpId });
     if (v.errors || !v.dto.rsvpId) throw new BadInputError('Invalid RSVP');
@@ -91,15 +70,14 @@ export class AdminCheckInController {
     return redirect(reply, `/admin/events/${id}/checkin?q=${encodeURIComponent(f.q ?? '')}`);
   }
 
-  @Public()
   @Post('walk-in')
   async walkIn(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const f = formFields(body);
     const input = walkInInput(f);
     const v = await validateAs(StaffCheckInDto, input);

@@ -144,3 +144,11 @@ export function rateInput(f: Record<string, string>): Record<string, unknown> {
     validFrom: (f.validFrom ?? '').trim(),
   };
 }
+
+/** A console form's fields by name, as the browser sent them or as a record fills them. */
+export type FormValues = Record<string, string>;
+
+/** A record's localized text → the form's side-by-side fields (`title_en`, `title_es`). */
+export function localizedValues(v: LocalizedText | null | undefined, name: string): FormValues {
+  return { [`${name}_en`]: v?.en ?? '', [`${name}_es`]: v?.es ?? '' };
+}

@@ -1,12 +1,10 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { MEMBER_ROLES } from '../auth/membership.entity.js';
 import { ConflictError, ForbiddenError } from '../common/errors.js';
 import { LOCALES } from '../common/localized-text.js';
-import { Public } from '../common/public.decorator.js';
 import { CreateExchangeRateDto } from '../fundraising/dto/exchange-rate.dto.js';
 import { ExchangeRatesService } from '../fundraising/exchange-rates.service.js';
 import { CreateTargetDto, UpdateTargetDto } from '../letters/dto/target.dto.js';
@@ -20,7 +18,7 @@ import {
 import type { Organization } from '../organizations/organization.entity.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { rateInput, targetInput } from './admin-forms.js';
-import { AdminSession } from './admin-session.js';
+import { ConsolePages, ConsoleUser } from './console-session.guard.js';
 import { translator } from './i18n/index.js';
 import {
   fieldErrorsOf,
@@ -31,7 +29,6 @@ import {
   validateAs,
   type FieldErrors,
 } from './web-context.js';
-import { WebErrorFilter } from './web-error.filter.js';
 
 type Values = Record<string, string>;
 
@@ -80,12 +77,10 @@ function targetValues(x: Target): Values {
  * targets beside the starter library, and its exchange rates. Each handler calls the service the API
  * calls, so the same rules answer.
  */
-@ApiExcludeController()
-@UseFilters(WebErrorFilter)
+@ConsolePages()
 @Controller('admin')
 export class AdminOrganizationsController {
   constructor(
-    private readonly session: AdminSession,
     private readonly orgs: OrganizationsService,
     private readonly access: CampaignAccessService,
     private readonly targets: TargetsService,
@@ -94,17 +89,18 @@ export class AdminOrganizationsController {
 
   // ---- Organizations ----------------------------------------------------------------------------
 
-  @Public()
   @Get('organizations')
-  async list(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
+  async list(@ConsoleUser() user: AuthUser, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     await this.listPage(req, reply, user, {}, { defaultLocale: 'es', timezone: 'America/Mexico_City' }, 200);
   }
 
-  @Public()
   @Post('organizations')
-  async create(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
+  async create(
+    @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     if (user.role !== 'admin') throw new ForbiddenError();
     const f = formFields(body);
     const v = await validateAs(CreateOrganizationDto, orgInput(f, true));
@@ -147,23 +143,25 @@ export class AdminOrganizationsController {
     );
   }
 
-  @Public()
   @Get('organizations/:id')
-  async show(@Param('id', ParseUUIDPipe) id: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
+  async show(
+    @Param('id', ParseUUIDPipe) id: string,
+    @ConsoleUser() user: AuthUser,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const o = await this.orgs.get(user, id);
     await this.orgPage(req, reply, user, o, orgValues(o), {}, {}, {}, 200);
   }
 
-  @Public()
   @Post('organizations/:id')
   async update(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const o = await this.orgs.get(user, id);
     const f = formFields(body);
     const v = await validateAs(UpdateOrganizationDto, orgInput(f, false));
@@ -178,15 +176,14 @@ export class AdminOrganizationsController {
     return redirect(reply, `/admin/organizations/${id}?saved=1`);
   }
 
-  @Public()
   @Post('organizations/:id/members')
   async invite(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const o = await this.orgs.get(user, id);
     const f = formFields(body);
     const v = await validateAs(AddMemberDto, { email: f.email ?? '', role: f.role ?? '' });
@@ -201,28 +198,24 @@ export class AdminOrganizationsController {
     }
   }
 
-  @Public()
   @Post('organizations/:id/members/:userId/remove')
   async removeMember(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('userId', ParseUUIDPipe) userId: string,
-    @Req() req: FastifyRequest,
+    @ConsoleUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     await this.orgs.removeMember(user, id, userId);
     return redirect(reply, `/admin/organizations/${id}#team`);
   }
 
-  @Public()
   @Post('organizations/:id/invitations/:invitationId/withdraw')
   async withdraw(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('invitationId', ParseUUIDPipe) invitationId: string,
-    @Req() req: FastifyRequest,
+    @ConsoleUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     await this.orgs.cancelInvitation(user, id, invitationId);
     return redirect(reply, `/admin/organizations/${id}#team`);
   }
@@ -269,17 +262,18 @@ export class AdminOrganizationsController {
   // ---- Targets ----------------------------------------------------------------------------------
 
   /** The starter library (admins add and edit; everyone reads). */
-  @Public()
   @Get('targets')
-  async library(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
+  async library(@ConsoleUser() user: AuthUser, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     await this.targetsPage(req, reply, user, null, {}, { kind: 'government' }, 200);
   }
 
-  @Public()
   @Post('targets')
-  async createLibraryTarget(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
+  async createLibraryTarget(
+    @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     if (user.role !== 'admin') throw new ForbiddenError();
     const f = formFields(body);
     const v = await validateAs(CreateTargetDto, targetInput(f, true));
@@ -289,27 +283,25 @@ export class AdminOrganizationsController {
   }
 
   /** An organization's own targets beside the starter library; its organizers add their own. */
-  @Public()
   @Get('organizations/:id/targets')
   async orgTargets(
     @Param('id', ParseUUIDPipe) id: string,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const o = await this.orgs.get(user, id);
     await this.targetsPage(req, reply, user, o, {}, { kind: 'government' }, 200);
   }
 
-  @Public()
   @Post('organizations/:id/targets')
   async createOrgTarget(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const o = await this.orgs.get(user, id);
     const f = formFields(body);
     const v = await validateAs(CreateTargetDto, targetInput(f, true));
@@ -318,27 +310,25 @@ export class AdminOrganizationsController {
     return redirect(reply, `/admin/organizations/${id}/targets?saved=1`);
   }
 
-  @Public()
   @Get('targets/:id/edit')
   async editTarget(
     @Param('id', ParseUUIDPipe) id: string,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const x = await this.editableTarget(user, id);
     await this.targetForm(req, reply, user, x, targetValues(x), {}, 200);
   }
 
-  @Public()
   @Post('targets/:id')
   async updateTarget(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const x = await this.editableTarget(user, id);
     const f = formFields(body);
     const v = await validateAs(UpdateTargetDto, targetInput(f, false));
@@ -439,36 +429,32 @@ export class AdminOrganizationsController {
   // ---- Exchange rates ---------------------------------------------------------------------------
 
   /** Rates belong to an organization: this opens the first one's (or the list to choose from). */
-  @Public()
   @Get('exchange-rates')
-  async ratesHome(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
+  async ratesHome(@ConsoleUser() user: AuthUser, @Res() reply: FastifyReply) {
     const list = await this.orgs.list(user, { limit: 2, offset: 0 });
     if (list.total === 1) return redirect(reply, `/admin/organizations/${list.items[0].id}/exchange-rates`);
     return redirect(reply, '/admin/organizations');
   }
 
-  @Public()
   @Get('organizations/:id/exchange-rates')
   async rateList(
     @Param('id', ParseUUIDPipe) id: string,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const o = await this.orgs.get(user, id);
     await this.ratesPage(req, reply, user, o, {}, {}, 200);
   }
 
-  @Public()
   @Post('organizations/:id/exchange-rates')
   async addRate(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const o = await this.orgs.get(user, id);
     const f = formFields(body);
     const v = await validateAs(CreateExchangeRateDto, rateInput(f));

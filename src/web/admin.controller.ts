@@ -1,16 +1,12 @@
-import { Body, Controller, Get, Ip, Param, ParseUUIDPipe, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { Body, Controller, Get, Ip, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
-import { AuthService } from '../auth/auth.service.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { TRANSITIONS } from '../campaigns/campaign.entity.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { CreateCampaignDto, UpdateCampaignDto } from '../campaigns/dto/campaign.dto.js';
-import { BadInputError, TooManyRequestsError, UnauthorizedError } from '../common/errors.js';
-import { Public } from '../common/public.decorator.js';
-import { AppConfig } from '../config/config.js';
+import { BadInputError } from '../common/errors.js';
 import { CreateEventDto } from '../events/dto/event.dto.js';
 import { EventsService } from '../events/events.service.js';
 import { CreateDonationDto } from '../fundraising/dto/donation.dto.js';
@@ -19,7 +15,6 @@ import { DonationsService } from '../fundraising/donations.service.js';
 import { FundraisersService } from '../fundraising/fundraisers.service.js';
 import { CreateLetterActionDto } from '../letters/dto/letter-action.dto.js';
 import { LetterActionsService } from '../letters/letter-actions.service.js';
-import { TargetsService } from '../letters/targets.service.js';
 import { ExportsService, parseExportFile } from '../reports/exports.service.js';
 import { AdminCampaignView } from './admin-campaign.view.js';
 import {
@@ -40,28 +35,23 @@ import {
   validateAs,
   type FieldErrors,
 } from './web-context.js';
-import { WebErrorFilter } from './web-error.filter.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
-import { AdminSession } from './admin-session.js';
+import { ConsolePages, ConsoleUser } from './console-session.guard.js';
 
 /**
- * The organizer console. Routes are @Public() for the bearer guard; every handler but login checks
- * the session cookie itself, and the services check the campaign role as they do for the API.
+ * The organizer console: the dashboard, the campaign page and its forms, exports. ConsoleSessionGuard
+ * (@ConsolePages) loads the staff member from the session cookie; the services check the campaign role
+ * as they do for the API.
  */
-@ApiExcludeController()
-@UseFilters(WebErrorFilter)
+@ConsolePages()
 @Controller('admin')
 export class AdminController {
   constructor(
-    private readonly session: AdminSession,
-    private readonly auth: AuthService,
-    private readonly config: AppConfig,
     private readonly campaigns: CampaignsService,
     private readonly access: CampaignAccessService,
     private readonly totals: CampaignTotalsRegistry,
     private readonly events: EventsService,
     private readonly letters: LetterActionsService,
-    private readonly targets: TargetsService,
     private readonly fundraisers: FundraisersService,
     private readonly donations: DonationsService,
     private readonly exportsService: ExportsService,
@@ -69,56 +59,8 @@ export class AdminController {
     private readonly orgs: OrganizationsService,
   ) {}
 
-  @Public()
-  @Get('login')
-  async loginForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const lang = pageLang(req, reply);
-    await render(req, reply, lang, 'admin/login', { title: translator(lang)('admin.login'), problem: null });
-  }
-
-  @Public()
-  @Post('login')
-  async login(
-    @Body() body: unknown,
-    @Ip() ip: string,
-    @Req() req: FastifyRequest,
-    @Res() reply: FastifyReply,
-  ) {
-    const lang = pageLang(req, reply);
-    const t = translator(lang);
-    const f = formFields(body);
-    try {
-      const out = await this.auth.login(f.email ?? '', f.password ?? '', ip);
-      this.session.start(req, reply, out.accessToken, this.config.authTokenTtlSeconds);
-      return redirect(reply, '/admin');
-    } catch (e) {
-      if (!(e instanceof UnauthorizedError || e instanceof TooManyRequestsError)) throw e;
-      const problem = e instanceof TooManyRequestsError ? t('admin.throttled') : t('admin.badLogin');
-      await render(
-        req,
-        reply,
-        lang,
-        'admin/login',
-        { title: t('admin.login'), problem, values: { email: f.email ?? '' } },
-        e instanceof TooManyRequestsError ? 429 : 401,
-      );
-    }
-  }
-
-  /** Ends every session of the account (this cookie, other browsers, API tokens), then the cookie. */
-  @Public()
-  @Post('logout')
-  async logout(@Ip() ip: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.user(req);
-    if (user) await this.auth.logout(user, ip);
-    this.session.end(req, reply);
-    return redirect(reply, '/admin/login');
-  }
-
-  @Public()
   @Get()
-  async dashboard(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
+  async dashboard(@ConsoleUser() user: AuthUser, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     const lang = pageLang(req, reply);
     const q = req.query as Record<string, string | undefined>;
     const organizationId =
@@ -135,17 +77,18 @@ export class AdminController {
     });
   }
 
-  @Public()
   @Get('campaigns/new')
-  async newCampaign(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
+  async newCampaign(@ConsoleUser() user: AuthUser, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     await this.campaignForm(req, reply, user, null, {}, {}, 200);
   }
 
-  @Public()
   @Post('campaigns')
-  async createCampaign(@Body() body: unknown, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    const user = await this.session.require(req);
+  async createCampaign(
+    @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
     const f = formFields(body);
     const v = await validateAs(CreateCampaignDto, campaignInput(f, true));
     if (v.errors) return this.campaignForm(req, reply, user, null, v.errors, f, 400);
@@ -159,25 +102,23 @@ export class AdminController {
     }
   }
 
-  @Public()
   @Get('campaigns/:id')
   async campaign(
     @Param('id', ParseUUIDPipe) id: string,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     await this.campaignView.show(req, reply, user, id, {}, {}, null, 200);
   }
 
-  @Public()
   @Get('campaigns/:id/edit')
   async editCampaign(
     @Param('id', ParseUUIDPipe) id: string,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const c = await this.campaigns.get(user, id);
     await this.access.assert(user, id, 'manage');
     const values: Record<string, string> = {
@@ -203,15 +144,14 @@ export class AdminController {
     await this.campaignForm(req, reply, user, id, {}, values, 200);
   }
 
-  @Public()
   @Post('campaigns/:id')
   async updateCampaign(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const f = formFields(body);
     const v = await validateAs(UpdateCampaignDto, campaignInput(f, false));
     if (v.errors) return this.campaignForm(req, reply, user, id, v.errors, f, 400);
@@ -225,30 +165,27 @@ export class AdminController {
     return redirect(reply, `/admin/campaigns/${id}`);
   }
 
-  @Public()
   @Post('campaigns/:id/status')
   async status(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
-    @Req() req: FastifyRequest,
+    @ConsoleUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const v = await validateAs(UpdateCampaignDto, { status: formFields(body).status });
     if (v.errors) throw new BadInputError('Invalid status');
     await this.campaigns.update(user, id, v.dto);
     return redirect(reply, `/admin/campaigns/${id}`);
   }
 
-  @Public()
   @Post('campaigns/:id/events')
   async createEvent(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const f = formFields(body);
     const v = await validateAs(CreateEventDto, eventInput(f));
     const fail = (errors: FieldErrors) =>
@@ -264,15 +201,14 @@ export class AdminController {
     return redirect(reply, `/admin/campaigns/${id}#events`);
   }
 
-  @Public()
   @Post('campaigns/:id/letters')
   async createLetter(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const f = formFields(body);
     const targetIds = listField(body, 'targetIds');
     const v = await validateAs(CreateLetterActionDto, letterInput(f, targetIds));
@@ -300,29 +236,26 @@ export class AdminController {
     return redirect(reply, `/admin/campaigns/${id}#letters`);
   }
 
-  @Public()
   @Post('letters/:id/status')
   async letterStatus(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
-    @Req() req: FastifyRequest,
+    @ConsoleUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const status = formFields(body).status === 'closed' ? 'closed' : 'open';
     const a = await this.letters.update(user, id, { status });
     return redirect(reply, `/admin/campaigns/${a.campaignId}#letters`);
   }
 
-  @Public()
   @Post('campaigns/:id/fundraisers')
   async createFundraiser(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const f = formFields(body);
     const v = await validateAs(CreateFundraiserDto, fundraiserInput(f));
     const fail = (errors: FieldErrors) =>
@@ -338,15 +271,14 @@ export class AdminController {
     return redirect(reply, `/admin/campaigns/${id}#fundraisers`);
   }
 
-  @Public()
   @Post('fundraisers/:id/donations')
   async donation(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const lang = pageLang(req, reply);
     const f = formFields(body);
     const fr = await this.fundraisers.get(user, id);
@@ -374,16 +306,15 @@ export class AdminController {
   }
 
   /** Exports as plain download links: the same ExportsService as /api/campaigns/:id/exports/:file. */
-  @Public()
   @Get('campaigns/:id/exports/:file')
   async export(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('file') file: string,
     @Ip() ip: string,
+    @ConsoleUser() user: AuthUser,
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const user = await this.session.require(req);
     const { kind, format } = parseExportFile(file);
     const out = await this.exportsService.open(user, id, {
       kind,

@@ -7,8 +7,15 @@ import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { AdminCampaignView } from './admin-campaign.view.js';
 import { AdminCheckInController } from './admin-checkin.controller.js';
 import { AdminSession } from './admin-session.js';
+import { ConsoleSessionGuard } from './console-session.guard.js';
 import { AdminController } from './admin.controller.js';
-import { AdminManageController } from './admin-manage.controller.js';
+import { AdminEventsController } from './admin-events.controller.js';
+import { AdminFundraisersController } from './admin-fundraisers.controller.js';
+import { AdminLettersController } from './admin-letters.controller.js';
+import { AdminLoginController } from './admin-login.controller.js';
+import { AdminRemindersController } from './admin-reminders.controller.js';
+import { AdminReportController } from './admin-report.controller.js';
+import { AdminTeamController } from './admin-team.controller.js';
 import { AdminOrganizationsController } from './admin-organizations.controller.js';
 import { DetailsPagesController } from './details-pages.controller.js';
 import { InvitationPagesController } from './invitation-pages.controller.js';
@@ -28,11 +35,17 @@ import { PublicPagesController } from './public-pages.controller.js';
     LinkPagesController,
     InvitationPagesController,
     DetailsPagesController,
+    AdminLoginController,
     AdminController,
     AdminCheckInController,
-    AdminManageController,
+    AdminLettersController,
+    AdminEventsController,
+    AdminFundraisersController,
+    AdminTeamController,
+    AdminRemindersController,
+    AdminReportController,
     AdminOrganizationsController,
   ],
-  providers: [AdminSession, AdminCampaignView],
+  providers: [AdminSession, ConsoleSessionGuard, AdminCampaignView],
 })
 export class WebModule {}
