@@ -78,7 +78,7 @@ async function fullEventWithWaitlist(app: TestApp): Promise<void> {
     await app.http
       .post(`/api/public/campaigns/${DEMO_SLUG}/events/full-room/rsvps`)
       .send({ email: `${who}-in-line@example.org`, firstName: who, country: 'MX' })
-      .expect(201);
+      .expect(202);
   }
 }
 

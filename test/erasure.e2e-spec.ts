@@ -201,7 +201,7 @@ describe('erasure is complete', () => {
       await t.http
         .post(`/api/public/campaigns/${campaign.slug}/events/${event.body.slug}/rsvps`)
         .send({ ...who, guests: 1 })
-        .expect(201);
+        .expect(202);
       await as(org.token)
         .post(`/api/fundraisers/${fundraiserId}/donations`)
         .send({
