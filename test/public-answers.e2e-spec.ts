@@ -182,4 +182,27 @@ describe('public answers that reveal nothing', () => {
     expect(read.body.recentSigners).toEqual([{ firstName: 'Lucía', city: null }]);
     expect(JSON.stringify(read.body)).not.toContain('León');
   });
+
+  it('lets her unsubscribe from everything from the page behind her data link', async () => {
+    expect(await stored()).toMatchObject({ email_consent: true });
+    const from = smtp.messages.length;
+    await t.http.post('/api/public/supporters/data-requests').send({ email: lucia.email }).expect(202);
+    const mail = await smtp.waitForMail(
+      (m) => m.envelope.to[0] === lucia.email && /\/my-data\//.test(m.text),
+      from,
+    );
+    const token = /\/my-data\/([A-Za-z0-9._-]+)/.exec(mail.text)![1];
+    const agent = (await import('supertest')).default.agent(t.app.getHttpServer());
+    const page = await agent.get(`/my-data/${token}?lang=es`).expect(200);
+    expect(page.text).toContain('Cancelar todas las suscripciones');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1];
+    const done = await agent
+      .post(`/my-data/${token}/unsubscribe-all`)
+      .type('form')
+      .send({ _csrf: csrf })
+      .expect(200);
+    expect(done.text).toContain('ya no recibirás noticias');
+    expect(await stored()).toMatchObject({ email_consent: false });
+    expect((await stored()).unsubscribed_at).not.toBeNull();
+  });
 });

@@ -208,6 +208,25 @@ export class LinkPagesController {
       title: translator(lang)('data.title'),
       token,
       erased: false,
+      unsubscribed: false,
+    });
+  }
+
+  /** "Unsubscribe from everything": every organization that holds this email stops writing to it. */
+  @PublicSubmission()
+  @Post('my-data/:token/unsubscribe-all')
+  async unsubscribeAll(
+    @Param('token') token: string,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const lang = pageLang(req, reply);
+    await this.privacy.unsubscribeAllByToken(token);
+    await render(req, reply, lang, 'my-data-token', {
+      title: translator(lang)('data.title'),
+      token,
+      erased: false,
+      unsubscribed: true,
     });
   }
 
@@ -231,6 +250,7 @@ export class LinkPagesController {
       title: translator(lang)('data.title'),
       token,
       erased: true,
+      unsubscribed: false,
     });
   }
 }

@@ -399,6 +399,11 @@ export const en = {
   'details.apply': 'Update my details',
   'details.ignore': 'If it was not you, close this page: nothing changes.',
   'details.done': 'Your details are updated. Thank you!',
+  'data.unsubscribeAllTitle': 'Stop all mail',
+  'data.unsubscribeAllBody':
+    'Every organization on this Puente that holds your email address stops sending you campaign news. Mail you ask for (like this link) still arrives.',
+  'data.unsubscribeAll': 'Unsubscribe from everything',
+  'data.unsubscribedAll': 'Done: you will receive no more campaign news from any organization here.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -403,4 +403,9 @@ export const es: Messages = {
   'details.apply': 'Actualizar mis datos',
   'details.ignore': 'Si no fuiste tú, cierra esta página: nada cambia.',
   'details.done': 'Tus datos están actualizados. ¡Gracias!',
+  'data.unsubscribeAllTitle': 'Dejar de recibir correos',
+  'data.unsubscribeAllBody':
+    'Todas las organizaciones de este Puente que tienen tu dirección dejan de enviarte noticias de campañas. Los correos que tú pidas (como este enlace) siguen llegando.',
+  'data.unsubscribeAll': 'Cancelar todas las suscripciones',
+  'data.unsubscribedAll': 'Listo: ya no recibirás noticias de campañas de ninguna organización de aquí.',
 };
