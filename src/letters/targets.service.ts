@@ -112,13 +112,7 @@ export class TargetsService {
     return this.tx.run(async (m) => {
       const t = await m.findOne(Target, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!t) throw new NotFoundError('Target');
-      if (t.organizationId === null) {
-        if (actor.role !== 'admin') {
-          throw new ForbiddenError('Only admins edit the starter library; add your own target instead');
-        }
-      } else {
-        await this.access.assertOrganization(actor, t.organizationId, 'manage');
-      }
+      await this.assertEditable(actor, t);
       const before = t.email;
       if (dto.name !== undefined) t.name = cleanLocalizedText(dto.name);
       if (dto.title !== undefined) t.title = dto.title ? cleanLocalizedText(dto.title) : null;
@@ -146,6 +140,17 @@ export class TargetsService {
       );
       return saved;
     });
+  }
+
+  /** The one rule for editing a target: the library by admins (403 otherwise), an own target by its organizers. */
+  async assertEditable(actor: AuthUser, t: Pick<Target, 'organizationId'>): Promise<void> {
+    if (t.organizationId === null) {
+      if (actor.role !== 'admin') {
+        throw new ForbiddenError('Only admins edit the starter library; add your own target instead');
+      }
+      return;
+    }
+    await this.access.assertOrganization(actor, t.organizationId, 'manage');
   }
 
   /**

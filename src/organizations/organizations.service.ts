@@ -164,8 +164,11 @@ export class OrganizationsService {
 
   /** Whether the actor may change the organization's settings, team, targets and rates (no throw). */
   async mayManage(actor: AuthUser, id: string): Promise<boolean> {
-    if (actor.role === 'admin') return true;
-    return actor.role === 'organizer' && (await this.access.organizationRole(actor, id)) === 'organizer';
+    // The rule of assertOrganization(…, 'manage'), as a yes/no for what a screen offers.
+    return this.access.assertOrganization(actor, id, 'manage').then(
+      () => true,
+      () => false,
+    );
   }
 
   async team(actor: AuthUser, id: string): Promise<TeamView> {

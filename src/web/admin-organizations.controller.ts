@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
-import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { MEMBER_ROLES } from '../auth/membership.entity.js';
 import { ConflictError, ForbiddenError } from '../common/errors.js';
 import { LOCALES } from '../common/localized-text.js';
@@ -82,7 +81,6 @@ function targetValues(x: Target): Values {
 export class AdminOrganizationsController {
   constructor(
     private readonly orgs: OrganizationsService,
-    private readonly access: CampaignAccessService,
     private readonly targets: TargetsService,
     private readonly rates: ExchangeRatesService,
   ) {}
@@ -345,11 +343,7 @@ export class AdminOrganizationsController {
   /** The target, when this user may edit it (the same rule as PATCH /api/targets/:id). */
   private async editableTarget(user: AuthUser, id: string): Promise<Target> {
     const x = await this.targets.byId(id);
-    if (x.organizationId === null) {
-      if (user.role !== 'admin') throw new ForbiddenError();
-    } else {
-      await this.access.assertOrganization(user, x.organizationId, 'manage');
-    }
+    await this.targets.assertEditable(user, x);
     return x;
   }
 
@@ -367,10 +361,7 @@ export class AdminOrganizationsController {
     const page = { limit: 500, offset: 0 };
     const library = (await this.targets.listLibrary(page)).items;
     const own = o ? (await this.targets.listOwn(user, o.id, page)).items : [];
-    const role = o ? await this.access.organizationRole(user, o.id) : null;
-    const canAdd = o
-      ? user.role === 'admin' || (role === 'organizer' && user.role === 'organizer')
-      : user.role === 'admin';
+    const canAdd = o ? await this.orgs.mayManage(user, o.id) : user.role === 'admin';
     const t = translator(lang);
     await render(
       req,
