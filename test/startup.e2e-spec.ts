@@ -1,6 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,11 +32,11 @@ async function postgresFor(dataDir: string): Promise<number[]> {
 function start(
   dataDir: string,
   port: number,
-  as?: { uid: number; gid: number },
+  as?: { uid: number; gid: number; node: string },
 ): { child: ChildProcess; output: () => string } {
   let out = '';
-  const child = spawn(process.execPath, [MAIN], {
-    ...as,
+  const child = spawn(as?.node ?? process.execPath, [MAIN], {
+    ...(as && { uid: as.uid, gid: as.gid }),
     env: {
       ...process.env,
       DATA_DIR: dataDir,
@@ -195,8 +195,13 @@ describe('starting and stopping the built app on the embedded PostgreSQL', () =>
       await mkdir(join(data, 'data'));
       await chown(join(data, 'data'), user.uid, user.gid);
       await chmod(data, 0o755);
+      // The Node.js running this test may sit where only root can reach it (CI installs the LTS line
+      // into a mktemp folder, mode 0700): give the user a copy it can execute.
+      const node = join(data, 'node');
+      await copyFile(process.execPath, node);
+      await chmod(node, 0o755);
       const port = await freePort();
-      const app = start(join(data, 'data'), port, user);
+      const app = start(join(data, 'data'), port, { ...user, node });
       await waitForHealth(port, app.child, app.output);
       const [pid] = await postgresFor(join(data, 'data'));
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
