@@ -17,6 +17,7 @@ import { MailCapIndex1795750000001 } from './1795750000001-mail-cap-index.js';
 import { RsvpApproval1795760000000 } from './1795760000000-rsvp-approval.js';
 import { MailboxIsTheKey1795780000000 } from './1795780000000-mailbox-is-the-key.js';
 import { ReminderLease1795800000000 } from './1795800000000-reminder-lease.js';
+import { Tags1795900000000 } from './1795900000000-tags.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -36,4 +37,5 @@ export const migrations = [
   RsvpApproval1795760000000,
   MailboxIsTheKey1795780000000,
   ReminderLease1795800000000,
+  Tags1795900000000,
 ];

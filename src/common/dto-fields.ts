@@ -1,7 +1,10 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO31661Alpha2, IsOptional, IsString, MaxLength } from 'class-validator';
-import { Trim, UpperTrim } from './transforms.js';
+import { IsISO31661Alpha2, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { ToCountry, Trim } from './transforms.js';
+
+export const COUNTRY_MESSAGE =
+  "country must be a country's name or ISO code, such as México, Estados Unidos, MX or US";
 
 /** An optional, trimmed, length-bounded text field (city, region, employer, venue…). */
 export const OptionalText = (maxLength: number, example?: string) =>
@@ -13,11 +16,19 @@ export const OptionalText = (maxLength: number, example?: string) =>
     MaxLength(maxLength),
   );
 
-/** An optional ISO 3166-1 alpha-2 country code, upper-cased. */
-export const OptionalCountry = (example = 'MX') =>
+/**
+ * An optional country, stored as its ISO 3166-1 alpha-2 code; accepts the name in English or Spanish
+ * as people type it (see countries.ts). `nullable` also lets null or "" clear it.
+ */
+export const OptionalCountry = (example = 'MX', { nullable = false } = {}) =>
   applyDecorators(
-    ApiPropertyOptional({ example, description: 'ISO 3166-1 alpha-2' }),
+    ApiPropertyOptional({
+      example,
+      nullable,
+      description: 'ISO 3166-1 alpha-2 code, or the country name in English or Spanish (stored as the code)',
+    }),
     IsOptional(),
-    UpperTrim(),
-    IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as MX or US' }),
+    ToCountry(),
+    ...(nullable ? [ValidateIf((_: unknown, v: unknown) => v !== null && v !== '')] : []),
+    IsISO31661Alpha2({ message: COUNTRY_MESSAGE }),
   );

@@ -6,7 +6,6 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
-  IsISO31661Alpha2,
   IsISO8601,
   IsOptional,
   IsString,
@@ -22,8 +21,8 @@ import { PaginationQueryDto } from '../../common/pagination.js';
 import { SLUG_PATTERN } from '../../common/slug.js';
 import { IsIanaTimeZone } from '../../supporters/dto/supporter-fields.dto.js';
 import { EVENT_KINDS, EVENT_STATUSES, type EventKind, type EventStatus } from '../event.entity.js';
-import { Trim, UpperTrim } from '../../common/transforms.js';
-import { OptionalText } from '../../common/dto-fields.js';
+import { Trim } from '../../common/transforms.js';
+import { OptionalCountry, OptionalText } from '../../common/dto-fields.js';
 
 export class CreateEventDto {
   @ApiPropertyOptional({ example: 'picket-gm-hq', description: 'generated from the title when not given' })
@@ -58,10 +57,7 @@ export class CreateEventDto {
   @OptionalText(100, 'Michigan')
   region?: string;
 
-  @ApiPropertyOptional({ example: 'US' })
-  @IsOptional()
-  @UpperTrim()
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as MX or US' })
+  @OptionalCountry('US')
   country?: string;
 
   @ApiPropertyOptional({ example: 'https://meet.example.org/solidaridad' })

@@ -1,19 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsISO31661Alpha2,
-  IsOptional,
-  IsString,
-  MaxLength,
-  ValidateIf,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
 import { IsLocalizedText, LOCALES, type Locale, type LocalizedText } from '../../common/localized-text.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { TARGET_KINDS, type TargetKind } from '../target.entity.js';
-import { UpperTrim } from '../../common/transforms.js';
+import { OptionalCountry } from '../../common/dto-fields.js';
 
 /** '' clears an optional field (PATCH): it becomes null. */
 const blankToNull = ({ value }: { value: unknown }) =>
@@ -56,11 +47,7 @@ export class CreateTargetDto {
   @IsIn(TARGET_KINDS, { message: `kind must be one of ${TARGET_KINDS.join(', ')}` })
   kind?: TargetKind;
 
-  @ApiPropertyOptional({ example: 'US', description: 'ISO 3166-1 alpha-2' })
-  @IsOptional()
-  @UpperTrim()
-  @ValidateIf((_, v) => v !== null && v !== '')
-  @IsISO31661Alpha2({ message: 'country must be an ISO 3166-1 alpha-2 code such as MX or US' })
+  @OptionalCountry('US', { nullable: true })
   country?: string | null;
 
   @ApiPropertyOptional({ description: 'where email deliveries go' })
@@ -99,10 +86,7 @@ export class ListTargetsQueryDto extends PaginationQueryDto {
   @IsIn(TARGET_KINDS)
   kind?: TargetKind;
 
-  @ApiPropertyOptional({ example: 'MX' })
-  @IsOptional()
-  @UpperTrim()
-  @IsISO31661Alpha2()
+  @OptionalCountry('MX')
   country?: string;
 
   @ApiPropertyOptional({
