@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import supertest from 'supertest';
+import { axeFindings, expectAccessible } from './support/axe.js';
 import { openBrowser, screenshots, type Browser } from './support/browser.js';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
 import { rsvpOf } from './support/rsvps.js';
@@ -120,6 +121,27 @@ describe('web pages in a browser', () => {
     });
     const row = await t.db.query(`SELECT personal_note AS note, locale FROM signatures`);
     expect(row.rows).toEqual([{ note: '¡Solidaridad!', locale: 'es' }]);
+  });
+
+  it('the accessibility check finds what it should, and the public pages and login have nothing serious', async () => {
+    await withBrowser({ phone: true }, async (page) => {
+      // The checker itself: a page with an unlabelled field, an image without text and a repeated id.
+      await page.setContent('<html><body><img src="x.png"><input id="a"><input id="a"></body></html>');
+      expect((await axeFindings(page)).map((f) => f.id)).toEqual(
+        expect.arrayContaining(['image-alt', 'label', 'duplicate-id']),
+      );
+      const pages = [
+        '/',
+        `/c/${campaign.slug}`,
+        `/c/${campaign.slug}/letters/usmca-review`,
+        `/c/${campaign.slug}/events/picket-detroit`,
+        '/admin/login',
+      ];
+      for (const path of pages) {
+        await page.goto(`${base}${path}`);
+        await expectAccessible(page);
+      }
+    });
   });
 
   it('shows a validation error in Spanish next to the field and keeps the input', async () => {
