@@ -49,7 +49,7 @@ describe('campaigns', () => {
     [{ title: { en: 'x' }, color: 'red' }, 'color'],
     [{ title: { fr: 'Solidarité' } }, 'title'],
     [{ title: { en: 'x' }, defaultLocale: 'fr' }, 'defaultLocale'],
-    [{ title: { en: 'x' }, country: 'Mexico' }, 'country'],
+    [{ title: { en: 'x' }, country: 'Narnia' }, 'country'],
     [{ title: { en: 'x' }, slug: 'Not A Slug' }, 'slug'],
     [{ title: { en: 'x' }, sector: 'banking' }, 'sector'],
     [{}, 'title'],

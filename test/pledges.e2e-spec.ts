@@ -100,7 +100,7 @@ describe('supporters and pledges', () => {
   it.each([
     [{ ...ana, email: 'not-an-email', kind: 'support' }, 'email'],
     [{ ...ana, firstName: 'x'.repeat(101), kind: 'support' }, 'firstName'],
-    [{ ...ana, country: 'Mexico', kind: 'support' }, 'country'],
+    [{ ...ana, country: 'Narnia', kind: 'support' }, 'country'],
     [{ ...ana, locale: 'fr', kind: 'support' }, 'locale'],
     [{ ...ana, timezone: 'Mars/Olympus', kind: 'support' }, 'timezone'],
     [{ ...ana, postalCode: '<script>', kind: 'support' }, 'postalCode'],
@@ -112,6 +112,18 @@ describe('supporters and pledges', () => {
     expect(res.body.details).toEqual(
       expect.arrayContaining([expect.objectContaining({ field, code: expect.any(String) })]),
     );
+  });
+
+  it.each([
+    ['México', 'MX'],
+    ['estados unidos', 'US'],
+    ['EE. UU.', 'US'],
+  ])('stores the country %j, as typed on a form, as its code %s', async (typed, code) => {
+    const email = `country-${code}-${typed.length}@example.org`;
+    const other = await activeCampaign(t, org.token); // this file's counts stay as they are
+    await pledge({ ...ana, email, country: typed, kind: 'support' }, other.slug).expect(201);
+    const { rows } = await t.db.query(`SELECT country FROM supporters WHERE email = lower($1)`, [email]);
+    expect(rows).toEqual([{ country: code }]);
   });
 
   it('stores donate pledges with an exact amount', async () => {
