@@ -314,8 +314,22 @@ describe('erasure is complete', () => {
     const before = await totals();
     const id = (await t.db.query(`SELECT id FROM supporters WHERE email = 'vecina@example.org'`)).rows[0].id;
     // The organizer is not an admin; the instance admin erases.
+    // A tag says something about her ("union-member", "line 4"): erasure takes it off her.
+    const tag = await t.db.query(
+      `INSERT INTO tags (organization_id, name) SELECT organization_id, 'línea 4' FROM supporters WHERE id = $1 RETURNING id, organization_id`,
+      [id],
+    );
+    await t.db.query(
+      `INSERT INTO supporter_tags (organization_id, supporter_id, tag_id) VALUES ($1, $2, $3)`,
+      [tag.rows[0].organization_id, id, tag.rows[0].id],
+    );
     await as(org.token).post(`/api/supporters/${id}/erase`).expect(403);
     await as(admin).post(`/api/supporters/${id}/erase`).expect(200);
+    const tagged = await t.db.query(`SELECT tag_id FROM supporter_tags WHERE supporter_id = $1`, [id]);
+    expect(tagged.rows).toEqual([]);
+    expect((await t.db.query(`SELECT name FROM tags WHERE id = $1`, [tag.rows[0].id])).rows).toEqual([
+      { name: 'línea 4' },
+    ]);
     const text = [...(await outboxMail()).values()].join('\n') + (await everythingStaffCanDownload());
     expect(text).not.toContain('vecina@example.org');
     expect(text).not.toContain('Nota de Rosa 4411');

@@ -153,6 +153,12 @@ export const PERSONAL_DATA = {
       source: { personal: false, why: 'the action that asked (its kind and id or slug)' },
     },
   },
+  supporter_tags: {
+    key: 'supporter_id',
+    context: ['tag_id', 'created_at'],
+    // No text of its own: the links go when she is erased (the tags feature's erasure step).
+    columns: {},
+  },
 } as const satisfies Record<string, SupporterLinkedTable>;
 
 export type SupporterLinkedTableName = keyof typeof PERSONAL_DATA;

@@ -48,6 +48,10 @@ export class PrivacyService implements OnModuleInit {
   ) {
     // The columns are erased from the registry (personal-data.ts); the queue also stops what is pending.
     this.onErase((m, id) => this.reminders.forgetSupporter(m, id));
+    // Her tags say things about her; the tags themselves stay for everyone else.
+    this.onErase(async (m, id) => {
+      await m.query('DELETE FROM supporter_tags WHERE supporter_id = $1', [id]);
+    });
   }
 
   onModuleInit(): void {
