@@ -159,7 +159,7 @@ type PlacedRsvp = { changes?: ProposedChanges | null } & (
     }
 );
 
-const PLACE_RSVP_SQL = `
+export const PLACE_RSVP_SQL = `
   WITH a AS (${acceptingTargetSql({ table: 'events', accepting: rsvpOpenSql('x', '$11') }, '$12', '$13')}),
   ${upsertSupporterCtes({
     campaign: '(SELECT campaign_id FROM a)',

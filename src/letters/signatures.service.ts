@@ -93,7 +93,7 @@ export function assertSignable(
  * statement's snapshot, so the new signature is added to it explicitly. `accepted` is false when `a`
  * found nothing; the caller then asks why.
  */
-const SIGN_SQL = `
+export const SIGN_SQL = `
   WITH a AS (${acceptingTargetSql(
     {
       table: 'letter_actions',
