@@ -14,6 +14,7 @@ import { freeSlug } from '../database/free-slug.js';
 import { HotQueries } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { CampaignTotalsRegistry } from './campaign-totals.registry.js';
+import { ACCEPTING } from './campaigns.sql.js';
 import { Campaign, PUBLIC_STATUSES, TRANSITIONS, type CampaignStatus } from './campaign.entity.js';
 import type {
   CreateCampaignDto,
@@ -28,29 +29,10 @@ export class CampaignNotAcceptingError extends ConflictError {
   }
 }
 
-/** The one campaign status that takes public submissions. */
-const ACCEPTING: CampaignStatus = 'active';
-
 /** The rule for public submissions: 404 when the campaign is missing or not public, 409 when not active. */
 export function assertAcceptingActions(status: CampaignStatus | undefined): void {
   if (!status || !PUBLIC_STATUSES.includes(status)) throw new NotFoundError('Campaign');
   if (status !== ACCEPTING) throw new CampaignNotAcceptingError(status);
-}
-
-/**
- * {@link CampaignsService.findAcceptingTarget} as SQL, for a hot path's one statement (a CTE body): the
- * letter or event (alias `x`: its `id`, `campaign_id` and `columns`) whose slug is `targetSlug` in the
- * campaign whose slug is `slug`, only while the campaign takes submissions and `accepting` holds for
- * the thing. Empty otherwise; the statement then writes nothing, and findAcceptingTarget says why.
- */
-export function acceptingTargetSql(
-  target: { table: SubmissionTarget['table']; columns?: string; accepting: string },
-  slug: string,
-  targetSlug: string,
-): string {
-  return `SELECT x.id, x.campaign_id${target.columns ? `, ${target.columns}` : ''}
-      FROM campaigns c JOIN ${target.table} x ON x.campaign_id = c.id AND x.slug = ${targetSlug}
-     WHERE c.slug = ${slug} AND c.status = '${ACCEPTING}' AND ${target.accepting}`;
 }
 
 /** What a public submission goes to, on the hot path (see {@link CampaignsService.findAcceptingTarget}). */

@@ -19,6 +19,7 @@ import { Event, type EventStatus } from './event.entity.js';
 import { EventReminders } from './event-reminders.js';
 import { formatEventTime } from './event-time.js';
 import { freeSeats, lockEvent, settle, addSeats } from './seats.js';
+import { rsvpClosedReason } from './rsvp-open.js';
 
 export class EventNotOpenError extends ConflictError {
   constructor(status: EventStatus) {
@@ -434,21 +435,4 @@ export function addressOnPages(
   if (e.revealAddressHoursBefore !== null) return false;
   if (e.hideAddressUntilRsvp || e.requireApproval) return status === 'going';
   return true;
-}
-
-/** {@link rsvpClosedReason}'s rule as SQL over the event `x` at `now`: true while it takes RSVPs. */
-export function rsvpOpenSql(x: string, now: string): string {
-  return `(${x}.status = 'scheduled' AND ${x}.starts_at > ${now}
-           AND (${x}.rsvp_deadline IS NULL OR ${x}.rsvp_deadline >= ${now}))`;
-}
-
-/** Why the event takes no RSVP at `now` (null when it does); {@link rsvpOpenSql} is the same in SQL. */
-export function rsvpClosedReason(
-  e: { status: EventStatus; startsAt: Date; rsvpDeadline: Date | null },
-  now: Date,
-): string | null {
-  if (e.status !== 'scheduled') return `event_${e.status}`;
-  if (now >= e.startsAt) return 'event_started';
-  if (e.rsvpDeadline && now > e.rsvpDeadline) return 'rsvp_deadline_passed';
-  return null;
 }

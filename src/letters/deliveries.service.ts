@@ -15,7 +15,7 @@ import { LetterActionsService } from './letter-actions.service.js';
 import { targetIn } from './target.entity.js';
 import { renderLetter } from './merge-fields.js';
 import { PacketsService } from './packets.service.js';
-import { SIGNING_LOCK_EXCLUSIVE } from './signature-counter.js';
+import { SIGNING_LOCK_EXCLUSIVE } from './letters.sql.js';
 
 /** The target's email is not the one the coordinator expected: nothing is sent. */
 export class TargetEmailChangedError extends ConflictError {

@@ -5,14 +5,12 @@ import { isLocale, localize, type Locale, type LocalizedText } from '../common/l
 import { formatAmount } from '../common/money.js';
 import { AppConfig } from '../config/config.js';
 import type { TemplateDataMap } from '../mail/templates/templates.js';
-import { ReminderWorker } from './reminder.worker.js';
+import { PeriodicJobs } from '../scheduling/periodic-jobs.js';
 import { RemindersService } from './reminders.service.js';
 import { publicLinks } from '../common/public-links.js';
 
 /** Local hour the digest goes out. */
 export const DIGEST_HOUR = 8;
-/** How often one instance looks for digests to schedule (the dedupe key makes extra runs harmless). */
-const SCHEDULE_EVERY_MS = 10 * 60_000;
 
 /**
  * Staff have no time zone of their own: the digest goes out at 08:00 in the zone of the campaign's
@@ -60,33 +58,24 @@ interface Organizer {
 }
 
 /**
- * A daily summary to each organizer of each active campaign. The worker's tick schedules
+ * A daily summary to each organizer of each active campaign. The periodic job `reminders.daily-digest` schedules
  * `digest:<campaignId>:<userId>:<YYYY-MM-DD>` for the next 08:00 (campaign zone): the dedupe key makes
  * it once per organizer per day, however many instances tick. The counts are computed at send time
  * (the 24 hours before the digest's 08:00), so a late send still reports the right day.
  */
 @Injectable()
 export class DailyDigest implements OnModuleInit {
-  private lastRun = Number.NEGATIVE_INFINITY;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly reminders: RemindersService,
-    private readonly worker: ReminderWorker,
     private readonly config: AppConfig,
+    private readonly jobs: PeriodicJobs,
   ) {}
 
   onModuleInit(): void {
-    this.worker.onTick('daily digest', (now) => this.scheduleIfDue(now));
+    // Every DIGEST_SCHEDULE_SECONDS (off with REMINDERS_ENABLED=false); see jobs.ts.
+    this.jobs.handle('reminders.daily-digest', (now) => this.schedule(now));
     this.reminders.onSend('daily-digest', (r) => this.counts(r.campaignId, r.locale, r.data));
-  }
-
-  /** Part of the periodic worker: an instance with REMINDERS_ENABLED=false schedules no digests. */
-  private async scheduleIfDue(now: Date): Promise<void> {
-    if (!this.config.remindersEnabled) return;
-    if (Math.abs(now.getTime() - this.lastRun) < SCHEDULE_EVERY_MS) return;
-    await this.schedule(now);
-    this.lastRun = now.getTime();
   }
 
   /** Schedules the next digest of every organizer of every active campaign. Returns how many. */

@@ -7,6 +7,7 @@ import type { MailAttachment } from '../mail/mail.transport.js';
 import { isMailLocale, type MailLocale } from '../mail/templates/data.js';
 import { isTemplateName, type TemplateName } from '../mail/templates/templates.js';
 import type { ReminderStatus } from './reminder.entity.js';
+import { scheduleRemindersSql } from './reminders.sql.js';
 
 export interface ScheduleReminderInput {
   /** What it is: `event-reminder-24h`, `deadline`, `digest`… */
@@ -101,30 +102,6 @@ export const REMINDER_COLUMNS = `r.id, r.kind, r.template, r.subject_type AS "su
   r.campaign_id AS "campaignId", r.supporter_id AS "supporterId", r.locale, r.due_at AS "dueAt", r.status,
   r.attempts, r.last_error AS "lastError", r.message_id AS "messageId", r.dedupe_key AS "dedupeKey",
   r.transactional, r.created_at AS "createdAt", r.sent_at AS "sentAt"`;
-
-/**
- * Scheduling as SQL, for features that schedule inside a statement of their own (the one-statement RSVP)
- * or for many rows at once (every RSVP of a moved event). `rows` is `VALUES (…)` or a `SELECT` giving
- * these columns in this order: kind, template, subject_type, subject_id, campaign_id, supporter_id,
- * recipient_email, locale, data, due_at, status, dedupe_key, transactional, created_at. The rule is
- * {@link RemindersService.schedule}'s: a new dedupe key is inserted; an existing one is moved only while
- * pending or cancelled (never sent twice). Use {@link reminderStatusSql} for the status column.
- */
-export function scheduleRemindersSql(rows: string): string {
-  return `INSERT INTO reminders AS r (kind, template, subject_type, subject_id, campaign_id, supporter_id,
-                                   recipient_email, locale, data, due_at, status, dedupe_key, transactional,
-                                   created_at)
-       ${rows}
-       ON CONFLICT ON CONSTRAINT reminders_dedupe_key_key DO UPDATE SET
-         due_at = EXCLUDED.due_at, data = EXCLUDED.data, locale = EXCLUDED.locale, status = EXCLUDED.status,
-         attempts = 0, last_error = NULL, locked_until = NULL, locked_by = NULL
-       WHERE r.status IN ('pending', 'cancelled')`;
-}
-
-/** The status of a scheduled reminder: `skipped` when its time has passed (never sent late). */
-export function reminderStatusSql(dueAt: string, now: string): string {
-  return `(CASE WHEN ${dueAt} <= ${now} THEN 'skipped' ELSE 'pending' END)::reminder_status`;
-}
 
 /**
  * Schedules, moves and cancels reminders — always with the caller's transaction manager, so a reminder

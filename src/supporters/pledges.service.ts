@@ -16,6 +16,7 @@ import type { CreatePledgeDto } from './dto/pledge.dto.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
 import { SupporterUpdatesService } from './supporter-updates.service.js';
 import { SupportersService } from './supporters.service.js';
+import { fulfilPledgeSql } from './supporters.sql.js';
 import { publicLinks } from '../common/public-links.js';
 
 export const PLEDGE_KINDS = ['support', 'sign', 'attend', 'volunteer', 'donate', 'share'] as const;
@@ -65,24 +66,6 @@ const COLUMNS = `id, campaign_id AS "campaignId", supporter_id AS "supporterId",
 function view(r: PledgeRow): PledgeView {
   const { amountMinor, currency, ...rest } = r;
   return { ...rest, amount: amountMinor && currency ? money(BigInt(amountMinor), currency) : null };
-}
-
-/**
- * The UPDATE that fulfils a pledge (idempotent: only an open one, keeping the first time), with SQL
- * expressions for each value — used by fulfil() and embedded as a CTE by hot paths (signing).
- */
-export function fulfilPledgeSql(p: {
-  campaign: string;
-  supporter: string;
-  kind: string;
-  at: string;
-  by: string;
-  when?: string;
-}): string {
-  return `UPDATE pledges SET status = 'fulfilled', fulfilled_at = ${p.at}, fulfilled_by = ${p.by}
-           WHERE campaign_id = ${p.campaign} AND supporter_id = ${p.supporter} AND kind = ${p.kind} AND status = 'open'${
-             p.when ? ` AND ${p.when}` : ''
-           } RETURNING id`;
 }
 
 /** Called when a pledge is created, so fundraising can show a `donate` pledge as a pledged donation. */
