@@ -13,7 +13,7 @@ import { AppConfig } from '../config/config.js';
 import { freeSlug } from '../database/free-slug.js';
 import { HotQueries } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { CampaignTotalsRegistry } from './campaign-totals.registry.js';
+import { CampaignTotalsRegistry, type CampaignTotals } from './campaign-totals.registry.js';
 import { ACCEPTING } from './campaigns.sql.js';
 import { Campaign, PUBLIC_STATUSES, TRANSITIONS, type CampaignStatus } from './campaign.entity.js';
 import type {
@@ -23,7 +23,11 @@ import type {
   UpdateCampaignDto,
 } from './dto/campaign.dto.js';
 
+/** The code of a campaign that takes no public submission. */
+export type CampaignNotAcceptingCode = 'campaign_not_active';
+
 export class CampaignNotAcceptingError extends ConflictError {
+  declare readonly code: CampaignNotAcceptingCode;
   constructor(status: CampaignStatus) {
     super(`This campaign is ${status} and does not take new actions`, 'campaign_not_active');
   }
@@ -69,7 +73,7 @@ export interface PublicCampaignView {
   startsOn: string | null;
   endsOn: string | null;
   goals: CampaignView['goals'];
-  totals: Record<string, unknown>;
+  totals: CampaignTotals;
 }
 
 /** One line of the home page's list: an active campaign, in the reader's language. */
@@ -107,7 +111,7 @@ export class CampaignsService {
 
   private readonly publicCache = new Map<
     string,
-    { at: number; value: Promise<{ c: Campaign; totals: Record<string, unknown> }> }
+    { at: number; value: Promise<{ c: Campaign; totals: CampaignTotals }> }
   >();
 
   async create(actor: AuthUser, dto: CreateCampaignDto): Promise<CampaignView> {
@@ -305,7 +309,7 @@ export class CampaignsService {
    * readers who arrive while it is being computed. Counts on the page may therefore lag by that long;
    * the answers to writes (a signature's count, an RSVP) never come from here. Failures (404) are not kept.
    */
-  private async publicSnapshot(slug: string): Promise<{ c: Campaign; totals: Record<string, unknown> }> {
+  private async publicSnapshot(slug: string): Promise<{ c: Campaign; totals: CampaignTotals }> {
     const ttl = this.config.publicCacheSeconds * 1000;
     const load = async () => {
       const c = await this.findPublic(slug);

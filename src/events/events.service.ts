@@ -19,11 +19,31 @@ import { Event, type EventStatus } from './event.entity.js';
 import { EventReminders } from './event-reminders.js';
 import { formatEventTime } from './event-time.js';
 import { freeSeats, lockEvent, settle, addSeats } from './seats.js';
-import { rsvpClosedReason } from './rsvp-open.js';
+import { rsvpClosedReason, type EventNotOpenCode } from './rsvp-open.js';
 
 export class EventNotOpenError extends ConflictError {
-  constructor(status: EventStatus) {
+  declare readonly code: EventNotOpenCode;
+  constructor(status: Exclude<EventStatus, 'scheduled'>) {
     super(`This event is ${status}`, `event_${status}`);
+  }
+}
+
+/** The events' part of the campaign totals: the upcoming scheduled events and their seats. */
+export interface EventTotals {
+  upcoming: number;
+  events: {
+    id: string;
+    slug: string;
+    startsAt: Date;
+    capacity: number | null;
+    going: number;
+    waitlisted: number;
+  }[];
+}
+
+declare module '../campaigns/campaign-totals.registry.js' {
+  interface CampaignTotals {
+    events: EventTotals;
   }
 }
 
@@ -349,7 +369,7 @@ export class EventsService implements OnModuleInit {
    * `seats_taken` (seats held by going and offered RSVPs, guests included; walk-ins hold none), and the
    * waitlist's length is the event's `waitlisted`, kept by triggers on rsvps (migration WaitlistLength).
    */
-  async totalsFor(campaignId: string) {
+  async totalsFor(campaignId: string): Promise<EventTotals> {
     const rows = (await this.dataSource.query(
       `SELECT e.id, e.slug, e.starts_at AS "startsAt", e.capacity, e.seats_taken AS going,
               e.waitlisted
@@ -357,7 +377,7 @@ export class EventsService implements OnModuleInit {
         WHERE e.campaign_id = $1 AND e.status = 'scheduled' AND e.starts_at > $2
         ORDER BY e.starts_at, e.id`,
       [campaignId, this.clock.now()],
-    )) as { id: string; slug: string; startsAt: Date; capacity: number | null; going: number }[];
+    )) as EventTotals['events'];
     return { upcoming: rows.length, events: rows };
   }
 

@@ -10,11 +10,17 @@ export function rsvpOpenSql(x: string, now: string): string {
            AND (${x}.rsvp_deadline IS NULL OR ${x}.rsvp_deadline >= ${now}))`;
 }
 
+/** The code of an event that is not open (cancelled or completed). */
+export type EventNotOpenCode = `event_${Exclude<EventStatus, 'scheduled'>}`;
+
+/** Why an event takes no RSVP: the code of the 409. */
+export type RsvpClosedCode = EventNotOpenCode | 'event_started' | 'rsvp_deadline_passed';
+
 /** Why the event takes no RSVP at `now` (null when it does); {@link rsvpOpenSql} is the same in SQL. */
 export function rsvpClosedReason(
   e: { status: EventStatus; startsAt: Date; rsvpDeadline: Date | null },
   now: Date,
-): string | null {
+): RsvpClosedCode | null {
   if (e.status !== 'scheduled') return `event_${e.status}`;
   if (now >= e.startsAt) return 'event_started';
   if (e.rsvpDeadline && now > e.rsvpDeadline) return 'rsvp_deadline_passed';

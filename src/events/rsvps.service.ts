@@ -15,7 +15,7 @@ import type { ProposedChanges } from '../supporters/supporters.service.js';
 import { supporterValues, UPSERT_SUPPORTER } from '../supporters/supporters.sql.js';
 import { query } from '../database/sql.js';
 import { PLACE_RSVP } from './events.sql.js';
-import { rsvpClosedReason } from './rsvp-open.js';
+import { rsvpClosedReason, type RsvpClosedCode } from './rsvp-open.js';
 import type { CreateRsvpDto } from './dto/rsvp.dto.js';
 import {
   EventNotOpenError,
@@ -86,7 +86,12 @@ function holdsSeats(r: Pick<RsvpRow, 'status' | 'walkIn'>): boolean {
 const RSVP_COLUMNS = `r.id, r.event_id AS "eventId", r.supporter_id AS "supporterId", r.status, r.guests,
   r.offer_expires_at AS "offerExpiresAt", r.checked_in_at AS "checkedInAt", r.cancel_reason AS "cancelReason", r.walk_in AS "walkIn"`;
 
-export class RsvpClosedError extends ConflictError {}
+export class RsvpClosedError extends ConflictError {
+  declare readonly code: RsvpClosedCode;
+  constructor(message: string, code: RsvpClosedCode) {
+    super(message, code);
+  }
+}
 export class NoRoomError extends ConflictError {
   constructor() {
     super('There is no longer room for that many guests', 'no_room');

@@ -7,13 +7,18 @@ import type { SigningLetter } from './letter-actions.service.js';
 // decides inside the one-statement sign (letters.sql.ts), the JavaScript says why a signature was
 // refused. A module of its own so the SQL builders can use it without importing the service.
 
+/** Why a letter takes no signature: the code of the 409, 410 or 400. */
+export type SignRefusalCode = 'letter_not_open' | 'letter_deadline_passed' | 'personal_note_not_allowed';
+
 export class SignatureClosedError extends ConflictError {
+  declare readonly code: Extract<SignRefusalCode, 'letter_not_open'>;
   constructor(status: LetterActionStatus) {
     super(`This letter is ${status} and does not take signatures`, 'letter_not_open');
   }
 }
 
 export class SignatureDeadlinePassedError extends GoneError {
+  declare readonly code: Extract<SignRefusalCode, 'letter_deadline_passed'>;
   constructor() {
     super('The deadline to sign this letter has passed', 'letter_deadline_passed');
   }
@@ -41,7 +46,7 @@ export function assertSignable(
   if (dto.personalNote && !action.allowPersonalNote) {
     throw BadInputError.field(
       'personalNote',
-      'personal_note_not_allowed',
+      'personal_note_not_allowed' satisfies SignRefusalCode,
       'This letter takes no personal note',
     );
   }

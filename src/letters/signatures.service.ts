@@ -15,6 +15,18 @@ import { SIGN } from './letters.sql.js';
 import { assertSignable } from './signable.js';
 import { signatureCount } from './signature-counter.js';
 
+/** The letters' part of the campaign totals: signatures of open and closed letters, counts only. */
+export interface SignatureTotals {
+  total: number;
+  byAction: { slug: string; count: number; goal: number | null }[];
+}
+
+declare module '../campaigns/campaign-totals.registry.js' {
+  interface CampaignTotals {
+    signatures: SignatureTotals;
+  }
+}
+
 /** The public answer: the same for a first signature, a repeat and a known or unknown email. */
 export interface SignResult {
   status: 'received';
@@ -99,7 +111,7 @@ export class SignaturesService implements OnModuleInit {
   }
 
   /** Campaign totals: counts only, for open and closed letters. */
-  async totalsFor(campaignId: string) {
+  async totalsFor(campaignId: string): Promise<SignatureTotals> {
     const rows = (await this.dataSource.query(
       `SELECT a.slug, coalesce(sum(c.count), 0)::int AS count, a.signature_goal AS goal
          FROM letter_actions a LEFT JOIN letter_action_counters c ON c.action_id = a.id

@@ -68,6 +68,20 @@ function view(r: PledgeRow): PledgeView {
   return { ...rest, amount: amountMinor && currency ? money(BigInt(amountMinor), currency) : null };
 }
 
+/** The pledges' part of the campaign totals: counts by kind, and how many were followed through. */
+export interface PledgeTotals {
+  total: number;
+  fulfilled: number;
+  fulfilmentRate: number;
+  byKind: Record<PledgeKind, { total: number; fulfilled: number }>;
+}
+
+declare module '../campaigns/campaign-totals.registry.js' {
+  interface CampaignTotals {
+    pledges: PledgeTotals;
+  }
+}
+
 /** Called when a pledge is created, so fundraising can show a `donate` pledge as a pledged donation. */
 export type PledgeCreatedListener = (manager: EntityManager, pledge: PledgeView) => Promise<void>;
 
@@ -224,7 +238,7 @@ export class PledgesService implements OnModuleInit {
   }
 
   /** Counts only: per kind, open and fulfilled, and the fulfilment rate. */
-  async totalsFor(campaignId: string) {
+  async totalsFor(campaignId: string): Promise<PledgeTotals> {
     const rows = (await this.dataSource.query(
       `SELECT kind, count(*)::int AS total, count(*) FILTER (WHERE status = 'fulfilled')::int AS fulfilled
          FROM pledges WHERE campaign_id = $1 GROUP BY kind`,
@@ -235,7 +249,7 @@ export class PledgesService implements OnModuleInit {
         const r = rows.find((x) => x.kind === k);
         return [k, { total: r?.total ?? 0, fulfilled: r?.fulfilled ?? 0 }];
       }),
-    );
+    ) as PledgeTotals['byKind'];
     const total = rows.reduce((a, r) => a + r.total, 0);
     const fulfilled = rows.reduce((a, r) => a + r.fulfilled, 0);
     return {
