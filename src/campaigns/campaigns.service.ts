@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { query } from '../database/sql.js';
 import { Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService, type CampaignNeed } from '../auth/campaign-access.service.js';
@@ -154,10 +155,11 @@ export class CampaignsService {
       await this.access.assertOrganization(actor, organizationId, 'manage');
       return organizationId;
     }
-    const rows = (await this.campaigns.query(
+    const rows = await query<{ id: string }>(
+      this.campaigns,
       `SELECT organization_id AS id FROM organization_members WHERE user_id = $1 AND role = 'organizer'`,
       [actor.id],
-    )) as { id: string }[];
+    );
     if (rows.length === 1) return rows[0].id;
     throw BadInputError.field(
       'organizationId',
@@ -280,9 +282,11 @@ export class CampaignsService {
     });
     const orgs = new Map(
       (
-        (await this.campaigns.query(`SELECT id, name, slug FROM organizations WHERE id = ANY($1::uuid[])`, [
-          [...new Set(rows.map((c) => c.organizationId))],
-        ])) as { id: string; name: string; slug: string }[]
+        await query<{ id: string; name: string; slug: string }>(
+          this.campaigns,
+          `SELECT id, name, slug FROM organizations WHERE id = ANY($1::uuid[])`,
+          [[...new Set(rows.map((c) => c.organizationId))]],
+        )
       ).map((o) => [o.id, { name: o.name, slug: o.slug }]),
     );
     return rows.map((c) => {

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { query } from '../database/sql.js';
 import { Clock } from '../common/clock.js';
 import { localize, type Locale } from '../common/localized-text.js';
 import { SignedTokens } from '../common/signed-token.js';
@@ -142,11 +143,12 @@ export class EventReminders implements OnModuleInit {
    * A reminder whose time has passed is recorded as skipped.
    */
   async forRsvp(m: EntityManager, rsvpId: string): Promise<void> {
-    const [r] = (await m.query(
+    const [r] = await query<{ eventId: string; going: boolean }>(
+      m,
       `SELECT r.event_id AS "eventId", r.status = 'going' AND e.status = 'scheduled' AS going
          FROM rsvps r JOIN events e ON e.id = r.event_id WHERE r.id = $1`,
       [rsvpId],
-    )) as { eventId: string; going: boolean }[];
+    );
     if (!r) return;
     if (!r.going) {
       await this.reminders.cancel(m, rsvpPrefix(r.eventId, rsvpId));
@@ -212,9 +214,9 @@ export class EventReminders implements OnModuleInit {
   /** Runs a notice statement (`$2` is now) and answers the ids it queued. */
   private async queue(m: EntityManager, sql: string, params: unknown[]): Promise<string[]> {
     const [first, ...rest] = params;
-    const rows = (await m.query(`${sql} RETURNING id`, [first, this.clock.now(), ...rest])) as {
+    const rows = await query<{
       id: string;
-    }[];
+    }>(m, `${sql} RETURNING id`, [first, this.clock.now(), ...rest]);
     return rows.map((r) => r.id);
   }
 

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { query } from '../database/sql.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -213,10 +214,11 @@ export class EventsService implements OnModuleInit {
         throw new ConflictError(`A ${e.status} event cannot become ${status}`, 'invalid_transition');
       }
       if (edits.slug && edits.slug !== current.slug) {
-        const [{ taken }] = (await m.query(
+        const [{ taken }] = await query<{ taken: boolean }>(
+          m,
           `SELECT exists(SELECT 1 FROM events WHERE campaign_id = $1 AND slug = $2) AS taken`,
           [e.campaignId, edits.slug],
-        )) as { taken: boolean }[];
+        );
         if (taken) throw new ConflictError(`The slug "${edits.slug}" is already taken`, 'slug_taken');
       }
       if (edits.capacity !== undefined && edits.capacity !== null && edits.capacity < e.seatsTaken) {
@@ -248,10 +250,11 @@ export class EventsService implements OnModuleInit {
         )) as [{ guests: number }[], number];
         await addSeats(m, e, -withdrawn.reduce((a, r) => a + 1 + r.guests, 0));
         notify = (
-          (await m.query(
+          await query<{ id: string }>(
+            m,
             `SELECT id FROM rsvps WHERE event_id = $1 AND status <> 'cancelled' ORDER BY queue_seq`,
             [id],
-          )) as { id: string }[]
+          )
         ).map((r) => r.id);
       }
       if (changingStatus && status === 'completed') {
@@ -350,7 +353,8 @@ export class EventsService implements OnModuleInit {
   }
 
   async counts(eventId: string): Promise<RsvpCounts> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await query<RsvpCounts>(
+      this.dataSource,
       `SELECT count(*) FILTER (WHERE status = 'going')::int AS going,
               coalesce(sum(1 + guests) FILTER (WHERE status = 'going'), 0)::int AS "goingPeople",
               count(*) FILTER (WHERE status = 'waitlisted')::int AS waitlisted,
@@ -360,7 +364,7 @@ export class EventsService implements OnModuleInit {
               count(*) FILTER (WHERE no_show)::int AS "noShow"
          FROM rsvps WHERE event_id = $1`,
       [eventId],
-    )) as RsvpCounts[];
+    );
     return row;
   }
 
@@ -420,10 +424,11 @@ export class EventsService implements OnModuleInit {
   }
 
   private async freeSlug(m: EntityManager, campaignId: string, base: string): Promise<string> {
-    const rows = (await m.query(
+    const rows = await query<{ slug: string }>(
+      m,
       `SELECT slug FROM events WHERE campaign_id = $1 AND (slug = $2 OR slug LIKE $2 || '-%')`,
       [campaignId, base],
-    )) as { slug: string }[];
+    );
     const taken = new Set(rows.map((r) => r.slug));
     if (!taken.has(base)) return base;
     for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;

@@ -148,11 +148,12 @@ export class RsvpsService implements OnModuleInit {
    * locked transaction. Returns how many offers ended. Safe on several instances at once.
    */
   async expireOffers(now: Date = this.clock.now(), eventId?: string): Promise<number> {
-    const events = (await this.dataSource.query(
+    const events = await query<{ id: string }>(
+      this.dataSource,
       `SELECT DISTINCT event_id AS id FROM rsvps
         WHERE status = 'offered' AND offer_expires_at <= $1 AND ($2::uuid IS NULL OR event_id = $2)`,
       [now, eventId ?? null],
-    )) as { id: string }[];
+    );
     let ended = 0;
     for (const { id } of events) {
       const queued = await this.tx.run(async (m) => {
@@ -262,12 +263,13 @@ export class RsvpsService implements OnModuleInit {
     const queued = await this.eventReminders.offers(m, offers);
     assertRsvpOpen(e, now);
     const status = placement(e, guests);
-    const [inserted] = (await m.query(
+    const [inserted] = await query<{ id: string }>(
+      m,
       `INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, 'web', $6, $6)
        ON CONFLICT ON CONSTRAINT rsvps_event_id_supporter_id_key DO NOTHING RETURNING id`,
       [e.id, supporterId, status, guests, hash, now],
-    )) as { id: string }[];
+    );
     if (!inserted) {
       const existing = (await this.row(m, `r.event_id = $1 AND r.supporter_id = $2`, [e.id, supporterId]))!;
       queued.push(...(await this.eventReminders.confirmation(m, existing.id)));
@@ -506,10 +508,11 @@ export class RsvpsService implements OnModuleInit {
   }
 
   private async row(m: EntityManager, where: string, params: unknown[]): Promise<RsvpRow | null> {
-    const rows = (await m.query(
+    const rows = await query<RsvpRow>(
+      m,
       `SELECT ${RSVP_COLUMNS}, s.locale FROM rsvps r JOIN supporters s ON s.id = r.supporter_id WHERE ${where}`,
       params,
-    )) as RsvpRow[];
+    );
     return rows[0] ?? null;
   }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { query } from '../database/sql.js';
 
 /**
  * The public signature count.
@@ -23,19 +24,21 @@ import type { EntityManager } from 'typeorm';
 export const COUNTER_SHARDS = 16;
 
 export async function signatureCount(m: EntityManager, actionId: string): Promise<number> {
-  const rows = (await m.query(
+  const rows = await query<{ n: number }>(
+    m,
     `SELECT coalesce(sum(count), 0)::int AS n FROM letter_action_counters WHERE action_id = $1`,
     [actionId],
-  )) as { n: number }[];
+  );
   return rows[0].n;
 }
 
 export async function signatureCounts(m: EntityManager, actionIds: string[]): Promise<Map<string, number>> {
   if (!actionIds.length) return new Map();
-  const rows = (await m.query(
+  const rows = await query<{ actionId: string; n: number }>(
+    m,
     `SELECT action_id AS "actionId", sum(count)::int AS n FROM letter_action_counters
       WHERE action_id = ANY($1::uuid[]) GROUP BY action_id`,
     [actionIds],
-  )) as { actionId: string; n: number }[];
+  );
   return new Map(rows.map((r) => [r.actionId, r.n]));
 }

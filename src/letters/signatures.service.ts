@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { query } from '../database/sql.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
 import { Clock } from '../common/clock.js';
@@ -99,36 +100,39 @@ export class SignaturesService implements OnModuleInit {
     q: { limit: number; offset: number },
   ): Promise<Page<StaffSignatureView>> {
     await this.actions.loadWithAccess(actor, actionId, 'coordinate');
-    const items = (await this.dataSource.query(
+    const items = await query<StaffSignatureView>(
+      this.dataSource,
       `SELECT g.id, g.seq::text AS seq, g.supporter_id AS "supporterId", s.email, s.first_name AS "firstName",
               s.last_name AS "lastName", s.city, s.region, s.country, g.personal_note AS "personalNote",
               g.show_publicly AS "showPublicly", g.locale, g.created_at AS "createdAt"
          FROM signatures g JOIN supporters s ON s.id = g.supporter_id
         WHERE g.action_id = $1 ORDER BY g.seq LIMIT $2 OFFSET $3`,
       [actionId, q.limit, q.offset],
-    )) as StaffSignatureView[];
+    );
     return { items, total: await signatureCount(this.dataSource.manager, actionId) };
   }
 
   /** Campaign totals: counts only, for open and closed letters. */
   async totalsFor(campaignId: string): Promise<SignatureTotals> {
-    const rows = (await this.dataSource.query(
+    const rows = await query<{ slug: string; count: number; goal: number | null }>(
+      this.dataSource,
       `SELECT a.slug, coalesce(sum(c.count), 0)::int AS count, a.signature_goal AS goal
          FROM letter_actions a LEFT JOIN letter_action_counters c ON c.action_id = a.id
         WHERE a.campaign_id = $1 AND a.status IN ('open', 'closed')
         GROUP BY a.id ORDER BY a.created_at, a.id`,
       [campaignId],
-    )) as { slug: string; count: number; goal: number | null }[];
+    );
     return { total: rows.reduce((n, r) => n + r.count, 0), byAction: rows };
   }
 
   private async forSupporter(campaignId: string, supporterId: string): Promise<unknown[]> {
-    return (await this.dataSource.query(
+    return await query<unknown>(
+      this.dataSource,
       `SELECT g.id, a.id AS "actionId", a.slug AS "actionSlug", a.title AS "actionTitle",
               g.personal_note AS "personalNote", g.show_publicly AS "showPublicly", g.created_at AS "signedAt"
          FROM signatures g JOIN letter_actions a ON a.id = g.action_id
         WHERE a.campaign_id = $1 AND g.supporter_id = $2 ORDER BY g.seq`,
       [campaignId, supporterId],
-    )) as unknown[];
+    );
   }
 }

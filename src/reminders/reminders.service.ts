@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { query } from '../database/sql.js';
 import { Clock } from '../common/clock.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
@@ -209,7 +210,8 @@ export class RemindersService {
     const status: ReminderStatus =
       r.dueAt.getTime() <= now.getTime() && !r.sendNowIfPast ? 'skipped' : 'pending';
     const m = manager ?? this.dataSource.manager;
-    const rows = (await m.query(
+    const rows = await query<{ id: string; status: ReminderStatus }>(
+      m,
       `${scheduleRemindersSql('VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)')} RETURNING id, status`,
       [
         r.kind,
@@ -227,11 +229,13 @@ export class RemindersService {
         r.transactional ?? false,
         now,
       ],
-    )) as { id: string; status: ReminderStatus }[];
+    );
     if (rows[0]) return rows[0];
-    const existing = (await m.query(`SELECT id, status FROM reminders WHERE dedupe_key = $1`, [
-      r.dedupeKey,
-    ])) as { id: string; status: ReminderStatus }[];
+    const existing = await query<{ id: string; status: ReminderStatus }>(
+      m,
+      `SELECT id, status FROM reminders WHERE dedupe_key = $1`,
+      [r.dedupeKey],
+    );
     return existing[0];
   }
 
@@ -252,11 +256,12 @@ export class RemindersService {
     checkPrefix(dedupeKeyPrefix);
     const m = manager ?? this.dataSource.manager;
     const now = this.clock.now();
-    const rows = (await m.query(
+    const rows = await query<{ id: string; dueAt: Date; data: Record<string, unknown>; dedupeKey: string }>(
+      m,
       `SELECT id, due_at AS "dueAt", data, dedupe_key AS "dedupeKey" FROM reminders
         WHERE status = 'pending' AND left(dedupe_key, length($1)) = $1 ORDER BY id FOR UPDATE`,
       [dedupeKeyPrefix],
-    )) as { id: string; dueAt: Date; data: Record<string, unknown>; dedupeKey: string }[];
+    );
     for (const row of rows) {
       const answer = next(row);
       const dueAt = answer instanceof Date ? answer : answer.dueAt;
@@ -306,9 +311,11 @@ export class RemindersService {
   }
 
   async find(id: string): Promise<ReminderView> {
-    const rows = (await this.dataSource.query(`SELECT ${REMINDER_COLUMNS} FROM reminders r WHERE r.id = $1`, [
-      id,
-    ])) as ReminderView[];
+    const rows = await query<ReminderView>(
+      this.dataSource,
+      `SELECT ${REMINDER_COLUMNS} FROM reminders r WHERE r.id = $1`,
+      [id],
+    );
     if (!rows[0]) throw new NotFoundError('Reminder');
     return rows[0];
   }

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { query } from '../database/sql.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
@@ -128,7 +129,8 @@ export class PledgesService implements OnModuleInit {
         campaign.id,
         `pledge:${dto.kind}`,
       );
-      const inserted = (await m.query(
+      const inserted = await query<PledgeRow>(
+        m,
         `INSERT INTO pledges (campaign_id, supporter_id, kind, amount_minor, currency, message, created_at)
          VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7)
          ON CONFLICT ON CONSTRAINT pledges_campaign_id_supporter_id_kind_key DO NOTHING
@@ -142,23 +144,25 @@ export class PledgesService implements OnModuleInit {
           dto.message ?? null,
           this.clock.now(),
         ],
-      )) as PledgeRow[];
+      );
       const row =
         inserted[0] ??
         (
-          (await m.query(
+          await query<PledgeRow>(
+            m,
             `SELECT ${COLUMNS} FROM pledges WHERE campaign_id = $1 AND supporter_id = $2 AND kind = $3`,
             [campaign.id, supporterId, dto.kind],
-          )) as PledgeRow[]
+          )
         )[0];
       const p = view(row);
       if (inserted.length) {
         for (const l of this.createdListeners) await l(m, p);
         if (p.kind === 'donate') {
-          const [who] = (await m.query(
+          const [who] = await query<{ locale: string; firstName: string | null }>(
+            m,
             `SELECT locale, first_name AS "firstName" FROM supporters WHERE id = $1`,
             [supporterId],
-          )) as { locale: string; firstName: string | null }[];
+          );
           const lang = isLocale(who?.locale) ? who.locale : campaign.defaultLocale;
           await this.reminders.schedule(m, {
             kind: 'pledge-followup',
@@ -224,26 +228,25 @@ export class PledgesService implements OnModuleInit {
     let where = 'campaign_id = $1';
     if (q.kind) where += ` AND kind = $${params.push(q.kind)}`;
     if (q.status) where += ` AND status = $${params.push(q.status)}`;
-    const [{ total }] = (await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM pledges WHERE ${where}`,
-      params,
-    )) as {
+    const [{ total }] = await query<{
       total: number;
-    }[];
-    const rows = (await this.dataSource.query(
+    }>(this.dataSource, `SELECT count(*)::int AS total FROM pledges WHERE ${where}`, params);
+    const rows = await query<PledgeRow>(
+      this.dataSource,
       `SELECT ${COLUMNS} FROM pledges WHERE ${where} ORDER BY created_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.limit, q.offset],
-    )) as PledgeRow[];
+    );
     return { items: rows.map(view), total };
   }
 
   /** Counts only: per kind, open and fulfilled, and the fulfilment rate. */
   async totalsFor(campaignId: string): Promise<PledgeTotals> {
-    const rows = (await this.dataSource.query(
+    const rows = await query<{ kind: PledgeKind; total: number; fulfilled: number }>(
+      this.dataSource,
       `SELECT kind, count(*)::int AS total, count(*) FILTER (WHERE status = 'fulfilled')::int AS fulfilled
          FROM pledges WHERE campaign_id = $1 GROUP BY kind`,
       [campaignId],
-    )) as { kind: PledgeKind; total: number; fulfilled: number }[];
+    );
     const byKind = Object.fromEntries(
       PLEDGE_KINDS.map((k) => {
         const r = rows.find((x) => x.kind === k);
@@ -261,17 +264,18 @@ export class PledgesService implements OnModuleInit {
   }
 
   private async forSupporter(campaignId: string, supporterId: string): Promise<PledgeView[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await query<PledgeRow>(
+      this.dataSource,
       `SELECT ${COLUMNS} FROM pledges WHERE campaign_id = $1 AND supporter_id = $2 ORDER BY created_at, id`,
       [campaignId, supporterId],
-    )) as PledgeRow[];
+    );
     return rows.map(view);
   }
 
   private async find(id: string): Promise<PledgeRow> {
-    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM pledges WHERE id = $1`, [
+    const rows = await query<PledgeRow>(this.dataSource, `SELECT ${COLUMNS} FROM pledges WHERE id = $1`, [
       id,
-    ])) as PledgeRow[];
+    ]);
     if (!rows.length) throw new NotFoundError('Pledge');
     return rows[0];
   }

@@ -84,19 +84,21 @@ export class SupportersService {
   }
 
   async byId(id: string, manager?: EntityManager): Promise<SupporterRow | null> {
-    const rows = (await (manager ?? this.dataSource.manager).query(
+    const rows = await query<SupporterRow>(
+      manager ?? this.dataSource.manager,
       `SELECT ${SUPPORTER_COLUMNS} FROM supporters s WHERE s.id = $1`,
       [id],
-    )) as SupporterRow[];
+    );
     return rows[0] ?? null;
   }
 
   /** Every organization's record of one email (a privacy request spans them all), oldest first. */
   async allByEmail(email: string): Promise<SupporterRow[]> {
-    return (await this.dataSource.query(
+    return await query<SupporterRow>(
+      this.dataSource,
       `SELECT ${SUPPORTER_COLUMNS} FROM supporters s WHERE s.email = $1 ORDER BY s.created_at, s.id`,
       [email.trim().toLowerCase()],
-    )) as SupporterRow[];
+    );
   }
 
   /** Staff list of one campaign's supporters (members only), searchable by name, email or city. */
@@ -112,18 +114,20 @@ export class SupportersService {
       params.push(`%${q.search.replace(/[%_\\]/g, '\\$&')}%`);
       where += ` AND (s.email ILIKE $2 OR (coalesce(s.first_name, '') || ' ' || coalesce(s.last_name, '') || ' ' || coalesce(s.city, '')) ILIKE $2)`;
     }
-    const [{ total }] = (await this.dataSource.query(
+    const [{ total }] = await query<{ total: number }>(
+      this.dataSource,
       `SELECT count(*)::int AS total FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id WHERE ${where}`,
       params,
-    )) as { total: number }[];
-    const items = (await this.dataSource.query(
+    );
+    const items = await query<SupporterRow & { firstActionAt: Date; source: string }>(
+      this.dataSource,
       `SELECT ${SUPPORTER_COLUMNS}, cs.first_action_at AS "firstActionAt", cs.source
          FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id
         WHERE ${where}
         ORDER BY cs.first_action_at DESC, s.id
         LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.limit, q.offset],
-    )) as (SupporterRow & { firstActionAt: Date; source: string })[];
+    );
     return { items, total };
   }
 
@@ -161,26 +165,29 @@ export class SupportersService {
     if (q.locale) where.push(`s.locale = $${params.push(q.locale)}`);
     if (q.country) where.push(`s.country = $${params.push(q.country)}`);
     const w = where.join(' AND ');
-    const [{ total }] = (await this.dataSource.query(
+    const [{ total }] = await query<{ total: number }>(
+      this.dataSource,
       `SELECT count(*)::int AS total FROM supporters s WHERE ${w}`,
       params,
-    )) as { total: number }[];
-    const items = (await this.dataSource.query(
+    );
+    const items = await query<SupporterRow>(
+      this.dataSource,
       `SELECT ${SUPPORTER_COLUMNS} FROM supporters s WHERE ${w}
         ORDER BY s.created_at DESC, s.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.limit, q.offset],
-    )) as SupporterRow[];
+    );
     return { items, total };
   }
 
   /** One supporter of a campaign, for staff; 404 when not a supporter of that campaign. */
   async getForCampaign(actor: AuthUser, campaignId: string, supporterId: string): Promise<SupporterRow> {
     await this.access.assert(actor, campaignId, 'supporters');
-    const rows = (await this.dataSource.query(
+    const rows = await query<SupporterRow>(
+      this.dataSource,
       `SELECT ${SUPPORTER_COLUMNS} FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id
         WHERE cs.campaign_id = $1 AND cs.supporter_id = $2`,
       [campaignId, supporterId],
-    )) as SupporterRow[];
+    );
     if (!rows.length) throw new NotFoundError('Supporter');
     return rows[0];
   }
