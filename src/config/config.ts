@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 /**
  * Every setting Puente reads from the environment, in one place: name, default, description and how
  * the value is checked. The README's configuration table lists exactly these (a unit test keeps the
- * two in step). Names promised in DESIGN.md never change; new ones are added here.
+ * two in step). Names in the README's table never change (deployments set them); new ones are added here.
  */
 export class ConfigError extends Error {
   constructor(

@@ -54,7 +54,7 @@ export interface RsvpState {
 /**
  * The one answer of the public RSVP, whatever happened: a new RSVP (going, waitlisted or pending), a
  * repeat, a cancelled RSVP's email, a known or an unknown supporter. No record state and no token: the
- * manage link goes only by mail to the address (issue 18), so the answer tells a stranger typing
+ * manage link goes only by mail to the address, so the answer tells a stranger typing
  * someone's email nothing. (Seats are read on the public event, which everyone sees anyway.)
  */
 export const RSVP_ANSWER = Object.freeze({ status: 'received' as const });
@@ -450,7 +450,7 @@ export class RsvpsService implements OnModuleInit {
    * The RSVP behind a token; anything else is 404, and every token is 410 from a day after the event
    * ends ({@link manageLinkExpiry}, read from the event as it is now). The signed manage link every
    * mail carries (`SignedTokens.sign('rsvp-manage', rsvpId)`, verified without a lookup) is the only
-   * token given out since issue 18; the random tokens the RSVP answer used to carry (stored hashed) and
+   * token given out now; the random tokens the RSVP answer used to carry (stored hashed) and
    * the old offer tokens still open the same routes until then.
    */
   async byToken(token: string): Promise<RsvpRow> {

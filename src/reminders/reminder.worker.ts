@@ -56,7 +56,7 @@ export interface TickResult {
  * update after the claim is guarded by `locked_by`, so an instance whose lease ran out while it was
  * stuck cannot overwrite the outcome of the instance that took over.
  *
- * The database work of a claim is a few statements, not a few per mail (issue 11: PostgreSQL is what
+ * The database work of a claim is a few statements, not a few per mail (PostgreSQL is what
  * every instance shares, so its cost per mail is what limits scaling out): the claim, one insert of
  * the messages of each chunk of FINISH_GROUP rows, and per group of outcomes one update of the
  * messages sent and one of the reminders.
