@@ -1,6 +1,6 @@
 import { type SqlParams, statement } from '../database/sql.js';
 import type { SupporterFieldsDto } from './dto/supporter-fields.dto.js';
-import type { ProposedChanges } from './supporters.service.js';
+import type { ProposedChanges, SupporterRow } from './supporters.service.js';
 
 // The supporters feature's SQL builders: the one upsert path (also embedded in the sign and RSVP
 // statements) and the pledge fulfilment. A new supporter column is added here (and in the row types of
@@ -10,19 +10,16 @@ import type { ProposedChanges } from './supporters.service.js';
  * The parameters of the upsert (named, numbered by the statement's allocator): the submitted supporter
  * fields and the time of the action. {@link supporterValues} makes them from a form or API body.
  */
-export interface SupporterParams {
+export type SupporterParams = Pick<
+  SupporterRow,
+  'firstName' | 'lastName' | 'city' | 'region' | 'country' | 'postalCode' | 'timezone'
+> & {
   email: string;
-  firstName: string | null;
-  lastName: string | null;
-  city: string | null;
-  region: string | null;
-  country: string | null;
-  postalCode: string | null;
+  /** null: the stored language stays (a new supporter gets `en`). */
   locale: string | null;
-  timezone: string | null;
   consentEmail: boolean | null;
   at: Date;
-}
+};
 
 export function supporterValues(fields: SupporterFieldsDto, at: Date): SupporterParams {
   return {
