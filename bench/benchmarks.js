@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import pgCopy from 'pg-copy-streams';
 import pg from 'pg';
 import { COUNTER_SHARDS } from '../dist/src/letters/signature-counter.js';
-import { UPSERT_SUPPORTER_SQL, upsertParams } from '../dist/src/supporters/supporters.service.js';
+import { supporterValues, UPSERT_SUPPORTER } from '../dist/src/supporters/supporters.sql.js';
 import { activeCampaign, events, openLetters, supporterBody } from './fixtures.js';
 import {
   api,
@@ -53,8 +53,8 @@ async function rawSign(pool, campaignId, actionId, fields) {
   await inTransaction(pool, async (c) => {
     const now = new Date();
     const { rows } = await c.query(
-      UPSERT_SUPPORTER_SQL,
-      upsertParams(fields, campaignId, `signature:${actionId}`, now),
+      UPSERT_SUPPORTER.text,
+      UPSERT_SUPPORTER.bind({ ...supporterValues(fields, now), campaignId, source: `signature:${actionId}` }),
     );
     const ins = await c.query(INSERT_SIGNATURE_SQL, [actionId, rows[0].supporterId, false, 'es', now]);
     if (ins.rowCount) await c.query(INCREMENT_COUNTER_SQL, [actionId]);
@@ -172,8 +172,8 @@ async function rawRsvp(pool, campaignId, eventId, fields, guests) {
   await inTransaction(pool, async (c) => {
     const now = new Date();
     const { rows } = await c.query(
-      UPSERT_SUPPORTER_SQL,
-      upsertParams(fields, campaignId, `rsvp:${eventId}`, now),
+      UPSERT_SUPPORTER.text,
+      UPSERT_SUPPORTER.bind({ ...supporterValues(fields, now), campaignId, source: `rsvp:${eventId}` }),
     );
     const {
       rows: [e],

@@ -11,6 +11,7 @@ import { SupportersModule } from './supporters/supporters.module.js';
 import { ReportsModule } from './reports/reports.module.js';
 import { MailModule } from './mail/mail.module.js';
 import { RemindersModule } from './reminders/reminders.module.js';
+import { SchedulingModule } from './scheduling/scheduling.module.js';
 import { FundraisingModule } from './fundraising/fundraising.module.js';
 import { EventsModule } from './events/events.module.js';
 import { LettersModule } from './letters/letters.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         SupportersModule,
         ReportsModule,
         FundraisingModule,
+        SchedulingModule,
         RemindersModule,
         EventsModule,
         LettersModule,

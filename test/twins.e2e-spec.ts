@@ -1,9 +1,10 @@
-import { assertAcceptingActions, acceptingTargetSql } from '../src/campaigns/campaigns.service.js';
+import { assertAcceptingActions } from '../src/campaigns/campaigns.service.js';
+import { acceptingTargetSql } from '../src/campaigns/campaigns.sql.js';
 import type { CampaignStatus } from '../src/campaigns/campaign.entity.js';
 import type { EventStatus } from '../src/events/event.entity.js';
-import { rsvpClosedReason, rsvpOpenSql } from '../src/events/events.service.js';
+import { rsvpClosedReason, rsvpOpenSql } from '../src/events/rsvp-open.js';
 import type { LetterActionStatus } from '../src/letters/letter-action.entity.js';
-import { assertSignable, signableSql } from '../src/letters/signatures.service.js';
+import { assertSignable, signableSql } from '../src/letters/signable.js';
 import { mayReceiveCampaignEmailSql, SupportersService } from '../src/supporters/supporters.service.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -96,7 +97,7 @@ describe('SQL and JavaScript twins agree', () => {
            SELECT 'c1' AS id, 'the-campaign' AS slug, v.status FROM (SELECT $1::campaign_status AS status) v
             WHERE v.status IS NOT NULL),
          events AS (SELECT 'e1' AS id, 'c1' AS campaign_id, 'the-event' AS slug WHERE $2::boolean)
-         SELECT EXISTS (${acceptingTargetSql({ table: 'events', accepting: 'true' }, "'the-campaign'", "'the-event'")}) AS ok`,
+         SELECT EXISTS (${acceptingTargetSql({ table: 'events', accepting: () => 'true' }, "'the-campaign'", "'the-event'")}) AS ok`,
         [status, targetExists],
       );
       const js = !throws(() => assertAcceptingActions(status ?? undefined)) && targetExists;

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { query } from '../database/sql.js';
 import { Repository } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService, type CampaignNeed } from '../auth/campaign-access.service.js';
@@ -13,7 +14,8 @@ import { AppConfig } from '../config/config.js';
 import { freeSlug } from '../database/free-slug.js';
 import { HotQueries } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { CampaignTotalsRegistry } from './campaign-totals.registry.js';
+import { CampaignTotalsRegistry, type CampaignTotals } from './campaign-totals.registry.js';
+import { ACCEPTING } from './campaigns.sql.js';
 import { Campaign, PUBLIC_STATUSES, TRANSITIONS, type CampaignStatus } from './campaign.entity.js';
 import type {
   CreateCampaignDto,
@@ -22,35 +24,20 @@ import type {
   UpdateCampaignDto,
 } from './dto/campaign.dto.js';
 
+/** The code of a campaign that takes no public submission. */
+export type CampaignNotAcceptingCode = 'campaign_not_active';
+
 export class CampaignNotAcceptingError extends ConflictError {
+  declare readonly code: CampaignNotAcceptingCode;
   constructor(status: CampaignStatus) {
     super(`This campaign is ${status} and does not take new actions`, 'campaign_not_active');
   }
 }
 
-/** The one campaign status that takes public submissions. */
-const ACCEPTING: CampaignStatus = 'active';
-
 /** The rule for public submissions: 404 when the campaign is missing or not public, 409 when not active. */
 export function assertAcceptingActions(status: CampaignStatus | undefined): void {
   if (!status || !PUBLIC_STATUSES.includes(status)) throw new NotFoundError('Campaign');
   if (status !== ACCEPTING) throw new CampaignNotAcceptingError(status);
-}
-
-/**
- * {@link CampaignsService.findAcceptingTarget} as SQL, for a hot path's one statement (a CTE body): the
- * letter or event (alias `x`: its `id`, `campaign_id` and `columns`) whose slug is `targetSlug` in the
- * campaign whose slug is `slug`, only while the campaign takes submissions and `accepting` holds for
- * the thing. Empty otherwise; the statement then writes nothing, and findAcceptingTarget says why.
- */
-export function acceptingTargetSql(
-  target: { table: SubmissionTarget['table']; columns?: string; accepting: string },
-  slug: string,
-  targetSlug: string,
-): string {
-  return `SELECT x.id, x.campaign_id${target.columns ? `, ${target.columns}` : ''}
-      FROM campaigns c JOIN ${target.table} x ON x.campaign_id = c.id AND x.slug = ${targetSlug}
-     WHERE c.slug = ${slug} AND c.status = '${ACCEPTING}' AND ${target.accepting}`;
 }
 
 /** What a public submission goes to, on the hot path (see {@link CampaignsService.findAcceptingTarget}). */
@@ -87,7 +74,7 @@ export interface PublicCampaignView {
   startsOn: string | null;
   endsOn: string | null;
   goals: CampaignView['goals'];
-  totals: Record<string, unknown>;
+  totals: CampaignTotals;
 }
 
 /** One line of the home page's list: an active campaign, in the reader's language. */
@@ -125,7 +112,7 @@ export class CampaignsService {
 
   private readonly publicCache = new Map<
     string,
-    { at: number; value: Promise<{ c: Campaign; totals: Record<string, unknown> }> }
+    { at: number; value: Promise<{ c: Campaign; totals: CampaignTotals }> }
   >();
 
   async create(actor: AuthUser, dto: CreateCampaignDto): Promise<CampaignView> {
@@ -168,10 +155,11 @@ export class CampaignsService {
       await this.access.assertOrganization(actor, organizationId, 'manage');
       return organizationId;
     }
-    const rows = (await this.campaigns.query(
+    const rows = await query<{ id: string }>(
+      this.campaigns,
       `SELECT organization_id AS id FROM organization_members WHERE user_id = $1 AND role = 'organizer'`,
       [actor.id],
-    )) as { id: string }[];
+    );
     if (rows.length === 1) return rows[0].id;
     throw BadInputError.field(
       'organizationId',
@@ -294,9 +282,11 @@ export class CampaignsService {
     });
     const orgs = new Map(
       (
-        (await this.campaigns.query(`SELECT id, name, slug FROM organizations WHERE id = ANY($1::uuid[])`, [
-          [...new Set(rows.map((c) => c.organizationId))],
-        ])) as { id: string; name: string; slug: string }[]
+        await query<{ id: string; name: string; slug: string }>(
+          this.campaigns,
+          `SELECT id, name, slug FROM organizations WHERE id = ANY($1::uuid[])`,
+          [[...new Set(rows.map((c) => c.organizationId))]],
+        )
       ).map((o) => [o.id, { name: o.name, slug: o.slug }]),
     );
     return rows.map((c) => {
@@ -323,7 +313,7 @@ export class CampaignsService {
    * readers who arrive while it is being computed. Counts on the page may therefore lag by that long;
    * the answers to writes (a signature's count, an RSVP) never come from here. Failures (404) are not kept.
    */
-  private async publicSnapshot(slug: string): Promise<{ c: Campaign; totals: Record<string, unknown> }> {
+  private async publicSnapshot(slug: string): Promise<{ c: Campaign; totals: CampaignTotals }> {
     const ttl = this.config.publicCacheSeconds * 1000;
     const load = async () => {
       const c = await this.findPublic(slug);

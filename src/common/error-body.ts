@@ -39,7 +39,7 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_content_length',
 };
 
-/** One shape for every error the app answers with (DESIGN.md "Errors"); never leaks SQL or stacks. */
+/** One shape for every error the app answers with (docs/reference.md, "When things go wrong"); never leaks SQL or stacks. */
 export function shapeError(e: unknown, requestId?: string): ShapedError {
   // Nest wraps Fastify's own 4xx errors in an HttpException; the original carries the precise code.
   const cause = (e as { cause?: unknown } | null)?.cause;

@@ -3,7 +3,7 @@ import { isAbsolute, resolve } from 'node:path';
 /**
  * Every setting Puente reads from the environment, in one place: name, default, description and how
  * the value is checked. The README's configuration table lists exactly these (a unit test keeps the
- * two in step). Names promised in DESIGN.md never change; new ones are added here.
+ * two in step). Names in the README's table never change (deployments set them); new ones are added here.
  */
 export class ConfigError extends Error {
   constructor(
@@ -151,7 +151,8 @@ export const SETTINGS = {
   MAIL_FROM: { description: 'sender of outgoing mail', default: 'Puente <no-reply@localhost>', parse: str },
   OUTBOX_DIR: { description: 'folder for unsent mail files', default: '$DATA_DIR/outbox', parse: str },
   REMINDERS_ENABLED: {
-    description: 'run the reminder worker on this instance',
+    description:
+      'run the periodic jobs on this instance: sending due reminders, ending expired waitlist offers, scheduling daily digests (mail a request sends at once still goes)',
     default: 'true',
     parse: bool,
   },
@@ -159,6 +160,16 @@ export const SETTINGS = {
     description: 'how often the worker looks for due reminders',
     default: '30',
     parse: int(1, 3600),
+  },
+  OFFER_EXPIRY_SECONDS: {
+    description: 'how often expired waitlist offers are ended and their seats offered to the next in line',
+    default: '60',
+    parse: int(1, 3600),
+  },
+  DIGEST_SCHEDULE_SECONDS: {
+    description: 'how often the next daily digests are scheduled (a digest goes once per organizer and day)',
+    default: '600',
+    parse: int(1, 86_400),
   },
   REMINDER_LEASE_SECONDS: {
     description:
@@ -252,6 +263,8 @@ export class AppConfig {
   outboxDir: string;
   remindersEnabled: boolean;
   reminderTickSeconds: number;
+  offerExpirySeconds: number;
+  digestScheduleSeconds: number;
   reminderMaxAttempts: number;
   reminderLeaseSeconds: number;
   quietHours: QuietHours | null;
@@ -308,6 +321,8 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   c.outboxDir = outbox ? (isAbsolute(outbox) ? outbox : resolve(cwd, outbox)) : resolve(c.dataDir, 'outbox');
   c.remindersEnabled = withDefault(env, 'REMINDERS_ENABLED');
   c.reminderTickSeconds = withDefault(env, 'REMINDER_TICK_SECONDS');
+  c.offerExpirySeconds = withDefault(env, 'OFFER_EXPIRY_SECONDS');
+  c.digestScheduleSeconds = withDefault(env, 'DIGEST_SCHEDULE_SECONDS');
   c.reminderMaxAttempts = withDefault(env, 'REMINDER_MAX_ATTEMPTS');
   c.reminderLeaseSeconds = withDefault(env, 'REMINDER_LEASE_SECONDS');
   c.quietHours = withDefault(env, 'QUIET_HOURS');

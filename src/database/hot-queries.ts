@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
+import type { Statement } from './sql.js';
 
 /**
  * The public write and read paths' statements, run as named prepared statements straight on the pg
@@ -15,6 +16,12 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 export class HotQueries {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** A hot statement (built once with named parameters, see sql.ts), bound to `values`. */
+  run<P, Row>(s: Statement<P, Row>, values: P): Promise<Row[]> {
+    return this.query<Row>(s.name, s.text, s.bind(values));
+  }
+
+  /** Any other statement that is its own transaction, prepared once per connection as `name`. */
   async query<T>(name: string, text: string, values: unknown[]): Promise<T[]> {
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     try {

@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { query } from '../database/sql.js';
 import { Clock } from '../common/clock.js';
 import { localize, type Locale } from '../common/localized-text.js';
 import { SignedTokens } from '../common/signed-token.js';
@@ -8,9 +9,7 @@ import { HotQueries } from '../database/hot-queries.js';
 import type { MailAttachment } from '../mail/mail.transport.js';
 import type { TemplateDataMap } from '../mail/templates/templates.js';
 import {
-  reminderStatusSql,
   RemindersService,
-  scheduleRemindersSql,
   type ReminderHookAnswer,
   type ReminderToSend,
 } from '../reminders/reminders.service.js';
@@ -19,6 +18,7 @@ import { publicLinks } from '../common/public-links.js';
 import type { RsvpConfirmationState } from '../mail/templates/events.js';
 import { eventFacts, mailLocale, ROW_SQL, type MailRow } from './event-mail.js';
 import { addressInMail, formatEventTime } from './event-time.js';
+import { epochMs, rsvpConfirmationSql, rsvpNoticeSql, rsvpRemindersSql } from './events.sql.js';
 import type { OfferMade } from './seats.js';
 
 /** The purpose of the signed manage link mailed in reminders and notices (see RsvpsService.byToken). */
@@ -27,70 +27,6 @@ export const RSVP_MANAGE_PURPOSE = 'rsvp-manage';
 /** `event:<eventId>:rsvp:<rsvpId>:<offset>m` — every reminder of an event shares `event:<eventId>:`. */
 export const eventPrefix = (eventId: string) => `event:${eventId}:`;
 export const rsvpPrefix = (eventId: string, rsvpId: string) => `event:${eventId}:rsvp:${rsvpId}:`;
-
-/**
- * The reminders of RSVPs, as SQL: one per offset of the event's `reminderOffsetsMinutes` — and one at
- * `revealAddressHoursBefore`, the mail that first carries a hidden address, transactional (sent without
- * campaign-mail consent and regardless of quiet hours: it is the RSVP's own information) — due that
- * many minutes before the start (skipped when already past). `src` is a FROM item with the columns rsvp_id,
- * supporter_id, locale and event_id (one row per going RSVP); `now` a timestamptz expression. The mail's
- * text and link are made at send time; the data keeps what the worker needs before that (the start, for
- * quiet hours and "starts in"). Used by {@link EventReminders} and inside the one-statement RSVP.
- */
-export function rsvpRemindersSql(src: string, now: string): string {
-  const due = `e.starts_at - o.minutes * interval '1 minute'`;
-  return scheduleRemindersSql(`
-    SELECT 'event-reminder', 'event-reminder', 'event', e.id, e.campaign_id, src.supporter_id, NULL, src.locale,
-           jsonb_build_object('startsInMinutes', o.minutes,
-                              'startsAtIso', to_char(e.starts_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                              'timeZone', e.timezone, 'rsvpId', src.rsvp_id),
-           ${due}, ${reminderStatusSql(due, now)},
-           'event:' || e.id || ':rsvp:' || src.rsvp_id || ':' || o.minutes || 'm',
-           (o.minutes = e.reveal_address_hours_before * 60) IS TRUE, ${now}
-      FROM ${src} JOIN events e ON e.id = src.event_id AND e.status = 'scheduled'
-      CROSS JOIN LATERAL (SELECT DISTINCT u.minutes
-                            FROM unnest(e.reminder_offsets_minutes || coalesce(e.reveal_address_hours_before * 60, 0))
-                              AS u(minutes)
-                           WHERE u.minutes > 0) o`);
-}
-
-/** The transactional mails about an RSVP, each queued due now; its kind is its template. */
-export type RsvpNoticeKind = 'rsvp-confirmation' | 'waitlist-offer' | 'event-changed' | 'event-cancelled';
-
-/** A timestamptz expression as epoch milliseconds, for dedupe keys (what `Date.getTime()` gives). */
-const epochMs = (t: string) => `floor(extract(epoch FROM ${t}) * 1000)::bigint`;
-
-/**
- * Transactional mail about RSVPs as SQL, one row per RSVP of `src` (as in {@link rsvpRemindersSql}):
- * due `now`, its content made at send time from the RSVP and event as they are then. `key` is the
- * dedupe key expression (over `src` and the event `e`); `data` a jsonb expression added to the RSVP id
- * (the organizer's note of a change). Append `RETURNING id` for the ids to hand to `sendNow`.
- */
-export function rsvpNoticeSql(
-  kind: RsvpNoticeKind,
-  src: string,
-  now: string,
-  key: string,
-  data = `'{}'::jsonb`,
-): string {
-  return scheduleRemindersSql(`
-    SELECT '${kind}', '${kind}', 'event', e.id, e.campaign_id, src.supporter_id, NULL, src.locale,
-           jsonb_build_object('rsvpId', src.rsvp_id) || ${data}, ${now}, 'pending'::reminder_status, ${key},
-           true, ${now}
-      FROM ${src} JOIN events e ON e.id = src.event_id`);
-}
-
-/**
- * The RSVP confirmation (see {@link rsvpNoticeSql}); one per confirming moment and state (`src` has a
- * `status` column too: a pending RSVP approved in the same millisecond still gets its confirmation).
- */
-export const rsvpConfirmationSql = (src: string, now: string) =>
-  rsvpNoticeSql(
-    'rsvp-confirmation',
-    src,
-    now,
-    `'notice:rsvp:' || src.rsvp_id || ':confirmation:' || src.status || ':' || ${epochMs(now)}`,
-  );
 
 /** RSVPs (`$1`, one id or an array) as the `src` of the SQL above, when their status is one of `statuses`. */
 const rsvpSrc = (statuses: string[], where = 'r.id = $1') =>
@@ -207,11 +143,12 @@ export class EventReminders implements OnModuleInit {
    * A reminder whose time has passed is recorded as skipped.
    */
   async forRsvp(m: EntityManager, rsvpId: string): Promise<void> {
-    const [r] = (await m.query(
+    const [r] = await query<{ eventId: string; going: boolean }>(
+      m,
       `SELECT r.event_id AS "eventId", r.status = 'going' AND e.status = 'scheduled' AS going
          FROM rsvps r JOIN events e ON e.id = r.event_id WHERE r.id = $1`,
       [rsvpId],
-    )) as { eventId: string; going: boolean }[];
+    );
     if (!r) return;
     if (!r.going) {
       await this.reminders.cancel(m, rsvpPrefix(r.eventId, rsvpId));
@@ -277,9 +214,9 @@ export class EventReminders implements OnModuleInit {
   /** Runs a notice statement (`$2` is now) and answers the ids it queued. */
   private async queue(m: EntityManager, sql: string, params: unknown[]): Promise<string[]> {
     const [first, ...rest] = params;
-    const rows = (await m.query(`${sql} RETURNING id`, [first, this.clock.now(), ...rest])) as {
+    const rows = await query<{
       id: string;
-    }[];
+    }>(m, `${sql} RETURNING id`, [first, this.clock.now(), ...rest]);
     return rows.map((r) => r.id);
   }
 

@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { query } from '../database/sql.js';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -19,10 +20,31 @@ import { Event, type EventStatus } from './event.entity.js';
 import { EventReminders } from './event-reminders.js';
 import { formatEventTime } from './event-time.js';
 import { freeSeats, lockEvent, settle, addSeats } from './seats.js';
+import { rsvpClosedReason, type EventNotOpenCode } from './rsvp-open.js';
 
 export class EventNotOpenError extends ConflictError {
-  constructor(status: EventStatus) {
+  declare readonly code: EventNotOpenCode;
+  constructor(status: Exclude<EventStatus, 'scheduled'>) {
     super(`This event is ${status}`, `event_${status}`);
+  }
+}
+
+/** The events' part of the campaign totals: the upcoming scheduled events and their seats. */
+export interface EventTotals {
+  upcoming: number;
+  events: {
+    id: string;
+    slug: string;
+    startsAt: Date;
+    capacity: number | null;
+    going: number;
+    waitlisted: number;
+  }[];
+}
+
+declare module '../campaigns/campaign-totals.registry.js' {
+  interface CampaignTotals {
+    events: EventTotals;
   }
 }
 
@@ -192,10 +214,11 @@ export class EventsService implements OnModuleInit {
         throw new ConflictError(`A ${e.status} event cannot become ${status}`, 'invalid_transition');
       }
       if (edits.slug && edits.slug !== current.slug) {
-        const [{ taken }] = (await m.query(
+        const [{ taken }] = await query<{ taken: boolean }>(
+          m,
           `SELECT exists(SELECT 1 FROM events WHERE campaign_id = $1 AND slug = $2) AS taken`,
           [e.campaignId, edits.slug],
-        )) as { taken: boolean }[];
+        );
         if (taken) throw new ConflictError(`The slug "${edits.slug}" is already taken`, 'slug_taken');
       }
       if (edits.capacity !== undefined && edits.capacity !== null && edits.capacity < e.seatsTaken) {
@@ -227,10 +250,11 @@ export class EventsService implements OnModuleInit {
         )) as [{ guests: number }[], number];
         await addSeats(m, e, -withdrawn.reduce((a, r) => a + 1 + r.guests, 0));
         notify = (
-          (await m.query(
+          await query<{ id: string }>(
+            m,
             `SELECT id FROM rsvps WHERE event_id = $1 AND status <> 'cancelled' ORDER BY queue_seq`,
             [id],
-          )) as { id: string }[]
+          )
         ).map((r) => r.id);
       }
       if (changingStatus && status === 'completed') {
@@ -329,7 +353,8 @@ export class EventsService implements OnModuleInit {
   }
 
   async counts(eventId: string): Promise<RsvpCounts> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await query<RsvpCounts>(
+      this.dataSource,
       `SELECT count(*) FILTER (WHERE status = 'going')::int AS going,
               coalesce(sum(1 + guests) FILTER (WHERE status = 'going'), 0)::int AS "goingPeople",
               count(*) FILTER (WHERE status = 'waitlisted')::int AS waitlisted,
@@ -339,7 +364,7 @@ export class EventsService implements OnModuleInit {
               count(*) FILTER (WHERE no_show)::int AS "noShow"
          FROM rsvps WHERE event_id = $1`,
       [eventId],
-    )) as RsvpCounts[];
+    );
     return row;
   }
 
@@ -348,7 +373,7 @@ export class EventsService implements OnModuleInit {
    * `seats_taken` (seats held by going and offered RSVPs, guests included; walk-ins hold none), and the
    * waitlist's length is the event's `waitlisted`, kept by triggers on rsvps (migration WaitlistLength).
    */
-  async totalsFor(campaignId: string) {
+  async totalsFor(campaignId: string): Promise<EventTotals> {
     const rows = (await this.dataSource.query(
       `SELECT e.id, e.slug, e.starts_at AS "startsAt", e.capacity, e.seats_taken AS going,
               e.waitlisted
@@ -356,7 +381,7 @@ export class EventsService implements OnModuleInit {
         WHERE e.campaign_id = $1 AND e.status = 'scheduled' AND e.starts_at > $2
         ORDER BY e.starts_at, e.id`,
       [campaignId, this.clock.now()],
-    )) as { id: string; slug: string; startsAt: Date; capacity: number | null; going: number }[];
+    )) as EventTotals['events'];
     return { upcoming: rows.length, events: rows };
   }
 
@@ -399,10 +424,11 @@ export class EventsService implements OnModuleInit {
   }
 
   private async freeSlug(m: EntityManager, campaignId: string, base: string): Promise<string> {
-    const rows = (await m.query(
+    const rows = await query<{ slug: string }>(
+      m,
       `SELECT slug FROM events WHERE campaign_id = $1 AND (slug = $2 OR slug LIKE $2 || '-%')`,
       [campaignId, base],
-    )) as { slug: string }[];
+    );
     const taken = new Set(rows.map((r) => r.slug));
     if (!taken.has(base)) return base;
     for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
@@ -434,21 +460,4 @@ export function addressOnPages(
   if (e.revealAddressHoursBefore !== null) return false;
   if (e.hideAddressUntilRsvp || e.requireApproval) return status === 'going';
   return true;
-}
-
-/** {@link rsvpClosedReason}'s rule as SQL over the event `x` at `now`: true while it takes RSVPs. */
-export function rsvpOpenSql(x: string, now: string): string {
-  return `(${x}.status = 'scheduled' AND ${x}.starts_at > ${now}
-           AND (${x}.rsvp_deadline IS NULL OR ${x}.rsvp_deadline >= ${now}))`;
-}
-
-/** Why the event takes no RSVP at `now` (null when it does); {@link rsvpOpenSql} is the same in SQL. */
-export function rsvpClosedReason(
-  e: { status: EventStatus; startsAt: Date; rsvpDeadline: Date | null },
-  now: Date,
-): string | null {
-  if (e.status !== 'scheduled') return `event_${e.status}`;
-  if (now >= e.startsAt) return 'event_started';
-  if (e.rsvpDeadline && now > e.rsvpDeadline) return 'rsvp_deadline_passed';
-  return null;
 }

@@ -7,7 +7,7 @@ export type RsvpStatus = (typeof RSVP_STATUSES)[number];
  * One supporter's RSVP to one event (unique). `going` and `offered` hold 1 + guests seats (walk-ins
  * excepted); `offered` is a freed seat held until `offerExpiresAt`; `pending` waits for a coordinator's
  * approval (events with `requireApproval`) and holds no seat. The manage token column keeps the hash of
- * a random value nobody is given (the signed, mailed link is the only way in since issue 18).
+ * a random value nobody is given (the signed, mailed link is the only way in).
  * Written with SQL under the event lock in RsvpsService; the entity documents the table.
  */
 @Entity('rsvps')

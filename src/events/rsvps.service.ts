@@ -1,12 +1,5 @@
-import {
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type OnModuleInit,
-} from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { acceptingTargetSql } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { BadInputError, ConflictError, GoneError, NotFoundError } from '../common/errors.js';
@@ -15,31 +8,23 @@ import { SignedTokens } from '../common/signed-token.js';
 import { AppConfig } from '../config/config.js';
 import { HotQueries, isUniqueViolation } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
-import { fulfilPledgeSql, PledgesService } from '../supporters/pledges.service.js';
+import { PeriodicJobs } from '../scheduling/periodic-jobs.js';
+import { PledgesService } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
-import {
-  supporterParams,
-  UPSERT_SUPPORTER_SQL,
-  type ProposedChanges,
-  upsertParams,
-  upsertSupporterCtes,
-} from '../supporters/supporters.service.js';
+import type { ProposedChanges } from '../supporters/supporters.service.js';
+import { supporterValues, UPSERT_SUPPORTER } from '../supporters/supporters.sql.js';
+import { query } from '../database/sql.js';
+import { PLACE_RSVP } from './events.sql.js';
+import { rsvpClosedReason, type RsvpClosedCode } from './rsvp-open.js';
 import type { CreateRsvpDto } from './dto/rsvp.dto.js';
 import {
   EventNotOpenError,
   EventsService,
-  rsvpClosedReason,
-  rsvpOpenSql,
   addressOnPages,
   type PublicEventView,
   type RsvpEvent,
 } from './events.service.js';
-import {
-  EventReminders,
-  RSVP_MANAGE_PURPOSE,
-  rsvpConfirmationSql,
-  rsvpRemindersSql,
-} from './event-reminders.js';
+import { EventReminders, RSVP_MANAGE_PURPOSE } from './event-reminders.js';
 import { SupporterUpdatesService } from '../supporters/supporter-updates.service.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import type { RsvpStatus } from './rsvp.entity.js';
@@ -69,7 +54,7 @@ export interface RsvpState {
 /**
  * The one answer of the public RSVP, whatever happened: a new RSVP (going, waitlisted or pending), a
  * repeat, a cancelled RSVP's email, a known or an unknown supporter. No record state and no token: the
- * manage link goes only by mail to the address (issue 18), so the answer tells a stranger typing
+ * manage link goes only by mail to the address, so the answer tells a stranger typing
  * someone's email nothing. (Seats are read on the public event, which everyone sees anyway.)
  */
 export const RSVP_ANSWER = Object.freeze({ status: 'received' as const });
@@ -101,7 +86,12 @@ function holdsSeats(r: Pick<RsvpRow, 'status' | 'walkIn'>): boolean {
 const RSVP_COLUMNS = `r.id, r.event_id AS "eventId", r.supporter_id AS "supporterId", r.status, r.guests,
   r.offer_expires_at AS "offerExpiresAt", r.checked_in_at AS "checkedInAt", r.cancel_reason AS "cancelReason", r.walk_in AS "walkIn"`;
 
-export class RsvpClosedError extends ConflictError {}
+export class RsvpClosedError extends ConflictError {
+  declare readonly code: RsvpClosedCode;
+  constructor(message: string, code: RsvpClosedCode) {
+    super(message, code);
+  }
+}
 export class NoRoomError extends ConflictError {
   constructor() {
     super('There is no longer room for that many guests', 'no_room');
@@ -125,89 +115,12 @@ function assertRsvpOpen(e: Parameters<typeof rsvpClosedReason>[0], now: Date): v
 }
 
 /**
- * The common RSVP in one statement, its own transaction ($1–$11 are the supporter's fields and the time;
- * then campaign slug, event slug, guests, seats, token hash).
- * - `a` finds the event by its slugs only while it takes RSVPs (acceptingTargetSql, rsvpOpenSql); only
- *   then is anything written, so a refused RSVP leaves no supporter behind, and `eventId` is null for
- *   the caller to ask why. (One race remains: an event cancelled after this statement's snapshot but
- *   before its seat lock is refused by the locked path, with the supporter already written.)
- * - Then it upserts the supporter and — when no offer of the event is due to expire (that needs
- *   settling first) and the supporter has no RSVP there yet — places the RSVP: `pending` (no seat)
- *   when the event requires approval, else `going` when the party fits, else `waitlisted` at the end
- *   of the line. One UPDATE of the event row decides: it adds the
- *   seats only when they fit (else adds 0, still taking the row lock), waits for any other seat change
- *   and decides on the row as that change left it; `RETURNING old/new` (PostgreSQL 18) tells which way
- *   it went. The event row stays locked until this statement commits, so a cancellation that frees
- *   seats waits for it and then offers them to this entry too (the reasoning of seats.ts, in one round
- *   trip); the CHECK events_seats_taken_check still backs it.
- * - A `going` RSVP also fulfils the `attend` pledge and schedules its reminders; each queues its
- *   confirmation (the only place its manage link goes).
- * - When the event takes RSVPs but is not placed here, only the supporter is written (`status` is
- *   null), and the locked path decides. A concurrent RSVP of the same supporter makes the insert fail on
- *   rsvps_event_id_supporter_id_key, which undoes the whole statement.
- */
-type PlacedRsvp = { changes?: ProposedChanges | null } & (
-  | { eventId: null; campaignId: null; supporterId: null; status: null }
-  | { eventId: string; campaignId: string; supporterId: string; status: null }
-  | {
-      eventId: string;
-      campaignId: string;
-      supporterId: string;
-      status: 'going' | 'waitlisted' | 'pending';
-      rsvpId: string;
-      confirmationId: string | null;
-    }
-);
-
-const PLACE_RSVP_SQL = `
-  WITH a AS (${acceptingTargetSql({ table: 'events', accepting: rsvpOpenSql('x', '$11') }, '$12', '$13')}),
-  ${upsertSupporterCtes({
-    campaign: '(SELECT campaign_id FROM a)',
-    source: "'rsvp:' || (SELECT id FROM a)",
-    when: 'EXISTS (SELECT 1 FROM a)',
-  })},
-  seat AS (
-    UPDATE events SET seats_taken = seats_taken + CASE WHEN require_approval THEN 0
-                                                       WHEN capacity IS NULL OR capacity - seats_taken >= $15 THEN $15 ELSE 0 END
-     WHERE id = (SELECT id FROM a) AND status = 'scheduled'
-       AND NOT EXISTS (SELECT 1 FROM rsvps o, a WHERE o.event_id = a.id AND o.status = 'offered' AND o.offer_expires_at <= $11)
-       AND NOT EXISTS (SELECT 1 FROM rsvps r, s, a WHERE r.event_id = a.id AND r.supporter_id = s.id)
-    RETURNING id, new.require_approval AS pending, new.seats_taken > old.seats_taken AS fits
-  ),
-  r AS (
-    INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
-    SELECT seat.id, s.id, CASE WHEN seat.pending THEN 'pending' WHEN seat.fits THEN 'going' ELSE 'waitlisted' END::rsvp_status,
-           $14, $16, 'web', $11, $11
-      FROM seat, s
-    RETURNING id, status
-  ),
-  pledge AS (${fulfilPledgeSql({
-    campaign: '(SELECT campaign_id FROM a)',
-    supporter: '(SELECT id FROM s)',
-    kind: "'attend'",
-    at: '$11',
-    by: "'rsvp:' || (SELECT id FROM r)",
-    when: "EXISTS (SELECT 1 FROM r WHERE status = 'going')",
-  })}),
-  src AS (SELECT r.id AS rsvp_id, s.id AS supporter_id, s.locale, seat.id AS event_id, r.status FROM r, s, seat),
-  reminders AS (${rsvpRemindersSql("(SELECT * FROM src WHERE status = 'going') src", '$11::timestamptz')}),
-  confirmation AS (${rsvpConfirmationSql('src', '$11::timestamptz')} RETURNING id)
-  SELECT (SELECT id FROM a) AS "eventId", (SELECT campaign_id FROM a) AS "campaignId",
-         (SELECT id FROM s) AS "supporterId", (SELECT changes FROM s) AS changes,
-         (SELECT id FROM r) AS "rsvpId", (SELECT status FROM r) AS status,
-         (SELECT id FROM confirmation) AS "confirmationId"`;
-
-/**
  * Public RSVPs and what a supporter does with their manage token. Every change runs in a transaction
  * that locks the event row first and settles it (expired offers end, free seats are offered) — see
  * seats.ts for why that keeps capacity. Mails go out after the commit.
  */
 @Injectable()
-export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(RsvpsService.name);
-  private timer: NodeJS.Timeout | null = null;
-  private ticking = false;
-
+export class RsvpsService implements OnModuleInit {
   constructor(
     private readonly dataSource: DataSource,
     private readonly events: EventsService,
@@ -221,27 +134,13 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     private readonly tokens: SignedTokens,
     private readonly hot: HotQueries,
     private readonly updates: SupporterUpdatesService,
+    private readonly jobs: PeriodicJobs,
   ) {}
 
   onModuleInit(): void {
     this.activity.register({ key: 'rsvps', activity: (c, s) => this.forSupporter(c, s) });
-  }
-
-  /** A periodic tick ends expired offers even when nobody touches the event (with the reminder worker). */
-  onApplicationBootstrap(): void {
-    if (!this.config.remindersEnabled) return;
-    this.timer = setInterval(() => {
-      if (this.ticking) return;
-      this.ticking = true;
-      this.expireOffers()
-        .catch((e: unknown) => this.logger.warn(`expiring offers failed: ${(e as Error).name}`))
-        .finally(() => (this.ticking = false));
-    }, 60_000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    // Ends expired offers even when nobody touches the event (every OFFER_EXPIRY_SECONDS; jobs.ts).
+    this.jobs.handle('events.expire-offers', (now) => this.expireOffers(now));
   }
 
   /**
@@ -249,11 +148,12 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
    * locked transaction. Returns how many offers ended. Safe on several instances at once.
    */
   async expireOffers(now: Date = this.clock.now(), eventId?: string): Promise<number> {
-    const events = (await this.dataSource.query(
+    const events = await query<{ id: string }>(
+      this.dataSource,
       `SELECT DISTINCT event_id AS id FROM rsvps
         WHERE status = 'offered' AND offer_expires_at <= $1 AND ($2::uuid IS NULL OR event_id = $2)`,
       [now, eventId ?? null],
-    )) as { id: string }[];
+    );
     let ended = 0;
     for (const { id } of events) {
       const queued = await this.tx.run(async (m) => {
@@ -276,7 +176,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
    * and its address gets the link that brings it back ({@link restore}).
    *
    * The common case — a first RSVP of this supporter to a scheduled event with no offer due to expire,
-   * going or waitlisted — is one statement and one round trip ({@link PLACE_RSVP_SQL}, which also finds
+   * going or waitlisted — is one statement and one round trip ({@link PLACE_RSVP}, which also finds
    * the event by its slugs), so the event row is locked only from that statement's lock to its commit.
    * A refusal (no such event, campaign or event not taking RSVPs) writes nothing and is explained by
    * the lookup afterwards. Everything else (an offer to settle, a repeat, a cancelled RSVP's email) is
@@ -289,14 +189,14 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     // The column wants a unique hash; the token behind it is given to nobody (the mailed link opens it).
     const { hash } = newToken();
     const placed = await this.hot
-      .query<PlacedRsvp>('events.place-rsvp', PLACE_RSVP_SQL, [
-        ...supporterParams(dto, now),
-        slug,
+      .run(PLACE_RSVP, {
+        ...supporterValues(dto, now),
+        campaignSlug: slug,
         eventSlug,
         guests,
-        seatsFor(guests),
-        hash,
-      ])
+        seats: seatsFor(guests),
+        tokenHash: hash,
+      })
       .then(
         (rows) => rows[0],
         (e: unknown) => {
@@ -325,10 +225,15 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
       // The statement upserted the supporter, unless it refused or was undone by the race above.
       let supporterId = placed?.supporterId;
       if (!supporterId) {
-        const [u] = (await m.query(
-          UPSERT_SUPPORTER_SQL,
-          upsertParams(dto, event.campaignId, `rsvp:${event.id}`, now),
-        )) as { supporterId: string; changes: ProposedChanges }[];
+        const [u] = await query<{ supporterId: string; changes: ProposedChanges }>(
+          m,
+          UPSERT_SUPPORTER.text,
+          UPSERT_SUPPORTER.bind({
+            ...supporterValues(dto, now),
+            campaignId: event.campaignId,
+            source: `rsvp:${event.id}`,
+          }),
+        );
         supporterId = u.supporterId;
         proposed = u;
       }
@@ -358,12 +263,13 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     const queued = await this.eventReminders.offers(m, offers);
     assertRsvpOpen(e, now);
     const status = placement(e, guests);
-    const [inserted] = (await m.query(
+    const [inserted] = await query<{ id: string }>(
+      m,
       `INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
        VALUES ($1, $2, $3, $4, $5, 'web', $6, $6)
        ON CONFLICT ON CONSTRAINT rsvps_event_id_supporter_id_key DO NOTHING RETURNING id`,
       [e.id, supporterId, status, guests, hash, now],
-    )) as { id: string }[];
+    );
     if (!inserted) {
       const existing = (await this.row(m, `r.event_id = $1 AND r.supporter_id = $2`, [e.id, supporterId]))!;
       queued.push(...(await this.eventReminders.confirmation(m, existing.id)));
@@ -544,7 +450,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
    * The RSVP behind a token; anything else is 404, and every token is 410 from a day after the event
    * ends ({@link manageLinkExpiry}, read from the event as it is now). The signed manage link every
    * mail carries (`SignedTokens.sign('rsvp-manage', rsvpId)`, verified without a lookup) is the only
-   * token given out since issue 18; the random tokens the RSVP answer used to carry (stored hashed) and
+   * token given out now; the random tokens the RSVP answer used to carry (stored hashed) and
    * the old offer tokens still open the same routes until then.
    */
   async byToken(token: string): Promise<RsvpRow> {
@@ -602,10 +508,11 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
   }
 
   private async row(m: EntityManager, where: string, params: unknown[]): Promise<RsvpRow | null> {
-    const rows = (await m.query(
+    const rows = await query<RsvpRow>(
+      m,
       `SELECT ${RSVP_COLUMNS}, s.locale FROM rsvps r JOIN supporters s ON s.id = r.supporter_id WHERE ${where}`,
       params,
-    )) as RsvpRow[];
+    );
     return rows[0] ?? null;
   }
 

@@ -1,5 +1,6 @@
 import { freeSeats, hashToken, newToken, seatsFor } from './seats.js';
-import { checkinCode, rsvpClosedReason } from './events.service.js';
+import { checkinCode } from './events.service.js';
+import { rsvpClosedReason } from './rsvp-open.js';
 
 describe('seat accounting', () => {
   it('counts the supporter and their guests', () => {

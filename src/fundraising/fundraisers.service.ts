@@ -31,6 +31,17 @@ export interface FundraiserView {
 
 export type CampaignNeed = 'read' | 'coordinate' | 'manage';
 
+/** Fundraising's part of the campaign totals: each open fundraiser's tally. */
+export interface MoneyTotals {
+  fundraisers: Tally[];
+}
+
+declare module '../campaigns/campaign-totals.registry.js' {
+  interface CampaignTotals {
+    money: MoneyTotals;
+  }
+}
+
 @Injectable()
 export class FundraisersService {
   constructor(
@@ -119,7 +130,7 @@ export class FundraisersService {
   }
 
   /** Public totals: every open fundraiser's tally, amounts and counts only (no donor, no donation ids). */
-  async publicTotals(campaignId: string): Promise<{ fundraisers: Tally[] }> {
+  async publicTotals(campaignId: string): Promise<MoneyTotals> {
     const open = await this.fundraisers.find({
       where: { campaignId, status: 'open' },
       order: { createdAt: 'ASC', id: 'ASC' },

@@ -14,7 +14,7 @@ import { TallyService } from './tally.service.js';
 import { DonationsExports } from './donations.exports.js';
 import { FundraisingReport } from './fundraising.report.js';
 
-/** Fundraisers, donations, exchange rates and tallies (issue 7). SupportersModule is global. */
+/** Fundraisers, donations, exchange rates and tallies. SupportersModule is global. */
 @Module({
   imports: [TypeOrmModule.forFeature([Fundraiser, Donation, ExchangeRate]), CampaignsModule],
   controllers: [FundraisersController, DonationsController, ExchangeRatesController, ExchangeRateController],

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
+import { query } from '../database/sql.js';
 import { DataSource, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
@@ -15,7 +16,7 @@ import { LetterActionsService } from './letter-actions.service.js';
 import { targetIn } from './target.entity.js';
 import { renderLetter } from './merge-fields.js';
 import { PacketsService } from './packets.service.js';
-import { SIGNING_LOCK_EXCLUSIVE } from './signature-counter.js';
+import { SIGNING_LOCK_EXCLUSIVE } from './letters.sql.js';
 
 /** The target's email is not the one the coordinator expected: nothing is sent. */
 export class TargetEmailChangedError extends ConflictError {
@@ -57,11 +58,17 @@ export class DeliveriesService implements OnModuleInit {
 
   onModuleInit(): void {
     this.reminders.onSend('letter-delivery', async (r) => {
-      const [d] = (await this.dataSource.query(
+      const [d] = await query<{
+        actionId: string;
+        fromSeq: string | null;
+        upToSeq: string | null;
+        slug: string;
+      }>(
+        this.dataSource,
         `SELECT d.action_id AS "actionId", d.from_seq::text AS "fromSeq", d.up_to_seq::text AS "upToSeq", a.slug
            FROM deliveries d JOIN letter_actions a ON a.id = d.action_id WHERE d.id = $1`,
         [r.subjectId],
-      )) as { actionId: string; fromSeq: string | null; upToSeq: string | null; slug: string }[];
+      );
       if (!d) return { skip: 'the delivery no longer exists' };
       const csv = await this.packets.csvBuffer(d);
       return {
@@ -102,9 +109,11 @@ export class DeliveriesService implements OnModuleInit {
       if (dto.method === 'email') {
         // The address as it is now, held until the commit: a target edited meanwhile never receives
         // a list the coordinator meant for the address they saw.
-        const [now] = (await m.query(`SELECT email::text FROM targets WHERE id = $1 FOR SHARE`, [
-          target.id,
-        ])) as { email: string | null }[];
+        const [now] = await query<{ email: string | null }>(
+          m,
+          `SELECT email::text FROM targets WHERE id = $1 FOR SHARE`,
+          [target.id],
+        );
         if (!now?.email || now.email.toLowerCase() !== dto.expectedEmail) {
           throw new TargetEmailChangedError();
         }
@@ -114,18 +123,20 @@ export class DeliveriesService implements OnModuleInit {
       await m.query(SIGNING_LOCK_EXCLUSIVE, [actionId]);
       let fromSeq: string | null = null;
       if (dto.onlyNew) {
-        const [prev] = (await m.query(
+        const [prev] = await query<{ seq: string | null }>(
+          m,
           `SELECT max(up_to_seq)::text AS seq FROM deliveries
             WHERE action_id = $1 AND target_id = $2 AND mail_status IS DISTINCT FROM 'failed'`,
           [actionId, target.id],
-        )) as { seq: string | null }[];
+        );
         fromSeq = prev.seq;
       }
-      const [covered] = (await m.query(
+      const [covered] = await query<{ n: number; upTo: string | null }>(
+        m,
         `SELECT count(*)::int AS n, max(seq)::text AS "upTo" FROM signatures
           WHERE action_id = $1 AND ($2::bigint IS NULL OR seq > $2::bigint)`,
         [actionId, fromSeq],
-      )) as { n: number; upTo: string | null }[];
+      );
       if (covered.n === 0) {
         throw new ConflictError(
           dto.onlyNew
@@ -179,10 +190,11 @@ export class DeliveriesService implements OnModuleInit {
     if (queued.length) {
       await this.reminders.sendNow(queued);
       // The outcome listener recorded `sent` or `failed` (or it is still `queued`, for the worker).
-      const [now] = (await this.dataSource.query(
+      const [now] = await query<Pick<Delivery, 'mailStatus' | 'messageId'>>(
+        this.dataSource,
         `SELECT mail_status AS "mailStatus", message_id AS "messageId" FROM deliveries WHERE id = $1`,
         [delivery.id],
-      )) as Pick<Delivery, 'mailStatus' | 'messageId'>[];
+      );
       Object.assign(delivery, now);
     }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { query } from '../database/sql.js';
 
 /**
  * The public signature count.
@@ -18,44 +19,26 @@ import type { EntityManager } from 'typeorm';
  * row on first use, so nothing needs pre-creating. Because the increment commits or rolls back with
  * the signature, `sum(count)` over the shards always equals the number of committed signatures: exact,
  * never approximate, and a read is a 16-row primary-key range scan whatever the size of the letter.
+ * The increment and the signing lock (for deliveries) are SQL builders in letters.sql.ts.
  */
 export const COUNTER_SHARDS = 16;
 
-/** Adds one to a random shard for each row of `from` (a CTE or table), for `actionExpr`'s action. */
-export function incrementCounterSql(actionExpr: string, from: string): string {
-  return `INSERT INTO letter_action_counters AS lc (action_id, shard, count)
-     SELECT ${actionExpr}, floor(random() * ${COUNTER_SHARDS})::smallint, 1 FROM ${from}
-     ON CONFLICT ON CONSTRAINT letter_action_counters_pkey DO UPDATE SET count = lc.count + 1`;
-}
-
 export async function signatureCount(m: EntityManager, actionId: string): Promise<number> {
-  const rows = (await m.query(
+  const rows = await query<{ n: number }>(
+    m,
     `SELECT coalesce(sum(count), 0)::int AS n FROM letter_action_counters WHERE action_id = $1`,
     [actionId],
-  )) as { n: number }[];
+  );
   return rows[0].n;
 }
 
 export async function signatureCounts(m: EntityManager, actionIds: string[]): Promise<Map<string, number>> {
   if (!actionIds.length) return new Map();
-  const rows = (await m.query(
+  const rows = await query<{ actionId: string; n: number }>(
+    m,
     `SELECT action_id AS "actionId", sum(count)::int AS n FROM letter_action_counters
       WHERE action_id = ANY($1::uuid[]) GROUP BY action_id`,
     [actionIds],
-  )) as { actionId: string; n: number }[];
+  );
   return new Map(rows.map((r) => [r.actionId, r.n]));
 }
-
-/**
- * Deliveries say "up to signature seq N". Identity values are handed out at INSERT but become visible
- * at COMMIT, so a signature with a lower seq can commit after one with a higher seq. Signers take
- * this SHARED advisory lock (no row is written, so signers do not block each other); a delivery takes
- * it EXCLUSIVELY for the instant it reads `max(seq)`, which waits for the signatures in flight, so no
- * signature can later appear below a recorded `up_to_seq` and be missed by the next delta delivery.
- */
-export function signingLockSql(actionExpr: string, mode: 'shared' | 'exclusive'): string {
-  const fn = mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock';
-  return `SELECT ${fn}(hashtextextended('letter_action:' || (${actionExpr})::text, 0))`;
-}
-/** A delivery's lock of action $1. */
-export const SIGNING_LOCK_EXCLUSIVE = signingLockSql('$1', 'exclusive');

@@ -1,34 +1,30 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { query } from '../database/sql.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
-import { acceptingTargetSql } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
 import { HotQueries } from '../database/hot-queries.js';
-import { BadInputError, ConflictError, GoneError } from '../common/errors.js';
+import { ConflictError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
-import { fulfilPledgeSql } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
 import { SupporterUpdatesService } from '../supporters/supporter-updates.service.js';
-import {
-  supporterParams,
-  upsertSupporterCtes,
-  type ProposedChanges,
-} from '../supporters/supporters.service.js';
+import { supporterValues } from '../supporters/supporters.sql.js';
 import type { SignLetterDto } from './dto/sign-letter.dto.js';
-import type { LetterActionStatus } from './letter-action.entity.js';
-import { LetterActionsService, type SigningLetter } from './letter-actions.service.js';
-import { incrementCounterSql, signatureCount, signingLockSql } from './signature-counter.js';
+import { LetterActionsService } from './letter-actions.service.js';
+import { SIGN } from './letters.sql.js';
+import { assertSignable } from './signable.js';
+import { signatureCount } from './signature-counter.js';
 
-export class SignatureClosedError extends ConflictError {
-  constructor(status: LetterActionStatus) {
-    super(`This letter is ${status} and does not take signatures`, 'letter_not_open');
-  }
+/** The letters' part of the campaign totals: signatures of open and closed letters, counts only. */
+export interface SignatureTotals {
+  total: number;
+  byAction: { slug: string; count: number; goal: number | null }[];
 }
 
-export class SignatureDeadlinePassedError extends GoneError {
-  constructor() {
-    super('The deadline to sign this letter has passed', 'letter_deadline_passed');
+declare module '../campaigns/campaign-totals.registry.js' {
+  interface CampaignTotals {
+    signatures: SignatureTotals;
   }
 }
 
@@ -53,83 +49,6 @@ export interface StaffSignatureView {
   locale: string;
   createdAt: Date;
 }
-
-/**
- * {@link assertSignable}'s rule as SQL over the letter `x` at `now` for the submitted `note`: true while
- * it takes that signature. The two are tested as a pair (test/twins.e2e-spec.ts).
- */
-export function signableSql(x: string, now: string, note: string): string {
-  return `${x}.status = 'open' AND (${x}.deadline IS NULL OR ${x}.deadline > ${now})
-                  AND (NULLIF(${note}, '') IS NULL OR ${x}.allow_personal_note)`;
-}
-
-/** Why a letter takes no signature at `now` (throws); {@link signableSql} is the same rule in SQL. */
-export function assertSignable(
-  action: Pick<SigningLetter, 'status' | 'deadline' | 'allowPersonalNote'>,
-  dto: Pick<SignLetterDto, 'personalNote'>,
-  now: Date,
-): void {
-  if (action.status !== 'open') throw new SignatureClosedError(action.status);
-  if (action.deadline && now.getTime() >= action.deadline.getTime()) {
-    throw new SignatureDeadlinePassedError();
-  }
-  if (dto.personalNote && !action.allowPersonalNote) {
-    throw BadInputError.field(
-      'personalNote',
-      'personal_note_not_allowed',
-      'This letter takes no personal note',
-    );
-  }
-}
-
-/**
- * The public sign, in one statement and one round trip ($1–$11 the supporter's fields and the time, then
- * campaign slug, letter slug, note, public, locale): `a` finds the letter by its slugs only while it
- * takes signatures (campaign active, letter open, before its deadline, a note only where allowed);
- * then, only when it did — so a refused signature writes nothing — take the shared signing lock, upsert
- * the supporter (the one upsert path, as CTEs), insert the signature, bump a counter shard and fulfil
- * the `sign` pledge when the signature is new, and answer the count. What the page shows for a public
- * signer (`public_name`, `public_city`) is what this signature submitted, never the stored record. The count read sees the
- * statement's snapshot, so the new signature is added to it explicitly. `accepted` is false when `a`
- * found nothing; the caller then asks why.
- */
-const SIGN_SQL = `
-  WITH a AS (${acceptingTargetSql(
-    {
-      table: 'letter_actions',
-      columns: 'c.default_locale',
-      accepting: signableSql('x', '$11', '$14'),
-    },
-    '$12',
-    '$13',
-  )}),
-  lock AS (${signingLockSql('SELECT id FROM a', 'shared')}),
-  ${upsertSupporterCtes({
-    campaign: '(SELECT campaign_id FROM a)',
-    source: "'signature:' || (SELECT id FROM a)",
-    when: 'EXISTS (SELECT 1 FROM a)',
-  })},
-  g AS (
-    INSERT INTO signatures (action_id, supporter_id, personal_note, show_publicly, public_name, public_city, locale,
-                            source, created_at)
-    SELECT a.id, s.id, NULLIF($14, ''), $15, CASE WHEN $15 THEN NULLIF($2::text, '') END,
-           CASE WHEN $15 THEN NULLIF($4::text, '') END, coalesce($16, a.default_locale), 'web', $11 FROM a, s, lock
-    ON CONFLICT ON CONSTRAINT signatures_action_id_supporter_id_key DO NOTHING
-    RETURNING id
-  ),
-  shard AS (${incrementCounterSql('(SELECT id FROM a)', 'g')}),
-  pledge AS (${fulfilPledgeSql({
-    campaign: '(SELECT campaign_id FROM a)',
-    supporter: '(SELECT id FROM s)',
-    kind: "'sign'",
-    at: '$11',
-    by: "'signature:' || (SELECT id FROM g)",
-    when: 'EXISTS (SELECT 1 FROM g)',
-  })})
-  SELECT EXISTS (SELECT 1 FROM a) AS accepted, (SELECT count(*) FROM g)::int AS created,
-         (SELECT id FROM s) AS "supporterId", (SELECT changes FROM s) AS changes,
-         ((SELECT coalesce(sum(count), 0) FROM letter_action_counters WHERE action_id = (SELECT id FROM a))
-           + (SELECT count(*) FROM g))::int AS "signatureCount"`;
 
 @Injectable()
 export class SignaturesService implements OnModuleInit {
@@ -156,20 +75,14 @@ export class SignaturesService implements OnModuleInit {
   async sign(slug: string, actionSlug: string, dto: SignLetterDto): Promise<SignResult> {
     // Twice at most: a letter that reopened between the statement and the lookup is signed again.
     for (let attempt = 0; ; attempt++) {
-      const [row] = await this.hot.query<{
-        accepted: boolean;
-        created: number;
-        signatureCount: number;
-        supporterId: string | null;
-        changes: ProposedChanges | null;
-      }>('letters.sign', SIGN_SQL, [
-        ...supporterParams(dto, this.clock.now()),
-        slug,
-        actionSlug,
-        dto.personalNote ?? null,
-        dto.showPublicly ?? false,
-        dto.locale ?? null,
-      ]);
+      const [row] = await this.hot.run(SIGN, {
+        ...supporterValues(dto, this.clock.now()),
+        campaignSlug: slug,
+        letterSlug: actionSlug,
+        note: dto.personalNote ?? null,
+        showPublicly: dto.showPublicly ?? false,
+        locale: dto.locale ?? null,
+      });
       if (row.accepted) {
         if (row.supporterId) this.updates.propose(row.supporterId, row.changes, `signature:${actionSlug}`);
         return { status: 'received', signatureCount: row.signatureCount };
@@ -187,36 +100,39 @@ export class SignaturesService implements OnModuleInit {
     q: { limit: number; offset: number },
   ): Promise<Page<StaffSignatureView>> {
     await this.actions.loadWithAccess(actor, actionId, 'coordinate');
-    const items = (await this.dataSource.query(
+    const items = await query<StaffSignatureView>(
+      this.dataSource,
       `SELECT g.id, g.seq::text AS seq, g.supporter_id AS "supporterId", s.email, s.first_name AS "firstName",
               s.last_name AS "lastName", s.city, s.region, s.country, g.personal_note AS "personalNote",
               g.show_publicly AS "showPublicly", g.locale, g.created_at AS "createdAt"
          FROM signatures g JOIN supporters s ON s.id = g.supporter_id
         WHERE g.action_id = $1 ORDER BY g.seq LIMIT $2 OFFSET $3`,
       [actionId, q.limit, q.offset],
-    )) as StaffSignatureView[];
+    );
     return { items, total: await signatureCount(this.dataSource.manager, actionId) };
   }
 
   /** Campaign totals: counts only, for open and closed letters. */
-  async totalsFor(campaignId: string) {
-    const rows = (await this.dataSource.query(
+  async totalsFor(campaignId: string): Promise<SignatureTotals> {
+    const rows = await query<{ slug: string; count: number; goal: number | null }>(
+      this.dataSource,
       `SELECT a.slug, coalesce(sum(c.count), 0)::int AS count, a.signature_goal AS goal
          FROM letter_actions a LEFT JOIN letter_action_counters c ON c.action_id = a.id
         WHERE a.campaign_id = $1 AND a.status IN ('open', 'closed')
         GROUP BY a.id ORDER BY a.created_at, a.id`,
       [campaignId],
-    )) as { slug: string; count: number; goal: number | null }[];
+    );
     return { total: rows.reduce((n, r) => n + r.count, 0), byAction: rows };
   }
 
   private async forSupporter(campaignId: string, supporterId: string): Promise<unknown[]> {
-    return (await this.dataSource.query(
+    return await query<unknown>(
+      this.dataSource,
       `SELECT g.id, a.id AS "actionId", a.slug AS "actionSlug", a.title AS "actionTitle",
               g.personal_note AS "personalNote", g.show_publicly AS "showPublicly", g.created_at AS "signedAt"
          FROM signatures g JOIN letter_actions a ON a.id = g.action_id
         WHERE a.campaign_id = $1 AND g.supporter_id = $2 ORDER BY g.seq`,
       [campaignId, supporterId],
-    )) as unknown[];
+    );
   }
 }

@@ -1,18 +1,17 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DateTime } from 'luxon';
+import { query } from '../database/sql.js';
 import { DataSource } from 'typeorm';
 import { isLocale, localize, type Locale, type LocalizedText } from '../common/localized-text.js';
 import { formatAmount } from '../common/money.js';
 import { AppConfig } from '../config/config.js';
 import type { TemplateDataMap } from '../mail/templates/templates.js';
-import { ReminderWorker } from './reminder.worker.js';
+import { PeriodicJobs } from '../scheduling/periodic-jobs.js';
 import { RemindersService } from './reminders.service.js';
 import { publicLinks } from '../common/public-links.js';
 
 /** Local hour the digest goes out. */
 export const DIGEST_HOUR = 8;
-/** How often one instance looks for digests to schedule (the dedupe key makes extra runs harmless). */
-const SCHEDULE_EVERY_MS = 10 * 60_000;
 
 /**
  * Staff have no time zone of their own: the digest goes out at 08:00 in the zone of the campaign's
@@ -60,38 +59,30 @@ interface Organizer {
 }
 
 /**
- * A daily summary to each organizer of each active campaign. The worker's tick schedules
+ * A daily summary to each organizer of each active campaign. The periodic job `reminders.daily-digest` schedules
  * `digest:<campaignId>:<userId>:<YYYY-MM-DD>` for the next 08:00 (campaign zone): the dedupe key makes
  * it once per organizer per day, however many instances tick. The counts are computed at send time
  * (the 24 hours before the digest's 08:00), so a late send still reports the right day.
  */
 @Injectable()
 export class DailyDigest implements OnModuleInit {
-  private lastRun = Number.NEGATIVE_INFINITY;
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly reminders: RemindersService,
-    private readonly worker: ReminderWorker,
     private readonly config: AppConfig,
+    private readonly jobs: PeriodicJobs,
   ) {}
 
   onModuleInit(): void {
-    this.worker.onTick('daily digest', (now) => this.scheduleIfDue(now));
+    // Every DIGEST_SCHEDULE_SECONDS (off with REMINDERS_ENABLED=false); see jobs.ts.
+    this.jobs.handle('reminders.daily-digest', (now) => this.schedule(now));
     this.reminders.onSend('daily-digest', (r) => this.counts(r.campaignId, r.locale, r.data));
-  }
-
-  /** Part of the periodic worker: an instance with REMINDERS_ENABLED=false schedules no digests. */
-  private async scheduleIfDue(now: Date): Promise<void> {
-    if (!this.config.remindersEnabled) return;
-    if (Math.abs(now.getTime() - this.lastRun) < SCHEDULE_EVERY_MS) return;
-    await this.schedule(now);
-    this.lastRun = now.getTime();
   }
 
   /** Schedules the next digest of every organizer of every active campaign. Returns how many. */
   async schedule(now: Date): Promise<number> {
-    const rows = (await this.dataSource.query(
+    const rows = await query<Organizer>(
+      this.dataSource,
       `SELECT c.id AS "campaignId", u.id AS "userId", u.email, c.country, c.default_locale AS locale, c.title
          FROM campaigns c
          JOIN (SELECT campaign_id, user_id FROM campaign_members WHERE role = 'organizer'
@@ -100,7 +91,7 @@ export class DailyDigest implements OnModuleInit {
                 WHERE om.role = 'organizer') cm ON cm.campaign_id = c.id
          JOIN users u ON u.id = cm.user_id AND u.disabled_at IS NULL
         WHERE c.status = 'active' ORDER BY c.id, u.id`,
-    )) as Organizer[];
+    );
     for (const o of rows) {
       const zone = digestZone(o.country);
       const { at, day } = nextDigestTime(now, zone);
@@ -135,30 +126,33 @@ export class DailyDigest implements OnModuleInit {
   ): Promise<{ skip: string } | { data: Record<string, unknown> }> {
     const until = typeof data.untilIso === 'string' ? new Date(data.untilIso) : null;
     if (!campaignId || !until || Number.isNaN(until.getTime())) return { skip: 'bad digest data' };
-    const [member] = (await this.dataSource.query(
+    const [member] = await query<unknown>(
+      this.dataSource,
       `SELECT 1 FROM users u WHERE u.id = $2 AND u.disabled_at IS NULL
           AND (EXISTS (SELECT 1 FROM campaign_members cm WHERE cm.campaign_id = $1 AND cm.user_id = u.id AND cm.role = 'organizer')
                OR EXISTS (SELECT 1 FROM organization_members om JOIN campaigns c ON c.organization_id = om.organization_id
                            WHERE c.id = $1 AND om.user_id = u.id AND om.role = 'organizer'))`,
       [campaignId, data.userId],
-    )) as unknown[];
+    );
     if (!member) return { skip: 'no longer an organizer' };
     const since = new Date(until.getTime() - 24 * 3_600_000);
     const params = [campaignId, since, until];
-    const [c] = (await this.dataSource.query(
+    const [c] = await query<{ pledges: number; signatures: number; rsvps: number }>(
+      this.dataSource,
       `SELECT (SELECT count(*) FROM pledges WHERE campaign_id = $1 AND created_at >= $2 AND created_at < $3)::int AS pledges,
               (SELECT count(*) FROM signatures g JOIN letter_actions a ON a.id = g.action_id
                 WHERE a.campaign_id = $1 AND g.created_at >= $2 AND g.created_at < $3)::int AS signatures,
               (SELECT count(*) FROM rsvps r JOIN events e ON e.id = r.event_id
                 WHERE e.campaign_id = $1 AND r.created_at >= $2 AND r.created_at < $3)::int AS rsvps`,
       params,
-    )) as { pledges: number; signatures: number; rsvps: number }[];
-    const money = (await this.dataSource.query(
+    );
+    const money = await query<{ currency: string; minor: string }>(
+      this.dataSource,
       `SELECT d.currency, sum(d.amount_minor)::text AS minor FROM donations d JOIN fundraisers f ON f.id = d.fundraiser_id
         WHERE f.campaign_id = $1 AND d.status = 'received' AND d.received_at >= $2 AND d.received_at < $3
         GROUP BY d.currency ORDER BY d.currency`,
       params,
-    )) as { currency: string; minor: string }[];
+    );
     const es = locale === 'es';
     const zone = typeof data.timeZone === 'string' ? data.timeZone : 'UTC';
     const day = DateTime.fromJSDate(since)

@@ -12,16 +12,16 @@ describe('finishColumns', () => {
       { id: 'd', outcome: { status: 'retried', error: '451', messageId: 'm-d', dueAt: AT } },
       { id: 'e', outcome: { status: 'deferred', dueAt: AT } },
     ]);
-    expect(cols).toEqual([
-      ['a', 'b', 'c', 'd', 'e'],
+    expect(cols).toEqual({
+      ids: ['a', 'b', 'c', 'd', 'e'],
       // retried and deferred go back to pending at their new time
-      ['sent', 'failed', 'skipped', 'pending', 'pending'],
-      [null, null, null, AT, AT],
+      statuses: ['sent', 'failed', 'skipped', 'pending', 'pending'],
+      dueAts: [null, null, null, AT, AT],
       // only a deferral gives its attempt back
-      [0, 0, 0, 0, 1],
-      [null, 'bad', 'erased', '451', null],
-      ['m-sent', null, null, 'm-d', null],
-    ]);
+      refunds: [0, 0, 0, 0, 1],
+      errors: [null, 'bad', 'erased', '451', null],
+      messageIds: ['m-sent', null, null, 'm-d', null],
+    });
   });
 });
 

@@ -30,27 +30,18 @@ export interface Finished {
   outcome: Outcome;
 }
 
-/**
- * Records outcomes `$1…` (one array per column) of reminders held by instance `$7`, at `$8`: sent,
- * failed and skipped rows end; retried and deferred ones become `pending` again at their new time
- * (a deferral gives the attempt back). Answers the rows it changed.
- */
-export const FINISH_SQL = `
-  UPDATE reminders r
-     SET status = o.status::reminder_status,
-         due_at = coalesce(o.due_at, r.due_at),
-         attempts = r.attempts - o.refund,
-         last_error = CASE WHEN o.status = 'sent' THEN NULL ELSE coalesce(o.error, r.last_error) END,
-         message_id = coalesce(o.message_id, r.message_id),
-         sent_at = CASE WHEN o.status = 'sent' THEN $8::timestamptz END,
-         locked_until = NULL, locked_by = NULL
-    FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::int[], $5::text[], $6::uuid[])
-         AS o(id, status, due_at, refund, error, message_id)
-   WHERE r.id = o.id AND r.locked_by = $7 AND r.status = 'sending'
-  RETURNING r.id, r.message_id AS "messageId"`;
+/** The columns of the finish statement (reminders.sql.ts) for `finished`, one array each. */
+export interface FinishColumns {
+  ids: string[];
+  statuses: string[];
+  dueAts: (Date | null)[];
+  refunds: number[];
+  errors: (string | null)[];
+  messageIds: (string | null)[];
+}
 
-/** The bind values of {@link FINISH_SQL} for `finished` (`instanceId` and `now` added by the caller). */
-export function finishColumns(finished: Finished[]): unknown[] {
+/** The bind values of the finish statement for `finished` (`instanceId` and `now` added by the caller). */
+export function finishColumns(finished: Finished[]): FinishColumns {
   const rows = finished.map(({ id, outcome: o }) => {
     const pending = o.status === 'retried' || o.status === 'deferred';
     return {
@@ -62,14 +53,14 @@ export function finishColumns(finished: Finished[]): unknown[] {
       messageId: o.status === 'sent' ? o.sent.messageId : 'messageId' in o ? o.messageId : null,
     };
   });
-  return [
-    rows.map((r) => r.id),
-    rows.map((r) => r.status),
-    rows.map((r) => r.dueAt),
-    rows.map((r) => r.refund),
-    rows.map((r) => r.error),
-    rows.map((r) => r.messageId),
-  ];
+  return {
+    ids: rows.map((r) => r.id),
+    statuses: rows.map((r) => r.status),
+    dueAts: rows.map((r) => r.dueAt),
+    refunds: rows.map((r) => r.refund),
+    errors: rows.map((r) => r.error),
+    messageIds: rows.map((r) => r.messageId),
+  };
 }
 
 /** Outcomes recorded together, at most: bounds how many accepted mails a crash can leave `sending`. */

@@ -4,24 +4,17 @@ import {
   Injectable,
   Logger,
   type BeforeApplicationShutdown,
-  type OnApplicationBootstrap,
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
 import { AppConfig } from '../config/config.js';
 import { HotQueries } from '../database/hot-queries.js';
+import { PeriodicJobs } from '../scheduling/periodic-jobs.js';
 import { errorText, MailSendError, MailService, type PreparedMail } from '../mail/mail.service.js';
 import { PrivacyService } from '../supporters/privacy.service.js';
-import { claimSql, PICK_DUE, PICK_IDS, type ClaimedRow } from './reminder-claim.js';
-import {
-  Finisher,
-  FINISH_GROUP,
-  FINISH_SQL,
-  finishColumns,
-  type Finished,
-  type Outcome,
-} from './reminder-outcomes.js';
+import { CLAIM_DUE, CLAIM_IDS, FINISH, type ClaimedRow } from './reminders.sql.js';
+import { Finisher, FINISH_GROUP, finishColumns, type Finished, type Outcome } from './reminder-outcomes.js';
 import { backoffMs, quietUntil } from './reminder-timing.js';
 import { RemindersService } from './reminders.service.js';
 
@@ -63,22 +56,18 @@ export interface TickResult {
  * update after the claim is guarded by `locked_by`, so an instance whose lease ran out while it was
  * stuck cannot overwrite the outcome of the instance that took over.
  *
- * The database work of a claim is a few statements, not a few per mail (issue 11: PostgreSQL is what
+ * The database work of a claim is a few statements, not a few per mail (PostgreSQL is what
  * every instance shares, so its cost per mail is what limits scaling out): the claim, one insert of
  * the messages of each chunk of FINISH_GROUP rows, and per group of outcomes one update of the
  * messages sent and one of the reminders.
  */
 @Injectable()
-export class ReminderWorker
-  implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
-{
+export class ReminderWorker implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger('Reminders');
   /** Identifies this instance's claims (`locked_by`). */
   readonly instanceId = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  private timer: NodeJS.Timeout | null = null;
+  private stopped = false;
   private running: Promise<unknown> | null = null;
-  /** Jobs run at the start of every tick (the daily digest scheduler), before claiming. */
-  private readonly tickJobs: { name: string; run: (now: Date) => Promise<void> }[] = [];
   /** Immediate sends waiting for the batch being sent (see sendNow). */
   private readonly immediate: { ids: string[]; done: () => void }[] = [];
   private flushing: Promise<void> | null = null;
@@ -90,28 +79,19 @@ export class ReminderWorker
     private readonly config: AppConfig,
     private readonly clock: Clock,
     private readonly reminders: RemindersService,
+    private readonly jobs: PeriodicJobs,
   ) {}
 
   onModuleInit(): void {
     // Features queue immediate mail through RemindersService.sendNow; this instance sends it.
     this.reminders.setImmediateSender((ids) => this.sendNow(ids));
-  }
-
-  onApplicationBootstrap(): void {
-    // Mail recorded by an instance that stopped before recording the outcome: reconciled on every tick.
-    this.onTick('reconcile queued messages', async (now) => {
-      const n = await this.mail.reconcileQueued(new Date(now.getTime() - ABANDONED_AFTER_MS));
-      if (n) this.logger.warn(`${n} messages left queued by a stopped instance marked abandoned`);
-    });
-    if (!this.config.remindersEnabled) return;
-    this.timer = setInterval(() => {
-      if (this.running) return; // the previous tick is still sending
+    // The periodic tick (every REMINDER_TICK_SECONDS; off with REMINDERS_ENABLED=false), see jobs.ts.
+    this.jobs.handle('reminders.send', () => {
       this.running = this.drain()
         .catch((e: unknown) => this.logger.error(`tick failed: ${(e as Error).message}`))
         .finally(() => (this.running = null));
-    }, this.config.reminderTickSeconds * 1000);
-    this.timer.unref();
-    this.logger.log(`worker ${this.instanceId} started (every ${this.config.reminderTickSeconds}s)`);
+      return this.running;
+    });
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -123,8 +103,7 @@ export class ReminderWorker
   }
 
   private async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.stopped = true;
     // Let the sends in flight finish and be marked, rather than leave claims to expire.
     await this.running;
     await this.flushing;
@@ -136,12 +115,7 @@ export class ReminderWorker
    */
   private async drain(): Promise<void> {
     let last = await this.tick(CLAIM_LIMIT);
-    while (this.timer && last.claimed === CLAIM_LIMIT) last = await this.tick(CLAIM_LIMIT);
-  }
-
-  /** A job run at the start of every periodic tick; it must be idempotent (several instances tick). */
-  onTick(name: string, run: (now: Date) => Promise<void>): void {
-    this.tickJobs.push({ name, run });
+    while (!this.stopped && last.claimed === CLAIM_LIMIT) last = await this.tick(CLAIM_LIMIT);
   }
 
   /**
@@ -187,16 +161,12 @@ export class ReminderWorker
    */
   async tick(limit = CLAIM_LIMIT, only?: string[]): Promise<TickResult> {
     const now = this.clock.now();
-    if (!only) {
-      for (const job of this.tickJobs)
-        await job
-          .run(now)
-          .catch((e: unknown) => this.logger.warn(`${job.name} failed: ${(e as Error).name}`));
-    }
-    const params = [now, this.leaseEnd(now), this.instanceId, limit];
+    // Mail recorded by an instance that stopped before recording the outcome: reconciled every tick.
+    if (!only) await this.reconcileAbandoned(now);
+    const params = { now, leaseEnd: this.leaseEnd(now), instanceId: this.instanceId, limit };
     const rows = only
-      ? await this.hot.query<ClaimedRow>('reminders.claim-ids', claimSql(PICK_IDS), [...params, only])
-      : await this.hot.query<ClaimedRow>('reminders.claim-due', claimSql(PICK_DUE), params);
+      ? await this.hot.run(CLAIM_IDS, { ...params, ids: only })
+      : await this.hot.run(CLAIM_DUE, params);
     if (rows.length === 0)
       return { claimed: 0, sent: 0, retried: 0, failed: 0, skipped: 0, expired: 0, deferred: 0 };
 
@@ -246,6 +216,15 @@ export class ReminderWorker
       await heartbeat.stop();
     }
     return result;
+  }
+
+  private async reconcileAbandoned(now: Date): Promise<void> {
+    try {
+      const n = await this.mail.reconcileQueued(new Date(now.getTime() - ABANDONED_AFTER_MS));
+      if (n) this.logger.warn(`${n} messages left queued by a stopped instance marked abandoned`);
+    } catch (e) {
+      this.logger.warn(`reconcile queued messages failed: ${(e as Error).name}`);
+    }
   }
 
   private leaseEnd(now: Date): Date {
@@ -432,11 +411,11 @@ export class ReminderWorker
    */
   private async finish(rows: ClaimedRow[], done: Finished[], result: TickResult): Promise<void> {
     await this.mail.markSent(done.flatMap((d) => (d.outcome.status === 'sent' ? [d.outcome.sent] : [])));
-    const changed = await this.hot.query<{ id: string; messageId: string | null }>(
-      'reminders.finish',
-      FINISH_SQL,
-      [...finishColumns(done), this.instanceId, this.clock.now()],
-    );
+    const changed = await this.hot.run(FINISH, {
+      ...finishColumns(done),
+      instanceId: this.instanceId,
+      now: this.clock.now(),
+    });
     for (const d of done) result[d.outcome.status]++;
     // Told only by the instance whose claim this still was.
     const byId = new Map(rows.map((r) => [r.id, r]));

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { query } from '../database/sql.js';
 import { Clock } from '../common/clock.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
@@ -7,6 +8,7 @@ import type { MailAttachment } from '../mail/mail.transport.js';
 import { isMailLocale, type MailLocale } from '../mail/templates/data.js';
 import { isTemplateName, type TemplateName } from '../mail/templates/templates.js';
 import type { ReminderStatus } from './reminder.entity.js';
+import { scheduleRemindersSql } from './reminders.sql.js';
 
 export interface ScheduleReminderInput {
   /** What it is: `event-reminder-24h`, `deadline`, `digest`… */
@@ -101,30 +103,6 @@ export const REMINDER_COLUMNS = `r.id, r.kind, r.template, r.subject_type AS "su
   r.campaign_id AS "campaignId", r.supporter_id AS "supporterId", r.locale, r.due_at AS "dueAt", r.status,
   r.attempts, r.last_error AS "lastError", r.message_id AS "messageId", r.dedupe_key AS "dedupeKey",
   r.transactional, r.created_at AS "createdAt", r.sent_at AS "sentAt"`;
-
-/**
- * Scheduling as SQL, for features that schedule inside a statement of their own (the one-statement RSVP)
- * or for many rows at once (every RSVP of a moved event). `rows` is `VALUES (…)` or a `SELECT` giving
- * these columns in this order: kind, template, subject_type, subject_id, campaign_id, supporter_id,
- * recipient_email, locale, data, due_at, status, dedupe_key, transactional, created_at. The rule is
- * {@link RemindersService.schedule}'s: a new dedupe key is inserted; an existing one is moved only while
- * pending or cancelled (never sent twice). Use {@link reminderStatusSql} for the status column.
- */
-export function scheduleRemindersSql(rows: string): string {
-  return `INSERT INTO reminders AS r (kind, template, subject_type, subject_id, campaign_id, supporter_id,
-                                   recipient_email, locale, data, due_at, status, dedupe_key, transactional,
-                                   created_at)
-       ${rows}
-       ON CONFLICT ON CONSTRAINT reminders_dedupe_key_key DO UPDATE SET
-         due_at = EXCLUDED.due_at, data = EXCLUDED.data, locale = EXCLUDED.locale, status = EXCLUDED.status,
-         attempts = 0, last_error = NULL, locked_until = NULL, locked_by = NULL
-       WHERE r.status IN ('pending', 'cancelled')`;
-}
-
-/** The status of a scheduled reminder: `skipped` when its time has passed (never sent late). */
-export function reminderStatusSql(dueAt: string, now: string): string {
-  return `(CASE WHEN ${dueAt} <= ${now} THEN 'skipped' ELSE 'pending' END)::reminder_status`;
-}
 
 /**
  * Schedules, moves and cancels reminders — always with the caller's transaction manager, so a reminder
@@ -232,7 +210,8 @@ export class RemindersService {
     const status: ReminderStatus =
       r.dueAt.getTime() <= now.getTime() && !r.sendNowIfPast ? 'skipped' : 'pending';
     const m = manager ?? this.dataSource.manager;
-    const rows = (await m.query(
+    const rows = await query<{ id: string; status: ReminderStatus }>(
+      m,
       `${scheduleRemindersSql('VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)')} RETURNING id, status`,
       [
         r.kind,
@@ -250,11 +229,13 @@ export class RemindersService {
         r.transactional ?? false,
         now,
       ],
-    )) as { id: string; status: ReminderStatus }[];
+    );
     if (rows[0]) return rows[0];
-    const existing = (await m.query(`SELECT id, status FROM reminders WHERE dedupe_key = $1`, [
-      r.dedupeKey,
-    ])) as { id: string; status: ReminderStatus }[];
+    const existing = await query<{ id: string; status: ReminderStatus }>(
+      m,
+      `SELECT id, status FROM reminders WHERE dedupe_key = $1`,
+      [r.dedupeKey],
+    );
     return existing[0];
   }
 
@@ -275,11 +256,12 @@ export class RemindersService {
     checkPrefix(dedupeKeyPrefix);
     const m = manager ?? this.dataSource.manager;
     const now = this.clock.now();
-    const rows = (await m.query(
+    const rows = await query<{ id: string; dueAt: Date; data: Record<string, unknown>; dedupeKey: string }>(
+      m,
       `SELECT id, due_at AS "dueAt", data, dedupe_key AS "dedupeKey" FROM reminders
         WHERE status = 'pending' AND left(dedupe_key, length($1)) = $1 ORDER BY id FOR UPDATE`,
       [dedupeKeyPrefix],
-    )) as { id: string; dueAt: Date; data: Record<string, unknown>; dedupeKey: string }[];
+    );
     for (const row of rows) {
       const answer = next(row);
       const dueAt = answer instanceof Date ? answer : answer.dueAt;
@@ -329,9 +311,11 @@ export class RemindersService {
   }
 
   async find(id: string): Promise<ReminderView> {
-    const rows = (await this.dataSource.query(`SELECT ${REMINDER_COLUMNS} FROM reminders r WHERE r.id = $1`, [
-      id,
-    ])) as ReminderView[];
+    const rows = await query<ReminderView>(
+      this.dataSource,
+      `SELECT ${REMINDER_COLUMNS} FROM reminders r WHERE r.id = $1`,
+      [id],
+    );
     if (!rows[0]) throw new NotFoundError('Reminder');
     return rows[0];
   }

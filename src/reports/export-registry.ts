@@ -1,3 +1,4 @@
+import { KeyedRegistry } from '../common/keyed-registry.js';
 import { Injectable } from '@nestjs/common';
 import type { Locale } from '../common/localized-text.js';
 
@@ -59,10 +60,11 @@ export interface ExportDefinition {
  */
 @Injectable()
 export class ExportRegistry {
-  private readonly definitions = new Map<ExportKind, ExportDefinition>();
+  private readonly definitions = new KeyedRegistry<ExportKind, ExportDefinition>('exports');
 
+  /** One definition per kind; a second one stops the boot. */
   register(definition: ExportDefinition): void {
-    this.definitions.set(definition.kind, definition);
+    this.definitions.add(definition.kind, definition);
   }
 
   get(kind: ExportKind): ExportDefinition | undefined {

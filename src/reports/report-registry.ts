@@ -1,3 +1,4 @@
+import { KeyedRegistry } from '../common/keyed-registry.js';
 import { Injectable } from '@nestjs/common';
 import type { Locale } from '../common/localized-text.js';
 
@@ -12,15 +13,16 @@ export interface ReportSection {
 
 @Injectable()
 export class ReportRegistry {
-  private readonly sections = new Map<string, ReportSection>();
+  private readonly sections = new KeyedRegistry<string, ReportSection>('report sections');
 
+  /** One section per key; a second one stops the boot. */
   register(section: ReportSection): void {
-    this.sections.set(section.key, section);
+    this.sections.add(section.key, section);
   }
 
   async build(campaignId: string, lang: Locale): Promise<Record<string, unknown>> {
     const entries = await Promise.all(
-      [...this.sections.values()].map(async (s) => [s.key, await s.build(campaignId, lang)] as const),
+      this.sections.values().map(async (s) => [s.key, await s.build(campaignId, lang)] as const),
     );
     return Object.fromEntries(entries);
   }

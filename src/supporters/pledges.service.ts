@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { query } from '../database/sql.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
@@ -16,6 +17,7 @@ import type { CreatePledgeDto } from './dto/pledge.dto.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
 import { SupporterUpdatesService } from './supporter-updates.service.js';
 import { SupportersService } from './supporters.service.js';
+import { fulfilPledgeSql } from './supporters.sql.js';
 import { publicLinks } from '../common/public-links.js';
 
 export const PLEDGE_KINDS = ['support', 'sign', 'attend', 'volunteer', 'donate', 'share'] as const;
@@ -67,22 +69,18 @@ function view(r: PledgeRow): PledgeView {
   return { ...rest, amount: amountMinor && currency ? money(BigInt(amountMinor), currency) : null };
 }
 
-/**
- * The UPDATE that fulfils a pledge (idempotent: only an open one, keeping the first time), with SQL
- * expressions for each value — used by fulfil() and embedded as a CTE by hot paths (signing).
- */
-export function fulfilPledgeSql(p: {
-  campaign: string;
-  supporter: string;
-  kind: string;
-  at: string;
-  by: string;
-  when?: string;
-}): string {
-  return `UPDATE pledges SET status = 'fulfilled', fulfilled_at = ${p.at}, fulfilled_by = ${p.by}
-           WHERE campaign_id = ${p.campaign} AND supporter_id = ${p.supporter} AND kind = ${p.kind} AND status = 'open'${
-             p.when ? ` AND ${p.when}` : ''
-           } RETURNING id`;
+/** The pledges' part of the campaign totals: counts by kind, and how many were followed through. */
+export interface PledgeTotals {
+  total: number;
+  fulfilled: number;
+  fulfilmentRate: number;
+  byKind: Record<PledgeKind, { total: number; fulfilled: number }>;
+}
+
+declare module '../campaigns/campaign-totals.registry.js' {
+  interface CampaignTotals {
+    pledges: PledgeTotals;
+  }
 }
 
 /** Called when a pledge is created, so fundraising can show a `donate` pledge as a pledged donation. */
@@ -131,7 +129,8 @@ export class PledgesService implements OnModuleInit {
         campaign.id,
         `pledge:${dto.kind}`,
       );
-      const inserted = (await m.query(
+      const inserted = await query<PledgeRow>(
+        m,
         `INSERT INTO pledges (campaign_id, supporter_id, kind, amount_minor, currency, message, created_at)
          VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7)
          ON CONFLICT ON CONSTRAINT pledges_campaign_id_supporter_id_kind_key DO NOTHING
@@ -145,23 +144,25 @@ export class PledgesService implements OnModuleInit {
           dto.message ?? null,
           this.clock.now(),
         ],
-      )) as PledgeRow[];
+      );
       const row =
         inserted[0] ??
         (
-          (await m.query(
+          await query<PledgeRow>(
+            m,
             `SELECT ${COLUMNS} FROM pledges WHERE campaign_id = $1 AND supporter_id = $2 AND kind = $3`,
             [campaign.id, supporterId, dto.kind],
-          )) as PledgeRow[]
+          )
         )[0];
       const p = view(row);
       if (inserted.length) {
         for (const l of this.createdListeners) await l(m, p);
         if (p.kind === 'donate') {
-          const [who] = (await m.query(
+          const [who] = await query<{ locale: string; firstName: string | null }>(
+            m,
             `SELECT locale, first_name AS "firstName" FROM supporters WHERE id = $1`,
             [supporterId],
-          )) as { locale: string; firstName: string | null }[];
+          );
           const lang = isLocale(who?.locale) ? who.locale : campaign.defaultLocale;
           await this.reminders.schedule(m, {
             kind: 'pledge-followup',
@@ -227,32 +228,31 @@ export class PledgesService implements OnModuleInit {
     let where = 'campaign_id = $1';
     if (q.kind) where += ` AND kind = $${params.push(q.kind)}`;
     if (q.status) where += ` AND status = $${params.push(q.status)}`;
-    const [{ total }] = (await this.dataSource.query(
-      `SELECT count(*)::int AS total FROM pledges WHERE ${where}`,
-      params,
-    )) as {
+    const [{ total }] = await query<{
       total: number;
-    }[];
-    const rows = (await this.dataSource.query(
+    }>(this.dataSource, `SELECT count(*)::int AS total FROM pledges WHERE ${where}`, params);
+    const rows = await query<PledgeRow>(
+      this.dataSource,
       `SELECT ${COLUMNS} FROM pledges WHERE ${where} ORDER BY created_at DESC, id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.limit, q.offset],
-    )) as PledgeRow[];
+    );
     return { items: rows.map(view), total };
   }
 
   /** Counts only: per kind, open and fulfilled, and the fulfilment rate. */
-  async totalsFor(campaignId: string) {
-    const rows = (await this.dataSource.query(
+  async totalsFor(campaignId: string): Promise<PledgeTotals> {
+    const rows = await query<{ kind: PledgeKind; total: number; fulfilled: number }>(
+      this.dataSource,
       `SELECT kind, count(*)::int AS total, count(*) FILTER (WHERE status = 'fulfilled')::int AS fulfilled
          FROM pledges WHERE campaign_id = $1 GROUP BY kind`,
       [campaignId],
-    )) as { kind: PledgeKind; total: number; fulfilled: number }[];
+    );
     const byKind = Object.fromEntries(
       PLEDGE_KINDS.map((k) => {
         const r = rows.find((x) => x.kind === k);
         return [k, { total: r?.total ?? 0, fulfilled: r?.fulfilled ?? 0 }];
       }),
-    );
+    ) as PledgeTotals['byKind'];
     const total = rows.reduce((a, r) => a + r.total, 0);
     const fulfilled = rows.reduce((a, r) => a + r.fulfilled, 0);
     return {
@@ -264,17 +264,18 @@ export class PledgesService implements OnModuleInit {
   }
 
   private async forSupporter(campaignId: string, supporterId: string): Promise<PledgeView[]> {
-    const rows = (await this.dataSource.query(
+    const rows = await query<PledgeRow>(
+      this.dataSource,
       `SELECT ${COLUMNS} FROM pledges WHERE campaign_id = $1 AND supporter_id = $2 ORDER BY created_at, id`,
       [campaignId, supporterId],
-    )) as PledgeRow[];
+    );
     return rows.map(view);
   }
 
   private async find(id: string): Promise<PledgeRow> {
-    const rows = (await this.dataSource.query(`SELECT ${COLUMNS} FROM pledges WHERE id = $1`, [
+    const rows = await query<PledgeRow>(this.dataSource, `SELECT ${COLUMNS} FROM pledges WHERE id = $1`, [
       id,
-    ])) as PledgeRow[];
+    ]);
     if (!rows.length) throw new NotFoundError('Pledge');
     return rows[0];
   }

@@ -1,3 +1,4 @@
+import { KeyedRegistry } from '../common/keyed-registry.js';
 import { Injectable } from '@nestjs/common';
 
 /**
@@ -11,17 +12,18 @@ export interface ActivityContributor {
 
 @Injectable()
 export class SupporterActivityRegistry {
-  private readonly contributors = new Map<string, ActivityContributor>();
+  private readonly contributors = new KeyedRegistry<string, ActivityContributor>('supporter activity');
 
+  /** One contributor per key; a second one stops the boot. */
   register(c: ActivityContributor): void {
-    this.contributors.set(c.key, c);
+    this.contributors.add(c.key, c);
   }
 
   async activity(campaignId: string, supporterId: string): Promise<Record<string, unknown[]>> {
     const entries = await Promise.all(
-      [...this.contributors.values()].map(
-        async (c) => [c.key, await c.activity(campaignId, supporterId)] as const,
-      ),
+      this.contributors
+        .values()
+        .map(async (c) => [c.key, await c.activity(campaignId, supporterId)] as const),
     );
     return Object.fromEntries(entries);
   }

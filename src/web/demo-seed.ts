@@ -64,7 +64,7 @@ const PLACES: [string, string, string, 'en' | 'es', string][] = [
 ];
 
 /**
- * Loads the DESIGN.md demo campaign through the real services (the same paths as the API and pages),
+ * Loads the demo campaign (README, "Quick start with demo data") through the real services (the same paths as the API and pages),
  * only when the database has no campaign. Returns false when it did nothing.
  */
 export async function seedDemo(app: INestApplicationContext, now = new Date()): Promise<boolean> {

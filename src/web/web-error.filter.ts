@@ -1,9 +1,22 @@
 import { Catch, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CampaignNotAcceptingCode } from '../campaigns/campaigns.service.js';
 import { shapeError } from '../common/error-body.js';
+import type { EventNotOpenCode, RsvpClosedCode } from '../events/rsvp-open.js';
 import { escapeHtml } from '../common/html.js';
 import { translator, type MessageKey } from './i18n/index.js';
 import { pageLang, render } from './web-context.js';
+
+/**
+ * The codes that tell a supporter the campaign or event no longer takes part (the features' unions, so
+ * a renamed code fails the type check here instead of silently falling back to a generic message).
+ */
+const CLOSED_CODES: ReadonlySet<string> = new Set([
+  'campaign_not_active',
+  'event_cancelled',
+  'event_completed',
+  'event_started',
+] satisfies (CampaignNotAcceptingCode | EventNotOpenCode | RsvpClosedCode)[]);
 
 /** What a supporter reads for an error the services raised, by HTTP status and code. */
 export function errorKey(status: number, code?: string): MessageKey {
@@ -13,8 +26,7 @@ export function errorKey(status: number, code?: string): MessageKey {
   if (status === 404) return 'error.notFound';
   if (status === 403) return 'error.forbidden';
   if (status === 410) return 'error.closed';
-  if (code?.includes('closed') || code?.includes('not_active') || code?.startsWith('event_'))
-    return 'error.closed';
+  if (code && CLOSED_CODES.has(code)) return 'error.closed';
   if (status === 409) return 'error.conflict';
   return 'error.generic';
 }

@@ -47,7 +47,7 @@ export function IsIanaTimeZone(options?: ValidationOptions): PropertyDecorator {
 }
 
 /**
- * The supporter fields every public form sends, flat (DESIGN.md "API shape"). Validation codes are
+ * The supporter fields every public form sends, flat (docs/reference.md, "API overview"). Validation codes are
  * class-validator's rule names (`isEmail`, `maxLength`, …), stable so pages can translate them.
  */
 export class SupporterFieldsDto {

@@ -1,0 +1,20 @@
+-- reminders.claim-ids: generated from the code (npm run queries:update); do not edit by hand.
+WITH 
+  picked AS (SELECT id FROM reminders
+              WHERE id = ANY($2::uuid[])
+                AND ((status = 'pending' AND due_at <= $1) OR (status = 'sending' AND locked_until < $1))
+              LIMIT $3 FOR UPDATE SKIP LOCKED),
+    claimed AS (
+      UPDATE reminders SET status = 'sending', locked_until = $4, locked_by = $5,
+                           attempts = attempts + 1
+       WHERE id IN (SELECT id FROM picked)
+      RETURNING id, kind, template, subject_type AS "subjectType", subject_id AS "subjectId",
+                campaign_id AS "campaignId", supporter_id AS "supporterId", recipient_email AS "recipientEmail",
+                locale, data, attempts, transactional, due_at)
+    SELECT claimed.*, s.email AS "supporterEmail", s.timezone AS "supporterZone", s.erased_at IS NOT NULL AS erased,
+           coalesce(s.email_consent AND s.unsubscribed_at IS NULL AND s.erased_at IS NULL, false) AS consent,
+           coalesce(o.sender_name, o.name) AS "senderName", o.reply_to::text AS "replyTo"
+      FROM claimed LEFT JOIN supporters s ON s.id = claimed."supporterId"
+      LEFT JOIN campaigns k ON k.id = claimed."campaignId"
+      LEFT JOIN organizations o ON o.id = coalesce(k.organization_id, s.organization_id)
+     ORDER BY claimed.due_at

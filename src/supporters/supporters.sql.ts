@@ -1,0 +1,139 @@
+import { type SqlParams, statement } from '../database/sql.js';
+import type { SupporterFieldsDto } from './dto/supporter-fields.dto.js';
+import type { ProposedChanges, SupporterRow } from './supporters.service.js';
+
+// The supporters feature's SQL builders: the one upsert path (also embedded in the sign and RSVP
+// statements) and the pledge fulfilment. A new supporter column is added here (and in the row types of
+// supporters.service.ts): the statements that embed the upsert only name the CTE and the values.
+
+/**
+ * The parameters of the upsert (named, numbered by the statement's allocator): the submitted supporter
+ * fields and the time of the action. {@link supporterValues} makes them from a form or API body.
+ */
+export type SupporterParams = Pick<
+  SupporterRow,
+  'firstName' | 'lastName' | 'city' | 'region' | 'country' | 'postalCode' | 'timezone'
+> & {
+  email: string;
+  /** null: the stored language stays (a new supporter gets `en`). */
+  locale: string | null;
+  consentEmail: boolean | null;
+  at: Date;
+};
+
+export function supporterValues(fields: SupporterFieldsDto, at: Date): SupporterParams {
+  return {
+    email: fields.email.trim().toLowerCase(),
+    firstName: fields.firstName ?? null,
+    lastName: fields.lastName ?? null,
+    city: fields.city ?? null,
+    region: fields.region ?? null,
+    country: fields.country ?? null,
+    postalCode: fields.postalCode ?? null,
+    locale: fields.locale ?? null,
+    timezone: fields.timezone ?? null,
+    consentEmail: fields.consentEmail ?? null,
+    at,
+  };
+}
+
+/**
+ * What a submission for a KNOWN supporter asked to change (on `stored`, the row as it was): each field
+ * given and different, language, time zone, and consent when it is not in force (never asked, or
+ * unsubscribed). Nothing is changed by the submission itself; the supporter gets a mail with a link
+ * that applies these (SupporterUpdatesService). '{}' for a new supporter.
+ */
+function proposedChanges<P extends SupporterParams>(p: SqlParams<P>): string {
+  const given = (k: keyof SupporterParams & keyof P & string) => `NULLIF(${p.ref(k)}::text, '')`;
+  const text = (key: string, k: keyof SupporterParams & keyof P & string, column: string) =>
+    `'${key}', CASE WHEN ${given(k)} IS DISTINCT FROM stored.${column} THEN ${given(k)} END`;
+  return `CASE WHEN stored.xmax = 0 THEN '{}'::jsonb ELSE jsonb_strip_nulls(jsonb_build_object(
+      ${text('firstName', 'firstName', 'first_name')},
+      ${text('lastName', 'lastName', 'last_name')},
+      ${text('city', 'city', 'city')},
+      ${text('region', 'region', 'region')},
+      ${text('country', 'country', 'country')},
+      ${text('postalCode', 'postalCode', 'postal_code')},
+      'locale', CASE WHEN ${p.ref('locale')}::text IS DISTINCT FROM stored.locale THEN ${p.ref('locale')}::text END,
+      'timezone', CASE WHEN ${p.ref('timezone')}::text IS DISTINCT FROM stored.timezone THEN ${p.ref('timezone')}::text END,
+      'consentEmail', CASE WHEN coalesce(${p.ref('consentEmail')}::boolean, false)
+                            AND NOT (stored.email_consent AND stored.unsubscribed_at IS NULL) THEN true END)) END`;
+}
+
+/**
+ * THE supporter-upsert path: every public action (pledge, signature, RSVP, donation, import) goes
+ * through it (`SupportersService.upsert`, or these CTEs inside the sign and RSVP statements):
+ * - supporters belong to the organization that runs the campaign: the same email in two organizations
+ *   is two records that share nothing;
+ * - a new email creates the supporter (with consent, when given, recorded with when and through which
+ *   action);
+ * - a known one (case-insensitive, in that organization) is NEVER changed by the submission: whoever
+ *   types someone's email must not rewrite her name, city, language or consent. What the submission
+ *   asked to change comes back as `changes`, and the caller mails that address a link that applies it
+ *   (SupporterUpdatesService) — the mailbox is the key. Consent given again after unsubscribing works
+ *   the same way;
+ * - the supporter is linked to the campaign (`campaign_supporters`), for staff lists.
+ *
+ * The CTEs `upserted_supporter` (id, locale, created, changes) and `campaign_link`, from the
+ * {@link SupporterParams} of the statement's allocator `p`:
+ * - `campaign` and `source`: SQL for the campaign to link to and the action that brought them;
+ * - `when`: a condition the statement must meet for anything to be written (the letter still takes
+ *   signatures, say), so a refused submission leaves no supporter behind.
+ * Parameters are cast to their columns' types because they are written through a SELECT.
+ */
+export function upsertSupporterCtes<P extends SupporterParams>(
+  p: SqlParams<P>,
+  opts: { campaign: string; source: string; when?: string },
+): string {
+  const { campaign, source, when = 'true' } = opts;
+  const given = (k: keyof SupporterParams & keyof P & string) => `NULLIF(${p.ref(k)}::text, '')`;
+  const consent = p.ref('consentEmail');
+  const at = p.ref('at');
+  return `
+  upserted_supporter AS (
+    INSERT INTO supporters AS stored (organization_id, email, first_name, last_name, city, region, country, postal_code,
+                                      locale, timezone, email_consent, email_consent_at, email_consent_source)
+    SELECT (SELECT organization_id FROM campaigns WHERE id = ${campaign}), ${p.ref('email')}::text, ${given('firstName')}, ${given('lastName')}, ${given('city')}, ${given('region')},
+           ${given('country')}, ${given('postalCode')}, coalesce(${p.ref('locale')}::text, 'en'), ${p.ref('timezone')}::text, coalesce(${consent}::boolean, false),
+           CASE WHEN ${consent} THEN ${at}::timestamptz END, CASE WHEN ${consent} THEN ${source} END
+     WHERE ${when}
+    ON CONFLICT ON CONSTRAINT supporters_organization_id_email_key DO UPDATE SET email = stored.email
+    RETURNING stored.id, stored.locale, (xmax = 0) AS created, ${proposedChanges(p)} AS changes
+  ), campaign_link AS (
+    INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
+    SELECT ${campaign}, upserted_supporter.id, ${source}, ${at}, ${at} FROM upserted_supporter
+    ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at
+  )`;
+}
+
+/** The upsert as a statement of its own: the supporter fields, the campaign to link and the action's name. */
+export type UpsertSupporterParams = SupporterParams & { campaignId: string; source: string };
+
+export const UPSERT_SUPPORTER = statement<
+  UpsertSupporterParams,
+  { supporterId: string; created: boolean; changes: ProposedChanges }
+>(
+  'supporters.upsert',
+  (p) =>
+    `WITH ${upsertSupporterCtes(p, { campaign: `${p.ref('campaignId')}::uuid`, source: `${p.ref('source')}::text` })}
+  SELECT id AS "supporterId", created, changes FROM upserted_supporter`,
+);
+
+/**
+ * The UPDATE that fulfils a pledge (idempotent: only an open one, keeping the first time), with SQL
+ * expressions for each value — used by PledgesService.fulfil and embedded as a CTE by the hot paths
+ * (signing, RSVP).
+ */
+export function fulfilPledgeSql(p: {
+  campaign: string;
+  supporter: string;
+  kind: string;
+  at: string;
+  by: string;
+  when?: string;
+}): string {
+  return `UPDATE pledges SET status = 'fulfilled', fulfilled_at = ${p.at}, fulfilled_by = ${p.by}
+           WHERE campaign_id = ${p.campaign} AND supporter_id = ${p.supporter} AND kind = ${p.kind} AND status = 'open'${
+             p.when ? ` AND ${p.when}` : ''
+           } RETURNING id`;
+}
