@@ -37,7 +37,8 @@ export interface SignerSnapshot {
   rows(batchSize?: number): AsyncGenerator<PacketSigner>;
   /**
    * The signers in seq order as CSV written by PostgreSQL itself (`COPY … TO STDOUT`): a UTF-8 BOM (so
-   * spreadsheets read the accents), the header row, then one line per signer, every text cell through
+   * spreadsheets read the accents), the header row, then one line per signer numbered from 1 as in the
+   * PDF's table, every text cell through
    * `csv_cell` (the formula guard) and the time as ISO 8601 UTC. Nothing is parsed into JavaScript
    * objects, so a million signers stream at close to the speed of COPY with flat memory.
    */
@@ -130,7 +131,7 @@ export async function openSignerSnapshot(
       literal(range.fromSeq, 'bigint'),
       literal(range.upToSeq, 'bigint'),
     );
-    const sql = `COPY (SELECT csv_cell(s.first_name) AS first_name, csv_cell(s.last_name) AS last_name,
+    const sql = `COPY (SELECT row_number() OVER (ORDER BY g.seq) AS number, csv_cell(s.first_name) AS first_name, csv_cell(s.last_name) AS last_name,
                               csv_cell(s.city) AS city, csv_cell(s.region) AS region, csv_cell(s.country) AS country,
                               csv_cell(g.personal_note) AS personal_note, iso_utc(g.created_at) AS signed_at
                          ${FROM} WHERE ${where} ORDER BY g.seq)

@@ -41,7 +41,9 @@ export function claimSql(pick: string): string {
            coalesce(o.sender_name, o.name) AS "senderName", o.reply_to::text AS "replyTo"
       FROM claimed c LEFT JOIN supporters s ON s.id = c."supporterId"
       LEFT JOIN campaigns k ON k.id = c."campaignId"
-      LEFT JOIN organizations o ON o.id = coalesce(k.organization_id, s.organization_id)
+      -- A staff invitation to the whole organization has neither campaign nor supporter: its invitation's.
+      LEFT JOIN invitations i ON c."subjectType" = 'invitation' AND i.id = c."subjectId"
+      LEFT JOIN organizations o ON o.id = coalesce(k.organization_id, s.organization_id, i.organization_id)
      ORDER BY c.due_at`;
 }
 
