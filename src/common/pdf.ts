@@ -9,7 +9,14 @@ import { formatCount } from './locale-format.js';
  * Spanish and every Latin name a signer may have (DejaVu Sans, embedded and subset by pdfkit, so a
  * reader needs nothing installed; the 14 standard PDF fonts stop at Windows-1252), and page numbers.
  */
-export const FONT = { regular: 'Body', bold: 'Body-Bold', italic: 'Body-Italic' } as const;
+export const FONT = {
+  regular: 'Body',
+  bold: 'Body-Bold',
+  italic: 'Body-Italic',
+  /** Narrower, for tables: more of a name or a place fits on one line. */
+  condensed: 'Body-Condensed',
+  condensedBold: 'Body-Condensed-Bold',
+} as const;
 
 let fontFiles: Record<keyof typeof FONT, Buffer> | undefined;
 
@@ -21,6 +28,8 @@ function fonts(): Record<keyof typeof FONT, Buffer> {
       regular: readFileSync(join(dir, 'DejaVuSans.ttf')),
       bold: readFileSync(join(dir, 'DejaVuSans-Bold.ttf')),
       italic: readFileSync(join(dir, 'DejaVuSans-Oblique.ttf')),
+      condensed: readFileSync(join(dir, 'DejaVuSansCondensed.ttf')),
+      condensedBold: readFileSync(join(dir, 'DejaVuSansCondensed-Bold.ttf')),
     };
   }
   return fontFiles;

@@ -97,7 +97,6 @@ export function packetPdf(info: PacketInfo, signers: AsyncIterable<PacketSigner>
   const width = doc.page.width - 2 * MARGIN;
   const bottom = () => doc.page.height - MARGIN;
   const count = formatCount(info.signatureCount, lang);
-  const contact = [info.organization.name, info.organization.replyTo].filter(Boolean).join(' · ');
 
   const write = async () => {
     // Cover
@@ -124,7 +123,7 @@ export function packetPdf(info: PacketInfo, signers: AsyncIterable<PacketSigner>
           .join('\n'),
       ],
       [w.from, info.organization.name],
-      [w.contact, contact],
+      [w.contact, info.organization.replyTo ?? ''],
       [w.letter, info.actionTitle],
       [w.subject, info.letter.subject],
       [w.campaign, info.campaignTitle],
@@ -154,17 +153,17 @@ export function packetPdf(info: PacketInfo, signers: AsyncIterable<PacketSigner>
     doc.moveDown(1.5).font(FONT.italic).fontSize(10).fillColor(MUTED);
     doc.text(w.signed(info.signatureCount, count), { width });
 
-    // The signers, a numbered table
+    // The signers, a numbered table (its header again on every page)
     const columns: Column[] = [
-      { header: w.number, width: 40, value: (_s, n) => formatCount(n, lang), align: 'right' },
+      { header: w.number, width: 36, value: (_s, n) => formatCount(n, lang), align: 'right' },
       {
         header: w.name,
-        width: info.personalNotes ? 150 : 200,
+        width: info.personalNotes ? 140 : 200,
         value: (s) => [s.firstName, s.lastName].filter(Boolean).join(' ') || '—',
       },
       {
         header: w.place,
-        width: info.personalNotes ? 140 : width - 240,
+        width: info.personalNotes ? 160 : width - 236,
         value: (s) =>
           [s.city, s.region, s.country ? countryName(s.country, lang) : null].filter(Boolean).join(', '),
       },
@@ -172,40 +171,35 @@ export function packetPdf(info: PacketInfo, signers: AsyncIterable<PacketSigner>
     if (info.personalNotes)
       columns.push({
         header: w.note,
-        width: width - 330,
+        width: width - 336,
         value: (s) => unixLineEndings(s.personalNote ?? ''),
       });
+    const size = 9;
     const pad = 4;
     const gap = 8;
+    const cellWidth = (i: number) => columns[i].width - gap;
 
-    const drawRow = (cells: string[], y: number, font: string, size: number): number => {
+    /** Height of a row of cells in `font`, padding included. */
+    const measure = (cells: string[], font: string): number => {
       doc.font(font).fontSize(size);
-      const heights = cells.map((c, i) => (c ? doc.heightOfString(c, { width: columns[i].width - gap }) : 0));
-      const height = Math.max(...heights, size) + 2 * pad;
+      const heights = cells.map((c, i) => (c ? doc.heightOfString(c, { width: cellWidth(i) }) : 0));
+      return Math.max(...heights, size) + 2 * pad;
+    };
+    const draw = (cells: string[], y: number, font: string) => {
+      doc.font(font).fontSize(size).fillColor(INK);
       let x = left;
       cells.forEach((c, i) => {
-        if (c)
-          doc.fillColor(INK).text(c, x, y + pad, { width: columns[i].width - gap, align: columns[i].align });
+        if (c) doc.text(c, x, y + pad, { width: cellWidth(i), align: columns[i].align });
         x += columns[i].width;
       });
-      return height;
     };
+    const headers = columns.map((c) => c.header);
+    /** Draws the table header at `y`; answers where the first row goes. */
     const header = (y: number): number => {
-      doc.font(FONT.bold).fontSize(9);
-      const h = 9 + 2 * pad + 4;
+      const h = measure(headers, FONT.condensedBold);
       doc.rect(left, y, width, h).fill(HEAD_FILL);
-      drawRow(
-        columns.map((c) => c.header),
-        y + 2,
-        FONT.bold,
-        9,
-      );
+      draw(headers, y, FONT.condensedBold);
       return y + h;
-    };
-    const rowHeight = (cells: string[]): number => {
-      doc.font(FONT.regular).fontSize(9);
-      const heights = cells.map((c, i) => (c ? doc.heightOfString(c, { width: columns[i].width - gap }) : 0));
-      return Math.max(...heights, 9) + 2 * pad;
     };
 
     doc.addPage();
@@ -216,12 +210,12 @@ export function packetPdf(info: PacketInfo, signers: AsyncIterable<PacketSigner>
       if (doc.destroyed) break;
       n++;
       const cells = columns.map((c) => c.value(s, n));
-      const h = rowHeight(cells);
+      const h = measure(cells, FONT.condensed);
       if (y + h > bottom()) {
         doc.addPage();
         y = header(MARGIN);
       }
-      drawRow(cells, y, FONT.regular, 9);
+      draw(cells, y, FONT.condensed);
       doc
         .moveTo(left, y + h)
         .lineTo(left + width, y + h)

@@ -14,7 +14,7 @@ const L = {
     pledges: 'Pledges',
     signatures: 'Signatures',
     perDay: 'Signatures and pledges per day',
-    byKind: 'Pledges by kind (fulfilled / total)',
+    byKind: 'Pledges by kind (fulfilled of total)',
     fulfilment: 'Fulfilment rate',
     letters: 'Letters and their delivery',
     delivered: 'delivered',
@@ -50,7 +50,7 @@ const L = {
     pledges: 'Compromisos',
     signatures: 'Firmas',
     perDay: 'Firmas y compromisos por día',
-    byKind: 'Compromisos por tipo (cumplidos / total)',
+    byKind: 'Compromisos por tipo (cumplidos de total)',
     fulfilment: 'Tasa de cumplimiento',
     letters: 'Cartas y su entrega',
     delivered: 'entregadas',
@@ -295,7 +295,8 @@ function drawPerDay(
   const max = Math.max(...days.map((d) => (sig.get(d) ?? 0) + (pl.get(d) ?? 0)), 1);
   const height = 110;
   const top = doc.y;
-  const slot = width / days.length;
+  // At most 40 points a day, so a campaign a few days old shows bars rather than blocks.
+  const slot = Math.min(width / days.length, 40);
   days.forEach((d, i) => {
     const x = 50 + i * slot + 1;
     const s = ((sig.get(d) ?? 0) / max) * height;
@@ -310,7 +311,11 @@ function drawPerDay(
     .stroke();
   doc.fillColor(INK).fontSize(8);
   doc.text(days[0], 50, top + height + 3);
-  doc.text(days[days.length - 1], 50, top + height + 3, { width, align: 'right' });
+  if (days.length > 1)
+    doc.text(days[days.length - 1], 50, top + height + 3, {
+      width: Math.max(slot * days.length, 100),
+      align: 'right',
+    });
   doc.fontSize(10);
   const y = top + height + 16;
   let x = swatch(doc, 50, y, ACCENT, t.signatures);
