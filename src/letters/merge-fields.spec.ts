@@ -155,6 +155,18 @@ describe('merge fields', () => {
         expect(renderForTarget(text, { name: 'A' }, l)).not.toMatch(/[[\]{}]/);
   });
 
+  it('says "the undersigned" for a run with a name, capitalised only where a line starts', () => {
+    expect(renderForTarget('Firmado: {{supporter.lastName}}', { name: 'A' }, 'es')).toBe(
+      'Firmado: las personas abajo firmantes',
+    );
+    expect(
+      renderForTarget('Sincerely,\n   {{supporter.firstName}} {{ supporter.lastName }}', { name: 'A' }, 'en'),
+    ).toBe('Sincerely,\n   The undersigned');
+    expect(
+      renderForTarget('Sincerely, {{supporter.firstName}}\n{{supporter.region}}', { name: 'A' }, 'en'),
+    ).toBe('Sincerely, the undersigned');
+  });
+
   it('finds signature blocks in a long letter without backtracking', () => {
     const body = `{{supporter.city}}${' '.repeat(20_000)}x`.repeat(3) + `{{${' '.repeat(10_000)}`;
     expect(stoppedAtJestTimeout(() => renderForTarget(body, { name: 'A' }, 'en'))).toContain(

@@ -172,7 +172,8 @@ export function renderForTarget(text: string, targets: MergeTarget | MergeTarget
     const at = m.index;
     const names = [...m[0].matchAll(/supporter\.([A-Za-z]+)/g)].map((f) => f[1]);
     const phrase = names.some((n) => n === 'firstName' || n === 'lastName') ? words.people : words.places;
-    const lineStart = text.slice(text.lastIndexOf('\n', at - 1) + 1, at).trim() === '';
+    // (`at` is the run's first brace, so the last line break up to it is the one before it.)
+    const lineStart = text.slice(text.lastIndexOf('\n', at) + 1, at).trim() === '';
     collective += text.slice(last, at) + (lineStart ? phrase[0].toUpperCase() + phrase.slice(1) : phrase);
     last = at + m[0].length;
   }

@@ -115,13 +115,10 @@ export function packetPdf(info: PacketInfo, signers: AsyncIterable<PacketSigner>
     doc.y = ruleAt + 16;
 
     const t = info.target;
+    // (A library body's organization is often its own name: said once.)
+    const office = [t.title, t.organization].filter((v) => v && v !== t.name).join(', ');
     const facts: [string, string][] = [
-      [
-        w.to,
-        [t.name, [t.title, t.organization].filter(Boolean).join(', '), t.postalAddress ?? '']
-          .filter(Boolean)
-          .join('\n'),
-      ],
+      [w.to, [t.name, office, t.postalAddress ?? ''].filter(Boolean).join('\n')],
       [w.from, info.organization.name],
       [w.contact, info.organization.replyTo ?? ''],
       [w.letter, info.actionTitle],
