@@ -49,28 +49,40 @@ const PAGE_OF: Record<Locale, (n: string, total: string) => string> = {
 
 /**
  * Writes "Page 3 of 12" (and `left`, e.g. who sent the document, when given) in the bottom margin of
- * every page. Needs `bufferPages: true`: the total is known only once everything is drawn, so call it
- * just before `doc.end()`.
+ * the current page.
  */
-export function numberPages(doc: PDFKit.PDFDocument, locale: Locale, left?: string): void {
+export function pageFooter(
+  doc: PDFKit.PDFDocument,
+  locale: Locale,
+  page: number,
+  total: number,
+  left?: string,
+): void {
+  const { margins, width, height } = doc.page;
+  // Writing below the bottom margin would start a new page: lift the margin while drawing the footer.
+  const bottom = margins.bottom;
+  margins.bottom = 0;
+  const y = height - bottom / 2 - 4;
+  const inner = width - margins.left - margins.right;
+  doc.font(FONT.regular).fontSize(8).fillColor('#52525b');
+  doc.text(PAGE_OF[locale](formatCount(page, locale), formatCount(total, locale)), margins.left, y, {
+    width: inner,
+    align: 'right',
+    lineBreak: false,
+  });
+  if (left) doc.text(left, margins.left, y, { width: inner * 0.7, lineBreak: false, ellipsis: true });
+  margins.bottom = bottom;
+  doc.fillColor('#000000');
+}
+
+/**
+ * The footer on every page still buffered (needs `bufferPages: true`), numbered from the first page of
+ * the document, out of `total` (default: the pages there are now, for a document drawn whole).
+ */
+export function numberPages(doc: PDFKit.PDFDocument, locale: Locale, left?: string, total?: number): void {
   const { start, count } = doc.bufferedPageRange();
-  const total = formatCount(count, locale);
   for (let i = start; i < start + count; i++) {
     doc.switchToPage(i);
-    const { margins, width, height } = doc.page;
-    // Writing below the bottom margin would start a new page: lift the margin while drawing the footer.
-    const bottom = margins.bottom;
-    margins.bottom = 0;
-    const y = height - bottom / 2 - 4;
-    const inner = width - margins.left - margins.right;
-    doc.font(FONT.regular).fontSize(8).fillColor('#52525b');
-    doc.text(PAGE_OF[locale](formatCount(i - start + 1, locale), total), margins.left, y, {
-      width: inner,
-      align: 'right',
-      lineBreak: false,
-    });
-    if (left) doc.text(left, margins.left, y, { width: inner * 0.7, lineBreak: false, ellipsis: true });
-    margins.bottom = bottom;
+    pageFooter(doc, locale, i + 1, total ?? start + count, left);
   }
-  doc.fillColor('#000000');
 }

@@ -89,10 +89,15 @@ export class PacketsService {
     const signers = await openSignerSnapshot(this.dataSource, range);
     const base = `${action.slug}-${slugify(localize(target.name, target.locale), 40) || 'target'}`;
     let stream: Readable;
-    if (format === 'csv') {
-      stream = signers.csv();
-    } else {
-      stream = packetPdf(this.pdfInfo(campaign, action, target, sender, signers.total), signers.rows());
+    try {
+      stream =
+        format === 'csv'
+          ? signers.csv()
+          : packetPdf(this.pdfInfo(campaign, action, target, sender, signers.total), signers.rowsTwice());
+    } catch (e) {
+      // Nothing will read the snapshot: its connection goes back now, not at the idle timeout.
+      await signers.close();
+      throw e;
     }
     stream.once('close', () => void signers.close().catch(() => undefined));
     return {
