@@ -296,7 +296,8 @@ describe('letters', () => {
     expect(text).toContain('Querétaro');
     expect(text).toContain('Secretaría del Trabajo y Previsión Social');
     expect(text).toContain('Hagan cumplir el capítulo laboral');
-    expect(text).toContain('Anexo: la carta en inglés');
+    // The letter once, in the target's language: no English annex.
+    expect(text).not.toContain('Enforce the labor chapter');
     expect(text).toContain('Desde Querétaro, con solidaridad');
 
     const csv = await as(coord.token)
@@ -306,6 +307,7 @@ describe('letters', () => {
     const records = parse(csv.text, { bom: true, columns: true }) as Record<string, string>[];
     expect(records).toHaveLength(2);
     expect(Object.keys(records[0])).toEqual([
+      'number',
       'first_name',
       'last_name',
       'city',
@@ -314,7 +316,13 @@ describe('letters', () => {
       'personal_note',
       'signed_at',
     ]);
-    expect(records[0]).toMatchObject({ first_name: 'Ana', last_name: 'Peña', city: 'Querétaro' });
+    expect(records[0]).toMatchObject({
+      number: '1',
+      first_name: 'Ana',
+      last_name: 'Peña',
+      city: 'Querétaro',
+    });
+    expect(records[1].number).toBe('2');
     expect(records[1].first_name).toBe(`'=HYPERLINK("http://evil.example","click")`);
     expect(csv.text).not.toContain('@example.org');
   });
@@ -489,7 +497,7 @@ describe('letters', () => {
     expect((parse(whole.text, { bom: true, columns: true }) as unknown[]).length).toBe(60000);
   });
 
-  it('delivers a letter that names its signer as one letter per signer, never with placeholders', async () => {
+  it('delivers a letter that names its signer once, for all the signers, never with placeholders', async () => {
     const letter = await openLetter({
       body: {
         en: 'Dear {{target.name}}, I am {{supporter.firstName}} from {{supporter.city}}.',
@@ -505,9 +513,12 @@ describe('letters', () => {
     }).expect(201);
     const pdf = await packetPdf(letter.id);
     const text = await pdfText(pdf.body as Buffer);
-    expect(text).toMatch(/soy Ana, de Querétaro|I am Ana from Querétaro/);
-    expect(text).toMatch(/soy Joe, de Detroit|I am Joe from Detroit/);
-    expect(text).not.toMatch(/\[(nombre|first name|ciudad|city)\]/);
+    // One letter (a thousand signers must not make a thousand letters), then each signer in the table.
+    expect(text.match(/Estimada Secretaría del Trabajo y Previsión Social/g)).toHaveLength(1);
+    expect(text).toMatch(/soy las personas abajo firmantes, de\s+nuestras comunidades\./);
+    expect(text).toMatch(/1 Ana Peña\s+Querétaro, Querétaro, México/);
+    expect(text).toMatch(/2 Joe\s+Detroit, Estados Unidos/);
+    expect(text).not.toMatch(/\[|\{\{/);
   });
 
   it('keeps draft letters off the public page', async () => {

@@ -238,7 +238,7 @@ describe('mail over SMTP', () => {
     expect(result.status).toBe('sent');
     const [received] = await smtp.waitFor(1);
     expect(received.subject).toBe('USMCA review request');
-    expect(received.text).toContain('Signed by 1 supporter.');
+    expect(received.text).toContain('1 person signed this letter; the list is attached.');
     expect(received.attachments).toHaveLength(1);
     expect(received.attachments[0]).toMatchObject({ filename: 'signatures.csv', contentType: 'text/csv' });
     expect(received.attachments[0].content.toString('utf8')).toBe(csv);

@@ -9,12 +9,13 @@ import { BadInputError, ConflictError } from '../common/errors.js';
 import { localize } from '../common/localized-text.js';
 import type { Page } from '../common/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import { Delivery } from './delivery.entity.js';
 import type { CreateDeliveryDto } from './dto/delivery.dto.js';
 import { LetterActionsService } from './letter-actions.service.js';
 import { targetIn } from './target.entity.js';
-import { renderLetter } from './merge-fields.js';
+import { renderForTarget } from './merge-fields.js';
 import { PacketsService } from './packets.service.js';
 import { SIGNING_LOCK_EXCLUSIVE } from './letters.sql.js';
 
@@ -51,6 +52,7 @@ export class DeliveriesService implements OnModuleInit {
     private readonly actions: LetterActionsService,
     private readonly packets: PacketsService,
     private readonly reminders: RemindersService,
+    private readonly organizations: OrganizationsService,
     private readonly audit: AuditService,
     private readonly tx: TransactionService,
     private readonly clock: Clock,
@@ -99,6 +101,10 @@ export class DeliveriesService implements OnModuleInit {
         'This target has no email address; add one first',
       );
     }
+
+    // How the letter is signed: the organization's sender name and reply-to (the mail's From name and
+    // Reply-To come from the same organization when it is sent, see reminder-claim.ts).
+    const sender = dto.method === 'email' ? await this.organizations.senderForCampaign(campaign.id) : null;
 
     const { delivery, queued } = await this.tx.run(async (m) => {
       // One delivery at a time per (letter, target), so two deltas never cover the same signatures.
@@ -174,10 +180,12 @@ export class DeliveriesService implements OnModuleInit {
         recipientEmail: target.email,
         locale: l,
         data: {
-          letterSubject: renderLetter(localize(action.subject, l), targetIn(target, l), null, l),
-          letterBody: renderLetter(localize(action.body, l), targetIn(target, l), null, l),
+          letterSubject: renderForTarget(localize(action.subject, l), targetIn(target, l), l),
+          letterBody: renderForTarget(localize(action.body, l), targetIn(target, l), l),
           signatureCount: saved.signatureCount,
           campaignTitle: localize(campaign.title, l),
+          ...(sender ? { organizationName: sender.senderName ?? sender.name } : {}),
+          ...(sender?.replyTo ? { replyTo: sender.replyTo } : {}),
         },
         dueAt: this.clock.now(),
         sendNowIfPast: true,

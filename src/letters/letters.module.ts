@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CampaignsModule } from '../campaigns/campaigns.module.js';
+import { OrganizationsModule } from '../organizations/organizations.module.js';
 import { LetterDeadlineReminders } from './deadline-reminders.js';
 import { DeliveriesController } from './deliveries.controller.js';
 import { DeliveriesService } from './deliveries.service.js';
@@ -20,7 +21,11 @@ import { SignaturesReport } from './signatures.report.js';
 
 /** Targets, letter actions, signatures (with the sharded counter), deliveries and their packets. */
 @Module({
-  imports: [CampaignsModule, TypeOrmModule.forFeature([Target, LetterAction, Signature, Delivery])],
+  imports: [
+    CampaignsModule,
+    OrganizationsModule,
+    TypeOrmModule.forFeature([Target, LetterAction, Signature, Delivery]),
+  ],
   controllers: [
     TargetsController,
     OrganizationTargetsController,

@@ -2,6 +2,7 @@ import vm from 'node:vm';
 import {
   MERGE_FIELDS,
   mergeFieldProblems,
+  renderForTarget,
   renderLetter,
   unknownMergeFields,
   usesSupporterFields,
@@ -128,5 +129,48 @@ describe('merge fields', () => {
       `${'{{ '.repeat(5_000)}${' '.repeat(5_000)}A`,
     );
     expect(stoppedAtJestTimeout(() => unknownMergeFields(`{{${' '.repeat(10_000)}}}`))).toEqual(['']);
+  });
+
+  it('writes the letter for the target with no placeholder: a signature block becomes "the undersigned"', () => {
+    const es =
+      'Estimada {{target.name}}:\n\nApoyamos a las y los trabajadores.\n\nAtentamente,\n{{supporter.firstName}} {{supporter.lastName}}, {{supporter.city}}';
+    expect(renderForTarget(es, { name: 'Secretaría del Trabajo' }, 'es')).toBe(
+      'Estimada Secretaría del Trabajo:\n\nApoyamos a las y los trabajadores.\n\nAtentamente,\nLas personas abajo firmantes',
+    );
+    const en =
+      'Dear {{target.name}}, we, {{ supporter.firstName }}\t{{supporter.lastName}}, write from {{supporter.city}}.';
+    expect(renderForTarget(en, { name: 'USTR' }, 'en')).toBe(
+      'Dear USTR, we, the undersigned, write from our communities.',
+    );
+    // A signature block over several lines is one run; a tab inside the braces is still a field.
+    expect(
+      renderForTarget(
+        '{{supporter.firstName}}\n{{supporter.city}},\n{{\tsupporter.country}}',
+        { name: 'A' },
+        'en',
+      ),
+    ).toBe('The undersigned');
+    for (const text of [en, es, 'x {{supporter.region}} y', '{{supporter.country}}'])
+      for (const l of ['en', 'es'] as const)
+        expect(renderForTarget(text, { name: 'A' }, l)).not.toMatch(/[[\]{}]/);
+  });
+
+  it('says "the undersigned" for a run with a name, capitalised only where a line starts', () => {
+    expect(renderForTarget('Firmado: {{supporter.lastName}}', { name: 'A' }, 'es')).toBe(
+      'Firmado: las personas abajo firmantes',
+    );
+    expect(
+      renderForTarget('Sincerely,\n   {{supporter.firstName}} {{ supporter.lastName }}', { name: 'A' }, 'en'),
+    ).toBe('Sincerely,\n   The undersigned');
+    expect(
+      renderForTarget('Sincerely, {{supporter.firstName}}\n{{supporter.region}}', { name: 'A' }, 'en'),
+    ).toBe('Sincerely, the undersigned');
+  });
+
+  it('finds signature blocks in a long letter without backtracking', () => {
+    const body = `{{supporter.city}}${' '.repeat(20_000)}x`.repeat(3) + `{{${' '.repeat(10_000)}`;
+    expect(stoppedAtJestTimeout(() => renderForTarget(body, { name: 'A' }, 'en'))).toContain(
+      'Our communities',
+    );
   });
 });

@@ -72,7 +72,7 @@ export function usesSupporterFields(text: string): boolean {
   return fieldNames(text).some((name) => name.startsWith('supporter.'));
 }
 
-/** Generic words for supporter fields when there is no single signer (public page, delivery packet). */
+/** Generic words for supporter fields shown to a signer before she signs (public page, console preview). */
 const PLACEHOLDERS: Record<Locale, Record<string, string>> = {
   en: {
     'supporter.firstName': '[first name]',
@@ -139,4 +139,45 @@ export function renderLetter(
         return whole;
     }
   });
+}
+
+/**
+ * What a run of supporter fields stands for in the letter that goes to the target, where there is no
+ * single signer: "the undersigned" for a run that names people, "our communities" for places only.
+ */
+const COLLECTIVE: Record<Locale, { people: string; places: string }> = {
+  en: { people: 'the undersigned', places: 'our communities' },
+  es: { people: 'las personas abajo firmantes', places: 'nuestras comunidades' },
+};
+
+/**
+ * A run of supporter fields with only spaces, line breaks and punctuation between them, e.g.
+ * "{{supporter.firstName}} {{supporter.lastName}},\n{{supporter.city}}". Linear: each field is a fixed
+ * word, and the separators cannot contain a brace.
+ */
+const SUPPORTER_RUN =
+  /\{\{\s*supporter\.[A-Za-z]+\s*\}\}(?:[ \t\n,;:/·–—-]*\{\{\s*supporter\.[A-Za-z]+\s*\}\})*/g;
+
+/**
+ * The letter as it goes to the target (email and delivery packet): target fields resolved, and every
+ * run of supporter fields — a signature block such as "{{supporter.firstName}} {{supporter.lastName}},
+ * {{supporter.city}}" — replaced by words for all the signers ("the undersigned", capitalised at the
+ * start of a line), since the signers themselves are listed apart. No placeholder is ever left.
+ */
+export function renderForTarget(text: string, targets: MergeTarget | MergeTarget[], locale: Locale): string {
+  const words = COLLECTIVE[locale];
+  let collective = '';
+  let last = 0;
+  for (const m of text.matchAll(SUPPORTER_RUN)) {
+    const at = m.index;
+    const names = [...m[0].matchAll(/supporter\.([A-Za-z]+)/g)].map((f) => f[1]);
+    const phrase = names.some((n) => n === 'firstName' || n === 'lastName') ? words.people : words.places;
+    // (`at` is the run's first brace, so the last line break up to it is the one before it.)
+    const lineStart = text.slice(text.lastIndexOf('\n', at) + 1, at).trim() === '';
+    collective += text.slice(last, at) + (lineStart ? phrase[0].toUpperCase() + phrase.slice(1) : phrase);
+    last = at + m[0].length;
+  }
+  collective += text.slice(last);
+  // (Every supporter field is in a run; an empty signer stands in should one ever slip through.)
+  return renderLetter(collective, targets, {}, locale);
 }

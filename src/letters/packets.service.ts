@@ -2,18 +2,19 @@ import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
+import { OrganizationsService, type OrganizationSender } from '../organizations/organizations.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import type { Campaign } from '../campaigns/campaign.entity.js';
 import { Clock } from '../common/clock.js';
 import { NotFoundError } from '../common/errors.js';
-import { LOCALES, localize } from '../common/localized-text.js';
+import { localize } from '../common/localized-text.js';
 import { slugify } from '../common/slug.js';
 import type { LetterAction } from './letter-action.entity.js';
 import { LetterActionsService } from './letter-actions.service.js';
 import { targetIn } from './target.entity.js';
-import { renderLetter, usesSupporterFields } from './merge-fields.js';
+import { renderForTarget } from './merge-fields.js';
 import { packetPdf, type PacketInfo } from './packet-pdf.js';
-import { openSignerSnapshot, type PacketSigner, type SignatureRange } from './signer-cursor.js';
+import { openSignerSnapshot, type SignatureRange } from './signer-cursor.js';
 import type { Target } from './target.entity.js';
 
 export type PacketFormat = 'pdf' | 'csv';
@@ -32,6 +33,7 @@ export class PacketsService {
     private readonly dataSource: DataSource,
     private readonly actions: LetterActionsService,
     private readonly audit: AuditService,
+    private readonly organizations: OrganizationsService,
     private readonly clock: Clock,
   ) {}
 
@@ -82,13 +84,20 @@ export class PacketsService {
     range: SignatureRange,
     format: PacketFormat,
   ): Promise<Packet> {
+    // Asked before the snapshot opens its connection, so nothing can fail while that is held.
+    const sender = format === 'pdf' ? await this.organizations.senderForCampaign(campaign.id) : null;
     const signers = await openSignerSnapshot(this.dataSource, range);
     const base = `${action.slug}-${slugify(localize(target.name, target.locale), 40) || 'target'}`;
     let stream: Readable;
-    if (format === 'csv') {
-      stream = signers.csv();
-    } else {
-      stream = packetPdf(this.pdfInfo(campaign, action, target, signers.total), signers.rows());
+    try {
+      stream =
+        format === 'csv'
+          ? signers.csv()
+          : packetPdf(this.pdfInfo(campaign, action, target, sender, signers.total), signers.rowsTwice());
+    } catch (e) {
+      // Nothing will read the snapshot: its connection goes back now, not at the idle timeout.
+      await signers.close();
+      throw e;
     }
     stream.once('close', () => void signers.close().catch(() => undefined));
     return {
@@ -107,38 +116,32 @@ export class PacketsService {
     return Buffer.concat(chunks);
   }
 
-  private pdfInfo(campaign: Campaign, action: LetterAction, target: Target, total: number): PacketInfo {
-    const other = LOCALES.find((l) => l !== target.locale)!;
-    // The target's language first (or the only one written); the other as an annex when both exist.
-    const first = action.body[target.locale] ? target.locale : other;
-    const locales = action.body.en && action.body.es ? [first, other] : [first];
-    const letters = locales.map((l) => ({
-      locale: l,
-      subject: renderLetter(localize(action.subject, l), targetIn(target, l), null, l),
-      body: renderLetter(localize(action.body, l), targetIn(target, l), null, l),
-    }));
-    // A letter that names its signer ({{supporter.firstName}}, …) is delivered as one letter per signer
-    // (with the annex in the other language), rather than once with placeholders.
-    const named = locales.some((l) =>
-      usesSupporterFields(localize(action.subject, l) + localize(action.body, l)),
-    );
-    const perSigner = named
-      ? (signer: PacketSigner) =>
-          locales.map((l) => ({
-            locale: l,
-            subject: renderLetter(localize(action.subject, l), targetIn(target, l), signer, l),
-            body: renderLetter(localize(action.body, l), targetIn(target, l), signer, l),
-          }))
-      : undefined;
+  private pdfInfo(
+    campaign: Campaign,
+    action: LetterAction,
+    target: Target,
+    sender: OrganizationSender | null,
+    total: number,
+  ): PacketInfo {
+    const l = target.locale;
     return {
-      campaignTitle: localize(campaign.title, target.locale),
-      actionTitle: localize(action.title, target.locale),
-      target: targetIn(target, target.locale),
-      locale: target.locale,
+      organization: {
+        name: sender?.senderName ?? sender?.name ?? localize(campaign.title, l),
+        replyTo: sender?.replyTo ?? null,
+      },
+      campaignTitle: localize(campaign.title, l),
+      actionTitle: localize(action.title, l),
+      target: targetIn(target, l),
+      locale: l,
       date: this.clock.now(),
       signatureCount: total,
-      letters,
-      perSigner,
+      // Once, in the target's language (the other one when only that one is written), for the target:
+      // a signature block of supporter fields becomes "the undersigned", the signers follow as a table.
+      letter: {
+        subject: renderForTarget(localize(action.subject, l), targetIn(target, l), l),
+        body: renderForTarget(localize(action.body, l), targetIn(target, l), l),
+      },
+      personalNotes: action.allowPersonalNote,
     };
   }
 }

@@ -49,7 +49,7 @@ export class SignaturesReport implements OnModuleInit {
       [campaignId],
     )) as {
       actionId: string;
-      name: string;
+      name: LocalizedText;
       organization: string | null;
       lastDeliveredAt: Date | null;
       delivered: number;
@@ -66,7 +66,8 @@ export class SignaturesReport implements OnModuleInit {
         targets: targets
           .filter((t) => t.actionId === a.id)
           .map((t) => ({
-            name: t.name,
+            // In the report's language, like the titles (it was the raw { en, es } object).
+            name: localize(t.name, lang),
             organization: t.organization,
             delivered: t.delivered,
             undelivered: a.count - t.delivered,

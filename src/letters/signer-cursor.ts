@@ -33,11 +33,19 @@ export interface SignatureRange {
 export interface SignerSnapshot {
   /** How many signers the range holds. */
   total: number;
-  /** The signers in seq order through a server-side cursor, `batchSize` at a time (for the PDF). */
-  rows(batchSize?: number): AsyncGenerator<PacketSigner>;
+  /**
+   * The signers in seq order through one server-side cursor, `batchSize` at a time, twice: the PDF
+   * measures every row first (to know its page count), then draws them. Only the heights are kept
+   * between the passes, so memory stays flat whatever the signer count. `second()` after `first()`.
+   */
+  rowsTwice(batchSize?: number): {
+    first: () => AsyncGenerator<PacketSigner>;
+    second: () => AsyncGenerator<PacketSigner>;
+  };
   /**
    * The signers in seq order as CSV written by PostgreSQL itself (`COPY … TO STDOUT`): a UTF-8 BOM (so
-   * spreadsheets read the accents), the header row, then one line per signer, every text cell through
+   * spreadsheets read the accents), the header row, then one line per signer numbered from 1 as in the
+   * PDF's table, every text cell through
    * `csv_cell` (the formula guard) and the time as ISO 8601 UTC. Nothing is parsed into JavaScript
    * objects, so a million signers stream at close to the speed of COPY with flat memory.
    */
@@ -103,24 +111,44 @@ export async function openSignerSnapshot(
     throw e;
   }
 
-  async function* rows(batchSize = 1000): AsyncGenerator<PacketSigner> {
-    once();
+  /** One pass over the cursor: declares it first, else rewinds it; closes after the last pass or a failure. */
+  async function* pass(batchSize: number, first: boolean, last: boolean): AsyncGenerator<PacketSigner> {
+    let done = false;
     try {
-      await client.query(
-        `DECLARE packet_signers NO SCROLL CURSOR FOR
-         SELECT g.seq::text AS seq, s.first_name AS "firstName", s.last_name AS "lastName", s.city, s.region,
-                s.country, g.personal_note AS "personalNote", g.created_at AS "signedAt"
-           ${FROM} WHERE ${RANGE} ORDER BY g.seq`,
-        params,
-      );
+      if (first)
+        await client.query(
+          `DECLARE packet_signers SCROLL CURSOR FOR
+           SELECT g.seq::text AS seq, s.first_name AS "firstName", s.last_name AS "lastName", s.city, s.region,
+                  s.country, g.personal_note AS "personalNote", g.created_at AS "signedAt"
+             ${FROM} WHERE ${RANGE} ORDER BY g.seq`,
+          params,
+        );
+      else await client.query(`MOVE ABSOLUTE 0 IN packet_signers`);
       for (;;) {
         const batch = (await client.query<PacketSigner>(`FETCH ${batchSize} FROM packet_signers`)).rows;
-        if (!batch.length) return;
+        if (!batch.length) break;
         yield* batch;
       }
+      done = true;
     } finally {
-      await close();
+      // A pass left half way (the reader went away) or failed also ends the snapshot.
+      if (last || !done) await close();
     }
+  }
+
+  function rowsTwice(batchSize = 1000) {
+    once();
+    let firstRead = false;
+    return {
+      first: () => {
+        firstRead = true;
+        return pass(batchSize, true, false);
+      },
+      second: () => {
+        if (!firstRead) throw new Error('Read the first pass before the second');
+        return pass(batchSize, false, true);
+      },
+    };
   }
 
   function csv(): Readable {
@@ -130,7 +158,7 @@ export async function openSignerSnapshot(
       literal(range.fromSeq, 'bigint'),
       literal(range.upToSeq, 'bigint'),
     );
-    const sql = `COPY (SELECT csv_cell(s.first_name) AS first_name, csv_cell(s.last_name) AS last_name,
+    const sql = `COPY (SELECT row_number() OVER (ORDER BY g.seq) AS number, csv_cell(s.first_name) AS first_name, csv_cell(s.last_name) AS last_name,
                               csv_cell(s.city) AS city, csv_cell(s.region) AS region, csv_cell(s.country) AS country,
                               csv_cell(g.personal_note) AS personal_note, iso_utc(g.created_at) AS signed_at
                          ${FROM} WHERE ${where} ORDER BY g.seq)
@@ -146,5 +174,5 @@ export async function openSignerSnapshot(
     return out;
   }
 
-  return { total, rows, csv, close };
+  return { total, rowsTwice, csv, close };
 }

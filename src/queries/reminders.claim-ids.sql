@@ -16,5 +16,7 @@ WITH
            coalesce(o.sender_name, o.name) AS "senderName", o.reply_to::text AS "replyTo"
       FROM claimed LEFT JOIN supporters s ON s.id = claimed."supporterId"
       LEFT JOIN campaigns k ON k.id = claimed."campaignId"
-      LEFT JOIN organizations o ON o.id = coalesce(k.organization_id, s.organization_id)
+      -- A staff invitation to the whole organization has neither campaign nor supporter: its invitation's.
+      LEFT JOIN invitations i ON claimed."subjectType" = 'invitation' AND i.id = claimed."subjectId"
+      LEFT JOIN organizations o ON o.id = coalesce(k.organization_id, s.organization_id, i.organization_id)
      ORDER BY claimed.due_at

@@ -1,5 +1,8 @@
 import PDFDocument from 'pdfkit';
+import { countryName } from '../common/countries.js';
+import { formatCount, formatLongDate, formatMoneyCode, formatPercent } from '../common/locale-format.js';
 import type { Locale } from '../common/localized-text.js';
+import { FONT, numberPages, useDocumentFonts } from '../common/pdf.js';
 import type { DayCount } from './report-registry.js';
 import type { CampaignReport } from './report.service.js';
 
@@ -11,7 +14,7 @@ const L = {
     pledges: 'Pledges',
     signatures: 'Signatures',
     perDay: 'Signatures and pledges per day',
-    byKind: 'Pledges by kind (fulfilled / total)',
+    byKind: 'Pledges by kind (fulfilled of total)',
     fulfilment: 'Fulfilment rate',
     letters: 'Letters and their delivery',
     delivered: 'delivered',
@@ -29,6 +32,16 @@ const L = {
     byCountry: 'By country',
     topCities: 'Top cities',
     none: 'Nothing yet.',
+    of: 'of',
+    max: 'highest day',
+    kinds: {
+      support: 'Support',
+      sign: 'Sign letters',
+      attend: 'Attend',
+      volunteer: 'Volunteer',
+      donate: 'Donate',
+      share: 'Share',
+    } as Record<string, string>,
   },
   es: {
     report: 'Informe de la campaña',
@@ -37,7 +50,7 @@ const L = {
     pledges: 'Compromisos',
     signatures: 'Firmas',
     perDay: 'Firmas y compromisos por día',
-    byKind: 'Compromisos por tipo (cumplidos / total)',
+    byKind: 'Compromisos por tipo (cumplidos de total)',
     fulfilment: 'Tasa de cumplimiento',
     letters: 'Cartas y su entrega',
     delivered: 'entregadas',
@@ -55,8 +68,18 @@ const L = {
     byCountry: 'Por país',
     topCities: 'Ciudades principales',
     none: 'Todavía nada.',
+    of: 'de',
+    max: 'día más alto',
+    kinds: {
+      support: 'Apoyar',
+      sign: 'Firmar cartas',
+      attend: 'Asistir',
+      volunteer: 'Voluntariado',
+      donate: 'Aportar',
+      share: 'Difundir',
+    } as Record<string, string>,
   },
-} satisfies Record<Locale, Record<string, string>>;
+} satisfies Record<Locale, Record<string, string | Record<string, string>>>;
 
 const INK = '#1f2933';
 const ACCENT = '#b3261e';
@@ -106,31 +129,41 @@ interface Sections {
   };
 }
 
-/** Draws the report: progress bars, a per-day chart, then the tables. Returns the PDF stream. */
+/**
+ * Draws the report in the reader's language: progress bars toward each goal ("Pledges: 1,500 of 5,000
+ * (30%)", money as "USD 540.94 of USD 20,000 (2.7%)"), a per-day chart with a legend of colour
+ * swatches, then the tables. Numbers through Intl (src/common/locale-format.ts), fonts that cover
+ * Spanish, page numbers on every page. Returns the PDF stream.
+ */
 export function reportPdf(report: CampaignReport): PDFKit.PDFDocument {
-  const t = L[report.lang];
+  const lang = report.lang;
+  const t = L[lang];
   const s = report.sections as Sections;
+  const num = (n: number) => formatCount(n, lang);
   const doc = new PDFDocument({
     size: 'LETTER',
     margin: 50,
+    bufferPages: true,
     info: { Title: `${t.report}: ${report.campaign.title}` },
   });
+  useDocumentFonts(doc);
   const width = doc.page.width - 100;
 
-  doc.fillColor(INK).font('Helvetica-Bold').fontSize(20).text(report.campaign.title);
-  doc.font('Helvetica').fontSize(10).fillColor(MUTED);
+  doc.fillColor(INK).font(FONT.bold).fontSize(20).text(report.campaign.title);
+  doc.font(FONT.regular).fontSize(10).fillColor(MUTED);
   doc.text(
     [
       t.report,
       report.campaign.employer,
       report.campaign.workplace,
       report.campaign.city,
-      report.campaign.country,
+      report.campaign.country ? countryName(report.campaign.country, lang) : null,
     ]
       .filter(Boolean)
       .join(' · '),
   );
-  doc.text(`${t.generated}: ${report.generatedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+  const at = report.generatedAt;
+  doc.text(`${t.generated}: ${formatLongDate(at, lang)}, ${at.toISOString().slice(11, 16)} UTC`);
   doc.moveDown();
 
   const heading = (text: string) => {
@@ -138,90 +171,109 @@ export function reportPdf(report: CampaignReport): PDFKit.PDFDocument {
     doc
       .moveDown(0.5)
       .fillColor(INK)
-      .font('Helvetica-Bold')
+      .font(FONT.bold)
       .fontSize(13)
-      .text(text)
-      .font('Helvetica')
+      .text(text, 50)
+      .font(FONT.regular)
       .fontSize(10)
       .moveDown(0.3);
   };
-  const bar = (label: string, value: number, goal: number | null, suffix = '') => {
-    const y = doc.y;
-    doc.fillColor(INK).text(`${label}: ${value}${goal ? ` / ${goal}` : ''}${suffix}`, 50, y);
+  /** "label: value of goal (pct)" over a bar filled to value/goal; without a goal, the value alone. */
+  const bar = (label: string, value: string, share: number | null, goal?: string) => {
+    const pct = share === null ? '' : ` (${formatPercent(share * 100, lang)})`;
+    doc.fillColor(INK).text(`${label}: ${value}${goal ? ` ${t.of} ${goal}` : ''}${pct}`, 50, doc.y);
     const top = doc.y + 2;
     doc.rect(50, top, width, 10).fill('#e4e7eb');
-    const share = goal ? Math.min(1, value / goal) : 0;
-    if (share > 0) doc.rect(50, top, width * share, 10).fill(ACCENT);
+    const filled = Math.min(1, Math.max(0, share ?? 0));
+    if (filled > 0) doc.rect(50, top, Math.max(width * filled, 1), 10).fill(ACCENT);
     doc.fillColor(INK);
     doc.y = top + 16;
   };
+  const countBar = (label: string, value: number, goal: number | null) =>
+    bar(label, num(value), goal ? value / goal : null, goal ? num(goal) : undefined);
 
   heading(t.progress);
-  bar(t.pledges, s.pledges?.total ?? 0, report.campaign.goals.pledges);
-  bar(t.signatures, s.signatures?.total ?? 0, report.campaign.goals.signatures);
+  countBar(t.pledges, s.pledges?.total ?? 0, report.campaign.goals.pledges);
+  countBar(t.signatures, s.signatures?.total ?? 0, report.campaign.goals.signatures);
   for (const f of s.money?.fundraisers ?? []) {
-    const pct = Number(f.converted.percentOfGoal);
+    const raised = f.converted.received;
     bar(
-      `${f.title} (${f.converted.received.amount} ${f.converted.received.currency})`,
-      Math.round(pct),
-      100,
-      '%',
+      f.title,
+      formatMoneyCode(raised.amount, raised.currency, lang),
+      Number(f.converted.percentOfGoal) / 100,
+      formatMoneyCode(f.goal.amount, f.goal.currency, lang),
     );
   }
 
   heading(t.perDay);
-  drawPerDay(doc, s.signatures?.perDay ?? [], s.pledges?.perDay ?? [], width, t);
+  drawPerDay(doc, s.signatures?.perDay ?? [], s.pledges?.perDay ?? [], width, t, num);
 
   heading(t.byKind);
   if (s.pledges) {
     for (const [kind, v] of Object.entries(s.pledges.byKind))
-      if (v.total) doc.text(`${kind}: ${v.fulfilled} / ${v.total}`);
-    doc.text(`${t.fulfilment}: ${Math.round(s.pledges.fulfilmentRate * 100)}%`);
-  }
+      if (v.total) doc.text(`${t.kinds[kind] ?? kind}: ${num(v.fulfilled)} ${t.of} ${num(v.total)}`);
+    doc.text(`${t.fulfilment}: ${formatPercent(s.pledges.fulfilmentRate * 100, lang)}`);
+  } else doc.text(t.none);
 
   heading(t.letters);
   if (!s.signatures?.actions.length) doc.text(t.none);
   for (const a of s.signatures?.actions ?? []) {
     doc
-      .font('Helvetica-Bold')
-      .text(`${a.title}: ${a.count}${a.goal ? ` / ${a.goal}` : ''}`)
-      .font('Helvetica');
+      .font(FONT.bold)
+      .text(`${a.title}: ${num(a.count)}${a.goal ? ` ${t.of} ${num(a.goal)}` : ''}`)
+      .font(FONT.regular);
     for (const target of a.targets)
-      doc.text(`   ${target.name}: ${target.delivered} ${t.delivered}, ${target.undelivered} ${t.pending}`);
+      doc.text(
+        `${target.name}: ${num(target.delivered)} ${t.delivered}, ${num(target.undelivered)} ${t.pending}`,
+        { indent: 14 },
+      );
   }
 
   heading(t.events);
   if (!s.events?.length) doc.text(t.none);
   for (const e of s.events ?? []) {
     doc.text(
-      `${e.title}: ${e.goingPeople}${e.capacity ? ` / ${e.capacity}` : ''} ${t.going}, ${e.checkedIn} ${t.checkedIn}, ${e.noShow} ${t.noShow}`,
+      `${e.title}: ${num(e.goingPeople)}${e.capacity ? ` ${t.of} ${num(e.capacity)}` : ''} ${t.going}, ${num(e.checkedIn)} ${t.checkedIn}, ${num(e.noShow)} ${t.noShow}`,
     );
   }
 
   heading(t.money);
   if (!s.money?.fundraisers.length) doc.text(t.none);
   for (const f of s.money?.fundraisers ?? []) {
-    doc.font('Helvetica-Bold').text(`${f.title} — ${f.goal.amount} ${f.goal.currency}`).font('Helvetica');
+    const money = (m: { amount: string; currency: string }) => formatMoneyCode(m.amount, m.currency, lang);
+    doc.font(FONT.bold).text(`${f.title} — ${money(f.goal)}`).font(FONT.regular);
     for (const c of f.byCurrency)
-      doc.text(`   ${c.currency}: ${c.received.amount} ${t.received}, ${c.pledged.amount} ${t.pledged}`);
+      doc.text(
+        `${money({ ...c.received, currency: c.currency })} ${t.received}, ${money({ ...c.pledged, currency: c.currency })} ${t.pledged}`,
+        { indent: 14 },
+      );
     doc.text(
-      `   ${t.converted}: ${f.converted.received.amount} ${f.converted.received.currency} (${f.converted.percentOfGoal}%)`,
+      `${t.converted}: ${money(f.converted.received)} ${t.of} ${money(f.goal)} (${formatPercent(f.converted.percentOfGoal, lang)})`,
+      { indent: 14 },
     );
     for (const u of f.converted.unconverted)
-      doc.text(`   ${t.unconverted}: ${u.amount.amount} ${u.amount.currency}`);
+      doc.text(`${t.unconverted}: ${money(u.amount)}`, { indent: 14 });
   }
 
   heading(t.supporters);
-  doc.text(`${t.supporters}: ${s.supporters?.total ?? 0}`);
+  doc.text(`${t.supporters}: ${num(s.supporters?.total ?? 0)}`);
   doc.text(
-    `${t.byCountry}: ${(s.supporters?.byCountry ?? []).map((c) => `${c.country || '?'} ${c.count}`).join(', ') || t.none}`,
+    `${t.byCountry}: ${(s.supporters?.byCountry ?? []).map((c) => `${c.country ? countryName(c.country, lang) : '?'} ${num(c.count)}`).join(', ') || t.none}`,
   );
   doc.text(
-    `${t.topCities}: ${(s.supporters?.topCities ?? []).map((c) => `${c.city} (${c.country}) ${c.count}`).join(', ') || t.none}`,
+    `${t.topCities}: ${(s.supporters?.topCities ?? []).map((c) => `${c.city} (${countryName(c.country, lang)}) ${num(c.count)}`).join(', ') || t.none}`,
   );
 
+  numberPages(doc, lang, report.campaign.title);
   doc.end();
   return doc;
+}
+
+/** A small filled square and its label, for a chart's legend; returns the x after it. */
+function swatch(doc: PDFKit.PDFDocument, x: number, y: number, color: string, label: string): number {
+  doc.rect(x, y + 1, 9, 9).fill(color);
+  doc.fillColor(INK).text(label, x + 13, y, { lineBreak: false });
+  return x + 13 + doc.widthOfString(label) + 18;
 }
 
 /** Stacked bars, one per day of the last 30 days with activity: signatures (accent) and pledges (grey). */
@@ -231,6 +283,7 @@ function drawPerDay(
   pledges: DayCount[],
   width: number,
   t: (typeof L)['en'],
+  num: (n: number) => string,
 ) {
   const days = [...new Set([...signatures, ...pledges].map((d) => d.day))].sort().slice(-30);
   if (!days.length) {
@@ -242,7 +295,8 @@ function drawPerDay(
   const max = Math.max(...days.map((d) => (sig.get(d) ?? 0) + (pl.get(d) ?? 0)), 1);
   const height = 110;
   const top = doc.y;
-  const slot = width / days.length;
+  // At most 40 points a day, so a campaign a few days old shows bars rather than blocks.
+  const slot = Math.min(width / days.length, 40);
   days.forEach((d, i) => {
     const x = 50 + i * slot + 1;
     const s = ((sig.get(d) ?? 0) / max) * height;
@@ -257,7 +311,16 @@ function drawPerDay(
     .stroke();
   doc.fillColor(INK).fontSize(8);
   doc.text(days[0], 50, top + height + 3);
-  doc.text(days[days.length - 1], 50, top + height + 3, { width, align: 'right' });
+  if (days.length > 1)
+    doc.text(days[days.length - 1], 50, top + height + 3, {
+      width: Math.max(slot * days.length, 100),
+      align: 'right',
+    });
   doc.fontSize(10);
-  doc.text(`■ ${t.signatures}   ■ ${t.pledges}  (max ${max})`, 50, top + height + 15);
+  const y = top + height + 16;
+  let x = swatch(doc, 50, y, ACCENT, t.signatures);
+  x = swatch(doc, x, y, MUTED, t.pledges);
+  doc.fillColor(INK).text(`${t.max}: ${num(max)}`, x, y, { lineBreak: false });
+  doc.x = 50;
+  doc.y = y + 16;
 }

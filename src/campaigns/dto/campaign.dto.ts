@@ -17,7 +17,7 @@ import { MoneyDto } from '../../common/money.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { SLUG_PATTERN } from '../../common/slug.js';
 import { CAMPAIGN_STATUSES, SECTORS, type CampaignStatus, type Sector } from '../campaign.entity.js';
-import { Trim } from '../../common/transforms.js';
+import { Trim, UnixLineEndings } from '../../common/transforms.js';
 import { OptionalText, OptionalCountry } from '../../common/dto-fields.js';
 
 const localizedExample = { en: 'Independent union at GM Silao', es: 'Sindicato independiente en GM Silao' };
@@ -65,11 +65,13 @@ export class CreateCampaignDto {
   @ApiPropertyOptional({ example: { en: 'Workers at the Silao plant are winning an independent union.' } })
   @IsOptional()
   @IsLocalizedText(1000)
+  @UnixLineEndings()
   summary?: LocalizedText;
 
   @ApiPropertyOptional({ description: 'the story, plain text with blank lines between paragraphs' })
   @IsOptional()
   @IsLocalizedText(20000)
+  @UnixLineEndings()
   body?: LocalizedText;
 
   @ApiPropertyOptional({ enum: SECTORS, default: 'other' })

@@ -21,7 +21,7 @@ import { PaginationQueryDto } from '../../common/pagination.js';
 import { SLUG_PATTERN } from '../../common/slug.js';
 import { IsIanaTimeZone } from '../../supporters/dto/supporter-fields.dto.js';
 import { EVENT_KINDS, EVENT_STATUSES, type EventKind, type EventStatus } from '../event.entity.js';
-import { Trim } from '../../common/transforms.js';
+import { Trim, UnixLineEndings } from '../../common/transforms.js';
 import { OptionalCountry, OptionalText } from '../../common/dto-fields.js';
 
 export class CreateEventDto {
@@ -39,6 +39,7 @@ export class CreateEventDto {
   @ApiPropertyOptional({ example: { en: 'Bring signs.', es: 'Trae carteles.' } })
   @IsOptional()
   @IsLocalizedText(5000)
+  @UnixLineEndings()
   description?: LocalizedText;
 
   @ApiProperty({ enum: EVENT_KINDS })
@@ -148,6 +149,7 @@ export class UpdateEventDto extends PartialType(OmitType(CreateEventDto, ['slug'
   @Trim()
   @IsString()
   @MaxLength(1000)
+  @UnixLineEndings()
   note?: string;
 }
 

@@ -22,7 +22,7 @@ import {
   type DonationStatus,
   type RecordableDonationStatus,
 } from '../donation.entity.js';
-import { Trim } from '../../common/transforms.js';
+import { Trim, UnixLineEndings } from '../../common/transforms.js';
 
 export class CreateDonationDto {
   @ApiProperty({ type: MoneyDto, example: { amount: '250.00', currency: 'MXN' } })
@@ -63,6 +63,7 @@ export class CreateDonationDto {
   @Trim()
   @IsString()
   @MaxLength(2000)
+  @UnixLineEndings()
   note?: string;
 
   @ApiPropertyOptional({ type: SupporterFieldsDto, description: 'the donor; absent for an anonymous gift' })
@@ -80,6 +81,7 @@ export class UpdateDonationDto {
   @Trim()
   @IsString()
   @MaxLength(2000)
+  @UnixLineEndings()
   note?: string | null;
 
   @ApiPropertyOptional({ enum: DONATION_METHODS })
@@ -97,6 +99,7 @@ export class UpdateDonationDto {
   @Trim()
   @IsString()
   @MaxLength(500)
+  @UnixLineEndings()
   reason?: string;
 }
 
@@ -106,6 +109,7 @@ export class RefundDonationDto {
   @Trim()
   @IsString()
   @MaxLength(500)
+  @UnixLineEndings()
   reason?: string;
 }
 

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsCurrencyCode } from '../../common/money.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
-import { Trim } from '../../common/transforms.js';
+import { Trim, UnixLineEndings } from '../../common/transforms.js';
 
 const RATE_PATTERN = /^\d{1,12}(\.\d{1,10})?$/;
 const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
@@ -42,6 +42,7 @@ export class UpdateExchangeRateDto {
   @Trim()
   @IsString()
   @MaxLength(500)
+  @UnixLineEndings()
   reason?: string;
 }
 

@@ -5,6 +5,7 @@ import { IsLocalizedText, type LocalizedText } from '../../common/localized-text
 import { MoneyDto } from '../../common/money.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { FUNDRAISER_STATUSES, type FundraiserStatus } from '../fundraiser.entity.js';
+import { UnixLineEndings } from '../../common/transforms.js';
 
 const titleExample = { en: 'Strike fund', es: 'Fondo de huelga' };
 
@@ -16,6 +17,7 @@ export class CreateFundraiserDto {
   @ApiPropertyOptional({ example: { en: 'Groceries and rent for strikers in Silao.' } })
   @IsOptional()
   @IsLocalizedText(5000)
+  @UnixLineEndings()
   description?: LocalizedText;
 
   @ApiProperty({ type: MoneyDto, description: 'the goal; its currency is the tally’s reporting currency' })
@@ -40,6 +42,7 @@ export class UpdateFundraiserDto {
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
   @IsLocalizedText(5000)
+  @UnixLineEndings()
   description?: LocalizedText | null;
 
   @ApiPropertyOptional({ type: MoneyDto })

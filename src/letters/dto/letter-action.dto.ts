@@ -18,7 +18,7 @@ import { IsLocalizedText, type LocalizedText } from '../../common/localized-text
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { SLUG_PATTERN } from '../../common/slug.js';
 import { LETTER_ACTION_STATUSES, type LetterActionStatus } from '../letter-action.entity.js';
-import { Trim } from '../../common/transforms.js';
+import { Trim, UnixLineEndings } from '../../common/transforms.js';
 
 export class CreateLetterActionDto {
   @ApiPropertyOptional({
@@ -39,6 +39,7 @@ export class CreateLetterActionDto {
 
   @ApiProperty({ example: { en: 'Enforce the USMCA labor chapter at GM Silao' } })
   @IsLocalizedText(300)
+  @UnixLineEndings()
   subject: LocalizedText;
 
   @ApiProperty({
@@ -47,6 +48,7 @@ export class CreateLetterActionDto {
       'merge fields: {{target.name}}, {{target.title}}, {{target.organization}}, {{supporter.firstName}}, {{supporter.lastName}}, {{supporter.city}}, {{supporter.region}}, {{supporter.country}}',
   })
   @IsLocalizedText(20000)
+  @UnixLineEndings()
   body: LocalizedText;
 
   @ApiProperty({ type: [String], format: 'uuid', description: 'one or more targets from /api/targets' })

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { LOCALES, type Locale } from '../../common/localized-text.js';
+import { unixLineEndings } from '../../common/transforms.js';
 import { SupporterFieldsDto } from '../../supporters/dto/supporter-fields.dto.js';
 
 /**
@@ -13,7 +14,7 @@ const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 
 export function cleanNote(value: unknown): unknown {
   if (typeof value !== 'string') return value;
-  return value.replace(/\r\n?/g, '\n').replace(CONTROL, '').trim();
+  return unixLineEndings(value).replace(CONTROL, '').trim();
 }
 
 export class SignLetterDto extends SupporterFieldsDto {

@@ -5,6 +5,7 @@ import { IsLocalizedText, LOCALES, type Locale, type LocalizedText } from '../..
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { TARGET_KINDS, type TargetKind } from '../target.entity.js';
 import { OptionalCountry } from '../../common/dto-fields.js';
+import { UnixLineEndings } from '../../common/transforms.js';
 
 /** '' clears an optional field (PATCH): it becomes null. */
 const blankToNull = ({ value }: { value: unknown }) =>
@@ -64,6 +65,7 @@ export class CreateTargetDto {
   @ValidateIf((_, v) => v !== null)
   @IsString()
   @MaxLength(1000)
+  @UnixLineEndings()
   postalAddress?: string | null;
 
   @ApiPropertyOptional({ enum: LOCALES, description: 'the language letters are delivered in' })

@@ -1,5 +1,6 @@
 import { escapeHtml } from '../../common/html.js';
 import { TemplateData, type MailLocale } from './data.js';
+import { formatCount as formatLocaleCount } from '../../common/locale-format.js';
 
 /**
  * The shared layout of every email. A template describes its content once, as blocks; the layout
@@ -43,6 +44,8 @@ export interface MailContent {
   /** "Hi Ana," — omitted for mail that brings its own salutation (a letter). */
   greeting?: string;
   blocks: Block[];
+  /** The name at the top, instead of "Puente": whose mail this is (a letter carries its organization's). */
+  masthead?: string;
 }
 
 const FOOTER = {
@@ -114,13 +117,14 @@ function blockHtml(b: Block): string {
   }
 }
 
-/** The content in the layout: header "Puente", greeting, blocks, footer (with unsubscribe when given). */
+/** The content in the layout: header "Puente" (or the masthead), greeting, blocks, footer (with unsubscribe when given). */
 export function compose(locale: MailLocale, content: MailContent, options: RenderOptions = {}): RenderedMail {
   const subject = oneLine(content.subject);
   const footer = FOOTER[locale];
   const unsubscribe = options.unsubscribeUrl;
 
-  const textParts = ['Puente'];
+  const masthead = content.masthead ? oneLine(content.masthead) : 'Puente';
+  const textParts = [masthead];
   if (content.greeting) textParts.push(content.greeting);
   textParts.push(...content.blocks.map(blockText).filter((t) => t !== ''));
   const textFooter = unsubscribe ? `${footer.sentBy}\n${footer.unsubscribe}: ${unsubscribe}` : footer.sentBy;
@@ -138,7 +142,7 @@ export function compose(locale: MailLocale, content: MailContent, options: Rende
 </head>
 <body style="margin:0;padding:0;background:#ffffff;color:#18181b;font-family:Arial,Helvetica,sans-serif;font-size:16px">
 <div style="max-width:600px;margin:0 auto;padding:24px 16px">
-<div style="font-size:22px;font-weight:bold;color:#b91c1c;margin:0 0 24px">Puente</div>
+<div style="font-size:22px;font-weight:bold;color:#b91c1c;margin:0 0 24px">${escapeHtml(masthead)}</div>
 ${content.greeting ? `<p style="${S.p}">${escapeHtml(content.greeting)}</p>\n` : ''}${content.blocks.map(blockHtml).join('\n')}
 <hr style="border:none;border-top:1px solid #e4e4e7;margin:24px 0 12px">
 <div style="font-size:13px;color:#52525b">${htmlFooter}</div>
@@ -164,17 +168,9 @@ export function defineTemplate(
   return (data, locale, options) => compose(locale, build(new TemplateData(name, data), locale), options);
 }
 
-const NUMBER_LOCALE: Record<MailLocale, string> = { en: 'en-US', es: 'es-MX' };
-
-/** One formatter per locale: building an Intl.NumberFormat costs more than formatting with it. */
-const COUNT_FORMAT: Record<MailLocale, Intl.NumberFormat> = {
-  en: new Intl.NumberFormat(NUMBER_LOCALE.en),
-  es: new Intl.NumberFormat(NUMBER_LOCALE.es),
-};
-
 /** 1234 → "1,234" (both locales: the committee's Spanish is Mexico's). */
 export function formatCount(n: number, locale: MailLocale): string {
-  return COUNT_FORMAT[locale].format(n);
+  return formatLocaleCount(n, locale);
 }
 
 const UNITS = {

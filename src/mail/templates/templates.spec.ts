@@ -44,6 +44,8 @@ const FULL: { [K in TemplateName]: TemplateDataMap[K] } = {
     letterBody: 'Estimada Embajadora Tai:\n\nLe escribimos para pedir una revisión.\nAtentamente,',
     signatureCount: 1234,
     campaignTitle: 'Sindicato independiente en GM Silao',
+    organizationName: 'Comité de Solidaridad GM Silao',
+    replyTo: 'comite@example.org',
   },
   'deadline-reminder': {
     firstName: 'Ana',
@@ -160,9 +162,12 @@ describe('mail templates', () => {
         expect(part.trim()).not.toBe('');
       }
       expect(out.subject).not.toMatch(/[\r\n]/);
-      expect(out.text.startsWith('Puente\n')).toBe(true);
+      // A letter to a target goes out under its organization's name; everything else under Puente's.
+      const masthead =
+        (name === 'letter-delivery' && (data as { organizationName?: string }).organizationName) || 'Puente';
+      expect(out.text.startsWith(`${masthead}\n`)).toBe(true);
       expect(out.html).toContain(`<html lang="${locale}">`);
-      expect(out.html).toContain('>Puente</div>');
+      expect(out.html).toContain(`>${masthead}</div>`);
     },
   );
 
@@ -240,13 +245,23 @@ describe('mail templates', () => {
     expect(render('pledge-followup', MINIMAL['pledge-followup'], 'es').text).toContain('\nHola:\n');
   });
 
-  it('counts signatures with the right word and grouping', () => {
-    expect(render('letter-delivery', FULL['letter-delivery'], 'en').text).toContain(
-      'Signed by 1,234 supporters of the campaign “Sindicato independiente en GM Silao”.',
+  it('ends a letter with the signer block in the target’s language, the count grouped for it', () => {
+    const en = render('letter-delivery', FULL['letter-delivery'], 'en').text;
+    expect(en).toContain(
+      '1,234 people signed this letter; the list is attached. The signers support the campaign “Sindicato independiente en GM Silao”.',
     );
+    expect(en).toContain(
+      'Sent on the signers’ behalf by Comité de Solidaridad GM Silao, who will read any reply at comite@example.org.',
+    );
+    const es = render('letter-delivery', FULL['letter-delivery'], 'es').text;
+    expect(es).toContain('1,234 personas firmaron esta carta; la lista va adjunta.');
+    expect(es).toContain('Enviada en nombre de quienes firman por Comité de Solidaridad GM Silao');
     expect(
       render('letter-delivery', { ...MINIMAL['letter-delivery'], signatureCount: 1 }, 'es').text,
-    ).toContain('Firmada por 1 persona.');
+    ).toContain('1 persona firmó esta carta; la lista va adjunta.');
+    expect(
+      render('letter-delivery', { ...MINIMAL['letter-delivery'], signatureCount: 1 }, 'en').text,
+    ).toContain('1 person signed this letter; the list is attached.');
   });
 
   it('keeps the paragraphs and line breaks of a letter, in text and HTML', () => {

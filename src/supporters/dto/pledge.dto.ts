@@ -14,7 +14,7 @@ import { MoneyDto } from '../../common/money.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { PLEDGE_KINDS, PLEDGE_STATUSES, type PledgeKind, type PledgeStatus } from '../pledges.service.js';
 import { SupporterFieldsDto } from './supporter-fields.dto.js';
-import { Trim, UpperTrim } from '../../common/transforms.js';
+import { Trim, UnixLineEndings, UpperTrim } from '../../common/transforms.js';
 
 export class CreatePledgeDto extends SupporterFieldsDto {
   @ApiProperty({ enum: PLEDGE_KINDS, example: 'support' })
@@ -32,6 +32,7 @@ export class CreatePledgeDto extends SupporterFieldsDto {
   @Trim()
   @IsString()
   @MaxLength(1000)
+  @UnixLineEndings()
   message?: string;
 }
 
