@@ -17,6 +17,7 @@ import { SupportersReport } from './supporters.report.js';
 import { SupporterUpdatesService } from './supporter-updates.service.js';
 import { TagsController } from './tags/tags.controller.js';
 import { TagsService } from './tags/tags.service.js';
+import { SupportersCsv } from './supporters-csv.js';
 
 @Global()
 @Module({
@@ -42,6 +43,7 @@ import { TagsService } from './tags/tags.service.js';
     ImportService,
     SupporterUpdatesService,
     TagsService,
+    SupportersCsv,
   ],
   exports: [
     SupportersService,
@@ -51,6 +53,8 @@ import { TagsService } from './tags/tags.service.js';
     SignedTokens,
     SupporterUpdatesService,
     TagsService,
+    SupportersCsv,
+    ImportService,
   ],
 })
 export class SupportersModule {}
