@@ -159,7 +159,10 @@ export class AdminSupportersController {
     const f = formFields(body);
     const filter = filterValues(f, 'f_');
     const ids = listField(body, 'supporterIds');
-    const input: Record<string, unknown> = { tag: f.tag ?? '', action: f.action === 'remove' ? 'remove' : 'add' };
+    const input: Record<string, unknown> = {
+      tag: f.tag ?? '',
+      action: f.action === 'remove' ? 'remove' : 'add',
+    };
     if (f.scope === 'all') input.filter = filter;
     else if (ids.length) input.supporterIds = ids;
     else return this.retry(req, reply, user, id, filter, { supporterIds: 'choose_supporters' }, f);
@@ -393,16 +396,24 @@ export class AdminSupportersController {
     if (!csrfOk(req, reply)) throw new ForbiddenError('Invalid form token', 'csrf');
     delete fields._csrf;
     const values = { campaignId: fields.campaignId ?? '' };
-    if (!values.campaignId) return this.importPage(req, reply, user, id, { values, errors: { campaignId: 'required' } }, 400);
+    if (!values.campaignId)
+      return this.importPage(req, reply, user, id, { values, errors: { campaignId: 'required' } }, 400);
     if (!content?.length && !truncated) {
       return this.importPage(req, reply, user, id, { values, errors: { file: 'missing_file' } }, 400);
     }
     const file = Object.assign(Readable.from(truncated ? [] : [content!]), { truncated });
     try {
-      const result = await this.imports.importCsv(user, values.campaignId, file, true, this.config.importMaxBytes);
+      const result = await this.imports.importCsv(
+        user,
+        values.campaignId,
+        file,
+        true,
+        this.config.importMaxBytes,
+      );
       const csv = content!.toString('utf8');
       // The file goes back with the "Import" button as a form field, up to what a form may carry.
-      const carry = Buffer.byteLength(encodeURIComponent(csv)) < this.config.bodyLimitBytes - 4096 ? csv : null;
+      const carry =
+        Buffer.byteLength(encodeURIComponent(csv)) < this.config.bodyLimitBytes - 4096 ? csv : null;
       return this.importPage(req, reply, user, id, { values, errors: {}, result, csv: carry }, 200);
     } catch (e) {
       const errors = fieldErrorsOf(e);
@@ -427,7 +438,13 @@ export class AdminSupportersController {
     }
     const file = Readable.from([Buffer.from(f.csv, 'utf8')]);
     try {
-      const result = await this.imports.importCsv(user, values.campaignId, file, false, this.config.importMaxBytes);
+      const result = await this.imports.importCsv(
+        user,
+        values.campaignId,
+        file,
+        false,
+        this.config.importMaxBytes,
+      );
       return this.importPage(req, reply, user, id, { values, errors: {}, result }, 200);
     } catch (e) {
       const errors = fieldErrorsOf(e);
