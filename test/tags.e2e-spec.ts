@@ -1,4 +1,5 @@
-import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
+import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
+import { SupportersService } from '../src/supporters/supporters.service.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /** Tags on supporters: one organization's own, one at a time or many at once, erased with her. */
@@ -220,6 +221,25 @@ describe('supporter tags', () => {
       .post(`/api/organizations/${a.organizationId}/supporters/tags`)
       .send({ tag: 'x', action: 'add', filter: {} })
       .expect(403);
+  });
+
+  it('shows a campaign coordinator (in the console) the supporters of her campaigns only', async () => {
+    const other = await activeCampaign(t, a.token);
+    await pledge(other.slug, 'solo.other@example.org', 'Otra');
+    const coord = await createStaff(t, admin, 'coordinator');
+    await addMember(t, a.token, other.id, coord.id, 'coordinator');
+    const service = t.app.get(SupportersService);
+    const user = { id: coord.id, email: coord.email, name: 'c', role: 'coordinator' as const };
+    const list = await service.listForOrganization(user, a.organizationId!, { limit: 50, offset: 0 });
+    expect(list.items.map((s) => s.email)).toEqual(['solo.other@example.org']);
+    await expect(service.getForOrganization(user, a.organizationId!, ids.lucia)).rejects.toMatchObject({
+      status: 404,
+    });
+    // Organizers see everyone.
+    const organizer = { id: a.id, email: a.email, name: 'a', role: 'organizer' as const };
+    expect(
+      (await service.listForOrganization(organizer, a.organizationId!, { limit: 50, offset: 0 })).total,
+    ).toBe(4);
   });
 
   it('shows her tags in her data download, and erasure takes them off', async () => {

@@ -534,7 +534,7 @@ export const en = {
   'team.removed': 'Removed from the team.',
   'team.lastOrganizer':
     'This is the organization’s only organizer: make someone else an organizer first, then remove this person.',
-  'sup.country': "Country",
+  'sup.country': 'Country',
 } as const;
 
 export type MessageKey = keyof typeof en;

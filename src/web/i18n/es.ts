@@ -539,5 +539,5 @@ export const es: Messages = {
   'team.removed': 'Se quitó del equipo.',
   'team.lastOrganizer':
     'Es la única persona organizadora de la organización: primero nombra a alguien más como organizador y luego quita a esta persona.',
-  'sup.country': "País",
+  'sup.country': 'País',
 };
