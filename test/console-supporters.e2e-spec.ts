@@ -219,6 +219,13 @@ describe('the console: supporters, tags, donations, team, settings', () => {
     await page.getByRole('button', { name: /Yes, remove Olga/ }).click();
     await expect(page.getByTestId('team-error').textContent()).resolves.toContain('only organizer');
     await check('organization-last-organizer');
+    // A campaign's own team page invites by email too (no account id to know).
+    await page.goto(`${base}/admin/campaigns/${campaign.id}/members`);
+    await page.locator('#f-email').fill('campaign.helper@example.org');
+    await page.getByRole('button', { name: 'Send invitation' }).click();
+    await expect(page.locator('[role=status]').first().textContent()).resolves.toContain('Invitation sent');
+    await smtp.waitForMail((m) => m.envelope.to[0] === 'campaign.helper@example.org', before);
+    await check('campaign-team');
   });
 
   it('changes the sender name and shows where mail comes from', async () => {
