@@ -249,7 +249,10 @@ describe('web flows in a browser', () => {
       await page.goto(`${base}/admin/campaigns/${campaign.id}/members`);
       await expect(page.getByTestId('members').textContent()).resolves.toContain('Rita Runner');
       await screenshots(page, 'admin-members');
-      await page.getByRole('button', { name: 'Remove: Rita Runner' }).click();
+      // Removing asks first, saying what happens.
+      await page.locator('summary', { hasText: 'Remove: Rita Runner' }).click();
+      await expect(page.getByText('Rita Runner will lose access').isVisible()).resolves.toBe(true);
+      await page.getByRole('button', { name: 'Yes, remove Rita Runner' }).click();
       await page.waitForLoadState();
       expect(await page.getByTestId('members').textContent()).not.toContain('Rita Runner');
 

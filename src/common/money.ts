@@ -13,7 +13,7 @@
  * - an exchange rate has at most 12 digits before and 10 after the decimal point (fits `numeric(22,10)`).
  */
 import { BadInputError } from './errors.js';
-import { currencyExponent } from './currencies.js';
+import { currencyExponent, isCurrency } from './currencies.js';
 
 export {
   CURRENCY_CODES,
@@ -212,4 +212,103 @@ export function convert(minor: bigint, from: string, to: string, rate: Rate): bi
   if (toExponent >= fromExponent) num *= 10n ** BigInt(toExponent - fromExponent);
   else den *= 10n ** BigInt(fromExponent - toExponent);
   return roundHalfEven(num, den);
+}
+
+/** What {@link parseTypedAmount} understood: a canonical decimal string and the currency, when typed. */
+export interface TypedAmount {
+  /** "1500.50": digits and at most one `.`, ready for {@link parseAmount}. */
+  amount: string;
+  /** The currency the text named ("MXN 1,500", "US$20"), or null ("$5,000" says nothing of which dollar). */
+  currency: string | null;
+}
+
+/** Signs that name one currency; a bare `$` names none (dollars and pesos both use it). */
+const CURRENCY_SIGNS: Record<string, string> = { US$: 'USD', MX$: 'MXN', C$: 'CAD', '€': 'EUR', '£': 'GBP' };
+const SPACES = /[\s\u00a0\u202f\u2009']/g;
+
+/**
+ * An amount as people type it in a form → the API's decimal string, refusing anything that could be
+ * read two ways. Accepted: "1500", "1,500", "$5,000", "MXN 1,500.50", "1 500,50", "1.500,50",
+ * "12,50", "US$ 20", "20 usd". Rules:
+ * - a currency code (any case) or sign before or after the number; `$` alone names no currency;
+ * - with both `,` and `.`, the last one is the decimal mark and the other groups thousands;
+ * - with one kind only: used more than once, or a `,` followed by exactly three digits, it groups
+ *   thousands ("1,500" is fifteen hundred, as in Mexico and the US); otherwise it is the decimal mark
+ *   ("12,50", "1500.5");
+ * - "1.500" alone is refused as ambiguous (fifteen hundred in much of Latin America and Spain, one and
+ *   a half in Mexico and the US): money is never silently changed;
+ * - thousands groups have three digits after the first ("1,50,0" is refused).
+ * Throws `BadInputError` on `field` with `amount_not_understood`, `amount_ambiguous` or
+ * `amount_not_positive`. Precision and size are left to {@link parseAmount} ("1,5000" is 1.5000,
+ * too precise for dollars).
+ */
+export function parseTypedAmount(input: string, field = 'amount'): TypedAmount {
+  let text = input.trim();
+  let currency: string | null = null;
+  const take = (code: string) => {
+    if (currency && currency !== code) fail(field, 'amount_not_understood', `${field} names two currencies`);
+    currency = code;
+  };
+  // A code or sign before or after the number.
+  const code = /^([A-Za-z]{3})(?=[\s\d$.,]|$)|(?<=[\s\d.,])([A-Za-z]{3})$/;
+  for (let i = 0; i < 2; i++) {
+    const m = code.exec(text);
+    if (m) {
+      const c = (m[1] ?? m[2]).toUpperCase();
+      if (isCurrency(c)) {
+        take(c);
+        text = (m[1] ? text.slice(3) : text.slice(0, -3)).trim();
+      }
+    }
+    for (const [sign, c] of Object.entries(CURRENCY_SIGNS)) {
+      if (text.toUpperCase().startsWith(sign.toUpperCase())) {
+        take(c);
+        text = text.slice(sign.length).trim();
+      } else if (text.toUpperCase().endsWith(sign.toUpperCase())) {
+        take(c);
+        text = text.slice(0, -sign.length).trim();
+      }
+    }
+    if (text.startsWith('$')) text = text.slice(1).trim();
+    else if (text.endsWith('$')) text = text.slice(0, -1).trim();
+  }
+  if (/^-/.test(text)) fail(field, 'amount_not_positive', `${field} must be greater than zero`);
+  text = text.replace(SPACES, ' ');
+  if (!/^\d[\d ,.]*$/.test(text) || /[ ,.]$/.test(text)) {
+    fail(field, 'amount_not_understood', `${field} must be an amount such as 1,500 or 25.50`);
+  }
+  const lastComma = text.lastIndexOf(',');
+  const lastDot = text.lastIndexOf('.');
+  let decimalMark: string | null = null;
+  if (lastComma >= 0 && lastDot >= 0) decimalMark = lastComma > lastDot ? ',' : '.';
+  else {
+    const mark = lastComma >= 0 ? ',' : lastDot >= 0 ? '.' : null;
+    if (mark) {
+      const count = text.split(mark).length - 1;
+      const after = text.length - text.lastIndexOf(mark) - 1;
+      if (count === 1 && after !== 3) decimalMark = mark;
+      else if (count === 1 && mark === '.') {
+        fail(
+          field,
+          'amount_ambiguous',
+          `${field} "${input.trim()}" could be read two ways: write 1500 or 1.50`,
+        );
+      }
+    }
+  }
+  let int = text;
+  let frac = '';
+  if (decimalMark) {
+    const at = text.lastIndexOf(decimalMark);
+    int = text.slice(0, at);
+    frac = text.slice(at + 1);
+    if (!/^\d+$/.test(frac)) fail(field, 'amount_not_understood', `${field} has a misplaced separator`);
+  }
+  // What is left of the integer part: digits, grouped in threes by one kind of separator at most.
+  const separators = new Set(int.replace(/\d/g, ''));
+  if (separators.size > 1 || (separators.size === 1 && !/^\d{1,3}([ ,.]\d{3})+$/.test(int))) {
+    fail(field, 'amount_not_understood', `${field} groups its thousands wrongly`);
+  }
+  const digits = int.replace(/\D/g, '').replace(/^0+(?=\d)/, '');
+  return { amount: frac ? `${digits}.${frac}` : digits, currency };
 }

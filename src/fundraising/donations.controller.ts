@@ -57,7 +57,7 @@ export class DonationsController {
     return this.donations.get(user, id);
   }
 
-  /** Audited correction of note, method or receivedAt (amounts are corrected by refund + new record). */
+  /** Audited correction of amount, reference, note, method or receivedAt, with the reason. */
   @Patch('donations/:id')
   update(
     @CurrentUser() user: AuthUser,

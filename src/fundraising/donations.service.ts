@@ -8,6 +8,7 @@ import { Clock } from '../common/clock.js';
 import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import { money, parseAmount, type MoneyJson } from '../common/money.js';
 import type { Page } from '../common/pagination.js';
+import { isUniqueViolation } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { PledgesService, type PledgeView } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
@@ -247,7 +248,11 @@ export class DonationsService implements OnModuleInit {
     });
   }
 
-  /** Corrects note, method or receivedAt; audit-logged with before and after (the note's text is not logged). */
+  /**
+   * Corrects amount, reference, note, method or receivedAt; audit-logged with before and after (the
+   * note's and the reference's text are not logged). A reference another donation of the fundraiser
+   * has is 409 `external_ref_conflict`.
+   */
   async update(actor: AuthUser, id: string, dto: UpdateDonationDto): Promise<DonationView> {
     const d = await this.find(id);
     await this.campaigns.loadWritable(actor, d.campaignId, 'coordinate');
@@ -259,6 +264,21 @@ export class DonationsService implements OnModuleInit {
       sets.push(`note = $${params.push(dto.note || null)}`);
       before.note = d.note === null ? null : 'set';
       after.note = dto.note ? 'set' : null;
+    }
+    if (dto.amount) {
+      const minor = parseAmount(dto.amount.amount, dto.amount.currency, 'amount.amount');
+      const was = parseAmount(d.amount.amount, d.amount.currency);
+      if (minor !== was || dto.amount.currency !== d.amount.currency) {
+        sets.push(`amount_minor = $${params.push(minor.toString())}`);
+        sets.push(`currency = $${params.push(dto.amount.currency)}`);
+        before.amount = d.amount;
+        after.amount = money(minor, dto.amount.currency);
+      }
+    }
+    if (dto.externalRef !== undefined && (dto.externalRef || null) !== d.externalRef) {
+      sets.push(`external_ref = $${params.push(dto.externalRef || null)}`);
+      before.externalRef = d.externalRef === null ? null : 'set';
+      after.externalRef = dto.externalRef ? 'set' : null;
     }
     if (dto.method && dto.method !== d.method) {
       sets.push(`method = $${params.push(dto.method)}`);
@@ -281,10 +301,25 @@ export class DonationsService implements OnModuleInit {
     }
     if (!sets.length) return d;
     return this.tx.run(async (m) => {
-      await m.query(
-        `UPDATE donations SET ${sets.join(', ')}, updated_at = $${params.push(this.clock.now())} WHERE id = $1`,
-        params,
-      );
+      try {
+        await m.query(
+          `UPDATE donations SET ${sets.join(', ')}, updated_at = $${params.push(this.clock.now())} WHERE id = $1`,
+          params,
+        );
+      } catch (e) {
+        if (!isUniqueViolation(e, 'donations_fundraiser_id_external_ref_key')) throw e;
+        throw new ConflictError(
+          'Another donation of this fundraiser has this reference',
+          'external_ref_conflict',
+          [
+            {
+              field: 'externalRef',
+              code: 'external_ref_conflict',
+              message: 'already used in this fundraiser',
+            },
+          ],
+        );
+      }
       await this.audit.record(
         {
           actorUserId: actor.id,

@@ -12,6 +12,8 @@ import { flattenValidationErrors } from '../common/validation.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { SupporterFieldsDto } from './dto/supporter-fields.dto.js';
 import { SupportersService } from './supporters.service.js';
+import { TAG_NAME_MAX } from './tags/tags.dto.js';
+import { TagsService } from './tags/tags.service.js';
 
 /** Column names of Puente's own export and of common organizing tools, normalised (a-z0-9_). */
 const ALIASES: Record<keyof SupporterFieldsDto, string[]> = {
@@ -43,6 +45,20 @@ const ALIASES: Record<keyof SupporterFieldsDto, string[]> = {
   ],
 };
 
+/** A column of tags, several in a cell separated by `;`, `,` or `|` ("volunteer; Guanajuato"). */
+const TAG_HEADERS = ['tags', 'tag', 'etiquetas', 'etiqueta', 'labels', 'groups'];
+type Column = keyof SupporterFieldsDto | 'tags';
+
+/** The tags of one cell: trimmed, at most 60 characters each, no repeats (any case). */
+export function tagsOfCell(cell: string): string[] {
+  const out = new Map<string, string>();
+  for (const raw of cell.split(/[;,|]/)) {
+    const name = raw.trim().replace(/\s+/g, ' ');
+    if (name && !out.has(name.toLowerCase())) out.set(name.toLowerCase(), name);
+  }
+  return [...out.values()];
+}
+
 const normalise = (h: string) =>
   h
     .normalize('NFD')
@@ -52,11 +68,12 @@ const normalise = (h: string) =>
     .replace(/[^a-z0-9]+/g, '_')
     .replace(/^_|_$/g, '');
 
-const FIELD_BY_HEADER = new Map<string, keyof SupporterFieldsDto>(
-  Object.entries(ALIASES).flatMap(([field, names]) =>
+const FIELD_BY_HEADER = new Map<string, Column>([
+  ...Object.entries(ALIASES).flatMap(([field, names]) =>
     names.map((n) => [normalise(n), field as keyof SupporterFieldsDto] as const),
   ),
-);
+  ...TAG_HEADERS.map((h) => [h, 'tags'] as const),
+]);
 
 const YES = new Set(['true', 'yes', 'y', '1', 'si', 'sí', 'x']);
 const NO = new Set(['false', 'no', 'n', '0', '']);
@@ -86,6 +103,12 @@ function formatBytes(n: number): string {
   return n >= 1024 * 1024 ? `${Math.round((n / 1024 / 1024) * 10) / 10} MB` : `${Math.ceil(n / 1024)} KB`;
 }
 
+interface Row {
+  line: number;
+  dto: SupporterFieldsDto;
+  tags: string[];
+}
+
 export interface ImportRowError {
   line: number;
   field: string;
@@ -103,6 +126,8 @@ export interface ImportResult {
   ignoredColumns: string[];
   /** The first 1,000 problems, by line number of the file (the header is line 1). */
   errors: ImportRowError[];
+  /** With a tags column: the tags put on the imported rows, and those the organization had none by. */
+  tags?: { names: string[]; newNames: string[]; rowsTagged: number };
 }
 
 @Injectable()
@@ -113,6 +138,7 @@ export class ImportService {
     private readonly supporters: SupportersService,
     private readonly tx: TransactionService,
     private readonly audit: AuditService,
+    private readonly tags: TagsService,
   ) {}
 
   /**
@@ -154,8 +180,10 @@ export class ImportService {
     const reject = (e: ImportRowError) => {
       if (result.errors.length < 1000) result.errors.push(e);
     };
-    let header: (keyof SupporterFieldsDto | null)[] | null = null;
-    let batch: { line: number; dto: SupporterFieldsDto }[] = [];
+    let header: (Column | null)[] | null = null;
+    let batch: Row[] = [];
+    const tagNames = new Map<string, string>();
+    let rowsTagged = 0;
     const seen = new Set<string>();
 
     const parser = Readable.from([content]).pipe(
@@ -189,10 +217,12 @@ export class ImportService {
         const line = info.lines;
         const raw: Record<string, unknown> = {};
         let consentProblem = false;
+        let rowTags: string[] = [];
         header.forEach((field, i) => {
           const v = record[i] ?? '';
           if (!field || v === '') return;
-          if (field === 'consentEmail') {
+          if (field === 'tags') rowTags = tagsOfCell(v);
+          else if (field === 'consentEmail') {
             const b = v.trim().toLowerCase();
             if (YES.has(b)) raw.consentEmail = true;
             else if (!NO.has(b)) consentProblem = true;
@@ -209,12 +239,22 @@ export class ImportService {
             message: 'consent must be yes or no',
           });
         }
+        const longTag = rowTags.find((n) => n.length > TAG_NAME_MAX);
+        if (longTag) {
+          problems.push({
+            field: 'tags',
+            code: 'maxLength',
+            message: `a tag has at most ${TAG_NAME_MAX} characters`,
+          });
+        }
         if (problems.length) {
           result.rejected++;
           for (const p of problems) reject({ line, ...p });
           continue;
         }
-        batch.push({ line, dto });
+        for (const n of rowTags) if (!tagNames.has(n.toLowerCase())) tagNames.set(n.toLowerCase(), n);
+        if (rowTags.length) rowsTagged++;
+        batch.push({ line, dto, tags: rowTags });
         if (batch.length >= BATCH) await this.flush(batch, campaignId, m, seen, result);
         if (batch.length >= BATCH) batch = [];
       }
@@ -231,6 +271,16 @@ export class ImportService {
     }
     if (!header) throw BadInputError.field('file', 'empty_file', 'The file is empty');
     await this.flush(batch, campaignId, m, seen, result);
+    if (header.includes('tags')) {
+      const names = [...tagNames.values()];
+      const organizationId = await this.organizationOf(campaignId);
+      // After a real import every name exists: what was new is known from before it (the dry run's answer).
+      result.tags = {
+        names,
+        newNames: m ? [] : await this.tags.unknownNames(organizationId, names),
+        rowsTagged,
+      };
+    }
     // Dry runs too: a dry run tells which emails the organization knows, so it is audited like an import.
     await this.audit.record(
       {
@@ -251,9 +301,16 @@ export class ImportService {
     return result;
   }
 
+  private async organizationOf(campaignId: string): Promise<string> {
+    const [c] = (await this.dataSource.query(`SELECT organization_id AS id FROM campaigns WHERE id = $1`, [
+      campaignId,
+    ])) as { id: string }[];
+    return c.id;
+  }
+
   /** Writes a batch with the import's transaction `m`; a dry run (`m` null) only counts. */
   private async flush(
-    batch: { line: number; dto: SupporterFieldsDto }[],
+    batch: Row[],
     campaignId: string,
     m: EntityManager | null,
     seen: Set<string>,
@@ -276,10 +333,12 @@ export class ImportService {
         seen.add(e);
       }
     } else {
+      const organizationId = batch.some((b) => b.tags.length) ? await this.organizationOf(campaignId) : '';
       for (const b of batch) {
-        const { created } = await this.supporters.upsert(m, b.dto, campaignId, 'import');
+        const { created, supporterId } = await this.supporters.upsert(m, b.dto, campaignId, 'import');
         if (created) result.created++;
         else result.updated++;
+        if (b.tags.length) await this.tags.tagByNames(m, organizationId, supporterId, b.tags);
       }
     }
     batch.length = 0;

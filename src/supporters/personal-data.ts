@@ -141,6 +141,13 @@ export const PERSONAL_DATA = {
       dedupe_key: { personal: false, why: 'built from kinds and ids' },
     },
   },
+  supporter_tags: {
+    key: 'supporter_id',
+    context: ['tag_id', 'created_at'],
+    // No text of its own (the tag's name is the organization's). Erasure deletes her rows (TagsService's
+    // onErase hook); her download lists her tags by name (PrivacyService.exportRecord).
+    columns: {},
+  },
   supporter_updates: {
     key: 'supporter_id',
     context: ['id', 'created_at', 'expires_at', 'applied_at'],
@@ -152,12 +159,6 @@ export const PERSONAL_DATA = {
       },
       source: { personal: false, why: 'the action that asked (its kind and id or slug)' },
     },
-  },
-  supporter_tags: {
-    key: 'supporter_id',
-    context: ['tag_id', 'created_at'],
-    // No text of its own: the links go when she is erased (the tags feature's erasure step).
-    columns: {},
   },
 } as const satisfies Record<string, SupporterLinkedTable>;
 

@@ -48,10 +48,6 @@ export class PrivacyService implements OnModuleInit {
   ) {
     // The columns are erased from the registry (personal-data.ts); the queue also stops what is pending.
     this.onErase((m, id) => this.reminders.forgetSupporter(m, id));
-    // Her tags say things about her; the tags themselves stay for everyone else.
-    this.onErase(async (m, id) => {
-      await m.query('DELETE FROM supporter_tags WHERE supporter_id = $1', [id]);
-    });
   }
 
   onModuleInit(): void {
@@ -157,7 +153,13 @@ export class PrivacyService implements OnModuleInit {
     const held: Record<string, unknown[]> = {};
     for (const { table, sql } of exportStatements())
       held[table] = (await this.dataSource.query(sql, [s.id])) as unknown[];
-    return { organization, supporter: s, campaigns, activity, messages, held };
+    // Her tags in that organization (supporter_tags holds ids only, so personal-data.ts has no column of it).
+    const tags = (await this.dataSource.query(
+      `SELECT t.name, st.created_at AS "taggedAt" FROM supporter_tags st JOIN tags t ON t.id = st.tag_id
+        WHERE st.supporter_id = $1 ORDER BY lower(t.name)`,
+      [s.id],
+    )) as unknown[];
+    return { organization, supporter: s, campaigns, activity, messages, tags, held };
   }
 
   /** Erases every organization's record of the email behind a data link. */

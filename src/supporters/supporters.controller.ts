@@ -5,7 +5,8 @@ import { Roles } from '../auth/roles.decorator.js';
 import type { Page } from '../common/pagination.js';
 import { ListOrganizationSupportersQueryDto, ListSupportersQueryDto } from './dto/pledge.dto.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
-import { SupportersService, type SupporterRow } from './supporters.service.js';
+import { SupportersService, type SupporterCampaignHistory, type SupporterRow } from './supporters.service.js';
+import { TagsService } from './tags/tags.service.js';
 
 @ApiTags('supporters')
 @ApiBearerAuth()
@@ -44,7 +45,10 @@ export class SupportersController {
 @Roles('admin', 'organizer')
 @Controller('api/organizations/:id/supporters')
 export class OrganizationSupportersController {
-  constructor(private readonly supporters: SupportersService) {}
+  constructor(
+    private readonly supporters: SupportersService,
+    private readonly tags: TagsService,
+  ) {}
 
   /** The organization's supporters (its organizers), newest first; search and filter. */
   @Get()
@@ -54,5 +58,19 @@ export class OrganizationSupportersController {
     @Query() q: ListOrganizationSupportersQueryDto,
   ): Promise<Page<SupporterRow>> {
     return this.supporters.listForOrganization(user, id, q);
+  }
+
+  /**
+   * One supporter with her tags and her history in each of the organization's campaigns (pledges,
+   * signatures, RSVPs and check-ins, donations); consent is on the record. An admin's read is audited.
+   */
+  @Get(':supporterId')
+  async get(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('supporterId', ParseUUIDPipe) supporterId: string,
+  ): Promise<SupporterRow & { campaigns: SupporterCampaignHistory[]; tags: { id: string; name: string }[] }> {
+    const s = await this.supporters.getForOrganization(user, id, supporterId);
+    return { ...s, tags: await this.tags.ofSupporter(supporterId) };
   }
 }

@@ -1,4 +1,6 @@
 import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { SupporterTag, Tag } from './tags/tag.entity.js';
 import { CampaignsModule } from '../campaigns/campaigns.module.js';
 import { PledgesController, PublicPledgesController } from './pledges.controller.js';
 import { PledgesService } from './pledges.service.js';
@@ -13,10 +15,13 @@ import { ImportController } from './import.controller.js';
 import { ImportService } from './import.service.js';
 import { SupportersReport } from './supporters.report.js';
 import { SupporterUpdatesService } from './supporter-updates.service.js';
+import { TagsController } from './tags/tags.controller.js';
+import { TagsService } from './tags/tags.service.js';
+import { SupportersCsv } from './supporters-csv.js';
 
 @Global()
 @Module({
-  imports: [CampaignsModule],
+  imports: [CampaignsModule, TypeOrmModule.forFeature([Tag, SupporterTag])],
   controllers: [
     PublicPledgesController,
     PledgesController,
@@ -25,6 +30,7 @@ import { SupporterUpdatesService } from './supporter-updates.service.js';
     PublicPrivacyController,
     AdminPrivacyController,
     ImportController,
+    TagsController,
   ],
   providers: [
     SupportersService,
@@ -36,6 +42,8 @@ import { SupporterUpdatesService } from './supporter-updates.service.js';
     SupportersReport,
     ImportService,
     SupporterUpdatesService,
+    TagsService,
+    SupportersCsv,
   ],
   exports: [
     SupportersService,
@@ -44,6 +52,9 @@ import { SupporterUpdatesService } from './supporter-updates.service.js';
     PrivacyService,
     SignedTokens,
     SupporterUpdatesService,
+    TagsService,
+    SupportersCsv,
+    ImportService,
   ],
 })
 export class SupportersModule {}

@@ -4,11 +4,13 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { Clock } from '../common/clock.js';
 import { NotFoundError } from '../common/errors.js';
-import type { Locale } from '../common/localized-text.js';
+import type { Locale, LocalizedText } from '../common/localized-text.js';
 import type { Page } from '../common/pagination.js';
 import { query } from '../database/sql.js';
 import type { SupporterFieldsDto } from './dto/supporter-fields.dto.js';
 import { supporterValues, UPSERT_SUPPORTER } from './supporters.sql.js';
+import { SupporterActivityRegistry } from './supporter-activity.registry.js';
+import { supporterFilterSql, type SupporterFilterDto } from './supporter-filter.js';
 
 export interface UpsertResult {
   supporterId: string;
@@ -30,6 +32,15 @@ export type ProposedChanges = Partial<{
   timezone: string;
   consentEmail: true;
 }>;
+
+/** A supporter's history in one campaign, as staff see it. */
+export interface SupporterCampaignHistory {
+  id: string;
+  title: LocalizedText;
+  source: string;
+  firstActionAt: Date;
+  activity: Record<string, unknown[]>;
+}
 
 export interface SupporterRow {
   id: string;
@@ -62,6 +73,7 @@ export class SupportersService {
     private readonly dataSource: DataSource,
     private readonly access: CampaignAccessService,
     private readonly clock: Clock,
+    private readonly activity: SupporterActivityRegistry,
   ) {}
 
   /**
@@ -132,39 +144,33 @@ export class SupportersService {
   }
 
   /**
-   * An organization's supporters (its organizers; admins only as members, audited), newest first:
-   * `search` matches name, email or city; `campaignId`, `locale` and `country` filter.
+   * Whose supporters `actor` may see in an organization: every one (null) for its organizers (admins
+   * only as members, audited), else those of the campaigns they coordinate there (the same rules as
+   * the campaign lists, CampaignAccessService); neither → 404/403 as CampaignAccessService answers.
+   */
+  async organizationScope(actor: AuthUser, organizationId: string): Promise<string[] | null> {
+    const role = await this.access.organizationRole(actor, organizationId);
+    if (actor.role === 'admin' || (role === 'organizer' && actor.role !== 'coordinator')) {
+      await this.access.assertOrganization(actor, organizationId, 'supporters');
+      return null;
+    }
+    const ids = await this.access.supporterCampaignIds(actor, organizationId);
+    if (!ids.length) await this.access.assertOrganization(actor, organizationId, 'supporters');
+    return ids;
+  }
+
+  /**
+   * An organization's supporters, newest first, as {@link organizationScope} allows: `search` matches
+   * name, email or city; campaign, language, country, activity and tag filter (SupporterFilterDto).
    */
   async listForOrganization(
     actor: AuthUser,
     organizationId: string,
-    q: {
-      search?: string;
-      campaignId?: string;
-      locale?: string;
-      country?: string;
-      limit: number;
-      offset: number;
-    },
+    q: SupporterFilterDto & { limit: number; offset: number },
   ): Promise<Page<SupporterRow>> {
-    await this.access.assertOrganization(actor, organizationId, 'supporters');
-    const params: unknown[] = [organizationId];
-    const where = ['s.organization_id = $1', 's.erased_at IS NULL'];
-    if (q.search) {
-      params.push(`%${q.search.replace(/[%_\\]/g, '\\$&')}%`);
-      where.push(
-        `(s.email ILIKE $${params.length} OR (coalesce(s.first_name, '') || ' ' || coalesce(s.last_name, '') || ' ' || coalesce(s.city, '')) ILIKE $${params.length})`,
-      );
-    }
-    if (q.campaignId) {
-      params.push(q.campaignId);
-      where.push(
-        `EXISTS (SELECT 1 FROM campaign_supporters cs WHERE cs.supporter_id = s.id AND cs.campaign_id = $${params.length})`,
-      );
-    }
-    if (q.locale) where.push(`s.locale = $${params.push(q.locale)}`);
-    if (q.country) where.push(`s.country = $${params.push(q.country)}`);
-    const w = where.join(' AND ');
+    const scope = await this.organizationScope(actor, organizationId);
+    const params: unknown[] = [];
+    const w = supporterFilterSql(organizationId, q, scope, params);
     const [{ total }] = await query<{ total: number }>(
       this.dataSource,
       `SELECT count(*)::int AS total FROM supporters s WHERE ${w}`,
@@ -177,6 +183,50 @@ export class SupportersService {
       [...params, q.limit, q.offset],
     );
     return { items, total };
+  }
+
+  /** Ids of every supporter matching the filter, for a bulk action (`scope` from organizationScope). */
+  async idsMatching(
+    organizationId: string,
+    f: SupporterFilterDto,
+    scope: string[] | null,
+    manager?: EntityManager,
+  ): Promise<string[]> {
+    const params: unknown[] = [];
+    const rows = (await (manager ?? this.dataSource.manager).query(
+      `SELECT s.id FROM supporters s WHERE ${supporterFilterSql(organizationId, f, scope, params)}`,
+      params,
+    )) as { id: string }[];
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * One supporter of an organization with her history in each of its campaigns she acted in (within
+   * the actor's scope): pledges, signatures, RSVPs and check-ins, donations. 404 outside the scope.
+   */
+  async getForOrganization(
+    actor: AuthUser,
+    organizationId: string,
+    supporterId: string,
+  ): Promise<SupporterRow & { campaigns: SupporterCampaignHistory[] }> {
+    const scope = await this.organizationScope(actor, organizationId);
+    const params: unknown[] = [];
+    const w = supporterFilterSql(organizationId, {}, scope, params);
+    const [row] = (await this.dataSource.query(
+      `SELECT ${SUPPORTER_COLUMNS} FROM supporters s WHERE ${w} AND s.id = $${params.push(supporterId)}`,
+      params,
+    )) as SupporterRow[];
+    if (!row) throw new NotFoundError('Supporter');
+    const campaigns = (await this.dataSource.query(
+      `SELECT c.id, c.title, cs.source, cs.first_action_at AS "firstActionAt"
+         FROM campaign_supporters cs JOIN campaigns c ON c.id = cs.campaign_id
+        WHERE cs.supporter_id = $1 AND ($2::uuid[] IS NULL OR c.id = ANY($2::uuid[]))
+        ORDER BY cs.first_action_at, c.id`,
+      [supporterId, scope],
+    )) as Omit<SupporterCampaignHistory, 'activity'>[];
+    const out: SupporterCampaignHistory[] = [];
+    for (const c of campaigns) out.push({ ...c, activity: await this.activity.activity(c.id, supporterId) });
+    return { ...row, campaigns: out };
   }
 
   /** One supporter of a campaign, for staff; 404 when not a supporter of that campaign. */

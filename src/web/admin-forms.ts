@@ -1,4 +1,5 @@
 import type { LocalizedText } from '../common/localized-text.js';
+import { parseTypedAmount } from '../common/money.js';
 import { localToInstant } from './format.js';
 
 /** Console forms → the API DTOs' plain shape (English and Spanish fields side by side: `title_en`). */
@@ -78,13 +79,28 @@ export function fundraiserInput(f: Record<string, string>): Record<string, unkno
   };
 }
 
+/**
+ * An amount as typed ("1,500", "$5,000", "MXN 1,500.50") → the API's money shape; a currency named in
+ * the text wins over the currency field. Throws BadInputError (on `amount.amount`) when it cannot be
+ * read one way only (parseTypedAmount).
+ */
+export function typedMoney(amount: string | undefined, currency: string | undefined): Record<string, string> {
+  const typed = parseTypedAmount(amount ?? '', 'amount.amount');
+  return {
+    amount: typed.amount,
+    currency: typed.currency ?? ((currency || 'USD').trim().toUpperCase() || 'USD'),
+  };
+}
+
 export function donationInput(f: Record<string, string>, lang: string): Record<string, unknown> {
   const out: Record<string, unknown> = {
-    amount: { amount: f.amount?.trim() ?? '', currency: f.currency || 'USD' },
+    amount: typedMoney(f.amount, f.currency),
     status: 'received',
     method: f.method || 'cash',
   };
   if (f.note?.trim()) out.note = f.note;
+  if (f.receivedAt?.trim()) out.receivedAt = f.receivedAt.trim();
+  if (f.externalRef?.trim()) out.externalRef = f.externalRef.trim();
   if (f.email?.trim() || f.firstName?.trim()) {
     const donor: Record<string, unknown> = { locale: lang };
     copy(f, donor, ['email', 'firstName', 'lastName', 'city', 'country']);

@@ -3,7 +3,10 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { MEMBER_ROLES } from '../auth/membership.entity.js';
 import { ConflictError, ForbiddenError } from '../common/errors.js';
-import { LOCALES } from '../common/localized-text.js';
+import { countryName, countryOptions } from '../common/countries.js';
+import { LOCALES, type Locale } from '../common/localized-text.js';
+import { AppConfig } from '../config/config.js';
+import { mailFromAddress } from '../mail/mail.transport.js';
 import { CreateExchangeRateDto } from '../fundraising/dto/exchange-rate.dto.js';
 import { ExchangeRatesService } from '../fundraising/exchange-rates.service.js';
 import { CreateTargetDto, UpdateTargetDto } from '../letters/dto/target.dto.js';
@@ -31,13 +34,15 @@ import {
 
 type Values = Record<string, string>;
 
+const TIME_ZONES = Intl.supportedValuesOf('timeZone');
+
 /** An organization's settings as form values. */
-function orgValues(o: Organization): Values {
+function orgValues(o: Organization, lang: Locale): Values {
   return {
     name: o.name,
     slug: o.slug,
     defaultLocale: o.defaultLocale,
-    country: o.country ?? '',
+    country: o.country ? countryName(o.country, lang) : '',
     timezone: o.timezone,
     senderName: o.senderName ?? '',
     replyTo: o.replyTo ?? '',
@@ -83,7 +88,13 @@ export class AdminOrganizationsController {
     private readonly orgs: OrganizationsService,
     private readonly targets: TargetsService,
     private readonly rates: ExchangeRatesService,
+    private readonly config: AppConfig,
   ) {}
+
+  /** What the settings form offers: country names (either language is understood) and time zones. */
+  private pickers(lang: Locale) {
+    return { countries: countryOptions(lang), zones: TIME_ZONES };
+  }
 
   // ---- Organizations ----------------------------------------------------------------------------
 
@@ -134,6 +145,7 @@ export class AdminOrganizationsController {
         items: list.items,
         canCreate: user.role === 'admin',
         locales: LOCALES,
+        ...this.pickers(lang),
         errors,
         values,
       },
@@ -149,7 +161,7 @@ export class AdminOrganizationsController {
     @Res() reply: FastifyReply,
   ) {
     const o = await this.orgs.get(user, id);
-    await this.orgPage(req, reply, user, o, orgValues(o), {}, {}, {}, 200);
+    await this.orgPage(req, reply, user, o, orgValues(o, pageLang(req, reply)), {}, {}, {}, 200);
   }
 
   @Post('organizations/:id')
@@ -185,13 +197,15 @@ export class AdminOrganizationsController {
     const o = await this.orgs.get(user, id);
     const f = formFields(body);
     const v = await validateAs(AddMemberDto, { email: f.email ?? '', role: f.role ?? '' });
-    if (v.errors) return this.orgPage(req, reply, user, o, orgValues(o), {}, f, v.errors, 400);
+    if (v.errors)
+      return this.orgPage(req, reply, user, o, orgValues(o, pageLang(req, reply)), {}, f, v.errors, 400);
     try {
       const out = await this.orgs.addMember(user, id, v.dto.email, v.dto.role, pageLang(req, reply));
       return redirect(reply, `/admin/organizations/${id}?team=${out.status}#team`);
     } catch (e) {
       const errors = fieldErrorsOf(e);
-      if (errors) return this.orgPage(req, reply, user, o, orgValues(o), {}, f, errors, 400);
+      if (errors)
+        return this.orgPage(req, reply, user, o, orgValues(o, pageLang(req, reply)), {}, f, errors, 400);
       throw e;
     }
   }
@@ -203,8 +217,16 @@ export class AdminOrganizationsController {
     @ConsoleUser() user: AuthUser,
     @Res() reply: FastifyReply,
   ) {
-    await this.orgs.removeMember(user, id, userId);
-    return redirect(reply, `/admin/organizations/${id}#team`);
+    try {
+      await this.orgs.removeMember(user, id, userId);
+    } catch (e) {
+      // The page says why, in the reader's language, instead of the generic error page.
+      if (e instanceof ConflictError && e.code === 'last_organizer') {
+        return redirect(reply, `/admin/organizations/${id}?team=last_organizer#team`);
+      }
+      throw e;
+    }
+    return redirect(reply, `/admin/organizations/${id}?team=removed#team`);
   }
 
   @Post('organizations/:id/invitations/:invitationId/withdraw')
@@ -245,6 +267,12 @@ export class AdminOrganizationsController {
         team,
         canManage,
         locales: LOCALES,
+        ...this.pickers(lang),
+        mailFrom: {
+          name: o.senderName || o.name,
+          address: mailFromAddress(this.config.mailFrom),
+          replyTo: o.replyTo,
+        },
         memberRoles: MEMBER_ROLES,
         values,
         errors,

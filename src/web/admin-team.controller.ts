@@ -70,7 +70,7 @@ export class AdminTeamController {
     @Res() reply: FastifyReply,
   ) {
     await this.membership.remove(user, id, userId);
-    return redirect(reply, `/admin/campaigns/${id}/members`);
+    return redirect(reply, `/admin/campaigns/${id}/members?team=removed`);
   }
 
   private async membersPage(

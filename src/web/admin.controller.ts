@@ -282,7 +282,6 @@ export class AdminController {
     const lang = pageLang(req, reply);
     const f = formFields(body);
     const fr = await this.fundraisers.get(user, id);
-    const v = await validateAs(CreateDonationDto, donationInput(f, lang));
     const fail = (errors: FieldErrors) =>
       this.campaignView.show(
         req,
@@ -294,6 +293,15 @@ export class AdminController {
         'donation',
         400,
       );
+    let input: Record<string, unknown>;
+    try {
+      input = donationInput(f, lang);
+    } catch (e) {
+      const errors = fieldErrorsOf(e);
+      if (errors) return fail(errors);
+      throw e;
+    }
+    const v = await validateAs(CreateDonationDto, input);
     if (v.errors) return fail(v.errors);
     try {
       await this.donations.record(user, id, v.dto);

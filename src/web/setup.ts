@@ -34,6 +34,31 @@ export function isOneClickUnsubscribe(url: string): boolean {
   return /^\/unsubscribe\/[^/?]+(\?|$)/.test(url);
 }
 
+/** Console pages that take a file (multipart): their handler checks the CSRF token with csrfOk. */
+const UPLOAD_PATHS = [/^\/admin\/organizations\/[0-9a-f-]{36}\/import\/preview$/];
+
+function isMultipartUpload(req: FastifyRequest): boolean {
+  return req.isMultipart() && UPLOAD_PATHS.some((p) => p.test(req.url.split('?')[0]));
+}
+
+/**
+ * Whether the request carries a valid CSRF token (in its parsed body's `_csrf`). For a multipart
+ * upload, the handler puts the `_csrf` field it read on `req.body` first.
+ */
+export function csrfOk(req: FastifyRequest, reply: FastifyReply): boolean {
+  const fastify = req.server as unknown as {
+    csrfProtection: (req: FastifyRequest, reply: FastifyReply, next: () => void) => void;
+  };
+  let ok = false;
+  // The plugin answers a failure with reply.send(error); catch that and answer with a page instead.
+  const probe = Object.create(reply) as FastifyReply;
+  probe.send = () => probe;
+  fastify.csrfProtection(req, probe, () => {
+    ok = true;
+  });
+  return ok;
+}
+
 /**
  * Registers what the web pages need on the Fastify instance: cookies, CSRF secrets, the eta view
  * engine, the stylesheet under /static/, and a check that refuses every page POST without a valid
@@ -62,19 +87,12 @@ export async function registerWeb(app: NestFastifyApplication): Promise<void> {
     maxAge: 3600_000,
   });
 
-  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance & {
-    csrfProtection: (req: FastifyRequest, reply: FastifyReply, next: () => void) => void;
-  };
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.addHook('preHandler', async (req, reply) => {
     if (req.method !== 'POST' || !isWebPath(req.url) || isOneClickUnsubscribe(req.url)) return;
-    let ok = false;
-    // The plugin answers a failure with reply.send(error); catch that and answer with a page instead.
-    const probe = Object.create(reply) as FastifyReply;
-    probe.send = () => probe;
-    fastify.csrfProtection(req, probe, () => {
-      ok = true;
-    });
-    if (ok) return;
+    // A file upload's fields are read by its handler, which checks the token itself (csrfOk).
+    if (isMultipartUpload(req)) return;
+    if (csrfOk(req, reply)) return;
     const lang = pageLang(req, reply);
     const t = translator(lang);
     await render(req, reply, lang, 'error', { title: t('error.title'), message: t('error.csrf') }, 403);

@@ -17,6 +17,8 @@ import { AdminRemindersController } from './admin-reminders.controller.js';
 import { AdminReportController } from './admin-report.controller.js';
 import { AdminTeamController } from './admin-team.controller.js';
 import { AdminOrganizationsController } from './admin-organizations.controller.js';
+import { AdminSupportersController } from './admin-supporters.controller.js';
+import { AdminDonationsController } from './admin-donations.controller.js';
 import { DetailsPagesController } from './details-pages.controller.js';
 import { InvitationPagesController } from './invitation-pages.controller.js';
 import { HomeController } from './home.controller.js';
@@ -45,6 +47,8 @@ import { PublicPagesController } from './public-pages.controller.js';
     AdminRemindersController,
     AdminReportController,
     AdminOrganizationsController,
+    AdminSupportersController,
+    AdminDonationsController,
   ],
   providers: [AdminSession, ConsoleSessionGuard, AdminCampaignView],
 })

@@ -73,8 +73,26 @@ export class CreateDonationDto {
   donor?: SupporterFieldsDto;
 }
 
-/** Audited corrections of what does not change the tally's amounts. */
+/** Audited corrections: amount, method, date, reference, note. */
 export class UpdateDonationDto {
+  @ApiPropertyOptional({
+    type: MoneyDto,
+    example: { amount: '1500.00', currency: 'MXN' },
+    description: 'the corrected amount (a typo); the tally follows',
+  })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => MoneyDto)
+  amount?: MoneyDto;
+
+  @ApiPropertyOptional({ maxLength: 200, nullable: true, description: 'the processor’s or bank’s reference' })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null && v !== '')
+  @Trim()
+  @IsString()
+  @MaxLength(200)
+  externalRef?: string | null;
+
   @ApiPropertyOptional({ maxLength: 2000, nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)

@@ -1,20 +1,12 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { SupporterFilterDto } from '../supporter-filter.js';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsISO31661Alpha2,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  ValidateNested,
-} from 'class-validator';
-import { LOCALES, type Locale } from '../../common/localized-text.js';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
 import { MoneyDto } from '../../common/money.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { PLEDGE_KINDS, PLEDGE_STATUSES, type PledgeKind, type PledgeStatus } from '../pledges.service.js';
 import { SupporterFieldsDto } from './supporter-fields.dto.js';
-import { Trim, UnixLineEndings, UpperTrim } from '../../common/transforms.js';
+import { Trim, UnixLineEndings } from '../../common/transforms.js';
 
 export class CreatePledgeDto extends SupporterFieldsDto {
   @ApiProperty({ enum: PLEDGE_KINDS, example: 'support' })
@@ -56,24 +48,11 @@ export class ListSupportersQueryDto extends PaginationQueryDto {
   search?: string;
 }
 
-/** An organization's supporter list: search plus campaign, language and country filters. */
-export class ListOrganizationSupportersQueryDto extends ListSupportersQueryDto {
-  @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
-  @IsUUID()
-  campaignId?: string;
-
-  @ApiPropertyOptional({ enum: LOCALES })
-  @IsOptional()
-  @IsIn(LOCALES)
-  locale?: Locale;
-
-  @ApiPropertyOptional({ example: 'MX' })
-  @IsOptional()
-  @UpperTrim()
-  @IsISO31661Alpha2()
-  country?: string;
-}
+/** An organization's supporter list: paging plus the shared filter (SupporterFilterDto). */
+export class ListOrganizationSupportersQueryDto extends IntersectionType(
+  PaginationQueryDto,
+  SupporterFilterDto,
+) {}
 
 export class PledgeIdParam {
   @IsUUID() id: string;
