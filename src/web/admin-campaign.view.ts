@@ -91,6 +91,7 @@ export class AdminCampaignView {
         openForm,
         letterPreview,
         donationSaved: q.donation === '1',
+        moved: Boolean(q.moved),
       },
       status,
     );

@@ -6,7 +6,6 @@ import { TRANSITIONS } from '../campaigns/campaign.entity.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { CreateCampaignDto, UpdateCampaignDto } from '../campaigns/dto/campaign.dto.js';
-import { BadInputError } from '../common/errors.js';
 import { CreateEventDto } from '../events/dto/event.dto.js';
 import { EventsService } from '../events/events.service.js';
 import { CreateDonationDto } from '../fundraising/dto/donation.dto.js';
@@ -65,7 +64,16 @@ export class AdminController {
     const q = req.query as Record<string, string | undefined>;
     const organizationId =
       q.organizationId && /^[0-9a-f-]{36}$/i.test(q.organizationId) ? q.organizationId : undefined;
-    const page = await this.campaigns.list(user, { limit: 100, offset: 0, organizationId });
+    const showHidden = q.hidden === '1';
+    const page = await this.campaigns.list(user, {
+      limit: 100,
+      offset: 0,
+      organizationId,
+      hidden: showHidden,
+    });
+    const hiddenCount = showHidden
+      ? page.total
+      : (await this.campaigns.list(user, { limit: 1, offset: 0, organizationId, hidden: true })).total;
     const items = await Promise.all(
       page.items.map(async (c) => ({ c, totals: await this.totals.totals(c.id) })),
     );
@@ -74,6 +82,9 @@ export class AdminController {
       user,
       items,
       canCreate: user.role !== 'coordinator',
+      showHidden,
+      hiddenCount,
+      notice: q.deleted === '1' ? 'deleted' : q.hid === '1' ? 'hid' : null,
     });
   }
 
@@ -162,19 +173,6 @@ export class AdminController {
       if (errors) return this.campaignForm(req, reply, user, id, errors, f, 400);
       throw e;
     }
-    return redirect(reply, `/admin/campaigns/${id}`);
-  }
-
-  @Post('campaigns/:id/status')
-  async status(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: unknown,
-    @ConsoleUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const v = await validateAs(UpdateCampaignDto, { status: formFields(body).status });
-    if (v.errors) throw new BadInputError('Invalid status');
-    await this.campaigns.update(user, id, v.dto);
     return redirect(reply, `/admin/campaigns/${id}`);
   }
 

@@ -5,7 +5,15 @@ import { isLocale, pickLocale, type Locale } from '../common/localized-text.js';
 import { cookiesSecure } from '../common/public-links.js';
 import { flattenValidationErrors } from '../common/validation.js';
 import { BadInputError, ConflictError, DomainError, type ErrorDetail } from '../common/errors.js';
-import { formatDate, formatDateTime, formatMoney, formatNumber, paragraphs, percent } from './format.js';
+import {
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatNumber,
+  formatZoned,
+  paragraphs,
+  percent,
+} from './format.js';
 import { errorMessage, labelOf, pluralWord, translator, type Translate } from './i18n/index.js';
 
 export const LANG_COOKIE = 'lang';
@@ -88,6 +96,8 @@ function helpers(lang: Locale, t: Translate) {
     num: (n: number) => formatNumber(n, lang),
     dateTime: (d: Date | string | null | undefined, zone?: string) => formatDateTime(d, lang, zone),
     date: (d: Date | string | null | undefined) => formatDate(d, lang),
+    /** "Mar 14, 2026, 10:00 AM CST": a time in a zone (the organization's), with the zone's name. */
+    zoned: (d: Date | string | null | undefined, zone: string) => formatZoned(d, lang, zone),
     pct: percent,
     paragraphs,
     errText: (code: string | undefined) => (code ? errorMessage(t, code) : ''),
