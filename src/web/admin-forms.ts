@@ -3,10 +3,13 @@ import { localToInstant } from './format.js';
 
 /** Console forms → the API DTOs' plain shape (English and Spanish fields side by side: `title_en`). */
 
+/** A browser sends a textarea's line breaks as CRLF; stored text has plain \n (PDFs draw a CR as a glyph). */
+const lines = (v: string) => v.replace(/\r\n?/g, '\n');
+
 function text(f: Record<string, string>, name: string): LocalizedText | undefined {
   const out: LocalizedText = {};
-  if (f[`${name}_en`]?.trim()) out.en = f[`${name}_en`];
-  if (f[`${name}_es`]?.trim()) out.es = f[`${name}_es`];
+  if (f[`${name}_en`]?.trim()) out.en = lines(f[`${name}_en`]);
+  if (f[`${name}_es`]?.trim()) out.es = lines(f[`${name}_es`]);
   return Object.keys(out).length ? out : undefined;
 }
 
@@ -97,6 +100,18 @@ export function walkInInput(f: Record<string, string>): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   copy(f, out, ['email', 'firstName', 'lastName', 'city']);
   if (f.guests?.trim()) out.guests = int(f.guests);
+  return out;
+}
+
+/** A delivery form: the target, the method, "only new" and a note (email: the address shown). */
+export function deliveryInput(f: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    targetId: f.targetId ?? '',
+    method: f.method ?? '',
+    onlyNew: Boolean(f.onlyNew),
+  };
+  if (f.method === 'email') out.expectedEmail = f.expectedEmail ?? '';
+  if (f.note?.trim()) out.note = f.note;
   return out;
 }
 

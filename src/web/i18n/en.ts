@@ -405,6 +405,12 @@ export const en = {
   'data.unsubscribeAll': 'Unsubscribe from everything',
   'data.unsubscribedAll': 'Done: you will receive no more campaign news from any organization here.',
   // Issue 21 (console B): lifecycle, letters' delivery, events' reminders, reminders page, pickers.
+  'admin.fromLibrary': 'from the starter library',
+  'admin.onlyNewShort': 'new only',
+  'err.no_signatures_to_deliver': 'There are no signatures to deliver (or none new since the last delivery).',
+  'err.target_has_no_email': 'This target has no email address; add one first.',
+  'err.not_a_target': 'This target is not one of the letter’s targets.',
+  'admin.deliveryLink': 'Delivery',
   'admin.cancel': 'Cancel',
   'admin.moved': 'Done: the campaign’s status is now “{status}”.',
   'lifecycle.publish.action': 'Publish',

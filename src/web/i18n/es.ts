@@ -409,6 +409,12 @@ export const es: Messages = {
   'data.unsubscribeAll': 'Cancelar todas las suscripciones',
   'data.unsubscribedAll': 'Listo: ya no recibirás noticias de campañas de ninguna organización de aquí.',
   // Issue 21 (console B): lifecycle, letters' delivery, events' reminders, reminders page, pickers.
+  'admin.fromLibrary': 'de la biblioteca inicial',
+  'admin.onlyNewShort': 'solo nuevas',
+  'err.no_signatures_to_deliver': 'No hay firmas que entregar (o ninguna nueva desde la última entrega).',
+  'err.target_has_no_email': 'Este destinatario no tiene correo; agrégalo primero.',
+  'err.not_a_target': 'Este destinatario no es uno de los de la carta.',
+  'admin.deliveryLink': 'Entrega',
   'admin.cancel': 'Cancelar',
   'admin.moved': 'Listo: el estado de la campaña ahora es «{status}».',
   'lifecycle.publish.action': 'Publicar',
