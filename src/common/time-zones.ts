@@ -124,10 +124,7 @@ export function zoneLabel(zone: string, locale: ZoneLocale): string {
  * Zones for a picker: the country's (when known) first, then the zones people on both sides of the
  * border use most. Values are IANA names; labels are {@link zoneLabel}.
  */
-export function zoneOptions(
-  locale: ZoneLocale,
-  country?: string | null,
-): { zone: string; label: string }[] {
+export function zoneOptions(locale: ZoneLocale, country?: string | null): { zone: string; label: string }[] {
   const common = [
     'America/Mexico_City',
     'America/Monterrey',

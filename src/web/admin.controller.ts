@@ -6,6 +6,7 @@ import { TRANSITIONS } from '../campaigns/campaign.entity.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { CreateCampaignDto, UpdateCampaignDto } from '../campaigns/dto/campaign.dto.js';
+import { countryName } from '../common/countries.js';
 import { CreateEventDto } from '../events/dto/event.dto.js';
 import { EventsService } from '../events/events.service.js';
 import { CreateDonationDto } from '../fundraising/dto/donation.dto.js';
@@ -23,6 +24,7 @@ import {
   fundraiserInput,
   letterInput,
   listField,
+  withZoneHint,
 } from './admin-forms.js';
 import { translator } from './i18n/index.js';
 import {
@@ -144,7 +146,7 @@ export class AdminController {
       workplace: c.workplace ?? '',
       city: c.city ?? '',
       region: c.region ?? '',
-      country: c.country ?? '',
+      country: c.country ? countryName(c.country, pageLang(req, reply)) : '',
       union: c.union ?? '',
       defaultLocale: c.defaultLocale,
       goalPledges: c.goals.pledges?.toString() ?? '',
@@ -185,9 +187,19 @@ export class AdminController {
     @Res() reply: FastifyReply,
   ) {
     const f = formFields(body);
-    const v = await validateAs(CreateEventDto, eventInput(f));
+    const offsets = listField(body, 'reminderOffsets');
+    const v = await validateAs(CreateEventDto, eventInput(f, offsets));
     const fail = (errors: FieldErrors) =>
-      this.campaignView.show(req, reply, user, id, errors, f, 'event', 400);
+      this.campaignView.show(
+        req,
+        reply,
+        user,
+        id,
+        withZoneHint(errors),
+        { ...f, reminderOffsets: offsets.join(',') },
+        'event',
+        400,
+      );
     if (v.errors) return fail(v.errors);
     try {
       await this.events.create(user, id, v.dto);

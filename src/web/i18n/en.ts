@@ -411,6 +411,7 @@ export const en = {
   'err.target_has_no_email': 'This target has no email address; add one first.',
   'err.not_a_target': 'This target is not one of the letter’s targets.',
   'admin.deliveryLink': 'Delivery',
+  'admin.place': 'Where',
   'admin.cancel': 'Cancel',
   'admin.moved': 'Done: the campaign’s status is now “{status}”.',
   'lifecycle.publish.action': 'Publish',

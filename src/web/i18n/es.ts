@@ -415,6 +415,7 @@ export const es: Messages = {
   'err.target_has_no_email': 'Este destinatario no tiene correo; agrégalo primero.',
   'err.not_a_target': 'Este destinatario no es uno de los de la carta.',
   'admin.deliveryLink': 'Entrega',
+  'admin.place': 'Dónde',
   'admin.cancel': 'Cancelar',
   'admin.moved': 'Listo: el estado de la campaña ahora es «{status}».',
   'lifecycle.publish.action': 'Publicar',
