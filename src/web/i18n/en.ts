@@ -412,6 +412,7 @@ export const en = {
   'err.not_a_target': 'This target is not one of the letter’s targets.',
   'admin.deliveryLink': 'Delivery',
   'admin.place': 'Where',
+  'admin.country': 'Country',
   'admin.cancel': 'Cancel',
   'admin.moved': 'Done: the campaign’s status is now “{status}”.',
   'lifecycle.publish.action': 'Publish',

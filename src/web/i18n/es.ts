@@ -416,6 +416,7 @@ export const es: Messages = {
   'err.not_a_target': 'Este destinatario no es uno de los de la carta.',
   'admin.deliveryLink': 'Entrega',
   'admin.place': 'Dónde',
+  'admin.country': 'País',
   'admin.cancel': 'Cancelar',
   'admin.moved': 'Listo: el estado de la campaña ahora es «{status}».',
   'lifecycle.publish.action': 'Publicar',
