@@ -31,6 +31,13 @@ export const TRANSITIONS: Record<CampaignStatus, CampaignStatus[]> = {
   archived: ['active'],
 };
 
+/** What a move is called where people choose it: back to active is publishing, reopening or restoring. */
+export type CampaignMove = 'publish' | 'reopen' | 'restore' | 'won' | 'lost' | 'archived';
+export function campaignMove(from: CampaignStatus, to: CampaignStatus): CampaignMove {
+  if (to !== 'active') return to === 'draft' ? 'publish' : to;
+  return from === 'draft' ? 'publish' : from === 'archived' ? 'restore' : 'reopen';
+}
+
 /** Statuses whose public page is visible. */
 export const PUBLIC_STATUSES: CampaignStatus[] = ['active', 'won', 'lost'];
 

@@ -2,7 +2,12 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@ne
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
-import { CAMPAIGN_STATUSES, TRANSITIONS, type CampaignStatus } from '../campaigns/campaign.entity.js';
+import {
+  CAMPAIGN_STATUSES,
+  campaignMove,
+  TRANSITIONS,
+  type CampaignStatus,
+} from '../campaigns/campaign.entity.js';
 import { CampaignsService, type CampaignView } from '../campaigns/campaigns.service.js';
 import { BadInputError, ConflictError } from '../common/errors.js';
 import { ConsolePages, ConsoleUser } from './console-session.guard.js';
@@ -102,15 +107,7 @@ export class AdminLifecycleController {
   ) {
     const lang = pageLang(req, reply);
     const t = translator(lang);
-    // Reopening (won/lost → active) and restoring (archived → active) read differently from publishing.
-    const move =
-      status === 'active'
-        ? c.status === 'draft'
-          ? 'publish'
-          : c.status === 'archived'
-            ? 'restore'
-            : 'reopen'
-        : status;
+    const move = campaignMove(c.status, status);
     await render(req, reply, lang, 'admin/confirm', {
       title: t(`lifecycle.${move}.title` as MessageKey),
       user,
