@@ -19,6 +19,7 @@ import { MailboxIsTheKey1795780000000 } from './1795780000000-mailbox-is-the-key
 import { ReminderLease1795800000000 } from './1795800000000-reminder-lease.js';
 import { Tags1795900000000 } from './1795900000000-tags.js';
 import { LineEndings1796200000000 } from './1796200000000-line-endings.js';
+import { CampaignHidden1796400000000 } from './1796400000000-campaign-hidden.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -40,4 +41,5 @@ export const migrations = [
   ReminderLease1795800000000,
   Tags1795900000000,
   LineEndings1796200000000,
+  CampaignHidden1796400000000,
 ];

@@ -79,6 +79,75 @@ describe('campaigns', () => {
     await t.http.delete(`/api/campaigns/${live.id}`).auth(org, { type: 'bearer' }).expect(409);
   });
 
+  it('reopens a won or lost campaign, restores an archived one, and never goes back to draft', async () => {
+    const { id } = await createCampaign(t, org);
+    await patch(id, { status: 'active' }).expect(200);
+    await patch(id, { status: 'lost' }).expect(200);
+    expect((await patch(id, { status: 'active' }).expect(200)).body.status).toBe('active');
+    await patch(id, { status: 'won' }).expect(200);
+    await patch(id, { status: 'active' }).expect(200);
+    await patch(id, { status: 'won' }).expect(200);
+    await patch(id, { status: 'archived' }).expect(200);
+    const toWon = await patch(id, { status: 'won' }).expect(409);
+    expect(toWon.body.code).toBe('campaign_archived');
+    const restored = await patch(id, { status: 'active' }).expect(200);
+    expect(restored.body).toMatchObject({ status: 'active', hiddenAt: null });
+    const back = await patch(id, { status: 'draft' }).expect(409);
+    expect(back.body.code).toBe('invalid_transition');
+  });
+
+  it('hides an archived campaign from the lists (and only an archived one); restoring shows it again', async () => {
+    const { id } = await createCampaign(t, org, { title: { en: 'Hide me at Ramos Arizpe' } });
+    await patch(id, { status: 'active' }).expect(200);
+    const early = await patch(id, { hidden: true }).expect(409);
+    expect(early.body.code).toBe('not_archived');
+    await patch(id, { status: 'archived' }).expect(200);
+    const hidden = await patch(id, { hidden: true }).expect(200);
+    expect(hidden.body.hiddenAt).toEqual(expect.any(String));
+    const list = (q: string) =>
+      t.http.get(`/api/campaigns?q=ramos&${q}`).auth(org, { type: 'bearer' }).expect(200);
+    expect((await list('hidden=false')).body.total).toBe(0);
+    expect((await list('hidden=true')).body.items.map((c: { id: string }) => c.id)).toEqual([id]);
+    expect((await list('')).body.total).toBe(1);
+    await t.http.get('/api/campaigns?hidden=maybe').auth(org, { type: 'bearer' }).expect(400);
+    // Still read-only while hidden; shown again by hand, or by restoring it.
+    expect((await patch(id, { city: 'Saltillo' }).expect(409)).body.code).toBe('campaign_archived');
+    expect((await patch(id, { hidden: false }).expect(200)).body.hiddenAt).toBeNull();
+    await patch(id, { hidden: true }).expect(200);
+    expect((await patch(id, { status: 'active' }).expect(200)).body.hiddenAt).toBeNull();
+    const { rows } = await t.db.query('SELECT hidden_at FROM campaigns WHERE id = $1', [id]);
+    expect(rows[0].hidden_at).toBeNull();
+    // The database holds the rule too.
+    await expect(
+      t.db.query(`UPDATE campaigns SET hidden_at = now() WHERE id = $1`, [id]),
+    ).rejects.toMatchObject({ constraint: 'campaigns_hidden_only_archived_check' });
+  });
+
+  it('deletes a draft only while nobody has acted on it, and says why not otherwise', async () => {
+    const draft = await createCampaign(t, org);
+    const fr = await t.http
+      .post(`/api/campaigns/${draft.id}/fundraisers`)
+      .auth(org, { type: 'bearer' })
+      .send({ title: { en: 'Strike fund' }, goal: { amount: '1000', currency: 'USD' } })
+      .expect(201);
+    await t.http
+      .post(`/api/fundraisers/${fr.body.id}/donations`)
+      .auth(org, { type: 'bearer' })
+      .send({ amount: { amount: '20', currency: 'USD' }, status: 'received', method: 'cash' })
+      .expect(201);
+    const refused = await t.http
+      .delete(`/api/campaigns/${draft.id}`)
+      .auth(org, { type: 'bearer' })
+      .expect(409);
+    expect(refused.body.code).toBe('campaign_has_activity');
+    expect(refused.body.message).toContain('archive');
+    await t.http.get(`/api/campaigns/${draft.id}`).auth(org, { type: 'bearer' }).expect(200);
+    const { rows } = await t.db.query('SELECT count(*)::int AS n FROM donations WHERE fundraiser_id = $1', [
+      fr.body.id,
+    ]);
+    expect(rows[0].n).toBe(1);
+  });
+
   it('lists with filters and pagination', async () => {
     const a = await createCampaign(t, org, { title: { en: 'Garment workers in Puebla' }, sector: 'garment' });
     await patch(a.id, { status: 'active' }).expect(200);

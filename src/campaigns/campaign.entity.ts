@@ -18,14 +18,25 @@ export const SECTORS = [
 ] as const;
 export type Sector = (typeof SECTORS)[number];
 
-/** The lifecycle: any move not listed is refused with 409 naming the allowed ones. */
+/**
+ * The lifecycle: any move not listed is refused with 409 naming the allowed ones. What can be undone
+ * can be: a won or lost campaign reopens (back to active), an archived one is restored to active
+ * (unhidden). A campaign never goes back to draft: supporters have seen it.
+ */
 export const TRANSITIONS: Record<CampaignStatus, CampaignStatus[]> = {
   draft: ['active'],
   active: ['won', 'lost', 'archived'],
-  won: ['archived'],
-  lost: ['archived'],
-  archived: [],
+  won: ['active', 'archived'],
+  lost: ['active', 'archived'],
+  archived: ['active'],
 };
+
+/** What a move is called where people choose it: back to active is publishing, reopening or restoring. */
+export type CampaignMove = 'publish' | 'reopen' | 'restore' | 'won' | 'lost' | 'archived';
+export function campaignMove(from: CampaignStatus, to: CampaignStatus): CampaignMove {
+  if (to !== 'active') return to === 'draft' ? 'publish' : to;
+  return from === 'draft' ? 'publish' : from === 'archived' ? 'restore' : 'reopen';
+}
 
 /** Statuses whose public page is visible. */
 export const PUBLIC_STATUSES: CampaignStatus[] = ['active', 'won', 'lost'];
@@ -60,6 +71,8 @@ export class Campaign {
   @Column({ name: 'goal_currency', type: 'char', length: 3, nullable: true }) goalCurrency: string | null;
   @Column({ name: 'starts_on', type: 'date', nullable: true }) startsOn: string | null;
   @Column({ name: 'ends_on', type: 'date', nullable: true }) endsOn: string | null;
+  /** An archived campaign put out of the console's lists (only archived ones; a check says so). */
+  @Column({ name: 'hidden_at', type: 'timestamptz', nullable: true }) hiddenAt: Date | null;
   @Column({ name: 'created_by', type: 'uuid', nullable: true }) createdBy: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

@@ -92,6 +92,14 @@ export interface PublicCampaignListItem {
   country: string | null;
 }
 
+/** Whether campaign `c` has supporter activity: what deleting it would take with it. */
+const ACTIVITY_SQL = `EXISTS (SELECT 1 FROM campaign_supporters x WHERE x.campaign_id = c.id)
+  OR EXISTS (SELECT 1 FROM pledges x WHERE x.campaign_id = c.id)
+  OR EXISTS (SELECT 1 FROM signatures s JOIN letter_actions a ON a.id = s.action_id WHERE a.campaign_id = c.id)
+  OR EXISTS (SELECT 1 FROM deliveries d JOIN letter_actions a ON a.id = d.action_id WHERE a.campaign_id = c.id)
+  OR EXISTS (SELECT 1 FROM rsvps r JOIN events e ON e.id = r.event_id WHERE e.campaign_id = c.id)
+  OR EXISTS (SELECT 1 FROM donations d JOIN fundraisers f ON f.id = d.fundraiser_id WHERE f.campaign_id = c.id)`;
+
 /** Most campaigns the home page lists. */
 const HOME_LIST_MAX = 200;
 
@@ -176,6 +184,7 @@ export class CampaignsService {
     if (visible !== null) qb.andWhere('c.id = ANY(:visible)', { visible });
     if (q.organizationId) qb.andWhere('c.organization_id = :org', { org: q.organizationId });
     if (q.status) qb.andWhere('c.status = :status', { status: q.status });
+    if (q.hidden !== undefined) qb.andWhere(`c.hidden_at IS ${q.hidden ? 'NOT ' : ''}NULL`);
     if (q.sector) qb.andWhere('c.sector = :sector', { sector: q.sector });
     if (q.q) {
       qb.andWhere(`(c.title->>'en' ILIKE :q OR c.title->>'es' ILIKE :q)`, {
@@ -197,17 +206,29 @@ export class CampaignsService {
 
   async update(actor: AuthUser, id: string, dto: UpdateCampaignDto): Promise<CampaignView> {
     const c = await this.load(actor, id, 'manage');
-    if (c.status === 'archived')
-      throw new ConflictError('Archived campaigns are read-only', 'campaign_archived');
-    if (dto.status && dto.status !== c.status) {
+    const { status, hidden, ...fields } = dto;
+    const editsFields = Object.values(fields).some((v) => v !== undefined);
+    // An archived campaign is read-only: it can only be restored, hidden or shown again.
+    if (c.status === 'archived' && (editsFields || (status && status !== 'archived' && status !== 'active')))
+      throw new ConflictError(
+        'Archived campaigns are read-only; restore it (status active) to change it',
+        'campaign_archived',
+      );
+    if (status && status !== c.status) {
       const allowed = TRANSITIONS[c.status];
-      if (!allowed.includes(dto.status)) {
+      if (!allowed.includes(status)) {
         throw new ConflictError(
-          `A ${c.status} campaign cannot become ${dto.status}; allowed: ${allowed.join(', ') || 'none'}`,
+          `A ${c.status} campaign cannot become ${status}; allowed: ${allowed.join(', ') || 'none'}`,
           'invalid_transition',
         );
       }
-      c.status = dto.status;
+      c.status = status;
+    }
+    if (c.status !== 'archived') c.hiddenAt = null;
+    if (hidden !== undefined) {
+      if (c.status !== 'archived')
+        throw new ConflictError('Only an archived campaign can be hidden; archive it first', 'not_archived');
+      c.hiddenAt = hidden ? (c.hiddenAt ?? this.clock.now()) : null;
     }
     Object.assign(c, this.fields(dto));
     if (dto.title) c.title = cleanLocalizedText(dto.title);
@@ -229,6 +250,11 @@ export class CampaignsService {
     }
   }
 
+  /**
+   * Deletes a draft nobody has acted on: no supporter, pledge, signature, RSVP, donation or delivery
+   * (the delete would take them along). Anything else is refused with 409 saying what to do instead.
+   * The check and the delete are one statement, so nothing slips in between.
+   */
   async remove(actor: AuthUser, id: string): Promise<void> {
     const c = await this.load(actor, id, 'manage');
     if (c.status !== 'draft') {
@@ -237,7 +263,26 @@ export class CampaignsService {
         'not_draft',
       );
     }
-    await this.campaigns.delete({ id });
+    const rows = (await this.campaigns.query(
+      `WITH gone AS (DELETE FROM campaigns c WHERE c.id = $1 AND c.status = 'draft' AND NOT (${ACTIVITY_SQL})
+         RETURNING c.id) SELECT count(*)::int AS n FROM gone`,
+      [id],
+    )) as { n: number }[];
+    if (!rows[0].n) {
+      throw new ConflictError(
+        'This draft already has supporter activity (pledges, signatures, RSVPs, donations or deliveries); deleting it would lose them, so archive it instead',
+        'campaign_has_activity',
+      );
+    }
+  }
+
+  /** Whether a campaign has supporter activity (what {@link remove} refuses to delete). */
+  async hasActivity(id: string): Promise<boolean> {
+    const rows = (await this.campaigns.query(
+      `SELECT (${ACTIVITY_SQL}) AS busy FROM campaigns c WHERE c.id = $1`,
+      [id],
+    )) as { busy: boolean }[];
+    return Boolean(rows[0]?.busy);
   }
 
   /**

@@ -6,12 +6,12 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { Clock } from '../common/clock.js';
 import { BadInputError, ConflictError } from '../common/errors.js';
-import { localize } from '../common/localized-text.js';
+import { localize, type LocalizedText } from '../common/localized-text.js';
 import type { Page } from '../common/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { RemindersService } from '../reminders/reminders.service.js';
-import { Delivery } from './delivery.entity.js';
+import { Delivery, type DeliveryMethod } from './delivery.entity.js';
 import type { CreateDeliveryDto } from './dto/delivery.dto.js';
 import { LetterActionsService } from './letter-actions.service.js';
 import { targetIn } from './target.entity.js';
@@ -236,4 +236,34 @@ export class DeliveriesService implements OnModuleInit {
     });
     return { items, total };
   }
+
+  /**
+   * The delivery log as the console shows it: each delivery with the name of the staff member who
+   * made it and the target's name (newest first). Coordinators and up, like {@link list}.
+   */
+  async log(actor: AuthUser, actionId: string, limit = 200): Promise<DeliveryLogEntry[]> {
+    await this.actions.loadWithAccess(actor, actionId, 'coordinate');
+    return (await this.deliveries.query(
+      `SELECT d.id, d.target_id AS "targetId", t.name AS "targetName", d.method, d.only_new AS "onlyNew",
+              d.signature_count AS "signatureCount", d.note, d.sent_to AS "sentTo", d.mail_status AS "mailStatus",
+              d.delivered_at AS "deliveredAt", u.name AS "deliveredByName"
+         FROM deliveries d JOIN targets t ON t.id = d.target_id LEFT JOIN users u ON u.id = d.delivered_by
+        WHERE d.action_id = $1 ORDER BY d.delivered_at DESC, d.id LIMIT $2`,
+      [actionId, limit],
+    )) as DeliveryLogEntry[];
+  }
+}
+
+export interface DeliveryLogEntry {
+  id: string;
+  targetId: string;
+  targetName: LocalizedText;
+  method: DeliveryMethod;
+  onlyNew: boolean;
+  signatureCount: number;
+  note: string | null;
+  sentTo: string | null;
+  mailStatus: 'queued' | 'sent' | 'failed' | null;
+  deliveredAt: Date;
+  deliveredByName: string | null;
 }

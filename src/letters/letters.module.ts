@@ -43,6 +43,6 @@ import { SignaturesReport } from './signatures.report.js';
     SignaturesExports,
     SignaturesReport,
   ],
-  exports: [TargetsService, LetterActionsService, SignaturesService],
+  exports: [TargetsService, LetterActionsService, SignaturesService, DeliveriesService, PacketsService],
 })
 export class LettersModule {}

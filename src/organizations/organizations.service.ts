@@ -162,6 +162,18 @@ export class OrganizationsService {
     return row ?? null;
   }
 
+  /**
+   * The time zone of the organization that owns a campaign: the console shows that campaign's times in
+   * it (deadlines, reminders). For callers that already checked the actor may read the campaign.
+   */
+  async zoneForCampaign(campaignId: string): Promise<string> {
+    const [row] = (await this.orgs.query(
+      `SELECT o.timezone FROM campaigns c JOIN organizations o ON o.id = c.organization_id WHERE c.id = $1`,
+      [campaignId],
+    )) as { timezone: string }[];
+    return row?.timezone ?? 'UTC';
+  }
+
   /** Whether the actor may change the organization's settings, team, targets and rates (no throw). */
   async mayManage(actor: AuthUser, id: string): Promise<boolean> {
     // The rule of assertOrganization(…, 'manage'), as a yes/no for what a screen offers.

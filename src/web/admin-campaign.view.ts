@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
-import { TRANSITIONS } from '../campaigns/campaign.entity.js';
+import { campaignMove, TRANSITIONS } from '../campaigns/campaign.entity.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { LOCALES } from '../common/localized-text.js';
@@ -77,7 +77,7 @@ export class AdminCampaignView {
         c,
         role,
         canManage,
-        nextStatuses: TRANSITIONS[c.status],
+        nextStatuses: TRANSITIONS[c.status].map((s) => ({ status: s, move: campaignMove(c.status, s) })),
         letters: letters.items,
         events: events.items,
         fundraisers: fundraisers.items.map((f, i) => ({ f, tally: tallies[i] })),
@@ -91,6 +91,7 @@ export class AdminCampaignView {
         openForm,
         letterPreview,
         donationSaved: q.donation === '1',
+        moved: Boolean(q.moved),
       },
       status,
     );

@@ -5,7 +5,14 @@ import { BadInputError, ConflictError } from '../common/errors.js';
 import { UpdateEventDto } from '../events/dto/event.dto.js';
 import { EVENT_KINDS } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
-import { eventUpdateInput, localizedValues, type FormValues } from './admin-forms.js';
+import { countryName } from '../common/countries.js';
+import {
+  eventUpdateInput,
+  listField,
+  localizedValues,
+  withZoneHint,
+  type FormValues,
+} from './admin-forms.js';
 import { ConsolePages, ConsoleUser } from './console-session.guard.js';
 import { instantToLocal } from './format.js';
 import { translator } from './i18n/index.js';
@@ -40,7 +47,7 @@ export class AdminEventsController {
       venue: e.venue ?? '',
       address: e.address ?? '',
       city: e.city ?? '',
-      country: e.country ?? '',
+      country: e.country ? countryName(e.country, pageLang(req, reply)) : '',
       onlineUrl: e.onlineUrl ?? '',
       startsAt: instantToLocal(e.startsAt, e.timezone),
       endsAt: instantToLocal(e.endsAt, e.timezone),
@@ -48,6 +55,8 @@ export class AdminEventsController {
       capacity: e.capacity?.toString() ?? '',
       requireApproval: e.requireApproval ? '1' : '',
       revealAddressHoursBefore: e.revealAddressHoursBefore?.toString() ?? '',
+      hideAddressUntilRsvp: e.hideAddressUntilRsvp ? '1' : '',
+      reminderOffsets: e.reminderOffsetsMinutes.join(','),
     };
     await this.eventForm(req, reply, user, id, values, {}, null, 200);
   }
@@ -60,9 +69,10 @@ export class AdminEventsController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const f = formFields(body);
-    const v = await validateAs(UpdateEventDto, eventUpdateInput(f));
-    if (v.errors) return this.eventForm(req, reply, user, id, f, v.errors, null, 400);
+    const offsets = listField(body, 'reminderOffsets');
+    const f = { ...formFields(body), reminderOffsets: offsets.join(',') };
+    const v = await validateAs(UpdateEventDto, eventUpdateInput(f, offsets));
+    if (v.errors) return this.eventForm(req, reply, user, id, f, withZoneHint(v.errors), null, 400);
     try {
       const e = await this.events.update(user, id, v.dto);
       return redirect(reply, `/admin/campaigns/${e.campaignId}#events`);

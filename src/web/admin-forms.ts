@@ -1,13 +1,19 @@
 import type { LocalizedText } from '../common/localized-text.js';
 import { parseTypedAmount } from '../common/money.js';
+import { unixLineEndings } from '../common/transforms.js';
+import { resolveTimeZone } from '../common/time-zones.js';
 import { localToInstant } from './format.js';
+import type { Translate } from './i18n/index.js';
 
 /** Console forms → the API DTOs' plain shape (English and Spanish fields side by side: `title_en`). */
 
+/** A browser sends a textarea's line breaks as CRLF; stored text has plain \n (PDFs draw a CR as a glyph). */
+const lines = unixLineEndings;
+
 function text(f: Record<string, string>, name: string): LocalizedText | undefined {
   const out: LocalizedText = {};
-  if (f[`${name}_en`]?.trim()) out.en = f[`${name}_en`];
-  if (f[`${name}_es`]?.trim()) out.es = f[`${name}_es`];
+  if (f[`${name}_en`]?.trim()) out.en = lines(f[`${name}_en`]);
+  if (f[`${name}_es`]?.trim()) out.es = lines(f[`${name}_es`]);
   return Object.keys(out).length ? out : undefined;
 }
 
@@ -38,18 +44,54 @@ export function campaignInput(f: Record<string, string>, creating: boolean): Rec
   return out;
 }
 
-export function eventInput(f: Record<string, string>): Record<string, unknown> {
-  const out: Record<string, unknown> = { title: text(f, 'title') ?? {}, kind: f.kind, timezone: f.timezone };
+/**
+ * The event form → CreateEventDto's shape. The zone is what the person meant (see time-zones.ts): blank
+ * takes the city's and country's, a city typed in is resolved; the times are read on that zone's clock.
+ * `offsets` are the ticked reminder times (minutes before), when the form showed them.
+ */
+export function eventInput(f: Record<string, string>, offsets?: string[]): Record<string, unknown> {
+  const zone = resolveTimeZone({ zone: f.timezone, city: f.city, country: f.country })?.zone;
+  const out: Record<string, unknown> = {
+    title: text(f, 'title') ?? {},
+    kind: f.kind,
+    timezone: zone ?? f.timezone ?? '',
+  };
   const description = text(f, 'description');
   if (description) out.description = description;
   copy(f, out, ['venue', 'address', 'city', 'region', 'country', 'onlineUrl']);
-  const zone = f.timezone || 'UTC';
-  out.startsAt = f.startsAt ? (safeInstant(f.startsAt, zone) ?? f.startsAt) : '';
-  if (f.endsAt?.trim()) out.endsAt = safeInstant(f.endsAt, zone) ?? f.endsAt;
+  out.startsAt = f.startsAt ? (safeInstant(f.startsAt, zone ?? 'UTC') ?? f.startsAt) : '';
+  if (f.endsAt?.trim()) out.endsAt = safeInstant(f.endsAt, zone ?? 'UTC') ?? f.endsAt;
   if (f.capacity?.trim()) out.capacity = int(f.capacity);
   out.requireApproval = Boolean(f.requireApproval);
+  out.hideAddressUntilRsvp = Boolean(f.hideAddressUntilRsvp);
   if (f.revealAddressHoursBefore?.trim()) out.revealAddressHoursBefore = int(f.revealAddressHoursBefore);
+  if (f.reminderOffsetsShown && offsets)
+    out.reminderOffsetsMinutes = [...new Set(offsets.map((o) => int(o)))].sort(
+      (a, b) => Number(b) - Number(a),
+    );
   return out;
+}
+
+/** The reminder times offered as words ("1 day before"), plus any other time an event already has. */
+const REMINDER_CHOICES = [10080, 2880, 1440, 240, 120, 60];
+
+export function reminderOffsetLabel(t: Translate, minutes: number): string {
+  if (minutes === 10080) return t('reminderOffset.week');
+  if (minutes % 1440 === 0)
+    return minutes === 1440 ? t('reminderOffset.day') : t('reminderOffset.days', { n: minutes / 1440 });
+  if (minutes % 60 === 0)
+    return minutes === 60 ? t('reminderOffset.hour') : t('reminderOffset.hours', { n: minutes / 60 });
+  return t('reminderOffset.minutes', { n: minutes });
+}
+
+export function reminderChoices(
+  t: Translate,
+  chosen: string[],
+): { minutes: number; label: string; checked: boolean }[] {
+  const picked = new Set(chosen.map(Number).filter((n) => Number.isInteger(n) && n > 0));
+  return [...new Set([...REMINDER_CHOICES, ...picked])]
+    .sort((a, b) => b - a)
+    .map((minutes) => ({ minutes, label: reminderOffsetLabel(t, minutes), checked: picked.has(minutes) }));
 }
 
 function safeInstant(local: string, zone: string): string | null {
@@ -116,6 +158,18 @@ export function walkInInput(f: Record<string, string>): Record<string, unknown> 
   return out;
 }
 
+/** A delivery form: the target, the method, "only new" and a note (email: the address shown). */
+export function deliveryInput(f: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    targetId: f.targetId ?? '',
+    method: f.method ?? '',
+    onlyNew: Boolean(f.onlyNew),
+  };
+  if (f.method === 'email') out.expectedEmail = f.expectedEmail ?? '';
+  if (f.note?.trim()) out.note = f.note;
+  return out;
+}
+
 /** Multiple checkboxes with one name arrive as an array (or a single string). */
 export function listField(body: unknown, name: string): string[] {
   const v = (body as Record<string, unknown> | null)?.[name];
@@ -124,8 +178,8 @@ export function listField(body: unknown, name: string): string[] {
 }
 
 /** The event form for an edit: a blank capacity means unlimited (null), unlike on create. */
-export function eventUpdateInput(f: Record<string, string>): Record<string, unknown> {
-  const out = eventInput(f);
+export function eventUpdateInput(f: Record<string, string>, offsets?: string[]): Record<string, unknown> {
+  const out = eventInput(f, offsets);
   if (!f.capacity?.trim()) out.capacity = null;
   if (!f.revealAddressHoursBefore?.trim()) out.revealAddressHoursBefore = null;
   return out;
@@ -167,4 +221,12 @@ export type FormValues = Record<string, string>;
 /** A record's localized text → the form's side-by-side fields (`title_en`, `title_es`). */
 export function localizedValues(v: LocalizedText | null | undefined, name: string): FormValues {
   return { [`${name}_en`]: v?.en ?? '', [`${name}_es`]: v?.es ?? '' };
+}
+
+/**
+ * A zone the form could not resolve reads as what to type ("a city such as Detroit"), not as the
+ * API's "must be an IANA time zone".
+ */
+export function withZoneHint(errors: Record<string, string>): Record<string, string> {
+  return errors.timezone === 'isIanaTimeZone' ? { ...errors, timezone: 'unknown_zone' } : errors;
 }

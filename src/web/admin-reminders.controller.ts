@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
+import { zoneLongName } from '../common/time-zones.js';
+import { OrganizationsService } from '../organizations/organizations.service.js';
 import { ReminderStaffService } from '../reminders/reminder-staff.service.js';
 import { ConsolePages, ConsoleUser } from './console-session.guard.js';
 import { translator } from './i18n/index.js';
@@ -16,6 +18,7 @@ export class AdminRemindersController {
     private readonly campaigns: CampaignsService,
     private readonly access: CampaignAccessService,
     private readonly reminderStaff: ReminderStaffService,
+    private readonly orgs: OrganizationsService,
   ) {}
 
   @Get('campaigns/:id/reminders')
@@ -32,7 +35,11 @@ export class AdminRemindersController {
     const messages = await this.reminderStaff.messages(user, id, page);
     const role = await this.access.roleIn(user, id);
     const q = req.query as Record<string, string | undefined>;
+    // Times on the organization's clock, named ("Mar 14, 2026, 10:00 AM CST"), never bare UTC.
+    const zone = await this.orgs.zoneForCampaign(id);
     await render(req, reply, lang, 'admin/reminders', {
+      zone,
+      zoneName: zoneLongName(zone, lang),
       title: translator(lang)('admin.reminders'),
       user,
       c,

@@ -6,7 +6,7 @@ import { TRANSITIONS } from '../campaigns/campaign.entity.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { CreateCampaignDto, UpdateCampaignDto } from '../campaigns/dto/campaign.dto.js';
-import { BadInputError } from '../common/errors.js';
+import { countryName } from '../common/countries.js';
 import { CreateEventDto } from '../events/dto/event.dto.js';
 import { EventsService } from '../events/events.service.js';
 import { CreateDonationDto } from '../fundraising/dto/donation.dto.js';
@@ -24,6 +24,7 @@ import {
   fundraiserInput,
   letterInput,
   listField,
+  withZoneHint,
 } from './admin-forms.js';
 import { translator } from './i18n/index.js';
 import {
@@ -65,7 +66,16 @@ export class AdminController {
     const q = req.query as Record<string, string | undefined>;
     const organizationId =
       q.organizationId && /^[0-9a-f-]{36}$/i.test(q.organizationId) ? q.organizationId : undefined;
-    const page = await this.campaigns.list(user, { limit: 100, offset: 0, organizationId });
+    const showHidden = q.hidden === '1';
+    const page = await this.campaigns.list(user, {
+      limit: 100,
+      offset: 0,
+      organizationId,
+      hidden: showHidden,
+    });
+    const hiddenCount = showHidden
+      ? page.total
+      : (await this.campaigns.list(user, { limit: 1, offset: 0, organizationId, hidden: true })).total;
     const items = await Promise.all(
       page.items.map(async (c) => ({ c, totals: await this.totals.totals(c.id) })),
     );
@@ -74,6 +84,9 @@ export class AdminController {
       user,
       items,
       canCreate: user.role !== 'coordinator',
+      showHidden,
+      hiddenCount,
+      notice: q.deleted === '1' ? 'deleted' : q.hid === '1' ? 'hid' : null,
     });
   }
 
@@ -133,7 +146,7 @@ export class AdminController {
       workplace: c.workplace ?? '',
       city: c.city ?? '',
       region: c.region ?? '',
-      country: c.country ?? '',
+      country: c.country ? countryName(c.country, pageLang(req, reply)) : '',
       union: c.union ?? '',
       defaultLocale: c.defaultLocale,
       goalPledges: c.goals.pledges?.toString() ?? '',
@@ -165,19 +178,6 @@ export class AdminController {
     return redirect(reply, `/admin/campaigns/${id}`);
   }
 
-  @Post('campaigns/:id/status')
-  async status(
-    @Param('id', ParseUUIDPipe) id: string,
-    @Body() body: unknown,
-    @ConsoleUser() user: AuthUser,
-    @Res() reply: FastifyReply,
-  ) {
-    const v = await validateAs(UpdateCampaignDto, { status: formFields(body).status });
-    if (v.errors) throw new BadInputError('Invalid status');
-    await this.campaigns.update(user, id, v.dto);
-    return redirect(reply, `/admin/campaigns/${id}`);
-  }
-
   @Post('campaigns/:id/events')
   async createEvent(
     @Param('id', ParseUUIDPipe) id: string,
@@ -187,9 +187,19 @@ export class AdminController {
     @Res() reply: FastifyReply,
   ) {
     const f = formFields(body);
-    const v = await validateAs(CreateEventDto, eventInput(f));
+    const offsets = listField(body, 'reminderOffsets');
+    const v = await validateAs(CreateEventDto, eventInput(f, offsets));
     const fail = (errors: FieldErrors) =>
-      this.campaignView.show(req, reply, user, id, errors, f, 'event', 400);
+      this.campaignView.show(
+        req,
+        reply,
+        user,
+        id,
+        withZoneHint(errors),
+        { ...f, reminderOffsets: offsets.join(',') },
+        'event',
+        400,
+      );
     if (v.errors) return fail(v.errors);
     try {
       await this.events.create(user, id, v.dto);

@@ -1,5 +1,6 @@
 import type { Locale } from '../common/localized-text.js';
 import type { MoneyJson } from '../common/money.js';
+import { zoneAbbreviation } from '../common/zone-abbreviation.js';
 
 const TAG: Record<Locale, string> = { en: 'en-US', es: 'es-MX' };
 
@@ -83,4 +84,19 @@ export function instantToLocal(d: Date | string | null | undefined, zone: string
   }).formatToParts(new Date(d));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}`;
+}
+
+/**
+ * A time as staff read it in their organization's zone, with the zone's short name: "Mar 14, 2026,
+ * 10:00 AM CST" / "14 mar 2026, 10:00 CST". The year stays: reminders and deadlines span years.
+ */
+export function formatZoned(d: Date | string | null | undefined, lang: Locale, zone: string): string {
+  if (!d) return '';
+  const at = new Date(d);
+  const text = new Intl.DateTimeFormat(TAG[lang], {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: zone,
+  }).format(at);
+  return `${text} ${zoneAbbreviation(at, zone)}`;
 }

@@ -3,9 +3,20 @@ import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate } from 'class-validator';
 import { isLocale, pickLocale, type Locale } from '../common/localized-text.js';
 import { cookiesSecure } from '../common/public-links.js';
+import { countryName, countryOptions } from '../common/countries.js';
+import { zoneOptions } from '../common/time-zones.js';
+import { reminderChoices } from './admin-forms.js';
 import { flattenValidationErrors } from '../common/validation.js';
 import { BadInputError, ConflictError, DomainError, type ErrorDetail } from '../common/errors.js';
-import { formatDate, formatDateTime, formatMoney, formatNumber, paragraphs, percent } from './format.js';
+import {
+  formatDate,
+  formatDateTime,
+  formatMoney,
+  formatNumber,
+  formatZoned,
+  paragraphs,
+  percent,
+} from './format.js';
 import { errorMessage, labelOf, pluralWord, translator, type Translate } from './i18n/index.js';
 
 export const LANG_COOKIE = 'lang';
@@ -88,6 +99,16 @@ function helpers(lang: Locale, t: Translate) {
     num: (n: number) => formatNumber(n, lang),
     dateTime: (d: Date | string | null | undefined, zone?: string) => formatDateTime(d, lang, zone),
     date: (d: Date | string | null | undefined) => formatDate(d, lang),
+    /** An event form's reminder times as words, the chosen ones ticked (admin/_event-fields.eta). */
+    reminderChoices: (chosen: string[]) => reminderChoices(t, chosen),
+    /** Every country for a picker, by name in the page's language (partials/country-field.eta). */
+    countries: () => countryOptions(lang),
+    /** A stored country code as its name in the page's language ("US" → "Estados Unidos"). */
+    countryName: (code: string | null | undefined) => (code ? countryName(code, lang) : ''),
+    /** Zones for a picker, the country's first (partials/zone-field.eta). */
+    zones: (country?: string | null) => zoneOptions(lang, country),
+    /** "Mar 14, 2026, 10:00 AM CST": a time in a zone (the organization's), with the zone's name. */
+    zoned: (d: Date | string | null | undefined, zone: string) => formatZoned(d, lang, zone),
     pct: percent,
     paragraphs,
     errText: (code: string | undefined) => (code ? errorMessage(t, code) : ''),

@@ -12,6 +12,7 @@ import { AdminController } from './admin.controller.js';
 import { AdminEventsController } from './admin-events.controller.js';
 import { AdminFundraisersController } from './admin-fundraisers.controller.js';
 import { AdminLettersController } from './admin-letters.controller.js';
+import { AdminLifecycleController } from './admin-lifecycle.controller.js';
 import { AdminLoginController } from './admin-login.controller.js';
 import { AdminRemindersController } from './admin-reminders.controller.js';
 import { AdminReportController } from './admin-report.controller.js';
@@ -41,6 +42,7 @@ import { PublicPagesController } from './public-pages.controller.js';
     AdminController,
     AdminCheckInController,
     AdminLettersController,
+    AdminLifecycleController,
     AdminEventsController,
     AdminFundraisersController,
     AdminTeamController,

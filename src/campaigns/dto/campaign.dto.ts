@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import {
+  IsBoolean,
   IsIn,
   IsInt,
   IsISO8601,
@@ -131,11 +132,20 @@ export class UpdateCampaignDto extends PartialType(
 
   @ApiPropertyOptional({
     enum: CAMPAIGN_STATUSES,
-    description: 'moves the lifecycle: draft → active → won | lost → archived',
+    description:
+      'moves the lifecycle: draft → active → won | lost → archived; won, lost and archived reopen to active',
   })
   @IsOptional()
   @IsIn(CAMPAIGN_STATUSES)
   status?: CampaignStatus;
+
+  @ApiPropertyOptional({
+    description:
+      'archived campaigns only: true hides it from the lists (GET /api/campaigns?hidden=true shows them), false shows it again',
+  })
+  @IsOptional()
+  @IsBoolean()
+  hidden?: boolean;
 }
 
 export class ListCampaignsQueryDto extends PaginationQueryDto {
@@ -148,6 +158,16 @@ export class ListCampaignsQueryDto extends PaginationQueryDto {
   @IsOptional()
   @IsIn(CAMPAIGN_STATUSES)
   status?: CampaignStatus;
+
+  @ApiPropertyOptional({
+    description: 'true: only hidden (archived) campaigns; false: only the others; absent: all',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) =>
+    value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value,
+  )
+  @IsBoolean({ message: 'hidden must be true or false' })
+  hidden?: boolean;
 
   @ApiPropertyOptional({ enum: SECTORS })
   @IsOptional()

@@ -1,4 +1,5 @@
 import { RSVP_STATUSES } from '../../events/rsvp.entity.js';
+import { DELIVERY_METHODS } from '../../letters/delivery.entity.js';
 import { en } from './en.js';
 import { es } from './es.js';
 import { hasKey, labelOf, pluralWord, translator } from './index.js';
@@ -54,6 +55,22 @@ describe('web translations', () => {
       targetKind: ['government', 'corporate', 'other'],
       pledge: ['support', 'sign', 'attend', 'volunteer', 'donate', 'share'],
       'event.kind': ['protest', 'rally', 'picket', 'meeting', 'online', 'other'],
+      deliveryMethod: DELIVERY_METHODS,
+      mailStatus: ['queued', 'sent', 'failed'],
+      reminderKind: [
+        'event-reminder',
+        'rsvp-confirmation',
+        'waitlist-offer',
+        'event-changed',
+        'event-cancelled',
+        'deadline-reminder',
+        'letter-delivery',
+        'pledge-followup',
+        'daily-digest',
+        'data-request',
+        'details-update',
+        'staff-invitation',
+      ],
     };
     for (const [group, values] of Object.entries(groups)) {
       for (const v of values) expect([group, v, hasKey(`${group}.${v}`)]).toEqual([group, v, true]);
