@@ -15,6 +15,7 @@ import { FundraisingModule } from './fundraising/fundraising.module.js';
 import { EventsModule } from './events/events.module.js';
 import { LettersModule } from './letters/letters.module.js';
 import { WebModule } from './web/web.module.js';
+import { BulletinsModule } from './bulletins/bulletins.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -44,6 +45,7 @@ export class AppModule {
         RemindersModule,
         EventsModule,
         LettersModule,
+        BulletinsModule,
         WebModule,
       ],
     };

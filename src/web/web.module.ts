@@ -16,6 +16,8 @@ import { AdminLoginController } from './admin-login.controller.js';
 import { AdminRemindersController } from './admin-reminders.controller.js';
 import { AdminReportController } from './admin-report.controller.js';
 import { AdminTeamController } from './admin-team.controller.js';
+import { BulletinPagesController } from './bulletin-pages.controller.js';
+import { BulletinsModule } from '../bulletins/bulletins.module.js';
 import { AdminOrganizationsController } from './admin-organizations.controller.js';
 import { DetailsPagesController } from './details-pages.controller.js';
 import { InvitationPagesController } from './invitation-pages.controller.js';
@@ -28,7 +30,7 @@ import { PublicPagesController } from './public-pages.controller.js';
  * lives in the feature services.
  */
 @Module({
-  imports: [CampaignsModule, EventsModule, LettersModule, FundraisingModule, OrganizationsModule],
+  imports: [CampaignsModule, EventsModule, LettersModule, FundraisingModule, OrganizationsModule, BulletinsModule],
   controllers: [
     HomeController,
     PublicPagesController,
@@ -45,6 +47,7 @@ import { PublicPagesController } from './public-pages.controller.js';
     AdminRemindersController,
     AdminReportController,
     AdminOrganizationsController,
+    BulletinPagesController,
   ],
   providers: [AdminSession, ConsoleSessionGuard, AdminCampaignView],
 })

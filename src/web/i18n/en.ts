@@ -404,6 +404,11 @@ export const en = {
     'Every organization on this Puente that holds your email address stops sending you campaign news. Mail you ask for (like this link) still arrives.',
   'data.unsubscribeAll': 'Unsubscribe from everything',
   'data.unsubscribedAll': 'Done: you will receive no more campaign news from any organization here.',
+  'archive.title': 'Bulletins',
+  'archive.intro': 'Every bulletin this organization sent, in English and Spanish.',
+  'archive.empty': 'No bulletin has been sent yet.',
+  'archive.feed': 'Follow with a feed reader (Atom)',
+  'archive.back': 'All bulletins',
 } as const;
 
 export type MessageKey = keyof typeof en;

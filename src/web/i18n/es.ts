@@ -408,4 +408,9 @@ export const es: Messages = {
     'Todas las organizaciones de este Puente que tienen tu dirección dejan de enviarte noticias de campañas. Los correos que tú pidas (como este enlace) siguen llegando.',
   'data.unsubscribeAll': 'Cancelar todas las suscripciones',
   'data.unsubscribedAll': 'Listo: ya no recibirás noticias de campañas de ninguna organización de aquí.',
+  'archive.title': 'Boletines',
+  'archive.intro': 'Todos los boletines que envió esta organización, en español y en inglés.',
+  'archive.empty': 'Todavía no se ha enviado ningún boletín.',
+  'archive.feed': 'Síguelos con un lector de noticias (Atom)',
+  'archive.back': 'Todos los boletines',
 };
