@@ -4,6 +4,7 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { Clock } from '../common/clock.js';
 import { ConflictError, NotFoundError } from '../common/errors.js';
+import type { LocalizedText } from '../common/localized-text.js';
 import { audienceConditionSql } from './audience-filter.js';
 import type {
   AudienceDto,
@@ -11,6 +12,20 @@ import type {
   CreateAudienceDto,
   UpdateAudienceDto,
 } from './dto/audience.dto.js';
+
+export interface BuilderOption {
+  id: string;
+  title: LocalizedText;
+}
+
+export interface BuilderOptions {
+  organization: { id: string; name: string; slug: string; timezone: string };
+  campaigns: BuilderOption[];
+  letters: BuilderOption[];
+  events: BuilderOption[];
+  fundraisers: BuilderOption[];
+  tags: BuilderOption[];
+}
 
 const COLUMNS = `a.id, a.organization_id AS "organizationId", a.name, a.filter, a.created_at AS "createdAt"`;
 
@@ -96,6 +111,34 @@ export class AudiencesService {
       params,
     )) as { n: number }[];
     return row.n;
+  }
+
+  /**
+   * What the console's audience builder offers: the organization's campaigns, letters, events,
+   * fundraisers and tags (ids and titles only), and its zone. Read-only, one statement per list.
+   */
+  async builderOptions(user: AuthUser, organizationId: string): Promise<BuilderOptions> {
+    await this.access.assertOrganization(user, organizationId, 'supporters');
+    const q = (sql: string) => this.dataSource.query(sql, [organizationId]) as Promise<BuilderOption[]>;
+    const [org] = (await this.dataSource.query(
+      `SELECT id, name, slug, timezone FROM organizations WHERE id = $1`,
+      [organizationId],
+    )) as BuilderOptions['organization'][];
+    return {
+      organization: org,
+      campaigns: await q(`SELECT id, title FROM campaigns WHERE organization_id = $1 ORDER BY created_at DESC`),
+      letters: await q(`SELECT a.id, a.title FROM letter_actions a JOIN campaigns c ON c.id = a.campaign_id
+                         WHERE c.organization_id = $1 ORDER BY a.created_at DESC`),
+      events: await q(`SELECT e.id, e.title FROM events e JOIN campaigns c ON c.id = e.campaign_id
+                        WHERE c.organization_id = $1 ORDER BY e.starts_at DESC`),
+      fundraisers: await q(`SELECT f.id, f.title FROM fundraisers f JOIN campaigns c ON c.id = f.campaign_id
+                             WHERE c.organization_id = $1 ORDER BY f.created_at DESC`),
+      tags: (
+        (await this.dataSource.query(`SELECT id, name FROM tags WHERE organization_id = $1 ORDER BY lower(name)`, [
+          organizationId,
+        ])) as { id: string; name: string }[]
+      ).map((t) => ({ id: t.id, title: { en: t.name, es: t.name } })),
+    };
   }
 
   /** No access check: for the bulletin service, which checked the organization already. */

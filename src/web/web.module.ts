@@ -17,6 +17,7 @@ import { AdminRemindersController } from './admin-reminders.controller.js';
 import { AdminReportController } from './admin-report.controller.js';
 import { AdminTeamController } from './admin-team.controller.js';
 import { BulletinPagesController } from './bulletin-pages.controller.js';
+import { AdminBulletinsController } from './admin-bulletins.controller.js';
 import { BulletinsModule } from '../bulletins/bulletins.module.js';
 import { AdminOrganizationsController } from './admin-organizations.controller.js';
 import { DetailsPagesController } from './details-pages.controller.js';
@@ -48,6 +49,7 @@ import { PublicPagesController } from './public-pages.controller.js';
     AdminReportController,
     AdminOrganizationsController,
     BulletinPagesController,
+    AdminBulletinsController,
   ],
   providers: [AdminSession, ConsoleSessionGuard, AdminCampaignView],
 })
