@@ -96,7 +96,7 @@ describe('bulletins in the console (browser)', () => {
     await page.waitForURL(/\/admin\/bulletins\/[0-9a-f-]+\?done=saved/);
     const id = /bulletins\/([0-9a-f-]+)/.exec(page.url())![1];
 
-    // A test to myself, then send.
+    // A test to myself, then send (one a second, so the progress can be watched).
     await page.getByRole('button', { name: 'Send test' }).click();
     await page.waitForURL(/done=tested/);
     expect(smtp.messages.filter((m) => m.envelope.to[0] === org.email)).toHaveLength(2);
@@ -106,17 +106,31 @@ describe('bulletins in the console (browser)', () => {
     await expect(page.locator('[data-stat="remaining"]').textContent()).resolves.toBe('2');
     await expectAccessible(page);
 
-    // The sender sends; the page's script updates the numbers without a reload.
-    const url = page.url();
+    // The sender sends; the page's script updates the numbers without a reload while it sends, and
+    // loads the page again once it is done (for its status and buttons).
+    t.config.bulletinRatePerSecond = 1;
+    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
     await t.app.get(BulletinSender).tick();
     await page.waitForFunction(
-      () => document.querySelector('[data-stat="remaining"]')?.textContent === '0',
+      () => document.querySelector('[data-stat="remaining"]')?.textContent === '1',
       null,
       {
         timeout: 15_000,
       },
     );
-    expect(page.url()).toBe(url);
+    expect(await page.getByTestId('bulletin-status').textContent()).toBe('Sending');
+    expect(await page.evaluate(() => 'notReloaded' in window)).toBe(true); // the same page, updated
+    await expect(page.locator('[data-stat="sent"]').textContent()).resolves.toBe('1');
+    t.config.bulletinRatePerSecond = 1000;
+    t.clock.advance(1100);
+    await t.app.get(BulletinSender).tick();
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="bulletin-status"]')?.textContent === 'Sent',
+      null,
+      {
+        timeout: 15_000,
+      },
+    );
     await expect(page.locator('[data-stat="sent"]').textContent()).resolves.toBe('2');
     await screenshots(page, 'bulletins-progress');
 

@@ -5,6 +5,7 @@
   var box = document.getElementById('progress');
   if (!box || !window.fetch) return;
   var url = box.getAttribute('data-progress-url');
+  var status = box.getAttribute('data-status');
   var lang = document.documentElement.lang === 'es' ? 'es-MX' : 'en-US';
   var format = new Intl.NumberFormat(lang);
   function update() {
@@ -21,7 +22,9 @@
         });
         var bar = document.getElementById('progress-bar');
         if (bar) bar.value = s.sent + s.failed + s.bounced + s.skipped;
-        if (data.status === 'sending' || data.status === 'paused') setTimeout(update, 3000);
+        // Once it is done (or paused elsewhere), the page is loaded again for its buttons and status.
+        if (data.status !== status) window.location.reload();
+        else if (data.status === 'sending') setTimeout(update, 3000);
       })
       .catch(function () {
         setTimeout(update, 10000);
