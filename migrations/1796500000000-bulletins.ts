@@ -80,7 +80,9 @@ export class Bulletins1796500000000 implements MigrationInterface {
       `CREATE INDEX bulletin_deliveries_sending_locked_until_idx ON bulletin_deliveries (locked_until) WHERE status = 'sending'`,
     );
     // The throttle counts what was claimed in the last hour, across instances.
-    await q.query(`CREATE INDEX bulletin_deliveries_claimed_at_idx ON bulletin_deliveries (claimed_at)`);
+    await q.query(
+      `CREATE INDEX bulletin_deliveries_claimed_at_idx ON bulletin_deliveries (claimed_at) WHERE claimed_at IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

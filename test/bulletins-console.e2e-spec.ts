@@ -109,28 +109,19 @@ describe('bulletins in the console (browser)', () => {
     // The sender sends; the page's script updates the numbers without a reload while it sends, and
     // loads the page again once it is done (for its status and buttons).
     t.config.bulletinRatePerSecond = 1;
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.evaluate('window.notReloaded = true');
     await t.app.get(BulletinSender).tick();
-    await page.waitForFunction(
-      () => document.querySelector('[data-stat="remaining"]')?.textContent === '1',
-      null,
-      {
-        timeout: 15_000,
-      },
-    );
+    await page.locator('[data-stat="remaining"]', { hasText: /^1$/ }).waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('bulletin-status').textContent()).toBe('Sending');
-    expect(await page.evaluate(() => 'notReloaded' in window)).toBe(true); // the same page, updated
+    expect(await page.evaluate('window.notReloaded === true')).toBe(true); // the same page, updated
     await expect(page.locator('[data-stat="sent"]').textContent()).resolves.toBe('1');
     t.config.bulletinRatePerSecond = 1000;
     t.clock.advance(1100);
     await t.app.get(BulletinSender).tick();
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid="bulletin-status"]')?.textContent === 'Sent',
-      null,
-      {
-        timeout: 15_000,
-      },
-    );
+    await page
+      .getByTestId('bulletin-status')
+      .filter({ hasText: /^Sent$/ })
+      .waitFor({ timeout: 15_000 });
     await expect(page.locator('[data-stat="sent"]').textContent()).resolves.toBe('2');
     await screenshots(page, 'bulletins-progress');
 

@@ -162,18 +162,24 @@ export class BulletinsService {
       const audience = await this.audiences.byId(row.audienceId);
       const params: unknown[] = [id, row.organizationId, now];
       const condition = audienceConditionSql(audience.filter, params);
+      // At a local time: each row is due at that time in her zone (an unknown zone name: the
+      // organization's). Otherwise every row is due now, and the zones are not read at all.
+      const [{ local }] = (await m.query(
+        `SELECT local_time IS NOT NULL AS local FROM bulletins WHERE id = $1`,
+        [id],
+      )) as { local: boolean }[];
+      const due = local
+        ? `greatest($3::timestamptz, (b.local_date + b.local_time) AT TIME ZONE coalesce(z.name, o.timezone))`
+        : '$3::timestamptz';
       const [{ count }] = (await m.query(
-        `WITH zones AS MATERIALIZED (SELECT name FROM pg_timezone_names),
+        `WITH ${local ? 'zones AS MATERIALIZED (SELECT name FROM pg_timezone_names),' : ''}
          inserted AS (
          INSERT INTO bulletin_deliveries (bulletin_id, supporter_id, due_at)
-         SELECT b.id, s.id,
-                CASE WHEN b.local_time IS NULL THEN $3::timestamptz
-                     ELSE greatest($3::timestamptz,
-                                   (b.local_date + b.local_time) AT TIME ZONE coalesce(z.name, o.timezone)) END
+         SELECT b.id, s.id, ${due}
            FROM bulletins b
            JOIN organizations o ON o.id = b.organization_id
            JOIN supporters s ON s.organization_id = b.organization_id
-           LEFT JOIN zones z ON z.name = s.timezone
+           ${local ? 'LEFT JOIN zones z ON z.name = s.timezone' : ''}
           WHERE b.id = $1 AND s.organization_id = $2 AND ${condition}
          ON CONFLICT ON CONSTRAINT bulletin_deliveries_pkey DO NOTHING RETURNING 1)
          SELECT count(*)::int AS count FROM inserted`,
