@@ -126,7 +126,9 @@ export class AudiencesService {
     )) as BuilderOptions['organization'][];
     return {
       organization: org,
-      campaigns: await q(`SELECT id, title FROM campaigns WHERE organization_id = $1 ORDER BY created_at DESC`),
+      campaigns: await q(
+        `SELECT id, title FROM campaigns WHERE organization_id = $1 ORDER BY created_at DESC`,
+      ),
       letters: await q(`SELECT a.id, a.title FROM letter_actions a JOIN campaigns c ON c.id = a.campaign_id
                          WHERE c.organization_id = $1 ORDER BY a.created_at DESC`),
       events: await q(`SELECT e.id, e.title FROM events e JOIN campaigns c ON c.id = e.campaign_id
@@ -134,9 +136,10 @@ export class AudiencesService {
       fundraisers: await q(`SELECT f.id, f.title FROM fundraisers f JOIN campaigns c ON c.id = f.campaign_id
                              WHERE c.organization_id = $1 ORDER BY f.created_at DESC`),
       tags: (
-        (await this.dataSource.query(`SELECT id, name FROM tags WHERE organization_id = $1 ORDER BY lower(name)`, [
-          organizationId,
-        ])) as { id: string; name: string }[]
+        (await this.dataSource.query(
+          `SELECT id, name FROM tags WHERE organization_id = $1 ORDER BY lower(name)`,
+          [organizationId],
+        )) as { id: string; name: string }[]
       ).map((t) => ({ id: t.id, title: { en: t.name, es: t.name } })),
     };
   }

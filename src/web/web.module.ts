@@ -31,7 +31,14 @@ import { PublicPagesController } from './public-pages.controller.js';
  * lives in the feature services.
  */
 @Module({
-  imports: [CampaignsModule, EventsModule, LettersModule, FundraisingModule, OrganizationsModule, BulletinsModule],
+  imports: [
+    CampaignsModule,
+    EventsModule,
+    LettersModule,
+    FundraisingModule,
+    OrganizationsModule,
+    BulletinsModule,
+  ],
   controllers: [
     HomeController,
     PublicPagesController,
