@@ -6,6 +6,7 @@ import pgCopy from 'pg-copy-streams';
 import pg from 'pg';
 import { COUNTER_SHARDS } from '../dist/src/letters/signature-counter.js';
 import { supporterValues, UPSERT_SUPPORTER } from '../dist/src/supporters/supporters.sql.js';
+import { bulletins } from './bulletins.js';
 import { activeCampaign, events, openLetters, supporterBody } from './fixtures.js';
 import {
   api,
@@ -556,4 +557,5 @@ export const BENCHMARKS = {
   'public-read': publicRead,
   export: exportCsv,
   reminders,
+  bulletins,
 };

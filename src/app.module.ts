@@ -16,6 +16,7 @@ import { FundraisingModule } from './fundraising/fundraising.module.js';
 import { EventsModule } from './events/events.module.js';
 import { LettersModule } from './letters/letters.module.js';
 import { WebModule } from './web/web.module.js';
+import { BulletinsModule } from './bulletins/bulletins.module.js';
 
 export interface AppModuleOptions {
   config: AppConfig;
@@ -46,6 +47,7 @@ export class AppModule {
         RemindersModule,
         EventsModule,
         LettersModule,
+        BulletinsModule,
         WebModule,
       ],
     };

@@ -1,3 +1,4 @@
+import { BulletinSender } from '../src/bulletins/bulletin-sender.js';
 import { TEMPLATE_NAMES, type TemplateName } from '../src/mail/templates/templates.js';
 import { DailyDigest } from '../src/reminders/daily-digest.js';
 import { ReminderWorker } from '../src/reminders/reminder.worker.js';
@@ -179,6 +180,25 @@ describe('links in mail', () => {
     );
     await tickAt(new Date(rows[0].due_at.getTime() + MIN));
     await caught('daily-digest', org.email.toLowerCase(), mark);
+
+    // A bulletin to the supporters who signed (its web version, the unsubscribe link and header).
+    const audience = await as(org.token)
+      .post(`/api/organizations/${org.organizationId}/audiences`)
+      .send({ name: 'Firmantes', filter: { did: [{ action: 'signed' }] } })
+      .expect(201);
+    const bulletin = await as(org.token)
+      .post(`/api/organizations/${org.organizationId}/bulletins`)
+      .send({
+        subject: { es: 'Noticias' },
+        body: { es: 'Hola, {{supporter.firstName}}' },
+        audienceId: audience.body.id,
+      })
+      .expect(201);
+    mark = smtp.messages.length;
+    await as(org.token).post(`/api/bulletins/${bulletin.body.id}/send`).expect(200);
+    for (let i = 0; i < 10 && (await t.app.get(BulletinSender).tick()).claimed > 0; i++)
+      t.clock.advance(1100);
+    await caught('bulletin', 'sara@example.org', mark);
 
     // A data request last: its link expires 24 h after it, and the clock moved on above.
     mark = smtp.messages.length;

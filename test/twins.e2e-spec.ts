@@ -5,6 +5,7 @@ import type { EventStatus } from '../src/events/event.entity.js';
 import { rsvpClosedReason, rsvpOpenSql } from '../src/events/rsvp-open.js';
 import type { LetterActionStatus } from '../src/letters/letter-action.entity.js';
 import { assertSignable, signableSql } from '../src/letters/signable.js';
+import { mayReceiveBulletin, mayReceiveBulletinSql } from '../src/bulletins/eligibility.js';
 import { mayReceiveCampaignEmailSql, SupportersService } from '../src/supporters/supporters.service.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -161,6 +162,30 @@ describe('SQL and JavaScript twins agree', () => {
       })),
     );
     const js = cases.map((c) => Boolean(SupportersService.mayReceiveCampaignEmail(c)));
+    expect(sql).toEqual(js);
+    expect(js.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('mayReceiveBulletinSql and mayReceiveBulletin: consent, unsubscribe, erasure, bounce', async () => {
+    const cases = cross(cross(cross([true, false], [null, NOW]), [null, NOW]), [null, NOW]).map(
+      ([[[emailConsent, unsubscribedAt], erasedAt], bouncedAt]) => ({
+        emailConsent,
+        unsubscribedAt,
+        erasedAt,
+        bouncedAt,
+      }),
+    );
+    const sql = await evaluate(
+      mayReceiveBulletinSql('x'),
+      'email_consent boolean, unsubscribed_at timestamptz, erased_at timestamptz, bounced_at timestamptz',
+      cases.map((c) => ({
+        email_consent: c.emailConsent,
+        unsubscribed_at: c.unsubscribedAt,
+        erased_at: c.erasedAt,
+        bounced_at: c.bouncedAt,
+      })),
+    );
+    const js = cases.map((c) => mayReceiveBulletin(c));
     expect(sql).toEqual(js);
     expect(js.filter(Boolean)).toHaveLength(1);
   });

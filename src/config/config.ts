@@ -229,6 +229,23 @@ export const SETTINGS = {
     default: '10',
     parse: int(0, 1_000_000),
   },
+  BULLETIN_RATE_PER_SECOND: {
+    description:
+      'most bulletin mails sent per second, counted across every instance (your SMTP provider’s sending rate)',
+    default: '10',
+    parse: int(1, 100_000),
+  },
+  BULLETIN_MAX_PER_HOUR: {
+    description:
+      'most bulletin mails sent in any hour (a sliding window, across every instance): your provider’s hourly limit (0 disables)',
+    default: '20000',
+    parse: int(0, 100_000_000),
+  },
+  BULLETIN_TICK_SECONDS: {
+    description: 'how often the bulletin sender looks for due bulletins and mail to send',
+    default: '1',
+    parse: int(1, 3600),
+  },
   LOG_LEVEL: {
     description: 'pino level: fatal, error, warn, info, debug, trace or silent',
     default: 'info',
@@ -276,6 +293,9 @@ export class AppConfig {
   bodyLimitBytes: number;
   importMaxBytes: number;
   mailMaxPerAddressPerHour: number;
+  bulletinRatePerSecond: number;
+  bulletinMaxPerHour: number;
+  bulletinTickSeconds: number;
   logLevel: LogLevel;
 }
 
@@ -334,6 +354,9 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   c.bodyLimitBytes = withDefault(env, 'BODY_LIMIT_BYTES');
   c.importMaxBytes = withDefault(env, 'IMPORT_MAX_BYTES');
   c.mailMaxPerAddressPerHour = withDefault(env, 'MAIL_MAX_PER_ADDRESS_PER_HOUR');
+  c.bulletinRatePerSecond = withDefault(env, 'BULLETIN_RATE_PER_SECOND');
+  c.bulletinMaxPerHour = withDefault(env, 'BULLETIN_MAX_PER_HOUR');
+  c.bulletinTickSeconds = withDefault(env, 'BULLETIN_TICK_SECONDS');
   c.logLevel = withDefault(env, 'LOG_LEVEL');
   return c;
 }

@@ -24,6 +24,14 @@ export type MergeField = (typeof MERGE_FIELDS)[number];
 const FIELD = /\{\{([^{}]*)\}\}/g;
 const KNOWN = new Set<string>(MERGE_FIELDS);
 
+/**
+ * `text` with every `{{…}}` replaced by what `replace` answers for its inside (spaces trimmed): the one
+ * merge-field scanner, shared with bulletins (bulletins/bulletin-render.ts), which add a fallback.
+ */
+export function replaceMergeFields(text: string, replace: (inner: string, whole: string) => string): string {
+  return text.replace(FIELD, (whole, inner: string) => replace(inner.trim(), whole));
+}
+
 /** The merge field names in `text`, spaces inside the braces trimmed, in order. */
 function fieldNames(text: string): string[] {
   return [...text.matchAll(FIELD)].map((m) => m[1].trim());

@@ -18,6 +18,8 @@ export const PERIODIC_JOBS = {
   'events.expire-offers': { everySeconds: (c) => c.offerExpirySeconds, offWithReminders: true },
   /** DailyDigest: schedules each organizer's next digest (its dedupe key makes repeats harmless). */
   'reminders.daily-digest': { everySeconds: (c) => c.digestScheduleSeconds, offWithReminders: true },
+  /** BulletinSender: starts scheduled bulletins at their time and sends deliveries the throttle allows. */
+  'bulletins.send': { everySeconds: (c) => c.bulletinTickSeconds, offWithReminders: true },
 } satisfies Record<string, PeriodicJobSpec>;
 
 export interface PeriodicJobSpec {

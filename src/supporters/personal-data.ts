@@ -41,7 +41,15 @@ const KEPT_CODE = 'a code from a fixed list, written by Puente';
 export const PERSONAL_DATA = {
   supporters: {
     key: 'id',
-    context: ['id', 'organization_id', 'created_at', 'email_consent', 'email_consent_at', 'unsubscribed_at'],
+    context: [
+      'id',
+      'organization_id',
+      'created_at',
+      'email_consent',
+      'email_consent_at',
+      'unsubscribed_at',
+      'bounced_at',
+    ],
     columns: {
       email: { personal: true, erase: 'null', note: 'NULL also frees it: the email may sign up again' },
       first_name: { personal: true, erase: 'null' },
@@ -124,6 +132,14 @@ export const PERSONAL_DATA = {
       locale: { personal: false, why: 'en or es' },
       provider_message_id: { personal: false, why: "the provider's message id (technical)" },
       related_type: { personal: false, why: `${KEPT_CODE} (event, letter, …)` },
+    },
+  },
+  bulletin_deliveries: {
+    key: 'supporter_id',
+    context: ['bulletin_id', 'due_at', 'status', 'sent_at'],
+    columns: {
+      last_error: { personal: true, erase: 'null', note: "a provider's refusal quotes the address" },
+      locked_by: { personal: false, why: "a worker's name" },
     },
   },
   reminders: {

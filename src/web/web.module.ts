@@ -17,6 +17,9 @@ import { AdminLoginController } from './admin-login.controller.js';
 import { AdminRemindersController } from './admin-reminders.controller.js';
 import { AdminReportController } from './admin-report.controller.js';
 import { AdminTeamController } from './admin-team.controller.js';
+import { BulletinPagesController } from './bulletin-pages.controller.js';
+import { AdminBulletinsController } from './admin-bulletins.controller.js';
+import { BulletinsModule } from '../bulletins/bulletins.module.js';
 import { AdminOrganizationsController } from './admin-organizations.controller.js';
 import { AdminSupportersController } from './admin-supporters.controller.js';
 import { AdminDonationsController } from './admin-donations.controller.js';
@@ -31,7 +34,14 @@ import { PublicPagesController } from './public-pages.controller.js';
  * lives in the feature services.
  */
 @Module({
-  imports: [CampaignsModule, EventsModule, LettersModule, FundraisingModule, OrganizationsModule],
+  imports: [
+    CampaignsModule,
+    EventsModule,
+    LettersModule,
+    FundraisingModule,
+    OrganizationsModule,
+    BulletinsModule,
+  ],
   controllers: [
     HomeController,
     PublicPagesController,
@@ -51,6 +61,8 @@ import { PublicPagesController } from './public-pages.controller.js';
     AdminOrganizationsController,
     AdminSupportersController,
     AdminDonationsController,
+    BulletinPagesController,
+    AdminBulletinsController,
   ],
   providers: [AdminSession, ConsoleSessionGuard, AdminCampaignView],
 })

@@ -19,6 +19,11 @@ export interface TestSmtp {
   waitForMail(match: (m: ReceivedMail) => boolean, from?: number, timeoutMs?: number): Promise<ReceivedMail>;
   /** Refuse (true) or accept (false) every recipient from now on; `code` is the SMTP answer. */
   setReject(reject: boolean, code?: number): void;
+  /**
+   * Refuse these recipients (case-insensitive) with `code` (550: a permanent rejection), whatever
+   * setReject says; the others are accepted as before. An empty list refuses nobody.
+   */
+  rejectAddresses(addresses: string[], code?: number): void;
   /** Answer each message's DATA only after `ms` (the message is already in `messages` meanwhile). */
   setDelay(ms: number): void;
   /** How many recipients were refused so far. */
@@ -49,6 +54,7 @@ export async function startSmtp(options: { reject?: boolean; code?: number } = {
   let rejectCode = options.code ?? 550;
   let rejectedCount = 0;
   let delayMs = 0;
+  let refused = new Map<string, number>();
   const waiters = new Set<() => void>();
 
   /** Resolves with what `found` answers once it answers something (checked on every new message). */
@@ -73,13 +79,14 @@ export async function startSmtp(options: { reject?: boolean; code?: number } = {
     disabledCommands: ['STARTTLS'],
     logger: false,
     closeTimeout: 1000,
-    onRcptTo(_address, _session, callback) {
-      if (!reject) return callback();
+    onRcptTo(address, _session, callback) {
+      const code = refused.get(address.address.toLowerCase()) ?? (reject ? rejectCode : null);
+      if (code === null) return callback();
       rejectedCount++;
-      const error = new Error(rejectCode >= 500 ? 'Mailbox unavailable' : 'Try again later') as Error & {
+      const error = new Error(code >= 500 ? 'Mailbox unavailable' : 'Try again later') as Error & {
         responseCode: number;
       };
-      error.responseCode = rejectCode;
+      error.responseCode = code;
       callback(error);
     },
     onData(stream, session, callback) {
@@ -105,6 +112,9 @@ export async function startSmtp(options: { reject?: boolean; code?: number } = {
     server.once('error', fail);
     server.listen(0, '127.0.0.1', () => ok());
   });
+  // A client that dies mid-session (an app instance a test kills with SIGKILL) resets its connection:
+  // smtp-server reports that as an 'error' event, which is no failure of the test.
+  server.on('error', () => undefined);
   const port = (server.server.address() as AddressInfo).port;
 
   return {
@@ -116,6 +126,9 @@ export async function startSmtp(options: { reject?: boolean; code?: number } = {
     setReject(value: boolean, code = 550) {
       reject = value;
       rejectCode = code;
+    },
+    rejectAddresses(addresses: string[], code = 550) {
+      refused = new Map(addresses.map((a) => [a.toLowerCase(), code]));
     },
     setDelay(ms: number) {
       delayMs = ms;

@@ -27,7 +27,12 @@ export type Block =
   | { kind: 'link'; label: string; url: string }
   /** Longer text written by a person (a letter), kept with its paragraphs and line breaks. */
   | { kind: 'quote'; text: string }
-  | { kind: 'list'; items: string[] };
+  | { kind: 'list'; items: string[] }
+  /**
+   * Text written in Markdown (a bulletin): its HTML, already rendered WITHOUT raw HTML from the source
+   * (bulletins/bulletin-render.ts), and its plain-text part.
+   */
+  | { kind: 'markdown'; html: string; text: string };
 
 export const p = (text: string): Block => ({ kind: 'p', text });
 export const link = (label: string, url: string): Block => ({ kind: 'link', label, url });
@@ -79,6 +84,8 @@ function blockText(b: Block): string {
       return normalizeNewlines(b.text);
     case 'list':
       return b.items.map((i) => `- ${oneLine(i)}`).join('\n');
+    case 'markdown':
+      return normalizeNewlines(b.text);
   }
 }
 
@@ -114,6 +121,8 @@ function blockHtml(b: Block): string {
       return `<blockquote style="${S.quote}">${multiline(b.text)}</blockquote>`;
     case 'list':
       return `<ul style="${S.p}">${b.items.map((i) => `<li>${escapeHtml(oneLine(i))}</li>`).join('')}</ul>`;
+    case 'markdown':
+      return `<div style="line-height:1.5">${b.html}</div>`;
   }
 }
 

@@ -19,6 +19,12 @@ const event = {
 
 /** Every field each template reads, filled. */
 const FULL: { [K in TemplateName]: TemplateDataMap[K] } = {
+  bulletin: {
+    subject: 'Noticias de Silao',
+    html: '<p>Hola, Ana</p>',
+    text: 'Hola, Ana',
+    webUrl: 'https://puente.example.org/o/comite/bulletins/b1',
+  },
   'data-request': { firstName: 'Ana', url: 'https://puente.example.org/data/tok', expiresInHours: 24 },
   'rsvp-confirmation': { ...event, guests: 2, waitlisted: false },
   'event-reminder': { ...event, startsInMinutes: 1440 },
@@ -87,6 +93,7 @@ const FULL: { [K in TemplateName]: TemplateDataMap[K] } = {
 
 /** Only what each template requires. */
 const MINIMAL: { [K in TemplateName]: TemplateDataMap[K] } = {
+  bulletin: { subject: 'News', html: '<p>News</p>', text: 'News' },
   'data-request': { url: 'https://puente.example.org/data/tok', expiresInHours: 1 },
   'details-update': {
     changes: ['City: León'],
@@ -179,8 +186,9 @@ describe('mail templates', () => {
     expect(render(name, FULL[name], 'es').text).not.toBe(render(name, FULL[name], 'en').text);
   });
 
-  // A delivered letter keeps the subject its organizers wrote; every other subject is ours to translate.
-  it.each(TEMPLATE_NAMES.filter((n) => n !== 'letter-delivery'))(
+  // A delivered letter and a bulletin keep the subject their organizers wrote; every other subject is
+  // ours to translate.
+  it.each(TEMPLATE_NAMES.filter((n) => n !== 'letter-delivery' && n !== 'bulletin'))(
     '%s has its own English and Spanish subject',
     (name) => {
       expect(render(name, FULL[name], 'es').subject).not.toBe(render(name, FULL[name], 'en').subject);
@@ -191,7 +199,12 @@ describe('mail templates', () => {
     const out = render(name, FULL[name], 'es');
     const text = `${out.subject}\n${out.text}`;
     const values = Object.entries(FULL[name]).flatMap(([key, v]) =>
-      key === 'waitlisted' || key === 'startsInMinutes' || key === 'role' ? [] : Array.isArray(v) ? v : [v],
+      // A bulletin's `html` is the HTML part itself (checked below), its `text` the text part.
+      key === 'waitlisted' || key === 'startsInMinutes' || key === 'role' || key === 'html'
+        ? []
+        : Array.isArray(v)
+          ? v
+          : [v],
     );
     const html = textOfHtml(out.html).replace(/&amp;/g, '&');
     for (const value of values) {
@@ -201,6 +214,15 @@ describe('mail templates', () => {
         expect(html).toContain(line);
       }
     }
+  });
+
+  it('puts a bulletin’s rendered HTML in the HTML part as it is, and its text in the text part', () => {
+    const data = { ...FULL.bulletin, html: '<p>Hola, <strong>Ana</strong></p>', text: 'Hola, **Ana**' };
+    const out = render('bulletin', data, 'es');
+    expect(out.html).toContain('<p>Hola, <strong>Ana</strong></p>');
+    expect(out.text).toContain('Hola, **Ana**');
+    expect(out.text).not.toContain('<strong>');
+    expect(out.subject).toBe('Noticias de Silao');
   });
 
   it('says what state an RSVP confirmation confirms, a cancelled one with the way back', () => {

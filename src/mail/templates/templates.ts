@@ -1,3 +1,4 @@
+import { bulletin, type BulletinData } from './bulletins.js';
 import { TemplateDataError, type MailLocale } from './data.js';
 import { dailyDigest, type DailyDigestData } from './digest.js';
 import {
@@ -32,6 +33,7 @@ import {
 export type { MailLocale } from './data.js';
 export { TemplateDataError } from './data.js';
 export type { RenderedMail, RenderOptions, TemplateFn } from './layout.js';
+export type * from './bulletins.js';
 export type * from './digest.js';
 export type * from './events.js';
 export type * from './letters.js';
@@ -52,6 +54,7 @@ export const TEMPLATES = {
   'daily-digest': dailyDigest,
   'staff-invitation': staffInvitation,
   'details-update': detailsUpdate,
+  bulletin,
 } satisfies Record<string, TemplateFn>;
 
 export type TemplateName = keyof typeof TEMPLATES;
@@ -74,6 +77,7 @@ export interface TemplateDataMap {
   'daily-digest': DailyDigestData;
   'staff-invitation': StaffInvitationData;
   'details-update': DetailsUpdateData;
+  bulletin: BulletinData;
 }
 
 export function isTemplateName(name: unknown): name is TemplateName {
