@@ -14,6 +14,7 @@ import { RemindersModule } from './reminders/reminders.module.js';
 import { FundraisingModule } from './fundraising/fundraising.module.js';
 import { EventsModule } from './events/events.module.js';
 import { LettersModule } from './letters/letters.module.js';
+import { OutreachModule } from './outreach/outreach.module.js';
 import { WebModule } from './web/web.module.js';
 
 export interface AppModuleOptions {
@@ -44,6 +45,7 @@ export class AppModule {
         RemindersModule,
         EventsModule,
         LettersModule,
+        OutreachModule,
         WebModule,
       ],
     };

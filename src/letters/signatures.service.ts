@@ -7,6 +7,7 @@ import { Clock } from '../common/clock.js';
 import { HotQueries } from '../database/hot-queries.js';
 import { BadInputError, ConflictError, GoneError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
+import { RemindersService, scheduleRemindersSql } from '../reminders/reminders.service.js';
 import { fulfilPledgeSql } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
 import { SupporterUpdatesService } from '../supporters/supporter-updates.service.js';
@@ -88,7 +89,8 @@ export function assertSignable(
  * takes signatures (campaign active, letter open, before its deadline, a note only where allowed);
  * then, only when it did — so a refused signature writes nothing — take the shared signing lock, upsert
  * the supporter (the one upsert path, as CTEs), insert the signature, bump a counter shard and fulfil
- * the `sign` pledge when the signature is new, and answer the count. What the page shows for a public
+ * the `sign` pledge and queue the thank-you mail (once: its key is the new signature's) when the
+ * signature is new, and answer the count. What the page shows for a public
  * signer (`public_name`, `public_city`) is what this signature submitted, never the stored record. The count read sees the
  * statement's snapshot, so the new signature is added to it explicitly. `accepted` is false when `a`
  * found nothing; the caller then asks why.
@@ -125,8 +127,16 @@ const SIGN_SQL = `
     at: '$11',
     by: "'signature:' || (SELECT id FROM g)",
     when: 'EXISTS (SELECT 1 FROM g)',
-  })})
+  })}),
+  thanks AS (${scheduleRemindersSql(`
+    SELECT 'action-thanks', 'action-thanks', 'signature', g.id, a.campaign_id, s.id, NULL,
+           coalesce($16, a.default_locale),
+           jsonb_build_object('action', 'letter', 'campaignSlug', $12::text, 'actionSlug', $13::text,
+                              'firstName', NULLIF($2::text, '')),
+           $11, 'pending'::reminder_status, 'thanks:signature:' || g.id, true, $11
+      FROM a, s, g`)} RETURNING id)
   SELECT EXISTS (SELECT 1 FROM a) AS accepted, (SELECT count(*) FROM g)::int AS created,
+         (SELECT id FROM thanks) AS "thanksId",
          (SELECT id FROM s) AS "supporterId", (SELECT changes FROM s) AS changes,
          ((SELECT coalesce(sum(count), 0) FROM letter_action_counters WHERE action_id = (SELECT id FROM a))
            + (SELECT count(*) FROM g))::int AS "signatureCount"`;
@@ -141,6 +151,7 @@ export class SignaturesService implements OnModuleInit {
     private readonly totals: CampaignTotalsRegistry,
     private readonly activity: SupporterActivityRegistry,
     private readonly updates: SupporterUpdatesService,
+    private readonly reminders: RemindersService,
   ) {}
 
   onModuleInit(): void {
@@ -162,6 +173,7 @@ export class SignaturesService implements OnModuleInit {
         signatureCount: number;
         supporterId: string | null;
         changes: ProposedChanges | null;
+        thanksId: string | null;
       }>('letters.sign', SIGN_SQL, [
         ...supporterParams(dto, this.clock.now()),
         slug,
@@ -172,6 +184,7 @@ export class SignaturesService implements OnModuleInit {
       ]);
       if (row.accepted) {
         if (row.supporterId) this.updates.propose(row.supporterId, row.changes, `signature:${actionSlug}`);
+        if (row.thanksId) void this.reminders.sendNow([row.thanksId]);
         return { status: 'received', signatureCount: row.signatureCount };
       }
       // Refused, nothing written: the lookup says why (404, 409, 410, 400).

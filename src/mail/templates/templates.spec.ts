@@ -19,6 +19,20 @@ const event = {
 
 /** Every field each template reads, filled. */
 const FULL: { [K in TemplateName]: TemplateDataMap[K] } = {
+  'action-thanks': {
+    firstName: 'Ana',
+    action: 'pledge',
+    pledgeKind: 'donate',
+    title: 'Sindicato independiente en GM Silao',
+    campaignTitle: 'Sindicato independiente en GM Silao',
+    shareUrl: 'https://puente.example.org/c/gm-silao',
+    amount: 'MXN 1,500',
+    giving: ['MXN · Depósito en OXXO: tarjeta 4152 3136 0000 0000'],
+    nextKind: 'event',
+    nextTitle: 'Piquete en la sede de GM',
+    nextUrl: 'https://puente.example.org/c/gm-silao/events/piquete',
+    nextWhen: event.when,
+  },
   'data-request': { firstName: 'Ana', url: 'https://puente.example.org/data/tok', expiresInHours: 24 },
   'rsvp-confirmation': { ...event, guests: 2, waitlisted: false },
   'event-reminder': { ...event, startsInMinutes: 1440 },
@@ -85,6 +99,13 @@ const FULL: { [K in TemplateName]: TemplateDataMap[K] } = {
 
 /** Only what each template requires. */
 const MINIMAL: { [K in TemplateName]: TemplateDataMap[K] } = {
+  'action-thanks': {
+    action: 'letter',
+    title: 'Carta al DOL',
+    campaignTitle: 'GM Silao',
+    shareUrl: 'https://puente.example.org/c/gm-silao/letters/dol',
+    giving: [],
+  },
   'data-request': { url: 'https://puente.example.org/data/tok', expiresInHours: 1 },
   'details-update': {
     changes: ['City: León'],
@@ -186,7 +207,12 @@ describe('mail templates', () => {
     const out = render(name, FULL[name], 'es');
     const text = `${out.subject}\n${out.text}`;
     const values = Object.entries(FULL[name]).flatMap(([key, v]) =>
-      key === 'waitlisted' || key === 'startsInMinutes' || key === 'role' ? [] : Array.isArray(v) ? v : [v],
+      // Codes the template words (action, kinds) and a link it only shares (inside share links).
+      ['waitlisted', 'startsInMinutes', 'role', 'action', 'pledgeKind', 'nextKind', 'shareUrl'].includes(key)
+        ? []
+        : Array.isArray(v)
+          ? v
+          : [v],
     );
     const html = textOfHtml(out.html).replace(/&amp;/g, '&');
     for (const value of values) {
@@ -196,6 +222,19 @@ describe('mail templates', () => {
         expect(html).toContain(line);
       }
     }
+  });
+
+  it('thanks for a signature or a pledge with the next step and share links, WhatsApp first in Spanish', () => {
+    const es = render('action-thanks', FULL['action-thanks'], 'es');
+    expect(es.subject).toBe('Gracias por tu compromiso: Sindicato independiente en GM Silao');
+    expect(es.text).toContain('de donar al fondo de huelga (MXN 1,500)');
+    expect(es.text).toContain('Lo que sigue: ven a “Piquete en la sede de GM”');
+    expect(es.text.indexOf('WhatsApp')).toBeLessThan(es.text.indexOf('Facebook'));
+    expect(es.text).toContain('https://wa.me/?text=');
+    const en = render('action-thanks', MINIMAL['action-thanks'], 'en');
+    expect(en.subject).toBe('Thank you for signing: Carta al DOL');
+    expect(en.text).not.toContain('Next:');
+    expect(en.text).not.toContain('WhatsApp');
   });
 
   it('says what state an RSVP confirmation confirms, a cancelled one with the way back', () => {

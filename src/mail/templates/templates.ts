@@ -18,6 +18,7 @@ import {
   type DeadlineReminderData,
   type LetterDeliveryData,
 } from './letters.js';
+import { actionThanks, type ActionThanksData } from './thanks.js';
 import type { RenderedMail, RenderOptions, TemplateFn } from './layout.js';
 import { staffInvitation, type StaffInvitationData } from './staff.js';
 import {
@@ -37,6 +38,7 @@ export type * from './events.js';
 export type * from './letters.js';
 export type * from './staff.js';
 export type * from './supporters.js';
+export type * from './thanks.js';
 
 /** Every email Puente sends, by name. Each renders in English and Spanish, as text and HTML. */
 export const TEMPLATES = {
@@ -52,6 +54,7 @@ export const TEMPLATES = {
   'daily-digest': dailyDigest,
   'staff-invitation': staffInvitation,
   'details-update': detailsUpdate,
+  'action-thanks': actionThanks,
 } satisfies Record<string, TemplateFn>;
 
 export type TemplateName = keyof typeof TEMPLATES;
@@ -74,6 +77,7 @@ export interface TemplateDataMap {
   'daily-digest': DailyDigestData;
   'staff-invitation': StaffInvitationData;
   'details-update': DetailsUpdateData;
+  'action-thanks': ActionThanksData;
 }
 
 export function isTemplateName(name: unknown): name is TemplateName {
