@@ -205,6 +205,12 @@ describe('supporter journeys on a phone', () => {
       await expectAccessible(page);
       await screenshots(page, 'journey-rsvp-thanks');
 
+      // Its confirmation mail proposes the same next step, with share links.
+      const mail = await mailTo('rsvp.journey@example.org');
+      expect(mail.headers.from).toContain('Comité de Solidaridad Silao');
+      expect(mail.text).toContain('Next: sign “Ask the DOL to act”');
+      expect(mail.text).toContain('https://wa.me/?text=');
+
       // An online event asks for no guests and no postal code.
       await page.goto(`${base}/c/${campaign.slug}/events/call`);
       await expect(page.locator('#f-guests').count()).resolves.toBe(0);

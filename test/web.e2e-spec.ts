@@ -336,7 +336,7 @@ describe('web pages in a browser', () => {
         .type('form')
         .send({ _csrf: token, kind: 'support', email: 'x@example.org', firstName: 'X' });
       expect(ok.status).toBe(303);
-      expect(ok.headers.location).toBe(`/c/${campaign.slug}?pledged=received#pledge`);
+      expect(ok.headers.location).toBe(`/c/${campaign.slug}/thanks?kind=support&lang=en`);
     }
     const n = await t.db.query(`SELECT count(*)::int AS n FROM pledges WHERE kind = 'support'`);
     expect(n.rows[0].n).toBe(1);

@@ -1,7 +1,7 @@
 /**
  * Share buttons as plain links (no third-party script on our pages, nothing loaded until tapped), with
  * a message prefilled in the reader's language. Spanish readers get WhatsApp first (how a campaign
- * travels between Silao and Detroit); English readers get it last. One list for pages and mails.
+ * travels between Silao and Detroit); English readers get it third. One list for pages and mails.
  */
 export type ShareLang = 'en' | 'es';
 export type ShareNetwork = 'whatsapp' | 'facebook' | 'x' | 'telegram' | 'email';
@@ -14,7 +14,7 @@ export interface ShareLink {
 
 const ORDER: Record<ShareLang, ShareNetwork[]> = {
   es: ['whatsapp', 'facebook', 'telegram', 'x', 'email'],
-  en: ['facebook', 'x', 'email', 'whatsapp', 'telegram'],
+  en: ['facebook', 'x', 'whatsapp', 'email', 'telegram'],
 };
 
 const TEXT: Record<ShareLang, Record<ShareSubject, string>> = {

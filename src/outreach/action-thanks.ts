@@ -4,6 +4,7 @@ import { isLocale, type Locale } from '../common/localized-text.js';
 import { displayMoney } from '../common/money.js';
 import { publicLinks } from '../common/public-links.js';
 import { AppConfig } from '../config/config.js';
+import { EventReminders } from '../events/event-reminders.js';
 import { LetterActionsService } from '../letters/letter-actions.service.js';
 import type { TemplateDataMap } from '../mail/templates/templates.js';
 import {
@@ -60,10 +61,21 @@ export class ActionThanksMail implements OnModuleInit {
     private readonly letters: LetterActionsService,
     private readonly next: NextStepService,
     private readonly config: AppConfig,
+    private readonly events: EventReminders,
   ) {}
 
   onModuleInit(): void {
     this.reminders.onSend(ACTION_THANKS, (r) => this.atSendTime(r));
+    // The RSVP confirmation ends with the same next step as the page after RSVPing, and share links.
+    this.events.setConfirmationExtras(async (row, lang) => {
+      const next = await this.next.next(row.campaignSlug, lang, { kind: 'event', slug: row.eventSlug });
+      return {
+        shareUrl: publicLinks.event(this.config.publicBaseUrl, row.campaignSlug, row.eventSlug),
+        ...(next
+          ? { nextKind: next.kind, nextTitle: next.title, nextUrl: next.url, nextWhen: next.when }
+          : {}),
+      };
+    });
   }
 
   private async atSendTime(r: ReminderToSend): Promise<ReminderHookAnswer> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CampaignsService, type PublicCampaignView } from '../campaigns/campaigns.service.js';
+import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { BadInputError } from '../common/errors.js';
 import { localize, type Locale } from '../common/localized-text.js';
 import { Public } from '../common/public.decorator.js';

@@ -34,7 +34,15 @@ const FULL: { [K in TemplateName]: TemplateDataMap[K] } = {
     nextWhen: event.when,
   },
   'data-request': { firstName: 'Ana', url: 'https://puente.example.org/data/tok', expiresInHours: 24 },
-  'rsvp-confirmation': { ...event, guests: 2, waitlisted: false },
+  'rsvp-confirmation': {
+    ...event,
+    guests: 2,
+    waitlisted: false,
+    shareUrl: 'https://puente.example.org/c/gm-silao/events/piquete',
+    nextKind: 'letter',
+    nextTitle: 'Carta al DOL',
+    nextUrl: 'https://puente.example.org/c/gm-silao/letters/dol',
+  },
   'event-reminder': { ...event, startsInMinutes: 1440 },
   'event-changed': { ...event, note: 'Nos movemos a la entrada norte.' },
   'event-cancelled': {
@@ -234,7 +242,15 @@ describe('mail templates', () => {
     const en = render('action-thanks', MINIMAL['action-thanks'], 'en');
     expect(en.subject).toBe('Thank you for signing: Carta al DOL');
     expect(en.text).not.toContain('Next:');
-    expect(en.text).not.toContain('WhatsApp');
+    expect(en.text.indexOf('Facebook')).toBeLessThan(en.text.indexOf('WhatsApp'));
+  });
+
+  it('ends an RSVP confirmation with the next step and share links, but not a cancelled one', () => {
+    const going = render('rsvp-confirmation', FULL['rsvp-confirmation'], 'es');
+    expect(going.text).toContain('Lo que sigue: firma “Carta al DOL”');
+    expect(going.text).toContain('https://wa.me/?text=');
+    const cancelled = render('rsvp-confirmation', { ...FULL['rsvp-confirmation'], state: 'cancelled' }, 'es');
+    expect(cancelled.text).not.toContain('Lo que sigue');
   });
 
   it('says what state an RSVP confirmation confirms, a cancelled one with the way back', () => {

@@ -75,8 +75,6 @@ export const en = {
   'letter.deadline': 'Sign before',
   'letter.thanksTitle': 'Thank you for signing!',
   'letter.thanksBody': 'Your signature is counted. Now the letter has',
-  'letter.share': 'Share this letter',
-  'letter.next': 'Next: come to an event',
   'letter.back': 'Back to the campaign',
 
   'event.when': 'When',
@@ -89,7 +87,6 @@ export const en = {
   'event.going': 'going',
   'event.rsvp': 'RSVP',
   'event.guests': 'People coming with you (0–5)',
-  'event.ics': 'Add to calendar (.ics)',
   'event.closed': 'RSVPs are closed for this event.',
   'event.kind.protest': 'Protest',
   'event.kind.rally': 'Rally',

@@ -76,8 +76,6 @@ export const es: Messages = {
   'letter.deadline': 'Firma antes del',
   'letter.thanksTitle': '¡Gracias por firmar!',
   'letter.thanksBody': 'Tu firma ya cuenta. Ahora la carta tiene',
-  'letter.share': 'Comparte esta carta',
-  'letter.next': 'Lo que sigue: ven a un evento',
   'letter.back': 'Volver a la campaña',
 
   'event.when': 'Cuándo',
@@ -90,7 +88,6 @@ export const es: Messages = {
   'event.going': 'asistirán',
   'event.rsvp': 'Confirmar asistencia',
   'event.guests': 'Personas que vienen contigo (0–5)',
-  'event.ics': 'Agregar al calendario (.ics)',
   'event.closed': 'Las confirmaciones para este evento están cerradas.',
   'event.kind.protest': 'Protesta',
   'event.kind.rally': 'Mitin',
