@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import supertest from 'supertest';
 import { expectAccessible } from './support/axe.js';
 import { openBrowser, PHONE, screenshots, type Browser } from './support/browser.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
@@ -12,6 +13,7 @@ describe('supporter journeys on a phone', () => {
   let base: string;
   let org: Staff;
   let campaign: { id: string; slug: string };
+  let fundraiserId: string;
 
   const as = (token: string) => ({
     post: (url: string) => t.http.post(url).auth(token, { type: 'bearer' }),
@@ -86,7 +88,7 @@ describe('supporter journeys on a phone', () => {
         timezone: 'America/Mexico_City',
       })
       .expect(201);
-    await as(org.token)
+    const fund = await as(org.token)
       .post(`/api/campaigns/${campaign.id}/fundraisers`)
       .send({
         title: { en: 'Strike fund', es: 'Fondo de huelga' },
@@ -104,6 +106,7 @@ describe('supporter journeys on a phone', () => {
         ],
       })
       .expect(201);
+    fundraiserId = fund.body.id as string;
   }, 120_000);
 
   afterAll(async () => {
@@ -302,5 +305,108 @@ describe('supporter journeys on a phone', () => {
       ['mail.pledger@example.org'],
     );
     expect(rows).toEqual([{ n: 1 }]);
+  });
+
+  it('keeps a hidden address out of the calendar links, before and after the RSVP', async () => {
+    await as(org.token)
+      .post(`/api/campaigns/${campaign.id}/events`)
+      .send({
+        slug: 'secret-meeting',
+        title: { en: 'Organizing meeting', es: 'Reunión de organización' },
+        kind: 'meeting',
+        venue: 'Hidden Hall',
+        address: '12 Quiet Street',
+        city: 'León',
+        country: 'MX',
+        startsAt: '2030-08-01T23:00:00Z',
+        timezone: 'America/Mexico_City',
+        revealAddressHoursBefore: 24,
+      })
+      .expect(201);
+    const agent = supertest.agent(base);
+    const page = await agent.get(`/c/${campaign.slug}/events/secret-meeting`).expect(200);
+    const after = await agent
+      .post(`/c/${campaign.slug}/events/secret-meeting`)
+      .type('form')
+      .send({
+        _csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1],
+        email: 'hidden.rsvp@example.org',
+        firstName: 'Hilda',
+      })
+      .expect(200);
+    for (const html of [page.text, after.text]) {
+      expect([...html.matchAll(/data-testid="cal-(?:google|outlook)"/g)]).toHaveLength(2);
+      expect(html).not.toContain('Quiet Street');
+      expect(html).not.toContain('Hidden Hall');
+      expect(html).toContain('20300801T170000%2F20300801T190000'); // 5 pm in León (UTC−6)
+    }
+  });
+
+  it('refuses a way to give that has neither link nor details, or a link that is not http(s)', async () => {
+    const bad = await as(org.token)
+      .patch(`/api/fundraisers/${fundraiserId}`)
+      .send({
+        giving: [
+          { method: 'link', currency: 'USD', url: 'javascript:alert(1)' },
+          { method: 'bank', currency: 'MXN' },
+        ],
+      })
+      .expect(400);
+    const fields = (bad.body.details as { field: string }[]).map((d) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['giving.0.url', 'giving.1.url']));
+    const wrong = await as(org.token)
+      .patch(`/api/fundraisers/${fundraiserId}`)
+      .send({ giving: [{ method: 'cheque', currency: 'XYZ', details: { en: 'x' } }] })
+      .expect(400);
+    expect((wrong.body.details as { field: string }[]).map((d) => d.field)).toEqual(
+      expect.arrayContaining(['giving.0.method', 'giving.0.currency']),
+    );
+    const doc = await t.http.get('/api/docs-json').expect(200);
+    expect(JSON.stringify(doc.body.components.schemas.GivingMethodDto)).toContain('oxxo');
+  });
+
+  it('lets an organizer add a bank transfer in the fundraiser form, keeping a bad row with its error', async () => {
+    let b: Browser | undefined;
+    try {
+      b = await openBrowser({ phone: true });
+      const page = b.page;
+      await page.goto(`${base}/admin/login`);
+      await page.locator('#f-email').fill(org.email);
+      await page.locator('#f-password').fill('a-long-enough-password');
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.waitForURL(`${base}/admin`);
+      await page.goto(`${base}/admin/fundraisers/${fundraiserId}/edit`);
+      await expect(page.locator('#f-giving0_currency').inputValue()).resolves.toBe('MXN');
+      await expect(page.locator('#f-giving1_url').inputValue()).resolves.toBe(
+        'https://donate.example.org/silao',
+      );
+      await expectAccessible(page);
+      await page.locator('#f-giving2_method').selectOption('bank');
+      await page.locator('#f-giving2_currency').fill('mxn');
+      await page.locator('#f-giving2_url').fill('not a link');
+      await page.locator('#f-giving2_details_es').fill('CLABE 0121 8000 1234 5678 90, BBVA');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.waitForLoadState('load');
+      await expect(page.locator('#f-giving2_details_es').inputValue()).resolves.toBe(
+        'CLABE 0121 8000 1234 5678 90, BBVA',
+      );
+      await expect(page.locator('#e-giving2_url').count()).resolves.toBe(1);
+      await expectAccessible(page);
+      await screenshots(page, 'journey-fundraiser-giving-error');
+      await page.locator('#f-giving2_url').fill('');
+      await page.getByRole('button', { name: 'Save' }).click();
+      await page.waitForURL(/\/admin\/campaigns\//);
+    } finally {
+      await b?.close();
+    }
+    const f = await as(org.token).get(`/api/fundraisers/${fundraiserId}`).expect(200);
+    expect(f.body.giving).toEqual([
+      expect.objectContaining({ method: 'oxxo', currency: 'MXN' }),
+      { method: 'link', currency: 'USD', url: 'https://donate.example.org/silao' },
+      { method: 'bank', currency: 'MXN', details: { es: 'CLABE 0121 8000 1234 5678 90, BBVA' } },
+    ]);
+    const page = await t.http.get(`/c/${campaign.slug}?lang=es`).expect(200);
+    expect(page.text).toContain('CLABE 0121 8000 1234 5678 90, BBVA');
+    expect(page.text).toContain('Transferencia bancaria');
   });
 });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { CampaignsService, type PublicCampaignView } from '../campaigns/campaigns.service.js';
+import { Clock } from '../common/clock.js';
 import { localize, type Locale } from '../common/localized-text.js';
 import { publicLinks } from '../common/public-links.js';
 import { AppConfig } from '../config/config.js';
@@ -53,6 +54,7 @@ export class NextStepService {
     private readonly events: EventsService,
     private readonly fundraisers: FundraisersService,
     private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {}
 
   /** The campaign's open letters, in the campaign's order. */
@@ -60,7 +62,7 @@ export class NextStepService {
     const out: PublicLetterView[] = [];
     for (const a of (c.totals as CampaignTotals).signatures?.byAction ?? []) {
       const l = await this.letters.publicRead(c.slug, a.slug, lang);
-      if (l.status === 'open' && (!l.deadline || new Date(l.deadline) > new Date())) out.push(l);
+      if (l.status === 'open') out.push(l);
     }
     return out;
   }
