@@ -39,9 +39,10 @@ describe('reminders wired into events, letters, pledges and the digest', () => {
   beforeEach(async () => {
     t.clock.set(NOON_MX);
     smtp.messages.length = 0;
-    // Digests scheduled by earlier ticks would go out in the middle of other tests.
+    // Digests scheduled by earlier ticks, and thank-yous left to a tick (their immediate send met a
+    // claim in progress), would go out in the middle of other tests.
     await t.db.query(
-      `UPDATE reminders SET status = 'cancelled' WHERE kind = 'daily-digest' AND status = 'pending'`,
+      `UPDATE reminders SET status = 'cancelled' WHERE kind IN ('daily-digest', 'action-thanks') AND status = 'pending'`,
     );
   });
 
@@ -174,6 +175,19 @@ describe('reminders wired into events, letters, pledges and the digest', () => {
       .post(`/api/public/campaigns/${slug}/letters/${created.body.slug}/signatures`)
       .send({ email: 'willsign@example.org', firstName: 'X' })
       .expect(201);
+    // The thank-yous of the pledges and of the signature go out at once, before what is counted here.
+    for (const email of ['willsign', 'unsub', 'forgot'])
+      await smtp.waitForMail(
+        (m) =>
+          m.envelope.to.includes(`${email}@example.org`) && m.subject.startsWith('Thank you for your pledge'),
+      );
+    await smtp.waitForMail(
+      (m) => m.envelope.to.includes('willsign@example.org') && m.subject.startsWith('Thank you for signing'),
+    );
+    smtp.messages.length = 0;
+    await t.db.query(
+      `UPDATE reminders SET status = 'cancelled' WHERE kind = 'action-thanks' AND status = 'pending'`,
+    );
     t.clock.set(new Date(deadline.getTime() - 47 * HOUR)); // 13:00 local
     expect(await worker.tick()).toMatchObject({ sent: 1, skipped: 2 });
     const [mail] = await smtp.waitFor(1);

@@ -281,6 +281,23 @@ describe('supporter journeys on a phone', () => {
       .slice(from)
       .filter((m) => m.envelope.to.includes('mail.signer@example.org') && m.subject.includes('USTR'));
     expect(thanks).toHaveLength(1);
+    // A third thank-you within the hour is not sent: a busy supporter is not flooded.
+    await t.http
+      .post(`/api/public/campaigns/${campaign.slug}/pledges`)
+      .send({ ...body, kind: 'volunteer' })
+      .expect(201);
+    let third: { status: string; last_error: string | null } | undefined;
+    for (let i = 0; i < 50 && third?.status !== 'skipped'; i++) {
+      ({
+        rows: [third],
+      } = await t.db.query(
+        `SELECT r.status, r.last_error FROM reminders r JOIN supporters s ON s.id = r.supporter_id
+          WHERE s.email = $1 AND r.dedupe_key LIKE 'thanks:pledge:%'`,
+        ['mail.signer@example.org'],
+      ));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(third).toEqual({ status: 'skipped', last_error: '2 thank-yous in the last hour already' });
   });
 
   it('thanks a pledger by mail with the amount in its code and how to give, once', async () => {

@@ -149,13 +149,13 @@ describe('web pages in a browser', () => {
       await page.goto(`${base}/c/${campaign.slug}/letters/usmca-review?lang=es`);
       await page.locator('#f-email').fill('ana@');
       await page.locator('#f-firstName').fill('Ana María');
-      await page.locator('#f-country').fill('Mexico');
+      await page.locator('#f-country').fill('Atlántida');
       await page.getByRole('button', { name: 'Firmar la carta' }).click();
       await expect(page.locator('#e-email').textContent()).resolves.toBe(
         'Escribe un correo electrónico válido.',
       );
       await expect(page.locator('#e-country').textContent()).resolves.toBe(
-        'Usa un código de país de dos letras, como MX o US.',
+        'Escribe el nombre del país (México, Estados Unidos) o su código de dos letras (MX, US).',
       );
       expect(await page.locator('#f-firstName').inputValue()).toBe('Ana María');
       expect(await page.locator('#f-email').inputValue()).toBe('ana@');

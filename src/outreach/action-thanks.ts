@@ -1,4 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { isLocale, type Locale } from '../common/localized-text.js';
 import { displayMoney } from '../common/money.js';
@@ -16,6 +18,13 @@ import { NextStepService, type GivingLine } from './next-step.service.js';
 
 /** The reminder kind (and template) of the thank-you after a signature or a pledge. */
 export const ACTION_THANKS = 'action-thanks';
+
+/**
+ * At most this many thank-yous per supporter per hour: a busy supporter (three letters, a pledge and
+ * an RSVP in a row) is not flooded, and thank-yous never eat the address's hourly cap
+ * (MAIL_MAX_PER_ADDRESS_PER_HOUR) that a data link or a confirmation needs.
+ */
+export const THANKS_PER_HOUR = 2;
 
 /**
  * What an `action-thanks` reminder keeps until it is sent: only what the form had (the campaign and
@@ -62,6 +71,8 @@ export class ActionThanksMail implements OnModuleInit {
     private readonly next: NextStepService,
     private readonly config: AppConfig,
     private readonly events: EventReminders,
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
   ) {}
 
   onModuleInit(): void {
@@ -80,6 +91,14 @@ export class ActionThanksMail implements OnModuleInit {
 
   private async atSendTime(r: ReminderToSend): Promise<ReminderHookAnswer> {
     const q = r.data as unknown as ActionThanksQueued;
+    if (r.supporterId) {
+      const [{ n }] = (await this.dataSource.query(
+        `SELECT count(*)::int AS n FROM messages
+          WHERE supporter_id = $1 AND template = $2 AND created_at > $3`,
+        [r.supporterId, ACTION_THANKS, new Date(this.clock.now().getTime() - 3600_000)],
+      )) as { n: number }[];
+      if (n >= THANKS_PER_HOUR) return { skip: `${THANKS_PER_HOUR} thank-yous in the last hour already` };
+    }
     const lang: Locale = isLocale(r.locale) ? r.locale : 'en';
     const base = this.config.publicBaseUrl;
     const c = await this.campaigns.publicRead(q.campaignSlug, lang);

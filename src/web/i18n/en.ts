@@ -155,7 +155,7 @@ export const en = {
   'err.isEmail': 'Enter a valid email address.',
   'err.minLength': 'This field is required.',
   'err.maxLength': 'This is too long.',
-  'err.isIso31661Alpha2': 'Use a two-letter country code such as MX or US.',
+  'err.isIso31661Alpha2': 'Type a country’s name (Mexico, United States) or its two-letter code (MX, US).',
   'err.matches': 'This is not in the expected format.',
   'err.isInt': 'Enter a whole number.',
   'err.min': 'This number is too small.',

@@ -157,7 +157,8 @@ export const es: Messages = {
   'err.isEmail': 'Escribe un correo electrónico válido.',
   'err.minLength': 'Este campo es obligatorio.',
   'err.maxLength': 'Es demasiado largo.',
-  'err.isIso31661Alpha2': 'Usa un código de país de dos letras, como MX o US.',
+  'err.isIso31661Alpha2':
+    'Escribe el nombre del país (México, Estados Unidos) o su código de dos letras (MX, US).',
   'err.matches': 'No tiene el formato esperado.',
   'err.isInt': 'Escribe un número entero.',
   'err.min': 'El número es demasiado pequeño.',
