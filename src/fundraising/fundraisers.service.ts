@@ -137,7 +137,9 @@ export class FundraisersService {
   }
 
   /** How to give to each open fundraiser of a campaign, oldest first (public: organization data only). */
-  async publicGiving(campaignId: string): Promise<{ id: string; title: LocalizedText; giving: GivingMethod[] }[]> {
+  async publicGiving(
+    campaignId: string,
+  ): Promise<{ id: string; title: LocalizedText; giving: GivingMethod[] }[]> {
     const open = await this.fundraisers.find({
       where: { campaignId, status: 'open' },
       order: { createdAt: 'ASC', id: 'ASC' },

@@ -135,7 +135,8 @@ export function compactGiving(f: Record<string, string>): Record<string, string>
   for (let i = 0; i < GIVING_SLOTS; i++) {
     const filled = ['currency', 'url', 'details_en', 'details_es'].some((k) => f[`giving${i}_${k}`]?.trim());
     if (!filled) continue;
-    for (const k of GIVING_KEYS) if (f[`giving${i}_${k}`] !== undefined) out[`giving${n}_${k}`] = f[`giving${i}_${k}`];
+    for (const k of GIVING_KEYS)
+      if (f[`giving${i}_${k}`] !== undefined) out[`giving${n}_${k}`] = f[`giving${i}_${k}`];
     n++;
   }
   if ('giving0_method' in f && !('giving0_method' in out)) out.giving0_method = '';

@@ -29,7 +29,14 @@ import { PublicPagesController } from './public-pages.controller.js';
  * lives in the feature services.
  */
 @Module({
-  imports: [CampaignsModule, EventsModule, LettersModule, FundraisingModule, OrganizationsModule, OutreachModule],
+  imports: [
+    CampaignsModule,
+    EventsModule,
+    LettersModule,
+    FundraisingModule,
+    OrganizationsModule,
+    OutreachModule,
+  ],
   controllers: [
     HomeController,
     PublicPagesController,
