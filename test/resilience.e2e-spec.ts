@@ -244,7 +244,9 @@ describe('resilience', () => {
         QUIET_HOURS: 'off',
       };
       // Mail queued by the tests above (the signers' thank-yous) is not what this test counts.
-      await db.query(`UPDATE reminders SET status = 'cancelled' WHERE status IN ('pending', 'failed')`);
+      await db.query(
+        `UPDATE reminders SET status = 'cancelled' WHERE status IN ('pending', 'sending', 'failed')`,
+      );
       const workers = [await start(env), await start(env)];
       smtp.setDelay(200); // 5 pooled connections: ~25 mails/s, so one claim of 100 takes ~4 s > the lease
       const arrivals: number[] = [];
