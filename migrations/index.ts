@@ -21,6 +21,7 @@ import { Tags1795900000000 } from './1795900000000-tags.js';
 import { LineEndings1796200000000 } from './1796200000000-line-endings.js';
 import { CampaignHidden1796400000000 } from './1796400000000-campaign-hidden.js';
 import { Bulletins1796500000000 } from './1796500000000-bulletins.js';
+import { Giving1796600000000 } from './1796600000000-giving.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -44,4 +45,5 @@ export const migrations = [
   LineEndings1796200000000,
   CampaignHidden1796400000000,
   Bulletins1796500000000,
+  Giving1796600000000,
 ];

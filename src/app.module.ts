@@ -15,6 +15,7 @@ import { SchedulingModule } from './scheduling/scheduling.module.js';
 import { FundraisingModule } from './fundraising/fundraising.module.js';
 import { EventsModule } from './events/events.module.js';
 import { LettersModule } from './letters/letters.module.js';
+import { OutreachModule } from './outreach/outreach.module.js';
 import { WebModule } from './web/web.module.js';
 import { BulletinsModule } from './bulletins/bulletins.module.js';
 
@@ -48,6 +49,7 @@ export class AppModule {
         EventsModule,
         LettersModule,
         BulletinsModule,
+        OutreachModule,
         WebModule,
       ],
     };

@@ -2,6 +2,7 @@ import { DailyDigest } from '../src/reminders/daily-digest.js';
 import { ReminderWorker } from '../src/reminders/reminder.worker.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
+import { untilZero } from './support/polling.js';
 import { rsvpOf } from './support/rsvps.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -37,11 +38,21 @@ describe('reminders wired into events, letters, pledges and the digest', () => {
     await smtp.close();
   });
   beforeEach(async () => {
+    // A thank-you still being sent by the last test's form would be taken again once a test moves
+    // the clock past its lease: let it finish first.
+    const sending = async () =>
+      (
+        await t.db.query(
+          `SELECT count(*)::int AS n FROM reminders WHERE kind = 'action-thanks' AND status = 'sending'`,
+        )
+      ).rows[0].n as number;
+    expect(await untilZero(sending)).toBe(0);
     t.clock.set(NOON_MX);
     smtp.messages.length = 0;
-    // Digests scheduled by earlier ticks would go out in the middle of other tests.
+    // Digests scheduled by earlier ticks, and thank-yous left to a tick (their immediate send met a
+    // claim in progress), would go out in the middle of other tests.
     await t.db.query(
-      `UPDATE reminders SET status = 'cancelled' WHERE kind = 'daily-digest' AND status = 'pending'`,
+      `UPDATE reminders SET status = 'cancelled' WHERE kind IN ('daily-digest', 'action-thanks') AND status = 'pending'`,
     );
   });
 
@@ -174,6 +185,19 @@ describe('reminders wired into events, letters, pledges and the digest', () => {
       .post(`/api/public/campaigns/${slug}/letters/${created.body.slug}/signatures`)
       .send({ email: 'willsign@example.org', firstName: 'X' })
       .expect(201);
+    // The thank-yous of the pledges and of the signature go out at once, before what is counted here.
+    for (const email of ['willsign', 'unsub', 'forgot'])
+      await smtp.waitForMail(
+        (m) =>
+          m.envelope.to.includes(`${email}@example.org`) && m.subject.startsWith('Thank you for your pledge'),
+      );
+    await smtp.waitForMail(
+      (m) => m.envelope.to.includes('willsign@example.org') && m.subject.startsWith('Thank you for signing'),
+    );
+    smtp.messages.length = 0;
+    await t.db.query(
+      `UPDATE reminders SET status = 'cancelled' WHERE kind = 'action-thanks' AND status = 'pending'`,
+    );
     t.clock.set(new Date(deadline.getTime() - 47 * HOUR)); // 13:00 local
     expect(await worker.tick()).toMatchObject({ sent: 1, skipped: 2 });
     const [mail] = await smtp.waitFor(1);

@@ -149,13 +149,13 @@ describe('web pages in a browser', () => {
       await page.goto(`${base}/c/${campaign.slug}/letters/usmca-review?lang=es`);
       await page.locator('#f-email').fill('ana@');
       await page.locator('#f-firstName').fill('Ana María');
-      await page.locator('#f-country').fill('Mexicali'); // a city, not a country ("México" is accepted)
+      await page.locator('#f-country').fill('Atlántida');
       await page.getByRole('button', { name: 'Firmar la carta' }).click();
       await expect(page.locator('#e-email').textContent()).resolves.toBe(
         'Escribe un correo electrónico válido.',
       );
       await expect(page.locator('#e-country').textContent()).resolves.toBe(
-        'Escribe el nombre de un país, como México o Estados Unidos.',
+        'Escribe el nombre del país (México, Estados Unidos) o su código de dos letras (MX, US).',
       );
       expect(await page.locator('#f-firstName').inputValue()).toBe('Ana María');
       expect(await page.locator('#f-email').inputValue()).toBe('ana@');
@@ -336,7 +336,7 @@ describe('web pages in a browser', () => {
         .type('form')
         .send({ _csrf: token, kind: 'support', email: 'x@example.org', firstName: 'X' });
       expect(ok.status).toBe(303);
-      expect(ok.headers.location).toBe(`/c/${campaign.slug}?pledged=received#pledge`);
+      expect(ok.headers.location).toBe(`/c/${campaign.slug}/thanks?kind=support&lang=en`);
     }
     const n = await t.db.query(`SELECT count(*)::int AS n FROM pledges WHERE kind = 'support'`);
     expect(n.rows[0].n).toBe(1);

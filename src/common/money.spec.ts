@@ -3,6 +3,8 @@ import {
   CURRENCY_CODES,
   convert,
   currencyExponent,
+  displayMinor,
+  displayMoney,
   formatAmount,
   formatRate,
   invertRate,
@@ -371,5 +373,39 @@ describe('rate edges', () => {
   it('says why it cannot divide by zero', () => {
     expect(() => roundHalfEven(1n, 0n)).toThrow(/^division by zero$/);
     expect(() => roundHalfEven(0n, 0n)).toThrow(/^division by zero$/);
+  });
+});
+
+describe('displayMoney: amounts that read right across the border', () => {
+  const nb = (s: string) => s.replace(/\u00a0/g, ' ');
+
+  it('always carries the ISO code, never a bare $', () => {
+    expect(nb(displayMoney({ amount: '1500.00', currency: 'MXN' }, 'es'))).toBe('MXN 1,500');
+    expect(nb(displayMoney({ amount: '80.00', currency: 'USD' }, 'en'))).toBe('USD 80');
+    expect(displayMoney({ amount: '80.00', currency: 'USD' }, 'es')).not.toContain('$');
+  });
+
+  it('shows cents only when there are some, with all of the currency’s decimals', () => {
+    expect(nb(displayMoney({ amount: '25.50', currency: 'USD' }, 'en'))).toBe('USD 25.50');
+    expect(nb(displayMoney({ amount: '1234567.05', currency: 'MXN' }, 'es'))).toBe('MXN 1,234,567.05');
+    expect(nb(displayMoney({ amount: '5', currency: 'JPY' }, 'en'))).toBe('JPY 5');
+    expect(nb(displayMoney({ amount: '1.250', currency: 'KWD' }, 'en'))).toBe('KWD 1.250');
+  });
+
+  it('keeps exact digits for the largest amounts (no float on the way)', () => {
+    expect(nb(displayMoney({ amount: '999999999999999.99', currency: 'USD' }, 'en'))).toBe(
+      'USD 999,999,999,999,999.99',
+    );
+  });
+
+  it('puts the sign before the code, keeps code and number together, and is empty for nothing', () => {
+    expect(nb(displayMoney({ amount: '-3.00', currency: 'USD' }, 'en'))).toBe('-USD 3');
+    expect(displayMoney({ amount: '3.00', currency: 'USD' }, 'en')).toBe('USD\u00a03');
+    expect(displayMoney(null, 'en')).toBe('');
+  });
+
+  it('formats minor units the same way', () => {
+    expect(nb(displayMinor(150000n, 'MXN', 'es'))).toBe('MXN 1,500');
+    expect(nb(displayMinor(2550n, 'USD', 'en'))).toBe('USD 25.50');
   });
 });

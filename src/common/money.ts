@@ -312,3 +312,31 @@ export function parseTypedAmount(input: string, field = 'amount'): TypedAmount {
   const digits = int.replace(/\D/g, '').replace(/^0+(?=\d)/, '');
   return { amount: frac ? `${digits}.${frac}` : digits, currency };
 }
+
+/** The number formats of the two languages pages and mails are written in. */
+const DISPLAY_LOCALE: Record<'en' | 'es', string> = { en: 'en-US', es: 'es-MX' };
+
+/**
+ * Money as a reader on either side of the border reads it: always the ISO code, never a bare `$`
+ * (a Detroit reader takes "$1,500" for dollars), digits grouped for the reader's language, and the
+ * cents only when there are some: `MXN 1,500`, `USD 80`, `USD 25.50`, `-USD 3` (a no-break space
+ * between code and number keeps them on one line). The one formatter of every public page and
+ * supporter mail. Intl gets the exact decimal string, so no float is involved.
+ */
+export function displayMoney(m: MoneyJson | null | undefined, lang: 'en' | 'es'): string {
+  if (!m) return '';
+  const exponent = currencyExponent(m.currency);
+  const negative = m.amount.startsWith('-');
+  const abs = negative ? m.amount.slice(1) : m.amount;
+  const whole = !/\.\d*[1-9]/.test(abs);
+  const digits = new Intl.NumberFormat(DISPLAY_LOCALE[lang] ?? 'en-US', {
+    minimumFractionDigits: whole ? 0 : exponent,
+    maximumFractionDigits: exponent,
+  }).format(abs as unknown as number);
+  return `${negative ? '-' : ''}${m.currency}\u00a0${digits}`;
+}
+
+/** {@link displayMoney} of an amount in minor units: (150000n, "MXN", "es") → "MXN 1,500". */
+export function displayMinor(minor: bigint, currency: string, lang: 'en' | 'es'): string {
+  return displayMoney(money(minor, currency), lang);
+}

@@ -21,6 +21,9 @@ import { addressInMail, formatEventTime } from './event-time.js';
 import { epochMs, rsvpConfirmationSql, rsvpNoticeSql, rsvpRemindersSql } from './events.sql.js';
 import type { OfferMade } from './seats.js';
 
+/** What {@link EventReminders.setConfirmationExtras} adds to an RSVP confirmation (template fields). */
+export type ConfirmationExtras = (row: MailRow, lang: Locale) => Promise<Record<string, unknown>>;
+
 /** The purpose of the signed manage link mailed in reminders and notices (see RsvpsService.byToken). */
 export const RSVP_MANAGE_PURPOSE = 'rsvp-manage';
 
@@ -53,6 +56,7 @@ const CONFIRMABLE = [...HOLDING, 'cancelled'];
 @Injectable()
 export class EventReminders implements OnModuleInit {
   private readonly logger = new Logger(EventReminders.name);
+  private confirmationExtras: ConfirmationExtras | null = null;
 
   constructor(
     private readonly hot: HotQueries,
@@ -89,9 +93,22 @@ export class EventReminders implements OnModuleInit {
         return { data: { ...data } };
       }),
     );
-    this.reminders.onSend('rsvp-confirmation', (r) =>
-      this.atSendTime(r, CONFIRMABLE, (row, lang, manageUrl) => this.confirmationMail(row, lang, manageUrl)),
-    );
+    this.reminders.onSend('rsvp-confirmation', async (r) => {
+      let row: MailRow | null = null;
+      const answer = await this.atSendTime(r, CONFIRMABLE, (x, lang, manageUrl) => {
+        row = x;
+        return this.confirmationMail(x, lang, manageUrl);
+      });
+      if (!row || !answer || 'skip' in answer || !this.confirmationExtras) return answer;
+      try {
+        const extra = await this.confirmationExtras(row, mailLocale(r));
+        return { ...answer, data: { ...answer.data, ...extra } };
+      } catch (e) {
+        // The confirmation matters more than its next step.
+        this.logger.warn(`next step for rsvp ${(row as MailRow).rsvpId} not added: ${(e as Error).name}`);
+        return answer;
+      }
+    });
     this.reminders.onSend('waitlist-offer', (r) =>
       this.atSendTime(r, ['offered'], (row, lang, manageUrl) => {
         const expires = row.offerExpiresAt;
@@ -105,6 +122,14 @@ export class EventReminders implements OnModuleInit {
         return { data: { ...data } };
       }),
     );
+  }
+
+  /**
+   * Fields added to every RSVP confirmation when it is sent: the next step and the page to share
+   * (OutreachModule registers them; events know nothing of letters or pledges).
+   */
+  setConfirmationExtras(extras: ConfirmationExtras): void {
+    this.confirmationExtras = extras;
   }
 
   /** The signed manage link of an RSVP (works on every `/api/public/rsvps/:token` route, and claims offers). */

@@ -17,6 +17,6 @@ import { RsvpsReport } from './rsvps.report.js';
   imports: [TypeOrmModule.forFeature([Event, Rsvp]), CampaignsModule],
   controllers: [EventsController, PublicEventsController],
   providers: [EventsService, RsvpsService, CheckInsService, EventReminders, RsvpsExports, RsvpsReport],
-  exports: [EventsService, RsvpsService, CheckInsService],
+  exports: [EventsService, RsvpsService, CheckInsService, EventReminders],
 })
 export class EventsModule {}

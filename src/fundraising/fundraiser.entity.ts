@@ -1,6 +1,14 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { LocalizedText } from '../common/localized-text.js';
 
+/** One way to give (see GivingMethodDto): stored as the fundraiser's `giving` list. */
+export interface GivingMethod {
+  method: 'link' | 'bank' | 'oxxo' | 'other';
+  currency: string;
+  url?: string;
+  details?: LocalizedText;
+}
+
 export const FUNDRAISER_STATUSES = ['open', 'closed'] as const;
 export type FundraiserStatus = (typeof FUNDRAISER_STATUSES)[number];
 
@@ -21,6 +29,8 @@ export class Fundraiser {
   @Column({ type: 'enum', enum: FUNDRAISER_STATUSES, enumName: 'fundraiser_status' })
   status: FundraiserStatus;
   @Column({ type: 'timestamptz', nullable: true }) deadline: Date | null;
+  /** How to give, in order (at most 6); organization data, nothing personal. */
+  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" }) giving: GivingMethod[];
   @Column({ name: 'created_by', type: 'uuid', nullable: true }) createdBy: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

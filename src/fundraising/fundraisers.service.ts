@@ -13,7 +13,8 @@ import type {
   ListFundraisersQueryDto,
   UpdateFundraiserDto,
 } from './dto/fundraiser.dto.js';
-import { Fundraiser, type FundraiserStatus } from './fundraiser.entity.js';
+import type { GivingMethodDto } from './dto/fundraiser.dto.js';
+import { Fundraiser, type FundraiserStatus, type GivingMethod } from './fundraiser.entity.js';
 import { TallyService, type Tally } from './tally.service.js';
 
 export interface FundraiserView {
@@ -24,6 +25,7 @@ export interface FundraiserView {
   goal: MoneyJson;
   status: FundraiserStatus;
   deadline: Date | null;
+  giving: GivingMethod[];
   createdBy: string | null;
   createdAt: Date;
   updatedAt: Date;
@@ -64,6 +66,7 @@ export class FundraisersService {
         goalCurrency: dto.goal.currency,
         status: 'open',
         deadline: dto.deadline ? new Date(dto.deadline) : null,
+        giving: cleanGiving(dto.giving),
         createdBy: actor.id,
       }),
     );
@@ -106,6 +109,10 @@ export class FundraisersService {
       f.deadline = dto.deadline ? new Date(dto.deadline) : null;
       changed.push('deadline');
     }
+    if (dto.giving !== undefined) {
+      f.giving = cleanGiving(dto.giving);
+      changed.push('giving');
+    }
     if (dto.status) {
       f.status = dto.status;
       changed.push('status');
@@ -140,6 +147,17 @@ export class FundraisersService {
     return { fundraisers };
   }
 
+  /** How to give to each open fundraiser of a campaign, oldest first (public: organization data only). */
+  async publicGiving(
+    campaignId: string,
+  ): Promise<{ id: string; title: LocalizedText; giving: GivingMethod[] }[]> {
+    const open = await this.fundraisers.find({
+      where: { campaignId, status: 'open' },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+    return open.map((f) => ({ id: f.id, title: f.title, giving: f.giving ?? [] }));
+  }
+
   /** The fundraiser a public `donate` pledge is shown in: the campaign's oldest open one. */
   async defaultOpenFor(campaignId: string): Promise<Fundraiser | null> {
     return this.fundraisers.findOne({
@@ -161,4 +179,15 @@ export class FundraisersService {
     const { goalMinor, goalCurrency, ...rest } = f;
     return { ...rest, goal: money(goalMinor, goalCurrency) };
   }
+}
+
+/** The stored list: trimmed, blank details dropped, keys in a fixed order. */
+function cleanGiving(list: GivingMethodDto[] | undefined): GivingMethod[] {
+  return (list ?? []).map((g) => {
+    const out: GivingMethod = { method: g.method, currency: g.currency };
+    if (g.url?.trim()) out.url = g.url.trim();
+    const details = g.details ? cleanLocalizedText(g.details) : null;
+    if (details && Object.keys(details).length) out.details = details;
+    return out;
+  });
 }

@@ -2,6 +2,7 @@ import { acceptingTargetSql } from '../campaigns/campaigns.sql.js';
 import { statement } from '../database/sql.js';
 import { type SupporterParams, fulfilPledgeSql, upsertSupporterCtes } from '../supporters/supporters.sql.js';
 import type { ProposedChanges } from '../supporters/supporters.service.js';
+import { scheduleRemindersSql } from '../reminders/reminders.sql.js';
 import { COUNTER_SHARDS } from './signature-counter.js';
 import { signableSql } from './signable.js';
 
@@ -44,6 +45,8 @@ export interface SignRow {
   signatureCount: number;
   supporterId: string | null;
   changes: ProposedChanges | null;
+  /** The thank-you mail queued for a new signature (sent at once by the caller), else null. */
+  thanksId: string | null;
 }
 
 /**
@@ -95,8 +98,17 @@ export const SIGN = statement<SignParams, SignRow>('letters.sign', (p) => {
     at,
     by: "'signature:' || (SELECT id FROM new_signature)",
     when: 'EXISTS (SELECT 1 FROM new_signature)',
-  })})
+  })}),
+  thanks AS (${scheduleRemindersSql(`
+    SELECT 'action-thanks', 'action-thanks', 'signature', new_signature.id, ${letter}.campaign_id,
+           upserted_supporter.id, NULL, coalesce(${p.ref('locale')}, ${letter}.default_locale),
+           jsonb_build_object('action', 'letter', 'campaignSlug', ${p.ref('campaignSlug')}::text,
+                              'actionSlug', ${p.ref('letterSlug')}::text,
+                              'firstName', NULLIF(${p.ref('firstName')}::text, '')),
+           ${at}, 'pending'::reminder_status, 'thanks:signature:' || new_signature.id, true, ${at}
+      FROM ${letter}, upserted_supporter, new_signature`)} RETURNING id)
   SELECT EXISTS (SELECT 1 FROM ${letter}) AS accepted, (SELECT count(*) FROM new_signature)::int AS created,
+         (SELECT id FROM thanks) AS "thanksId",
          (SELECT id FROM upserted_supporter) AS "supporterId", (SELECT changes FROM upserted_supporter) AS changes,
          ((SELECT coalesce(sum(count), 0) FROM letter_action_counters WHERE action_id = (SELECT id FROM ${letter}))
            + (SELECT count(*) FROM new_signature))::int AS "signatureCount"`;

@@ -7,6 +7,7 @@ import { Clock } from '../common/clock.js';
 import { HotQueries } from '../database/hot-queries.js';
 import { ConflictError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
+import { RemindersService } from '../reminders/reminders.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
 import { SupporterUpdatesService } from '../supporters/supporter-updates.service.js';
 import { supporterValues } from '../supporters/supporters.sql.js';
@@ -60,6 +61,7 @@ export class SignaturesService implements OnModuleInit {
     private readonly totals: CampaignTotalsRegistry,
     private readonly activity: SupporterActivityRegistry,
     private readonly updates: SupporterUpdatesService,
+    private readonly reminders: RemindersService,
   ) {}
 
   onModuleInit(): void {
@@ -85,6 +87,7 @@ export class SignaturesService implements OnModuleInit {
       });
       if (row.accepted) {
         if (row.supporterId) this.updates.propose(row.supporterId, row.changes, `signature:${actionSlug}`);
+        if (row.thanksId) void this.reminders.sendNow([row.thanksId]);
         return { status: 'received', signatureCount: row.signatureCount };
       }
       // Refused, nothing written: the lookup says why (404, 409, 410, 400).

@@ -44,8 +44,24 @@
      SELECT (SELECT id FROM signable_letter), floor(random() * 16)::smallint, 1 FROM new_signature
      ON CONFLICT ON CONSTRAINT letter_action_counters_pkey DO UPDATE SET count = lc.count + 1),
   fulfilled_pledge AS (UPDATE pledges SET status = 'fulfilled', fulfilled_at = $1, fulfilled_by = 'signature:' || (SELECT id FROM new_signature)
-           WHERE campaign_id = (SELECT campaign_id FROM signable_letter) AND supporter_id = (SELECT id FROM upserted_supporter) AND kind = 'sign' AND status = 'open' AND EXISTS (SELECT 1 FROM new_signature) RETURNING id)
+           WHERE campaign_id = (SELECT campaign_id FROM signable_letter) AND supporter_id = (SELECT id FROM upserted_supporter) AND kind = 'sign' AND status = 'open' AND EXISTS (SELECT 1 FROM new_signature) RETURNING id),
+  thanks AS (INSERT INTO reminders AS r (kind, template, subject_type, subject_id, campaign_id, supporter_id,
+                                   recipient_email, locale, data, due_at, status, dedupe_key, transactional,
+                                   created_at)
+       
+    SELECT 'action-thanks', 'action-thanks', 'signature', new_signature.id, signable_letter.campaign_id,
+           upserted_supporter.id, NULL, coalesce($13, signable_letter.default_locale),
+           jsonb_build_object('action', 'letter', 'campaignSlug', $3::text,
+                              'actionSlug', $4::text,
+                              'firstName', NULLIF($7::text, '')),
+           $1, 'pending'::reminder_status, 'thanks:signature:' || new_signature.id, true, $1
+      FROM signable_letter, upserted_supporter, new_signature
+       ON CONFLICT ON CONSTRAINT reminders_dedupe_key_key DO UPDATE SET
+         due_at = EXCLUDED.due_at, data = EXCLUDED.data, locale = EXCLUDED.locale, status = EXCLUDED.status,
+         attempts = 0, last_error = NULL, locked_until = NULL, locked_by = NULL
+       WHERE r.status IN ('pending', 'cancelled') RETURNING id)
   SELECT EXISTS (SELECT 1 FROM signable_letter) AS accepted, (SELECT count(*) FROM new_signature)::int AS created,
+         (SELECT id FROM thanks) AS "thanksId",
          (SELECT id FROM upserted_supporter) AS "supporterId", (SELECT changes FROM upserted_supporter) AS changes,
          ((SELECT coalesce(sum(count), 0) FROM letter_action_counters WHERE action_id = (SELECT id FROM signable_letter))
            + (SELECT count(*) FROM new_signature))::int AS "signatureCount"

@@ -8,7 +8,7 @@ import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
 import { BadInputError, NotFoundError } from '../common/errors.js';
 import { isLocale, localize } from '../common/localized-text.js';
-import { formatAmount, money, parseAmount, type MoneyJson } from '../common/money.js';
+import { displayMinor, money, parseAmount, type MoneyJson } from '../common/money.js';
 import type { Page } from '../common/pagination.js';
 import { AppConfig } from '../config/config.js';
 import { TransactionService } from '../database/transaction.service.js';
@@ -122,7 +122,7 @@ export class PledgesService implements OnModuleInit {
     if (dto.kind !== 'donate' && dto.amount) {
       throw BadInputError.field('amount', 'amount_not_allowed', 'amount is only for donate pledges');
     }
-    const { supporterId, changes } = await this.tx.run(async (m) => {
+    const { supporterId, changes, thanksId } = await this.tx.run(async (m) => {
       const { supporterId, changes } = await this.supporters.upsert(
         m,
         dto,
@@ -155,7 +155,30 @@ export class PledgesService implements OnModuleInit {
           )
         )[0];
       const p = view(row);
+      let thanksId: string | null = null;
       if (inserted.length) {
+        // The thank-you, once per pledge (its key is the new pledge's), with only what the form had.
+        const thanks = await this.reminders.schedule(m, {
+          kind: 'action-thanks',
+          template: 'action-thanks',
+          subjectType: 'pledge',
+          subjectId: p.id,
+          campaignId: campaign.id,
+          supporterId,
+          locale: dto.locale ?? campaign.defaultLocale,
+          data: {
+            action: 'pledge',
+            campaignSlug: campaign.slug,
+            pledgeKind: p.kind,
+            ...(dto.firstName?.trim() ? { firstName: dto.firstName.trim() } : {}),
+            ...(p.amount ? { amount: p.amount } : {}),
+          },
+          dueAt: this.clock.now(),
+          dedupeKey: `thanks:pledge:${p.id}`,
+          transactional: true,
+          sendNowIfPast: true,
+        });
+        thanksId = thanks.id;
         for (const l of this.createdListeners) await l(m, p);
         if (p.kind === 'donate') {
           const [who] = await query<{ locale: string; firstName: string | null }>(
@@ -176,16 +199,17 @@ export class PledgesService implements OnModuleInit {
               firstName: who?.firstName ?? undefined,
               campaignTitle: localize(campaign.title, lang),
               donateUrl: publicLinks.campaign(this.config.publicBaseUrl, campaign.slug),
-              amount: amountMinor ? formatAmount(amountMinor, dto.amount!.currency) : undefined,
+              amount: amountMinor ? displayMinor(amountMinor, dto.amount!.currency, lang) : undefined,
             },
             dueAt: new Date(p.createdAt.getTime() + this.config.pledgeFollowupDays * 86_400_000),
             dedupeKey: `pledge:${p.id}:followup`,
           });
         }
       }
-      return { supporterId, changes };
+      return { supporterId, changes, thanksId };
     });
     this.updates.propose(supporterId, changes, `pledge:${campaign.id}`);
+    if (thanksId) void this.reminders.sendNow([thanksId]);
     return { status: 'received' };
   }
 

@@ -189,6 +189,60 @@ export function fundraiserUpdateInput(f: Record<string, string>): Record<string,
   const out = fundraiserInput(f);
   const description = text(f, 'description');
   if (description) out.description = description;
+  if ('giving0_method' in f) out.giving = givingInput(f);
+  return out;
+}
+
+/** Slots of the fundraiser form's "how to give" rows (`giving0_method`, `giving0_details_es`…). */
+export const GIVING_SLOTS = 6;
+const GIVING_KEYS = ['method', 'currency', 'url', 'details_en', 'details_es'] as const;
+
+/** The filled "how to give" rows, moved up so that row i is the list's item i (blank rows dropped). */
+export function compactGiving(f: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(f)) if (!/^giving\d+_/.test(k)) out[k] = v;
+  let n = 0;
+  for (let i = 0; i < GIVING_SLOTS; i++) {
+    const filled = ['currency', 'url', 'details_en', 'details_es'].some((k) => f[`giving${i}_${k}`]?.trim());
+    if (!filled) continue;
+    for (const k of GIVING_KEYS)
+      if (f[`giving${i}_${k}`] !== undefined) out[`giving${n}_${k}`] = f[`giving${i}_${k}`];
+    n++;
+  }
+  if ('giving0_method' in f && !('giving0_method' in out)) out.giving0_method = '';
+  return out;
+}
+
+/** The "how to give" rows (compacted) as the API's `giving` list. */
+function givingInput(f: Record<string, string>): Record<string, unknown>[] {
+  const c = compactGiving(f);
+  const list: Record<string, unknown>[] = [];
+  for (let i = 0; c[`giving${i}_currency`] !== undefined || c[`giving${i}_url`] !== undefined; i++) {
+    if (i >= GIVING_SLOTS) break;
+    const item: Record<string, unknown> = {
+      method: c[`giving${i}_method`] || 'other',
+      currency: (c[`giving${i}_currency`] ?? '').trim().toUpperCase(),
+    };
+    if (c[`giving${i}_url`]?.trim()) item.url = c[`giving${i}_url`].trim();
+    const details = text(c, `giving${i}_details`);
+    if (details) item.details = details;
+    list.push(item);
+  }
+  return list;
+}
+
+/** A stored `giving` list as the form's row values. */
+export function givingValues(
+  list: { method: string; currency: string; url?: string; details?: LocalizedText }[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  list.forEach((g, i) => {
+    out[`giving${i}_method`] = g.method;
+    out[`giving${i}_currency`] = g.currency;
+    if (g.url) out[`giving${i}_url`] = g.url;
+    if (g.details?.en) out[`giving${i}_details_en`] = g.details.en;
+    if (g.details?.es) out[`giving${i}_details_es`] = g.details.es;
+  });
   return out;
 }
 

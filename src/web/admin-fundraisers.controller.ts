@@ -4,7 +4,13 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { BadInputError } from '../common/errors.js';
 import { UpdateFundraiserDto } from '../fundraising/dto/fundraiser.dto.js';
 import { FundraisersService } from '../fundraising/fundraisers.service.js';
-import { fundraiserUpdateInput, localizedValues, type FormValues } from './admin-forms.js';
+import {
+  compactGiving,
+  fundraiserUpdateInput,
+  givingValues,
+  localizedValues,
+  type FormValues,
+} from './admin-forms.js';
 import { ConsolePages, ConsoleUser } from './console-session.guard.js';
 import { translator } from './i18n/index.js';
 import {
@@ -37,6 +43,7 @@ export class AdminFundraisersController {
       ...localizedValues(fr.description, 'description'),
       goalAmount: fr.goal.amount,
       goalCurrency: fr.goal.currency,
+      ...givingValues(fr.giving),
     };
     await this.fundraiserForm(req, reply, user, id, values, {}, 200);
   }
@@ -49,7 +56,8 @@ export class AdminFundraisersController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    const f = formFields(body);
+    // "How to give" rows re-shown as the list's items, so an error on item i sits on row i.
+    const f = compactGiving(formFields(body));
     const v = await validateAs(UpdateFundraiserDto, fundraiserUpdateInput(f));
     if (v.errors) return this.fundraiserForm(req, reply, user, id, f, v.errors, 400);
     try {

@@ -1,15 +1,12 @@
 import type { Locale } from '../common/localized-text.js';
-import type { MoneyJson } from '../common/money.js';
+import { displayMoney, type MoneyJson } from '../common/money.js';
 import { zoneAbbreviation } from '../common/zone-abbreviation.js';
 
 const TAG: Record<Locale, string> = { en: 'en-US', es: 'es-MX' };
 
-/** Money for display: Intl is given the exact decimal string (no float arithmetic happens here). */
+/** Money for display, always with its code (`MXN 1,500`): see displayMoney in src/common/money.ts. */
 export function formatMoney(m: MoneyJson | null | undefined, lang: Locale): string {
-  if (!m) return '';
-  return new Intl.NumberFormat(TAG[lang], { style: 'currency', currency: m.currency }).format(
-    m.amount as unknown as number,
-  );
+  return displayMoney(m, lang);
 }
 
 export function formatNumber(n: number, lang: Locale): string {

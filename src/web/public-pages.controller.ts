@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CampaignsService, type PublicCampaignView } from '../campaigns/campaigns.service.js';
+import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { BadInputError } from '../common/errors.js';
 import { localize, type Locale } from '../common/localized-text.js';
 import { Public } from '../common/public.decorator.js';
@@ -17,6 +17,10 @@ import { SignaturesService } from '../letters/signatures.service.js';
 import { CreatePledgeDto } from '../supporters/dto/pledge.dto.js';
 import { PLEDGE_KINDS, PledgesService } from '../supporters/pledges.service.js';
 import { eventCalendarFile } from '../events/event-calendar.js';
+import { calendarLinks } from '../events/calendar-links.js';
+import { NextStepService, type DoneAction } from '../outreach/next-step.service.js';
+import { shareLinks, shareText, type ShareSubject } from '../common/share-links.js';
+import { countryName } from '../common/countries.js';
 import { translator } from './i18n/index.js';
 import {
   detailsToErrors,
@@ -50,6 +54,7 @@ export class PublicPagesController {
     private readonly signatures: SignaturesService,
     private readonly events: EventsService,
     private readonly rsvps: RsvpsService,
+    private readonly nextSteps: NextStepService,
   ) {}
 
   @Public()
@@ -71,12 +76,18 @@ export class PublicPagesController {
     const f = formFields(body);
     const plain: Record<string, unknown> = { ...supporterFields(f, c.lang), kind: f.kind };
     if (f.message?.trim()) plain.message = f.message;
-    if (f.amount?.trim()) plain.amount = { amount: f.amount.trim(), currency: f.currency || 'USD' };
+    // The amount goes with a gift only (another kind ignores it rather than refusing the pledge).
+    if (f.kind === 'donate' && f.amount?.trim())
+      plain.amount = {
+        amount: f.amount.trim().replace(/,/g, ''),
+        currency: (f.currency || 'USD').toUpperCase(),
+      };
     const v = await validateAs(CreatePledgeDto, plain);
     if (v.errors) return this.showCampaign(slug, req, reply, v.errors, f, 400);
     try {
-      const out = await this.pledges.pledge(slug, v.dto);
-      return redirect(reply, `/c/${enc(slug)}?pledged=${out.status}#pledge`);
+      await this.pledges.pledge(slug, v.dto);
+      // One thank-you for every pledge: it never tells whether the email had pledged before.
+      return redirect(reply, `/c/${enc(slug)}/thanks?kind=${enc(v.dto.kind)}&lang=${c.lang}`);
     } catch (e) {
       if (e instanceof BadInputError && e.details?.length)
         return this.showCampaign(slug, req, reply, detailsToErrors(e.details), f, 400);
@@ -127,14 +138,48 @@ export class PublicPagesController {
     const p = langPreference(req, reply);
     const letter = await this.letters.publicRead(slug, actionSlug, p.chosen, p.acceptLanguage);
     const c = await this.campaigns.publicRead(slug, letter.lang);
-    const events = await this.upcomingEvents(c, letter.lang);
+    const shareUrl = publicLinks.letter(publicBase(req), slug, actionSlug);
     await render(req, reply, letter.lang, 'letter-thanks', {
       title: letter.title,
       og: ogFor(letter.title, c.summary),
       campaign: c,
       letter,
-      nextEvent: events[0] ?? null,
-      shareUrl: publicLinks.letter(publicBase(req), slug, actionSlug),
+      ...(await this.afterAction(
+        c.slug,
+        letter.lang,
+        { kind: 'letter', slug: actionSlug },
+        'letter',
+        letter.title,
+        shareUrl,
+      )),
+    });
+  }
+
+  /** The thank-you after a pledge (any kind; a gift's shows how to give). */
+  @Public()
+  @Get('thanks')
+  async pledgeThanks(@Param('slug') slug: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    const p = langPreference(req, reply);
+    const c = await this.campaigns.publicRead(slug, p.chosen, p.acceptLanguage);
+    const q = req.query as Record<string, string | undefined>;
+    const kind = (PLEDGE_KINDS as readonly string[]).includes(q.kind ?? '') ? q.kind! : 'support';
+    const shareUrl = publicLinks.campaign(publicBase(req), slug);
+    const t = translator(c.lang);
+    await render(req, reply, c.lang, 'thanks', {
+      title: c.title,
+      og: ogFor(c.title, c.summary),
+      campaign: c,
+      heading: t('campaign.pledgeThanks'),
+      message: t('thanks.pledge', { what: t(`pledge.${kind}` as Parameters<typeof t>[0]) }),
+      giving: kind === 'donate' ? await this.nextSteps.giving(c.id, c.lang) : [],
+      ...(await this.afterAction(
+        slug,
+        c.lang,
+        { kind: 'pledge', pledgeKind: kind },
+        'pledge',
+        c.title,
+        shareUrl,
+      )),
     });
   }
 
@@ -186,11 +231,44 @@ export class PublicPagesController {
     // what concerns the RSVP, its manage link first, goes only to the mailbox.
     await this.rsvps.rsvp(slug, eventSlug, v.dto);
     const t = translator(e.lang);
-    await render(req, reply, e.lang, 'message', {
+    const shareUrl = publicLinks.event(publicBase(req), slug, eventSlug);
+    await render(req, reply, e.lang, 'thanks', {
       title: e.title,
       heading: t('rsvp.title'),
       message: t('rsvp.received'),
+      event: e,
+      calendar: this.calendarFor(e, slug, req),
+      campaign: { slug, title: (await this.campaigns.publicRead(slug, e.lang)).title },
+      ...(await this.afterAction(
+        slug,
+        e.lang,
+        { kind: 'event', slug: eventSlug },
+        'event',
+        e.title,
+        shareUrl,
+      )),
     });
+  }
+
+  /** The next step and the share links every thank-you shows (the same next step as its mail). */
+  private async afterAction(
+    slug: string,
+    lang: Locale,
+    done: DoneAction,
+    subject: ShareSubject,
+    title: string,
+    shareUrl: string,
+  ) {
+    return {
+      next: await this.nextSteps.next(slug, lang, done),
+      share: shareLinks(lang, shareText(lang, subject, title), shareUrl),
+    };
+  }
+
+  /** Add-to-calendar links on the event's own clock; a hidden address stays out (the view has none). */
+  private calendarFor(e: PublicEventView, slug: string, req: FastifyRequest) {
+    const page = publicLinks.event(publicBase(req), slug, e.slug);
+    return calendarLinks(e, page, `/c/${enc(slug)}/events/${enc(e.slug)}/event.ics`);
   }
 
   private async showCampaign(
@@ -204,11 +282,7 @@ export class PublicPagesController {
     const p = langPreference(req, reply);
     const c = await this.campaigns.publicRead(slug, p.chosen, p.acceptLanguage);
     const totals = c.totals as CampaignTotals;
-    const letters: PublicLetterView[] = [];
-    for (const a of totals.signatures?.byAction ?? []) {
-      const l = await this.letters.publicRead(slug, a.slug, c.lang);
-      if (l.status === 'open') letters.push(l);
-    }
+    const letters: PublicLetterView[] = await this.nextSteps.openLetters(c, c.lang);
     const fundraisers = (totals.money?.fundraisers ?? []).map((f) => ({
       ...f,
       titleText: localize(f.title, c.lang),
@@ -226,23 +300,22 @@ export class PublicPagesController {
         pledgeTotal: totals.pledges?.total ?? 0,
         signatureTotal: totals.signatures?.total ?? 0,
         letters,
-        events: await this.upcomingEvents(c, c.lang),
+        events: await this.nextSteps.upcomingEvents(c, c.lang),
         fundraisers,
+        giving: await this.nextSteps.giving(c.id, c.lang),
         pledgeKinds: PLEDGE_KINDS,
-        // One thank-you for every pledge: the page never tells whether the email had pledged before.
+        // Old links to the thank-you notice (`?pledged=received`) still show it.
         pledged: q.pledged === 'received',
         errors,
-        values,
+        firstError: firstError(errors, PLEDGE_ORDER),
+        values: {
+          ...values,
+          kind: values.kind ?? (q.kind && (PLEDGE_KINDS as readonly string[]).includes(q.kind) ? q.kind : ''),
+        },
+        countries: countryChoices(c.lang),
       },
       status,
     );
-  }
-
-  private async upcomingEvents(c: PublicCampaignView, lang: Locale): Promise<PublicEventView[]> {
-    const totals = c.totals as CampaignTotals;
-    const out: PublicEventView[] = [];
-    for (const e of totals.events?.events ?? []) out.push(await this.events.publicRead(c.slug, e.slug, lang));
-    return out;
   }
 
   private async showLetter(
@@ -267,7 +340,9 @@ export class PublicPagesController {
         letter,
         slug,
         errors,
+        firstError: firstError(errors, LETTER_ORDER),
         values,
+        countries: countryChoices(letter.lang),
         deadlinePassed: letter.deadline ? new Date(letter.deadline) < new Date() : false,
       },
       status,
@@ -301,11 +376,35 @@ export class PublicPagesController {
             ? `https://www.openstreetmap.org/search?query=${encodeURIComponent(place)}`
             : null,
         errors,
+        firstError: firstError(errors, RSVP_ORDER),
         values,
+        countries: countryChoices(e.lang),
+        calendar: this.calendarFor(e, slug, req),
+        campaign: { slug, title: (await this.campaigns.publicRead(slug, e.lang)).title },
       },
       status,
     );
   }
+}
+
+const SUPPORTER_ORDER = ['email', 'firstName', 'lastName', 'city', 'country', 'postalCode', 'consentEmail'];
+const PLEDGE_ORDER = ['kind', 'amount.amount', 'amount.currency', 'amount', ...SUPPORTER_ORDER, 'message'];
+const LETTER_ORDER = [...SUPPORTER_ORDER, 'personalNote', 'showPublicly'];
+const RSVP_ORDER = [...SUPPORTER_ORDER, 'guests'];
+
+/** The first invalid field in the form's order (it gets `autofocus`), else the first error's. */
+function firstError(errors: FieldErrors, order: string[]): string | null {
+  return order.find((k) => k in errors) ?? Object.keys(errors)[0] ?? null;
+}
+
+/**
+ * The country suggestions under the free-text field: the countries of this border's campaigns, named
+ * in the reader's language. Any name in either language, or a code, is understood (src/common/countries.ts);
+ * the full list of ~250 would double the weight of a ~13 KB page.
+ */
+const SUGGESTED_COUNTRIES = ['MX', 'US', 'CA', 'GT', 'HN', 'SV', 'NI', 'CO', 'VE', 'PR'];
+function countryChoices(lang: Locale): string[] {
+  return SUGGESTED_COUNTRIES.map((code) => countryName(code, lang));
 }
 
 function enc(s: string): string {

@@ -4,6 +4,7 @@ import { EventsModule } from '../events/events.module.js';
 import { FundraisingModule } from '../fundraising/fundraising.module.js';
 import { LettersModule } from '../letters/letters.module.js';
 import { OrganizationsModule } from '../organizations/organizations.module.js';
+import { OutreachModule } from '../outreach/outreach.module.js';
 import { AdminCampaignView } from './admin-campaign.view.js';
 import { AdminCheckInController } from './admin-checkin.controller.js';
 import { AdminSession } from './admin-session.js';
@@ -41,6 +42,7 @@ import { PublicPagesController } from './public-pages.controller.js';
     FundraisingModule,
     OrganizationsModule,
     BulletinsModule,
+    OutreachModule,
   ],
   controllers: [
     HomeController,

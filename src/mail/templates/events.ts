@@ -9,6 +9,7 @@ import {
   p,
   type Block,
 } from './layout.js';
+import { nextAndShare, type NextStepMailData } from './thanks.js';
 
 /** What every mail about an event says. Strings are already in the recipient's language and the event's zone. */
 export interface EventMailData {
@@ -27,7 +28,9 @@ export interface EventMailData {
 /** What a confirmation confirms: the RSVP's state when the mail is made. */
 export type RsvpConfirmationState = 'going' | 'waitlisted' | 'offered' | 'pending' | 'cancelled';
 
-export interface RsvpConfirmationData extends EventMailData {
+export interface RsvpConfirmationData extends EventMailData, NextStepMailData {
+  /** The public event page to share; with it, the mail ends with the next step and share links. */
+  shareUrl?: string;
   /** The RSVP is on the waitlist rather than going (kept for mails queued before `state`). */
   waitlisted?: boolean;
   /** The RSVP's state; without it, `waitlisted` decides between going and waitlisted. */
@@ -174,6 +177,7 @@ export const rsvpConfirmation = defineTemplate('rsvp-confirmation', (d, locale) 
         : 'going';
   const guests = d.optCount('guests');
   const manageUrl = d.url('manageUrl');
+  const shareUrl = d.optUrl('shareUrl');
   const guestFact: [string, string | undefined] = [
     L[locale].guests,
     guests ? formatCount(guests, locale) : undefined,
@@ -192,6 +196,9 @@ export const rsvpConfirmation = defineTemplate('rsvp-confirmation', (d, locale) 
       ...online(e, locale),
       link(L[locale].manage, manageUrl),
       p(keep),
+      ...(shareUrl && state !== 'cancelled'
+        ? nextAndShare(d, locale, { subject: 'event', title: e.title, url: shareUrl })
+        : []),
     ],
   };
 });

@@ -25,8 +25,30 @@ const FULL: { [K in TemplateName]: TemplateDataMap[K] } = {
     text: 'Hola, Ana',
     webUrl: 'https://puente.example.org/o/comite/bulletins/b1',
   },
+  'action-thanks': {
+    firstName: 'Ana',
+    action: 'pledge',
+    pledgeKind: 'donate',
+    title: 'Sindicato independiente en GM Silao',
+    campaignTitle: 'Sindicato independiente en GM Silao',
+    shareUrl: 'https://puente.example.org/c/gm-silao',
+    amount: 'MXN 1,500',
+    giving: ['MXN · Depósito en OXXO: tarjeta 4152 3136 0000 0000'],
+    nextKind: 'event',
+    nextTitle: 'Piquete en la sede de GM',
+    nextUrl: 'https://puente.example.org/c/gm-silao/events/piquete',
+    nextWhen: event.when,
+  },
   'data-request': { firstName: 'Ana', url: 'https://puente.example.org/data/tok', expiresInHours: 24 },
-  'rsvp-confirmation': { ...event, guests: 2, waitlisted: false },
+  'rsvp-confirmation': {
+    ...event,
+    guests: 2,
+    waitlisted: false,
+    shareUrl: 'https://puente.example.org/c/gm-silao/events/piquete',
+    nextKind: 'letter',
+    nextTitle: 'Carta al DOL',
+    nextUrl: 'https://puente.example.org/c/gm-silao/letters/dol',
+  },
   'event-reminder': { ...event, startsInMinutes: 1440 },
   'event-changed': { ...event, note: 'Nos movemos a la entrada norte.' },
   'event-cancelled': {
@@ -94,6 +116,13 @@ const FULL: { [K in TemplateName]: TemplateDataMap[K] } = {
 /** Only what each template requires. */
 const MINIMAL: { [K in TemplateName]: TemplateDataMap[K] } = {
   bulletin: { subject: 'News', html: '<p>News</p>', text: 'News' },
+  'action-thanks': {
+    action: 'letter',
+    title: 'Carta al DOL',
+    campaignTitle: 'GM Silao',
+    shareUrl: 'https://puente.example.org/c/gm-silao/letters/dol',
+    giving: [],
+  },
   'data-request': { url: 'https://puente.example.org/data/tok', expiresInHours: 1 },
   'details-update': {
     changes: ['City: León'],
@@ -199,8 +228,18 @@ describe('mail templates', () => {
     const out = render(name, FULL[name], 'es');
     const text = `${out.subject}\n${out.text}`;
     const values = Object.entries(FULL[name]).flatMap(([key, v]) =>
-      // A bulletin's `html` is the HTML part itself (checked below), its `text` the text part.
-      key === 'waitlisted' || key === 'startsInMinutes' || key === 'role' || key === 'html'
+      // Codes the template words (action, kinds), a link it only shares (inside share links), and a
+      // bulletin's `html`, the HTML part itself (checked below).
+      [
+        'waitlisted',
+        'startsInMinutes',
+        'role',
+        'action',
+        'pledgeKind',
+        'nextKind',
+        'shareUrl',
+        'html',
+      ].includes(key)
         ? []
         : Array.isArray(v)
           ? v
@@ -223,6 +262,27 @@ describe('mail templates', () => {
     expect(out.text).toContain('Hola, **Ana**');
     expect(out.text).not.toContain('<strong>');
     expect(out.subject).toBe('Noticias de Silao');
+  });
+
+  it('thanks for a signature or a pledge with the next step and share links, WhatsApp first in Spanish', () => {
+    const es = render('action-thanks', FULL['action-thanks'], 'es');
+    expect(es.subject).toBe('Gracias por tu compromiso: Sindicato independiente en GM Silao');
+    expect(es.text).toContain('de donar al fondo de huelga (MXN 1,500)');
+    expect(es.text).toContain('Lo que sigue: ven a “Piquete en la sede de GM”');
+    expect(es.text.indexOf('WhatsApp')).toBeLessThan(es.text.indexOf('Facebook'));
+    expect(es.text).toContain('https://wa.me/?text=');
+    const en = render('action-thanks', MINIMAL['action-thanks'], 'en');
+    expect(en.subject).toBe('Thank you for signing: Carta al DOL');
+    expect(en.text).not.toContain('Next:');
+    expect(en.text.indexOf('Facebook')).toBeLessThan(en.text.indexOf('WhatsApp'));
+  });
+
+  it('ends an RSVP confirmation with the next step and share links, but not a cancelled one', () => {
+    const going = render('rsvp-confirmation', FULL['rsvp-confirmation'], 'es');
+    expect(going.text).toContain('Lo que sigue: firma “Carta al DOL”');
+    expect(going.text).toContain('https://wa.me/?text=');
+    const cancelled = render('rsvp-confirmation', { ...FULL['rsvp-confirmation'], state: 'cancelled' }, 'es');
+    expect(cancelled.text).not.toContain('Lo que sigue');
   });
 
   it('says what state an RSVP confirmation confirms, a cancelled one with the way back', () => {

@@ -19,6 +19,7 @@ import {
   type DeadlineReminderData,
   type LetterDeliveryData,
 } from './letters.js';
+import { actionThanks, type ActionThanksData } from './thanks.js';
 import type { RenderedMail, RenderOptions, TemplateFn } from './layout.js';
 import { staffInvitation, type StaffInvitationData } from './staff.js';
 import {
@@ -39,6 +40,7 @@ export type * from './events.js';
 export type * from './letters.js';
 export type * from './staff.js';
 export type * from './supporters.js';
+export type * from './thanks.js';
 
 /** Every email Puente sends, by name. Each renders in English and Spanish, as text and HTML. */
 export const TEMPLATES = {
@@ -55,6 +57,7 @@ export const TEMPLATES = {
   'staff-invitation': staffInvitation,
   'details-update': detailsUpdate,
   bulletin,
+  'action-thanks': actionThanks,
 } satisfies Record<string, TemplateFn>;
 
 export type TemplateName = keyof typeof TEMPLATES;
@@ -78,6 +81,7 @@ export interface TemplateDataMap {
   'staff-invitation': StaffInvitationData;
   'details-update': DetailsUpdateData;
   bulletin: BulletinData;
+  'action-thanks': ActionThanksData;
 }
 
 export function isTemplateName(name: unknown): name is TemplateName {

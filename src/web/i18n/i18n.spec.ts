@@ -5,7 +5,16 @@ import { es } from './es.js';
 import { hasKey, labelOf, pluralWord, translator } from './index.js';
 
 /** Values that are the same word in both languages on purpose (names, brands). */
-const SAME_IN_BOTH = new Set(['site.name', 'admin.sector', 'share.whatsapp', 'share.x', 'share.facebook']);
+const SAME_IN_BOTH = new Set([
+  'site.name',
+  'admin.sector',
+  'share.whatsapp',
+  'share.x',
+  'share.facebook',
+  'share.telegram',
+  'event.calendar.google',
+  'event.calendar.outlook',
+]);
 
 describe('web translations', () => {
   it('has every key in both languages, none empty', () => {
