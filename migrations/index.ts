@@ -18,6 +18,7 @@ import { RsvpApproval1795760000000 } from './1795760000000-rsvp-approval.js';
 import { MailboxIsTheKey1795780000000 } from './1795780000000-mailbox-is-the-key.js';
 import { ReminderLease1795800000000 } from './1795800000000-reminder-lease.js';
 import { Tags1795900000000 } from './1795900000000-tags.js';
+import { EmbedsSourcesPhone1796700000000 } from './1796700000000-embeds-sources-phone.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -38,4 +39,5 @@ export const migrations = [
   MailboxIsTheKey1795780000000,
   ReminderLease1795800000000,
   Tags1795900000000,
+  EmbedsSourcesPhone1796700000000,
 ];

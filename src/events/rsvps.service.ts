@@ -21,6 +21,9 @@ import {
   supporterParams,
   UPSERT_SUPPORTER_SQL,
   type ProposedChanges,
+  contactParam,
+  referrerSql,
+  sourceOf,
   upsertParams,
   upsertSupporterCtes,
 } from '../supporters/supporters.service.js';
@@ -165,6 +168,7 @@ const PLACE_RSVP_SQL = `
     campaign: '(SELECT campaign_id FROM a)',
     source: "'rsvp:' || (SELECT id FROM a)",
     when: 'EXISTS (SELECT 1 FROM a)',
+    contact: '$17::jsonb',
   })},
   seat AS (
     UPDATE events SET seats_taken = seats_taken + CASE WHEN require_approval THEN 0
@@ -175,9 +179,10 @@ const PLACE_RSVP_SQL = `
     RETURNING id, new.require_approval AS pending, new.seats_taken > old.seats_taken AS fits
   ),
   r AS (
-    INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
+    INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, referrer_id,
+                       created_at, updated_at)
     SELECT seat.id, s.id, CASE WHEN seat.pending THEN 'pending' WHEN seat.fits THEN 'going' ELSE 'waitlisted' END::rsvp_status,
-           $14, $16, 'web', $11, $11
+           $14, $16, $18, ${referrerSql('(SELECT campaign_id FROM a)', 's.id', '$19')}, $11, $11
       FROM seat, s
     RETURNING id, status
   ),
@@ -224,7 +229,12 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
   ) {}
 
   onModuleInit(): void {
-    this.activity.register({ key: 'rsvps', activity: (c, s) => this.forSupporter(c, s) });
+    this.activity.register({
+      key: 'rsvps',
+      activity: (c, s) => this.forSupporter(c, s),
+      attributionSql: `SELECT r.supporter_id, r.source, r.referrer_id, r.created_at
+                         FROM rsvps r JOIN events e ON e.id = r.event_id WHERE e.campaign_id = $1 AND NOT r.walk_in`,
+    });
   }
 
   /** A periodic tick ends expired offers even when nobody touches the event (with the reminder worker). */
@@ -296,6 +306,9 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
         guests,
         seatsFor(guests),
         hash,
+        contactParam(dto),
+        sourceOf(dto),
+        dto.ref ?? null,
       ])
       .then(
         (rows) => rows[0],
@@ -332,7 +345,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
         supporterId = u.supporterId;
         proposed = u;
       }
-      return this.placeLocked(m, event.id, supporterId, guests, hash, now);
+      return this.placeLocked(m, event.id, supporterId, guests, hash, now, dto);
     });
     void this.reminders.sendNow(out);
     const p = proposed as { supporterId: string; changes: ProposedChanges } | null;
@@ -352,6 +365,7 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     guests: number,
     hash: string,
     now: Date,
+    from: { source?: string; ref?: string },
   ): Promise<string[]> {
     const e = await this.locked(m, eventId);
     const { offers } = await settle(m, e, now, this.config.waitlistClaimHours);
@@ -359,10 +373,11 @@ export class RsvpsService implements OnModuleInit, OnApplicationBootstrap, OnApp
     assertRsvpOpen(e, now);
     const status = placement(e, guests);
     const [inserted] = (await m.query(
-      `INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'web', $6, $6)
+      `INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, referrer_id,
+                          created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $7, ${referrerSql('$9::uuid', '$2', '$8')}, $6, $6)
        ON CONFLICT ON CONSTRAINT rsvps_event_id_supporter_id_key DO NOTHING RETURNING id`,
-      [e.id, supporterId, status, guests, hash, now],
+      [e.id, supporterId, status, guests, hash, now, sourceOf(from), from.ref ?? null, e.campaignId],
     )) as { id: string }[];
     if (!inserted) {
       const existing = (await this.row(m, `r.event_id = $1 AND r.supporter_id = $2`, [e.id, supporterId]))!;

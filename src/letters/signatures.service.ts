@@ -5,17 +5,22 @@ import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js
 import { acceptingTargetSql } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
 import { HotQueries } from '../database/hot-queries.js';
-import { BadInputError, ConflictError, GoneError } from '../common/errors.js';
+import { BadInputError, ConflictError, GoneError, NotFoundError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import { fulfilPledgeSql } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
 import { SupporterUpdatesService } from '../supporters/supporter-updates.service.js';
 import {
+  contactParam,
+  referrerSql,
+  sourceOf,
   supporterParams,
   upsertSupporterCtes,
   type ProposedChanges,
 } from '../supporters/supporters.service.js';
+import { publicNameStatus } from './public-name.js';
 import type { SignLetterDto } from './dto/sign-letter.dto.js';
+import type { PublicSignerView } from './dto/public-signer.dto.js';
 import type { LetterActionStatus } from './letter-action.entity.js';
 import { LetterActionsService, type SigningLetter } from './letter-actions.service.js';
 import { incrementCounterSql, signatureCount, signingLockSql } from './signature-counter.js';
@@ -84,7 +89,8 @@ export function assertSignable(
 
 /**
  * The public sign, in one statement and one round trip ($1–$11 the supporter's fields and the time, then
- * campaign slug, letter slug, note, public, locale): `a` finds the letter by its slugs only while it
+ * campaign slug, letter slug, note, public, locale, then phone ($17), source, share code and the public
+ * name's starting status (publicNameStatus)): `a` finds the letter by its slugs only while it
  * takes signatures (campaign active, letter open, before its deadline, a note only where allowed);
  * then, only when it did — so a refused signature writes nothing — take the shared signing lock, upsert
  * the supporter (the one upsert path, as CTEs), insert the signature, bump a counter shard and fulfil
@@ -108,12 +114,14 @@ const SIGN_SQL = `
     campaign: '(SELECT campaign_id FROM a)',
     source: "'signature:' || (SELECT id FROM a)",
     when: 'EXISTS (SELECT 1 FROM a)',
+    contact: '$17::jsonb',
   })},
   g AS (
     INSERT INTO signatures (action_id, supporter_id, personal_note, show_publicly, public_name, public_city, locale,
-                            source, created_at)
+                            source, referrer_id, public_status, created_at)
     SELECT a.id, s.id, NULLIF($14, ''), $15, CASE WHEN $15 THEN NULLIF($2::text, '') END,
-           CASE WHEN $15 THEN NULLIF($4::text, '') END, coalesce($16, a.default_locale), 'web', $11 FROM a, s, lock
+           CASE WHEN $15 THEN NULLIF($4::text, '') END, coalesce($16, a.default_locale), $18,
+           ${referrerSql('a.campaign_id', 's.id', '$19')}, $20, $11 FROM a, s, lock
     ON CONFLICT ON CONSTRAINT signatures_action_id_supporter_id_key DO NOTHING
     RETURNING id
   ),
@@ -145,7 +153,12 @@ export class SignaturesService implements OnModuleInit {
 
   onModuleInit(): void {
     this.totals.register({ key: 'signatures', compute: (id) => this.totalsFor(id) });
-    this.activity.register({ key: 'signatures', activity: (c, s) => this.forSupporter(c, s) });
+    this.activity.register({
+      key: 'signatures',
+      activity: (c, s) => this.forSupporter(c, s),
+      attributionSql: `SELECT g.supporter_id, g.source, g.referrer_id, g.created_at
+                         FROM signatures g JOIN letter_actions a ON a.id = g.action_id WHERE a.campaign_id = $1`,
+    });
   }
 
   /**
@@ -169,6 +182,10 @@ export class SignaturesService implements OnModuleInit {
         dto.personalNote ?? null,
         dto.showPublicly ?? false,
         dto.locale ?? null,
+        contactParam(dto),
+        sourceOf(dto),
+        dto.ref ?? null,
+        publicNameStatus(dto.firstName, dto.city),
       ]);
       if (row.accepted) {
         if (row.supporterId) this.updates.propose(row.supporterId, row.changes, `signature:${actionSlug}`);
@@ -196,6 +213,50 @@ export class SignaturesService implements OnModuleInit {
       [actionId, q.limit, q.offset],
     )) as StaffSignatureView[];
     return { items, total: await signatureCount(this.dataSource.manager, actionId) };
+  }
+
+  /**
+   * The signers who asked to be shown on the public page (organizers moderate them): held-back names
+   * first, then newest first.
+   */
+  async publicSigners(
+    actor: AuthUser,
+    actionId: string,
+    q: { limit: number; offset: number },
+  ): Promise<Page<PublicSignerView>> {
+    await this.actions.loadWithAccess(actor, actionId, 'manage');
+    const where = `g.action_id = $1 AND g.show_publicly AND g.public_name IS NOT NULL`;
+    const [{ total }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS total FROM signatures g WHERE ${where}`,
+      [actionId],
+    )) as { total: number }[];
+    const items = (await this.dataSource.query(
+      `SELECT g.id, g.public_name AS name, g.public_city AS city, g.public_status AS status, g.created_at AS "createdAt"
+         FROM signatures g WHERE ${where}
+        ORDER BY (g.public_status = 'held') DESC, g.seq DESC LIMIT $2 OFFSET $3`,
+      [actionId, q.limit, q.offset],
+    )) as PublicSignerView[];
+    return { items, total };
+  }
+
+  /** Shows (approves) or hides one public signer; organizers of the letter's campaign. */
+  async setPublicStatus(
+    actor: AuthUser,
+    signatureId: string,
+    status: 'shown' | 'hidden',
+  ): Promise<PublicSignerView> {
+    const [found] = (await this.dataSource.query(
+      `SELECT action_id AS "actionId" FROM signatures WHERE id = $1`,
+      [signatureId],
+    )) as { actionId: string }[];
+    if (!found) throw new NotFoundError('Signature');
+    await this.actions.loadWithAccess(actor, found.actionId, 'manage', true);
+    const [row] = (await this.dataSource.query(
+      `UPDATE signatures g SET public_status = $2 WHERE g.id = $1
+       RETURNING g.id, g.public_name AS name, g.public_city AS city, g.public_status AS status, g.created_at AS "createdAt"`,
+      [signatureId, status],
+    )) as [PublicSignerView[], number];
+    return row[0];
   }
 
   /** Campaign totals: counts only, for open and closed letters. */

@@ -41,6 +41,10 @@ const ALIASES: Record<keyof SupporterFieldsDto, string[]> = {
     'subscribed',
     'acepta_correos',
   ],
+  // Not imported yet: a phone consent needs its own record of where it was given (issue 23).
+  phone: [],
+  consentPhone: [],
+  consentWhatsapp: [],
 };
 
 const normalise = (h: string) =>

@@ -15,7 +15,7 @@ import { RemindersService } from '../reminders/reminders.service.js';
 import type { CreatePledgeDto } from './dto/pledge.dto.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
 import { SupporterUpdatesService } from './supporter-updates.service.js';
-import { SupportersService } from './supporters.service.js';
+import { referrerSql, sourceOf, SupportersService } from './supporters.service.js';
 import { publicLinks } from '../common/public-links.js';
 
 export const PLEDGE_KINDS = ['support', 'sign', 'attend', 'volunteer', 'donate', 'share'] as const;
@@ -108,7 +108,11 @@ export class PledgesService implements OnModuleInit {
 
   onModuleInit(): void {
     this.totals.register({ key: 'pledges', compute: (id) => this.totalsFor(id) });
-    this.activity.register({ key: 'pledges', activity: (c, s) => this.forSupporter(c, s) });
+    this.activity.register({
+      key: 'pledges',
+      activity: (c, s) => this.forSupporter(c, s),
+      attributionSql: `SELECT supporter_id, source, referrer_id, created_at FROM pledges WHERE campaign_id = $1`,
+    });
   }
 
   onCreated(listener: PledgeCreatedListener): void {
@@ -132,8 +136,9 @@ export class PledgesService implements OnModuleInit {
         `pledge:${dto.kind}`,
       );
       const inserted = (await m.query(
-        `INSERT INTO pledges (campaign_id, supporter_id, kind, amount_minor, currency, message, created_at)
-         VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7)
+        `INSERT INTO pledges (campaign_id, supporter_id, kind, amount_minor, currency, message, created_at,
+                              source, referrer_id)
+         VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7, $8, ${referrerSql('$1::uuid', '$2', '$9')})
          ON CONFLICT ON CONSTRAINT pledges_campaign_id_supporter_id_kind_key DO NOTHING
          RETURNING ${COLUMNS}`,
         [
@@ -144,6 +149,8 @@ export class PledgesService implements OnModuleInit {
           amountMinor ? dto.amount!.currency : null,
           dto.message ?? null,
           this.clock.now(),
+          sourceOf(dto),
+          dto.ref ?? null,
         ],
       )) as PledgeRow[];
       const row =

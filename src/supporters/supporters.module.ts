@@ -12,6 +12,7 @@ import { SupportersExports } from './supporters.exports.js';
 import { ImportController } from './import.controller.js';
 import { ImportService } from './import.service.js';
 import { SupportersReport } from './supporters.report.js';
+import { AttributionService } from './attribution.service.js';
 import { SupporterUpdatesService } from './supporter-updates.service.js';
 
 @Global()
@@ -34,6 +35,7 @@ import { SupporterUpdatesService } from './supporter-updates.service.js';
     SignedTokens,
     SupportersExports,
     SupportersReport,
+    AttributionService,
     ImportService,
     SupporterUpdatesService,
   ],
@@ -44,6 +46,7 @@ import { SupporterUpdatesService } from './supporter-updates.service.js';
     PrivacyService,
     SignedTokens,
     SupporterUpdatesService,
+    AttributionService,
   ],
 })
 export class SupportersModule {}

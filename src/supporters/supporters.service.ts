@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { Clock } from '../common/clock.js';
+import { DEFAULT_SOURCE } from '../common/attribution.js';
 import { NotFoundError } from '../common/errors.js';
 import type { Locale } from '../common/localized-text.js';
 import type { Page } from '../common/pagination.js';
@@ -27,6 +28,9 @@ export type ProposedChanges = Partial<{
   locale: Locale;
   timezone: string;
   consentEmail: true;
+  phone: string;
+  consentPhone: true;
+  consentWhatsapp: true;
 }>;
 
 export interface SupporterRow {
@@ -44,6 +48,9 @@ export interface SupporterRow {
   emailConsent: boolean;
   emailConsentAt: Date | null;
   emailConsentSource: string | null;
+  phone: string | null;
+  phoneConsent: boolean;
+  whatsappConsent: boolean;
   unsubscribedAt: Date | null;
   erasedAt: Date | null;
   createdAt: Date;
@@ -52,6 +59,7 @@ export interface SupporterRow {
 export const SUPPORTER_COLUMNS = `s.id, s.organization_id AS "organizationId", s.email, s.first_name AS "firstName", s.last_name AS "lastName", s.city, s.region,
   s.country, s.postal_code AS "postalCode", s.locale, s.timezone, s.email_consent AS "emailConsent",
   s.email_consent_at AS "emailConsentAt", s.email_consent_source AS "emailConsentSource",
+  s.phone, s.phone_consent AS "phoneConsent", s.whatsapp_consent AS "whatsappConsent",
   s.unsubscribed_at AS "unsubscribedAt", s.erased_at AS "erasedAt", s.created_at AS "createdAt"`;
 
 /**
@@ -82,7 +90,9 @@ export const SUPPORTER_COLUMNS = `s.id, s.organization_id AS "organizationId", s
  * force (never asked, or unsubscribed). Nothing is changed by the submission itself; the supporter gets
  * a mail with a link that applies these (SupporterUpdatesService). '{}' for a new supporter.
  */
-const PROPOSED_CHANGES = `CASE WHEN t.xmax = 0 THEN '{}'::jsonb ELSE jsonb_strip_nulls(jsonb_build_object(
+const proposedChanges = (
+  contact: string,
+) => `CASE WHEN t.xmax = 0 THEN '{}'::jsonb ELSE jsonb_strip_nulls(jsonb_build_object(
       'firstName', CASE WHEN NULLIF($2::text, '') IS DISTINCT FROM t.first_name THEN NULLIF($2::text, '') END,
       'lastName', CASE WHEN NULLIF($3::text, '') IS DISTINCT FROM t.last_name THEN NULLIF($3::text, '') END,
       'city', CASE WHEN NULLIF($4::text, '') IS DISTINCT FROM t.city THEN NULLIF($4::text, '') END,
@@ -92,22 +102,32 @@ const PROPOSED_CHANGES = `CASE WHEN t.xmax = 0 THEN '{}'::jsonb ELSE jsonb_strip
       'locale', CASE WHEN $8::text IS DISTINCT FROM t.locale THEN $8::text END,
       'timezone', CASE WHEN $9::text IS DISTINCT FROM t.timezone THEN $9::text END,
       'consentEmail', CASE WHEN coalesce($10::boolean, false)
-                            AND NOT (t.email_consent AND t.unsubscribed_at IS NULL) THEN true END)) END`;
+                            AND NOT (t.email_consent AND t.unsubscribed_at IS NULL) THEN true END,
+      'phone', CASE WHEN ${contact}->>'phone' IS DISTINCT FROM t.phone THEN ${contact}->>'phone' END,
+      'consentPhone', CASE WHEN (${contact}->>'consentPhone')::boolean
+                            AND (NOT t.phone_consent OR ${contact}->>'phone' IS DISTINCT FROM t.phone) THEN true END,
+      'consentWhatsapp', CASE WHEN (${contact}->>'consentWhatsapp')::boolean
+                               AND (NOT t.whatsapp_consent OR ${contact}->>'phone' IS DISTINCT FROM t.phone) THEN true END)) END`;
 
 export function upsertSupporterCtes(
-  opts: { campaign?: string; source?: string; when?: string } = {},
+  opts: { campaign?: string; source?: string; when?: string; contact?: string } = {},
 ): string {
-  const { campaign = '$13::uuid', source = '$12::text', when = 'true' } = opts;
+  const { campaign = '$13::uuid', source = '$12::text', when = 'true', contact: c = "'{}'::jsonb" } = opts;
   return `
   s AS (
     INSERT INTO supporters AS t (organization_id, email, first_name, last_name, city, region, country, postal_code,
-                                 locale, timezone, email_consent, email_consent_at, email_consent_source)
+                                 locale, timezone, email_consent, email_consent_at, email_consent_source,
+                                 phone, phone_consent, phone_consent_at, whatsapp_consent, whatsapp_consent_at)
     SELECT (SELECT organization_id FROM campaigns WHERE id = ${campaign}), $1::text, NULLIF($2::text, ''), NULLIF($3::text, ''), NULLIF($4::text, ''), NULLIF($5::text, ''),
            NULLIF($6::text, ''), NULLIF($7::text, ''), coalesce($8::text, 'en'), $9::text, coalesce($10::boolean, false),
-           CASE WHEN $10 THEN $11::timestamptz END, CASE WHEN $10 THEN ${source} END
+           CASE WHEN $10 THEN $11::timestamptz END, CASE WHEN $10 THEN ${source} END,
+           ${c}->>'phone', coalesce((${c}->>'consentPhone')::boolean, false),
+           CASE WHEN (${c}->>'consentPhone')::boolean THEN $11::timestamptz END,
+           coalesce((${c}->>'consentWhatsapp')::boolean, false),
+           CASE WHEN (${c}->>'consentWhatsapp')::boolean THEN $11::timestamptz END
      WHERE ${when}
     ON CONFLICT ON CONSTRAINT supporters_organization_id_email_key DO UPDATE SET email = t.email
-    RETURNING t.id, t.locale, (xmax = 0) AS created, ${PROPOSED_CHANGES} AS changes
+    RETURNING t.id, t.locale, (xmax = 0) AS created, ${proposedChanges(c)} AS changes
   ), link AS (
     INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
     SELECT ${campaign}, s.id, ${source}, $11, $11 FROM s
@@ -115,8 +135,38 @@ export function upsertSupporterCtes(
   )`;
 }
 
-/** The upsert as a statement of its own, with {@link upsertParams}. */
-export const UPSERT_SUPPORTER_SQL = `WITH ${upsertSupporterCtes()} SELECT id AS "supporterId", created, changes FROM s`;
+/**
+ * The supporter whose share code `code` is (SQL for `referrer_id`): only a supporter of the campaign's
+ * own organization, never the actor herself, never an erased one; NULL otherwise (an unknown or foreign
+ * code is ignored, and the answer does not change).
+ */
+export function referrerSql(campaign: string, supporter: string, code: string): string {
+  return `(SELECT r.id FROM supporters r
+            WHERE r.share_code = ${code}::text AND r.erased_at IS NULL AND r.id <> ${supporter}
+              AND r.organization_id = (SELECT organization_id FROM campaigns WHERE id = ${campaign}))`;
+}
+
+/** Where an action came from, as stored: the cleaned `?source=`, else 'web' (src/common/attribution.ts). */
+export function sourceOf(fields: { source?: string }): string {
+  return fields.source ?? DEFAULT_SOURCE;
+}
+
+/** The upsert as a statement of its own, with {@link upsertParams} ($14: {@link contactParam}). */
+export const UPSERT_SUPPORTER_SQL = `WITH ${upsertSupporterCtes({ contact: '$14::jsonb' })} SELECT id AS "supporterId", created, changes FROM s`;
+
+/**
+ * The optional phone and its two consents as one jsonb parameter (`contact` of
+ * {@link upsertSupporterCtes}): a consent only counts with a number to reach. A new supporter gets them
+ * (with when); for a known one they are proposed changes like any other field (the mailbox is the key).
+ */
+export function contactParam(fields: SupporterFieldsDto): string {
+  if (!fields.phone) return '{}';
+  return JSON.stringify({
+    phone: fields.phone,
+    consentPhone: fields.consentPhone === true,
+    consentWhatsapp: fields.consentWhatsapp === true,
+  });
+}
 
 /** $1–$11 of {@link upsertSupporterCtes}: the supporter's fields, then the time of the action. */
 export function supporterParams(fields: SupporterFieldsDto, at: Date): unknown[] {
@@ -135,14 +185,14 @@ export function supporterParams(fields: SupporterFieldsDto, at: Date): unknown[]
   ];
 }
 
-/** The parameters of UPSERT_SUPPORTER_SQL: the supporter's fields and time, source ($12), campaign ($13). */
+/** The parameters of UPSERT_SUPPORTER_SQL: the supporter's fields and time, source ($12), campaign ($13), phone ($14). */
 export function upsertParams(
   fields: SupporterFieldsDto,
   campaignId: string,
   source: string,
   at: Date,
 ): unknown[] {
-  return [...supporterParams(fields, at), source, campaignId];
+  return [...supporterParams(fields, at), source, campaignId, contactParam(fields)];
 }
 
 @Injectable()

@@ -6,6 +6,9 @@ import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { LOCALES } from '../common/localized-text.js';
 import { UpdateLetterActionDto } from '../letters/dto/letter-action.dto.js';
 import { LetterActionsService } from '../letters/letter-actions.service.js';
+import { SetPublicStatusDto } from '../letters/dto/public-signer.dto.js';
+import { SignaturesService } from '../letters/signatures.service.js';
+import { BadInputError } from '../common/errors.js';
 import { renderLetter } from '../letters/merge-fields.js';
 import { targetsIn } from '../letters/target.entity.js';
 import { TargetsService } from '../letters/targets.service.js';
@@ -31,7 +34,23 @@ export class AdminLettersController {
     private readonly access: CampaignAccessService,
     private readonly letters: LetterActionsService,
     private readonly targets: TargetsService,
+    private readonly signatures: SignaturesService,
   ) {}
+
+  /** Shows (approves) or hides a public signer, back to the letter's list of public signers. */
+  @Post('letters/:id/public-signers/:signatureId')
+  async moderate(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('signatureId', ParseUUIDPipe) signatureId: string,
+    @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const v = await validateAs(SetPublicStatusDto, { status: formFields(body).status });
+    if (v.errors) throw new BadInputError('status must be shown or hidden');
+    await this.signatures.setPublicStatus(user, signatureId, v.dto.status);
+    return redirect(reply, `/admin/letters/${id}/edit#public-signers`);
+  }
 
   @Get('letters/:id/edit')
   async editLetter(
@@ -105,12 +124,22 @@ export class AdminLettersController {
       subject: renderLetter(values[`subject_${l}`] ?? '', targetsIn(chosen, l), null, l),
       body: renderLetter(values[`body_${l}`] ?? '', targetsIn(chosen, l), null, l),
     }));
+    const publicSigners = await this.signatures.publicSigners(user, id, { limit: 200, offset: 0 });
     await render(
       req,
       reply,
       lang,
       'admin/letter-form',
-      { title: translator(lang)('admin.editLetter'), user, a, targets, values, errors, preview },
+      {
+        title: translator(lang)('admin.editLetter'),
+        user,
+        a,
+        targets,
+        values,
+        errors,
+        preview,
+        publicSigners,
+      },
       status,
     );
   }
