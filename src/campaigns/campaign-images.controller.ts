@@ -44,7 +44,7 @@ export class CampaignImagesController {
     @Param('id', ParseUUIDPipe) id: string,
     @Req() req: FastifyRequest,
   ): Promise<PreviewImageView> {
-    return this.images.put(user, id, await uploadedImage(req));
+    return this.images.put(user, id, () => uploadedImage(req));
   }
 
   /** Back to the generic preview image. */

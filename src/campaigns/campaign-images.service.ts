@@ -35,8 +35,14 @@ export class CampaignImagesService {
     private readonly clock: Clock,
   ) {}
 
-  async put(actor: AuthUser, campaignId: string, input: Buffer): Promise<{ width: number; height: number }> {
+  /** `read` gives the uploaded bytes; it runs only once the actor may change this campaign. */
+  async put(
+    actor: AuthUser,
+    campaignId: string,
+    read: () => Promise<Buffer>,
+  ): Promise<{ width: number; height: number }> {
     await this.campaigns.loadWritable(actor, campaignId, 'manage');
+    const input = await read();
     if (input.length > PREVIEW_IMAGE_MAX_BYTES)
       throw BadInputError.field('file', 'image_too_large', 'The image is over 5 MB');
     let format: string | undefined;

@@ -1,3 +1,4 @@
+import type { Attribution } from '../supporters/attribution.service.js';
 import PDFDocument from 'pdfkit';
 import type { Locale } from '../common/localized-text.js';
 import type { DayCount } from './report-registry.js';
@@ -28,6 +29,9 @@ const L = {
     supporters: 'Supporters',
     byCountry: 'By country',
     topCities: 'Top cities',
+    sources: 'Where actions come from',
+    actionsNew: 'actions, new supporters',
+    referrers: 'Shared by supporters',
     none: 'Nothing yet.',
   },
   es: {
@@ -54,6 +58,9 @@ const L = {
     supporters: 'Personas que apoyan',
     byCountry: 'Por país',
     topCities: 'Ciudades principales',
+    sources: 'De dónde llegan las acciones',
+    actionsNew: 'acciones, simpatizantes nuevos',
+    referrers: 'Compartido por simpatizantes',
     none: 'Todavía nada.',
   },
 } satisfies Record<Locale, Record<string, string>>;
@@ -104,6 +111,7 @@ interface Sections {
     byCountry: { country: string; count: number }[];
     topCities: { city: string; country: string; count: number }[];
   };
+  sources?: Attribution;
 }
 
 /** Draws the report: progress bars, a per-day chart, then the tables. Returns the PDF stream. */
@@ -219,6 +227,15 @@ export function reportPdf(report: CampaignReport): PDFKit.PDFDocument {
   doc.text(
     `${t.topCities}: ${(s.supporters?.topCities ?? []).map((c) => `${c.city} (${c.country}) ${c.count}`).join(', ') || t.none}`,
   );
+
+  // Sources (?source=) and share links (?ref=): actions, then new supporters they brought.
+  heading(t.sources);
+  if (!s.sources?.bySource.length) doc.text(t.none);
+  else doc.fillColor(MUTED).text(t.actionsNew).fillColor(INK);
+  for (const x of s.sources?.bySource ?? []) doc.text(`${x.source}: ${x.actions}, ${x.newSupporters}`);
+  if (s.sources?.byReferrer.length) {
+    doc.text(`${t.referrers}: ${s.sources.byReferrer.map((r) => `${r.name ?? '—'} ${r.actions}`).join(', ')}`);
+  }
 
   doc.end();
   return doc;

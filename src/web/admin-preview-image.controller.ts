@@ -27,7 +27,7 @@ export class AdminPreviewImageController {
     @Res() reply: FastifyReply,
   ) {
     try {
-      await this.images.put(user, id, await uploadedImage(req));
+      await this.images.put(user, id, () => uploadedImage(req));
     } catch (e) {
       const errors = fieldErrorsOf(e);
       if (errors) return this.campaignView.show(req, reply, user, id, errors, {}, 'preview-image', 400);

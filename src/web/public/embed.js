@@ -4,7 +4,7 @@
   if (window.parent === window) return;
   var last = 0;
   function report() {
-    var h = document.documentElement.scrollHeight;
+    var h = Math.ceil(document.documentElement.getBoundingClientRect().height);
     if (h === last) return;
     last = h;
     window.parent.postMessage({ type: 'puente:height', height: h, path: location.pathname }, '*');
