@@ -98,6 +98,19 @@ describe('embeds and sources', () => {
       .expect(201);
     letterId = letter.body.id as string;
     await as(org.token).patch(`/api/letter-actions/${letterId}`).send({ status: 'open' }).expect(200);
+    await as(org.token)
+      .post(`/api/campaigns/${campaign.id}/events`)
+      .send({
+        slug: 'picket-detroit',
+        title: { en: 'Picket at GM headquarters', es: 'Piquete en la sede de GM' },
+        kind: 'picket',
+        venue: 'GM Renaissance Center',
+        city: 'Detroit',
+        country: 'US',
+        startsAt: '2030-03-14T16:00:00Z',
+        timezone: 'America/Detroit',
+      })
+      .expect(201);
     host = await hostSite(`${base}/embed/c/${campaign.slug}/letters/usmca-review?lang=es&source=union-site`);
     await as(org.token)
       .patch(`/api/organizations/${org.organizationId}`)
@@ -149,7 +162,20 @@ describe('embeds and sources', () => {
       await screenshots(page, 'embed-letter');
       await page.goto(`${base}/embed/c/${campaign.slug}/pledge?lang=es`);
       await expectAccessible(page);
+      await page.goto(`${base}/embed/c/${campaign.slug}/events/picket-detroit?lang=es&source=radio-bilingue`);
+      await expectAccessible(page);
+      await page.locator('#f-email').fill('embed.rsvp@example.org');
+      await page.locator('#f-firstName').fill('Ramón');
+      await page.getByRole('button', { name: 'Confirmar asistencia' }).click();
+      await expect(page.locator('[role=status]').textContent()).resolves.not.toBe('');
+      await screenshots(page, 'embed-event-done');
     });
+    const rsvp = (
+      await t.db.query(
+        `SELECT r.source FROM rsvps r JOIN supporters s ON s.id = r.supporter_id WHERE s.email = 'embed.rsvp@example.org'`,
+      )
+    ).rows[0];
+    expect(rsvp).toEqual({ source: 'radio-bilingue' });
   }, 120_000);
 
   it('keeps CSRF protection on embed posts: a form token for that path, from this site', async () => {
