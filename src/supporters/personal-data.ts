@@ -170,6 +170,9 @@ export const PERSONAL_DATA = {
       source: { personal: false, why: 'the action that asked (its kind and id or slug)' },
     },
   },
+  // Which of her organization's tags she carries: ids only, no text column (the tags migration says
+  // erasure removes these rows; no code does that yet).
+  supporter_tags: { key: 'supporter_id', context: ['tag_id'], columns: {} },
 } as const satisfies Record<string, SupporterLinkedTable>;
 
 export type SupporterLinkedTableName = keyof typeof PERSONAL_DATA;
