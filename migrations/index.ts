@@ -20,6 +20,7 @@ import { ReminderLease1795800000000 } from './1795800000000-reminder-lease.js';
 import { Tags1795900000000 } from './1795900000000-tags.js';
 import { LineEndings1796200000000 } from './1796200000000-line-endings.js';
 import { CampaignHidden1796400000000 } from './1796400000000-campaign-hidden.js';
+import { EmbedsSourcesPhone1796700000000 } from './1796700000000-embeds-sources-phone.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -42,4 +43,5 @@ export const migrations = [
   Tags1795900000000,
   LineEndings1796200000000,
   CampaignHidden1796400000000,
+  EmbedsSourcesPhone1796700000000,
 ];

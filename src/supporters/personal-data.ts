@@ -41,7 +41,18 @@ const KEPT_CODE = 'a code from a fixed list, written by Puente';
 export const PERSONAL_DATA = {
   supporters: {
     key: 'id',
-    context: ['id', 'organization_id', 'created_at', 'email_consent', 'email_consent_at', 'unsubscribed_at'],
+    context: [
+      'id',
+      'organization_id',
+      'created_at',
+      'email_consent',
+      'email_consent_at',
+      'phone_consent',
+      'phone_consent_at',
+      'whatsapp_consent',
+      'whatsapp_consent_at',
+      'unsubscribed_at',
+    ],
     columns: {
       email: { personal: true, erase: 'null', note: 'NULL also frees it: the email may sign up again' },
       first_name: { personal: true, erase: 'null' },
@@ -52,6 +63,11 @@ export const PERSONAL_DATA = {
       postal_code: { personal: true, erase: 'null' },
       timezone: { personal: true, erase: 'null' },
       email_consent_source: { personal: true, erase: 'null', note: 'which action she consented through' },
+      phone: { personal: true, erase: 'null', note: 'E.164; its two consents are cleared with it' },
+      share_code: {
+        personal: false,
+        why: 'a random code on her share links; tells no one who she is (counts by referrer stay anonymous)',
+      },
       locale: { personal: false, why: 'en or es, NOT NULL; the language of a row identifies no one' },
     },
   },
@@ -67,7 +83,7 @@ export const PERSONAL_DATA = {
       message: { personal: true, erase: 'null' },
       currency: { personal: false, why: 'an ISO 4217 code' },
       fulfilled_by: { personal: false, why: `${KEPT_CODE} (what fulfilled the pledge)` },
-      source: { personal: false, why: KEPT_CODE },
+      source: { personal: false, why: 'the ?source= label of the link she came from (sanitized)' },
     },
   },
   signatures: {
@@ -86,7 +102,8 @@ export const PERSONAL_DATA = {
       },
       public_city: { personal: true, erase: 'null', note: 'the city shown to the public, as she typed it' },
       locale: { personal: false, why: 'en or es' },
-      source: { personal: false, why: KEPT_CODE },
+      source: { personal: false, why: 'the ?source= label of the link she came from (sanitized)' },
+      public_status: { personal: false, why: 'shown, held or hidden (moderation of the public name)' },
     },
   },
   donations: {
@@ -110,7 +127,7 @@ export const PERSONAL_DATA = {
       offer_token_hash: { personal: false, erase: 'null', why: 'a waitlist offer link: it stops working' },
       checked_in_by: { personal: false, why: "'self' or the staff account's id" },
       cancel_reason: { personal: false, why: `${KEPT_CODE} (supporter, offer_expired, …)` },
-      source: { personal: false, why: KEPT_CODE },
+      source: { personal: false, why: 'the ?source= label of the link she came from (sanitized)' },
     },
   },
   messages: {

@@ -25,16 +25,29 @@ import { InvitationPagesController } from './invitation-pages.controller.js';
 import { HomeController } from './home.controller.js';
 import { LinkPagesController } from './link-pages.controller.js';
 import { PublicPagesController } from './public-pages.controller.js';
+import { EmbedPagesController } from './embed-pages.controller.js';
+import { CampaignImageController } from './campaign-image.controller.js';
+import { AdminPreviewImageController } from './admin-preview-image.controller.js';
+import { SupportersModule } from '../supporters/supporters.module.js';
 
 /**
  * Server-rendered pages: public campaign pages and the organizer console. Controllers only; every rule
  * lives in the feature services.
  */
 @Module({
-  imports: [CampaignsModule, EventsModule, LettersModule, FundraisingModule, OrganizationsModule],
+  imports: [
+    CampaignsModule,
+    EventsModule,
+    LettersModule,
+    FundraisingModule,
+    OrganizationsModule,
+    SupportersModule,
+  ],
   controllers: [
     HomeController,
     PublicPagesController,
+    EmbedPagesController,
+    CampaignImageController,
     LinkPagesController,
     InvitationPagesController,
     DetailsPagesController,
@@ -51,6 +64,7 @@ import { PublicPagesController } from './public-pages.controller.js';
     AdminOrganizationsController,
     AdminSupportersController,
     AdminDonationsController,
+    AdminPreviewImageController,
   ],
   providers: [AdminSession, ConsoleSessionGuard, AdminCampaignView],
 })
