@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { SignedTokens } from '../src/common/signed-token.js';
 import { expectAccessible } from './support/axe.js';
+import { binaryBody, pdfText } from './support/binary.js';
 import { openBrowser, screenshots, type Browser } from './support/browser.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
 import { untilZero } from './support/polling.js';
@@ -269,6 +270,18 @@ describe('embeds and sources', () => {
     expect(sources.byReferrer).toEqual([
       { supporterId: sharer.id, name: 'Sara', actions: 2, newSupporters: 1 },
     ]);
+
+    // The PDF report has the same section, its numbers in the reader's language.
+    const pdf = await t.http
+      .get(`/api/campaigns/${campaign.id}/report.pdf?lang=es`)
+      .auth(org.token, { type: 'bearer' })
+      .buffer(true)
+      .parse(binaryBody)
+      .expect(200);
+    const text = await pdfText(pdf.body as Buffer);
+    expect(text).toContain('De dónde llegan las acciones');
+    expect(text).toContain('union-site: 1 acciones, 1 simpatizantes nuevos');
+    expect(text).toContain('Sara: 2 acciones');
   });
 
   it('the console campaign page shows actions by source and the iframe snippets', async () => {
