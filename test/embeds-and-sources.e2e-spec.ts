@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import sharp from 'sharp';
 import { SignedTokens } from '../src/common/signed-token.js';
 import { expectAccessible } from './support/axe.js';
-import { binaryBody, pdfText } from './support/binary.js';
+import { binaryBody, pdfPages, pdfToPng } from './support/binary.js';
 import { openBrowser, screenshots, type Browser } from './support/browser.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
 import { untilZero } from './support/polling.js';
@@ -278,7 +278,8 @@ describe('embeds and sources', () => {
       .buffer(true)
       .parse(binaryBody)
       .expect(200);
-    const text = await pdfText(pdf.body as Buffer);
+    const { text, total } = await pdfPages(pdf.body as Buffer);
+    await pdfToPng(pdf.body as Buffer, 'report-sources-es', [total]);
     expect(text).toContain('De dónde llegan las acciones');
     expect(text).toContain('union-site: 1 acciones, 1 simpatizantes nuevos');
     expect(text).toContain('Sara: 2 acciones');
