@@ -22,6 +22,7 @@ import { LineEndings1796200000000 } from './1796200000000-line-endings.js';
 import { CampaignHidden1796400000000 } from './1796400000000-campaign-hidden.js';
 import { Bulletins1796500000000 } from './1796500000000-bulletins.js';
 import { Giving1796600000000 } from './1796600000000-giving.js';
+import { EmbedsSourcesPhone1796700000000 } from './1796700000000-embeds-sources-phone.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -46,4 +47,5 @@ export const migrations = [
   CampaignHidden1796400000000,
   Bulletins1796500000000,
   Giving1796600000000,
+  EmbedsSourcesPhone1796700000000,
 ];

@@ -1,7 +1,13 @@
 import { acceptingTargetSql } from '../campaigns/campaigns.sql.js';
 import { statement } from '../database/sql.js';
 import { reminderStatusSql, scheduleRemindersSql } from '../reminders/reminders.sql.js';
-import { type SupporterParams, fulfilPledgeSql, upsertSupporterCtes } from '../supporters/supporters.sql.js';
+import {
+  type AttributionParams,
+  type SupporterParams,
+  fulfilPledgeSql,
+  referrerSql,
+  upsertSupporterCtes,
+} from '../supporters/supporters.sql.js';
 import type { ProposedChanges } from '../supporters/supporters.service.js';
 import { rsvpOpenSql } from './rsvp-open.js';
 
@@ -72,15 +78,16 @@ export const rsvpConfirmationSql = (src: string, now: string) =>
     `'notice:rsvp:' || src.rsvp_id || ':confirmation:' || src.status || ':' || ${epochMs(now)}`,
   );
 
-export type PlaceRsvpParams = SupporterParams & {
-  campaignSlug: string;
-  eventSlug: string;
-  guests: number;
-  /** The seats the party takes (seatsFor(guests)). */
-  seats: number;
-  /** The hash the manage_token_hash column wants (the token itself is given to nobody). */
-  tokenHash: string;
-};
+export type PlaceRsvpParams = SupporterParams &
+  AttributionParams & {
+    campaignSlug: string;
+    eventSlug: string;
+    guests: number;
+    /** The seats the party takes (seatsFor(guests)). */
+    seats: number;
+    /** The hash the manage_token_hash column wants (the token itself is given to nobody). */
+    tokenHash: string;
+  };
 
 /** What the RSVP statement did; `status` null means nothing was placed (see {@link PLACE_RSVP}). */
 export type PlacedRsvp = { changes?: ProposedChanges | null } & (
@@ -112,6 +119,7 @@ export type PlacedRsvp = { changes?: ProposedChanges | null } & (
  *   row stays locked until this statement commits, so a cancellation that frees seats waits for it and
  *   then offers them to this entry too (the reasoning of seats.ts, in one round trip); the CHECK
  *   events_seats_taken_check still backs it.
+ * - The RSVP records where it came from (`source`, and the referrer whose share code `referrer` is).
  * - A `going` RSVP also fulfils the `attend` pledge and schedules its reminders; each queues its
  *   confirmation (the only place its manage link goes).
  * - When the event takes RSVPs but is not placed here, only the supporter is written (`status` is
@@ -144,10 +152,12 @@ export const PLACE_RSVP = statement<PlaceRsvpParams, PlacedRsvp>('events.place-r
     RETURNING id, new.require_approval AS pending, new.seats_taken > old.seats_taken AS fits
   ),
   new_rsvp AS (
-    INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
+    INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, referrer_id,
+                       created_at, updated_at)
     SELECT seat_update.id, upserted_supporter.id,
            CASE WHEN seat_update.pending THEN 'pending' WHEN seat_update.fits THEN 'going' ELSE 'waitlisted' END::rsvp_status,
-           ${p.ref('guests')}, ${p.ref('tokenHash')}, 'web', ${at}, ${at}
+           ${p.ref('guests')}, ${p.ref('tokenHash')}, ${p.ref('source')},
+           ${referrerSql(`(SELECT campaign_id FROM ${event})`, 'upserted_supporter.id', p.ref('referrer'))}, ${at}, ${at}
       FROM seat_update, upserted_supporter
     RETURNING id, status
   ),
@@ -168,4 +178,28 @@ export const PLACE_RSVP = statement<PlaceRsvpParams, PlacedRsvp>('events.place-r
          (SELECT id FROM upserted_supporter) AS "supporterId", (SELECT changes FROM upserted_supporter) AS changes,
          (SELECT id FROM new_rsvp) AS "rsvpId", (SELECT status FROM new_rsvp) AS status,
          (SELECT id FROM queued_confirmation) AS "confirmationId"`;
+});
+
+export type InsertRsvpParams = AttributionParams & {
+  eventId: string;
+  campaignId: string;
+  supporterId: string;
+  status: 'going' | 'waitlisted' | 'pending';
+  guests: number;
+  tokenHash: string;
+  at: Date;
+};
+
+/**
+ * The RSVP as the locked path places it (under the event lock, after settling): one per event and
+ * supporter (a repeat inserts nothing and answers no row), with where it came from.
+ */
+export const INSERT_RSVP = statement<InsertRsvpParams, { id: string }>('events.insert-rsvp', (p) => {
+  const at = p.ref('at');
+  const supporter = p.ref('supporterId');
+  return `INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, referrer_id,
+                          created_at, updated_at)
+       VALUES (${p.ref('eventId')}, ${supporter}, ${p.ref('status')}, ${p.ref('guests')}, ${p.ref('tokenHash')}, ${p.ref('source')},
+               ${referrerSql(`${p.ref('campaignId')}::uuid`, supporter, p.ref('referrer'))}, ${at}, ${at})
+       ON CONFLICT ON CONSTRAINT rsvps_event_id_supporter_id_key DO NOTHING RETURNING id`;
 });

@@ -12,9 +12,9 @@ import { PeriodicJobs } from '../scheduling/periodic-jobs.js';
 import { PledgesService } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
 import type { ProposedChanges } from '../supporters/supporters.service.js';
-import { supporterValues, UPSERT_SUPPORTER } from '../supporters/supporters.sql.js';
+import { attributionValues, supporterValues, UPSERT_SUPPORTER } from '../supporters/supporters.sql.js';
 import { query } from '../database/sql.js';
-import { PLACE_RSVP } from './events.sql.js';
+import { INSERT_RSVP, PLACE_RSVP } from './events.sql.js';
 import { rsvpClosedReason, type RsvpClosedCode } from './rsvp-open.js';
 import type { CreateRsvpDto } from './dto/rsvp.dto.js';
 import {
@@ -138,7 +138,12 @@ export class RsvpsService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.activity.register({ key: 'rsvps', activity: (c, s) => this.forSupporter(c, s) });
+    this.activity.register({
+      key: 'rsvps',
+      activity: (c, s) => this.forSupporter(c, s),
+      attributionSql: `SELECT r.supporter_id, r.source, r.referrer_id, r.created_at
+                         FROM rsvps r JOIN events e ON e.id = r.event_id WHERE e.campaign_id = $1 AND NOT r.walk_in`,
+    });
     // Ends expired offers even when nobody touches the event (every OFFER_EXPIRY_SECONDS; jobs.ts).
     this.jobs.handle('events.expire-offers', (now) => this.expireOffers(now));
   }
@@ -196,6 +201,7 @@ export class RsvpsService implements OnModuleInit {
         guests,
         seats: seatsFor(guests),
         tokenHash: hash,
+        ...attributionValues(dto),
       })
       .then(
         (rows) => rows[0],
@@ -237,7 +243,7 @@ export class RsvpsService implements OnModuleInit {
         supporterId = u.supporterId;
         proposed = u;
       }
-      return this.placeLocked(m, event.id, supporterId, guests, hash, now);
+      return this.placeLocked(m, event.id, supporterId, guests, hash, now, dto);
     });
     void this.reminders.sendNow(out);
     const p = proposed as { supporterId: string; changes: ProposedChanges } | null;
@@ -257,6 +263,7 @@ export class RsvpsService implements OnModuleInit {
     guests: number,
     hash: string,
     now: Date,
+    from: { source?: string; ref?: string },
   ): Promise<string[]> {
     const e = await this.locked(m, eventId);
     const { offers } = await settle(m, e, now, this.config.waitlistClaimHours);
@@ -265,10 +272,17 @@ export class RsvpsService implements OnModuleInit {
     const status = placement(e, guests);
     const [inserted] = await query<{ id: string }>(
       m,
-      `INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, 'web', $6, $6)
-       ON CONFLICT ON CONSTRAINT rsvps_event_id_supporter_id_key DO NOTHING RETURNING id`,
-      [e.id, supporterId, status, guests, hash, now],
+      INSERT_RSVP.text,
+      INSERT_RSVP.bind({
+        eventId: e.id,
+        campaignId: e.campaignId,
+        supporterId,
+        status,
+        guests,
+        tokenHash: hash,
+        at: now,
+        ...attributionValues(from),
+      }),
     );
     if (!inserted) {
       const existing = (await this.row(m, `r.event_id = $1 AND r.supporter_id = $2`, [e.id, supporterId]))!;

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PublicSignerView, SetPublicStatusDto } from './dto/public-signer.dto.js';
 import { CurrentUser, type AuthUser } from '../auth/auth-user.js';
 import { Roles } from '../auth/roles.decorator.js';
 import { PaginationQueryDto, type Page } from '../common/pagination.js';
@@ -67,5 +68,29 @@ export class LetterActionsController {
     @Query() q: PaginationQueryDto,
   ): Promise<Page<StaffSignatureView>> {
     return this.signatures.list(user, id, q);
+  }
+
+  /** Signers who asked to be shown publicly, with their moderation status (held-back names first). */
+  @Roles('admin', 'organizer')
+  @ApiOkResponse({ type: [PublicSignerView] })
+  @Get('letter-actions/:id/public-signers')
+  publicSigners(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() q: PaginationQueryDto,
+  ): Promise<Page<PublicSignerView>> {
+    return this.signatures.publicSigners(user, id, q);
+  }
+
+  /** Shows (approves a held-back name) or hides a public signer. */
+  @Roles('admin', 'organizer')
+  @ApiOkResponse({ type: PublicSignerView })
+  @Patch('signatures/:id/public-status')
+  setPublicStatus(
+    @CurrentUser() user: AuthUser,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: SetPublicStatusDto,
+  ): Promise<PublicSignerView> {
+    return this.signatures.setPublicStatus(user, id, dto.status);
   }
 }

@@ -182,7 +182,7 @@ export class LetterActionsService {
     const recent = (await this.dataSource.query(
       `SELECT g.public_name AS "firstName", g.public_city AS city
          FROM signatures g
-        WHERE g.action_id = $1 AND g.show_publicly AND g.public_name IS NOT NULL
+        WHERE g.action_id = $1 AND g.show_publicly AND g.public_name IS NOT NULL AND g.public_status = 'shown'
         ORDER BY g.seq DESC LIMIT ${RECENT_SIGNERS}`,
       [action.id],
     )) as { firstName: string; city: string | null }[];

@@ -1,6 +1,13 @@
 import { acceptingTargetSql } from '../campaigns/campaigns.sql.js';
 import { statement } from '../database/sql.js';
-import { type SupporterParams, fulfilPledgeSql, upsertSupporterCtes } from '../supporters/supporters.sql.js';
+import {
+  type AttributionParams,
+  type SupporterParams,
+  fulfilPledgeSql,
+  referrerSql,
+  upsertSupporterCtes,
+} from '../supporters/supporters.sql.js';
+import type { PublicStatus } from './public-name.js';
 import type { ProposedChanges } from '../supporters/supporters.service.js';
 import { scheduleRemindersSql } from '../reminders/reminders.sql.js';
 import { COUNTER_SHARDS } from './signature-counter.js';
@@ -30,13 +37,16 @@ export function signingLockSql(actionExpr: string, mode: 'shared' | 'exclusive')
 /** A delivery's lock of action $1. */
 export const SIGNING_LOCK_EXCLUSIVE = signingLockSql('$1', 'exclusive');
 
-export type SignParams = SupporterParams & {
-  campaignSlug: string;
-  letterSlug: string;
-  note: string | null;
-  showPublicly: boolean;
-  locale: string | null;
-};
+export type SignParams = SupporterParams &
+  AttributionParams & {
+    campaignSlug: string;
+    letterSlug: string;
+    note: string | null;
+    showPublicly: boolean;
+    locale: string | null;
+    /** The public name's starting status (publicNameStatus): held back when it looks like spam. */
+    publicStatus: Exclude<PublicStatus, 'hidden'>;
+  };
 
 export interface SignRow {
   /** false when the letter takes no signature (nothing was written; the caller asks why). */
@@ -56,7 +66,8 @@ export interface SignRow {
  * signing lock, upsert the supporter (the one upsert path, as CTEs), insert the signature, bump a
  * counter shard and fulfil the `sign` pledge when the signature is new, and answer the count. What the
  * page shows for a public signer (`public_name`, `public_city`) is what this signature submitted, never
- * the stored record. The count read sees the statement's snapshot, so the new signature is added to it
+ * the stored record; a public name that looks like a link, formula, phone or email starts held back
+ * (`publicStatus`). The signature records where it came from (`source`, `referrer`). The count read sees the statement's snapshot, so the new signature is added to it
  * explicitly. `accepted` is false when `signable_letter` found nothing; the caller then asks why.
  */
 export const SIGN = statement<SignParams, SignRow>('letters.sign', (p) => {
@@ -81,11 +92,12 @@ export const SIGN = statement<SignParams, SignRow>('letters.sign', (p) => {
   })},
   new_signature AS (
     INSERT INTO signatures (action_id, supporter_id, personal_note, show_publicly, public_name, public_city, locale,
-                            source, created_at)
+                            source, referrer_id, public_status, created_at)
     SELECT ${letter}.id, upserted_supporter.id, NULLIF(${note}, ''), ${p.ref('showPublicly')},
            CASE WHEN ${p.ref('showPublicly')} THEN NULLIF(${p.ref('firstName')}::text, '') END,
            CASE WHEN ${p.ref('showPublicly')} THEN NULLIF(${p.ref('city')}::text, '') END,
-           coalesce(${p.ref('locale')}, ${letter}.default_locale), 'web', ${at}
+           coalesce(${p.ref('locale')}, ${letter}.default_locale), ${p.ref('source')},
+           ${referrerSql(`${letter}.campaign_id`, 'upserted_supporter.id', p.ref('referrer'))}, ${p.ref('publicStatus')}, ${at}
       FROM ${letter}, upserted_supporter, signing_lock
     ON CONFLICT ON CONSTRAINT signatures_action_id_supporter_id_key DO NOTHING
     RETURNING id

@@ -5,15 +5,17 @@ import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
 import { Clock } from '../common/clock.js';
 import { HotQueries } from '../database/hot-queries.js';
-import { ConflictError } from '../common/errors.js';
+import { ConflictError, NotFoundError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import { RemindersService } from '../reminders/reminders.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
 import { SupporterUpdatesService } from '../supporters/supporter-updates.service.js';
-import { supporterValues } from '../supporters/supporters.sql.js';
+import { attributionValues, supporterValues } from '../supporters/supporters.sql.js';
+import type { PublicSignerView } from './dto/public-signer.dto.js';
 import type { SignLetterDto } from './dto/sign-letter.dto.js';
 import { LetterActionsService } from './letter-actions.service.js';
 import { SIGN } from './letters.sql.js';
+import { publicNameStatus } from './public-name.js';
 import { assertSignable } from './signable.js';
 import { signatureCount } from './signature-counter.js';
 
@@ -66,7 +68,12 @@ export class SignaturesService implements OnModuleInit {
 
   onModuleInit(): void {
     this.totals.register({ key: 'signatures', compute: (id) => this.totalsFor(id) });
-    this.activity.register({ key: 'signatures', activity: (c, s) => this.forSupporter(c, s) });
+    this.activity.register({
+      key: 'signatures',
+      activity: (c, s) => this.forSupporter(c, s),
+      attributionSql: `SELECT g.supporter_id, g.source, g.referrer_id, g.created_at
+                         FROM signatures g JOIN letter_actions a ON a.id = g.action_id WHERE a.campaign_id = $1`,
+    });
   }
 
   /**
@@ -84,6 +91,8 @@ export class SignaturesService implements OnModuleInit {
         note: dto.personalNote ?? null,
         showPublicly: dto.showPublicly ?? false,
         locale: dto.locale ?? null,
+        ...attributionValues(dto),
+        publicStatus: publicNameStatus(dto.firstName, dto.city),
       });
       if (row.accepted) {
         if (row.supporterId) this.updates.propose(row.supporterId, row.changes, `signature:${actionSlug}`);
@@ -113,6 +122,53 @@ export class SignaturesService implements OnModuleInit {
       [actionId, q.limit, q.offset],
     );
     return { items, total: await signatureCount(this.dataSource.manager, actionId) };
+  }
+
+  /**
+   * The signers who asked to be shown on the public page (organizers moderate them): held-back names
+   * first, then newest first.
+   */
+  async publicSigners(
+    actor: AuthUser,
+    actionId: string,
+    q: { limit: number; offset: number },
+  ): Promise<Page<PublicSignerView>> {
+    await this.actions.loadWithAccess(actor, actionId, 'manage');
+    const where = `g.action_id = $1 AND g.show_publicly AND g.public_name IS NOT NULL`;
+    const [{ total }] = await query<{ total: number }>(
+      this.dataSource,
+      `SELECT count(*)::int AS total FROM signatures g WHERE ${where}`,
+      [actionId],
+    );
+    const items = await query<PublicSignerView>(
+      this.dataSource,
+      `SELECT g.id, g.public_name AS name, g.public_city AS city, g.public_status AS status, g.created_at AS "createdAt"
+         FROM signatures g WHERE ${where}
+        ORDER BY (g.public_status = 'held') DESC, g.seq DESC LIMIT $2 OFFSET $3`,
+      [actionId, q.limit, q.offset],
+    );
+    return { items, total };
+  }
+
+  /** Shows (approves) or hides one public signer; organizers of the letter's campaign. */
+  async setPublicStatus(
+    actor: AuthUser,
+    signatureId: string,
+    status: 'shown' | 'hidden',
+  ): Promise<PublicSignerView> {
+    const [found] = await query<{ actionId: string }>(
+      this.dataSource,
+      `SELECT action_id AS "actionId" FROM signatures WHERE id = $1`,
+      [signatureId],
+    );
+    if (!found) throw new NotFoundError('Signature');
+    await this.actions.loadWithAccess(actor, found.actionId, 'manage', true);
+    const [row] = (await this.dataSource.query(
+      `UPDATE signatures g SET public_status = $2 WHERE g.id = $1
+       RETURNING g.id, g.public_name AS name, g.public_city AS city, g.public_status AS status, g.created_at AS "createdAt"`,
+      [signatureId, status],
+    )) as [PublicSignerView[], number];
+    return row[0];
   }
 
   /** Campaign totals: counts only, for open and closed letters. */

@@ -21,6 +21,8 @@ export class Organization {
   /** How its mail is signed: "Comité de Solidaridad GM Silao" <MAIL_FROM's address>. */
   @Column({ name: 'sender_name', type: 'text', nullable: true }) senderName: string | null;
   @Column({ name: 'reply_to', type: 'citext', nullable: true }) replyTo: string | null;
+  /** Sites allowed to frame its forms (/embed/…): origins such as `https://union.example`. */
+  @Column({ name: 'embed_origins', type: 'text', array: true, default: () => "'{}'" }) embedOrigins: string[];
   @Column({ name: 'created_by', type: 'uuid', nullable: true }) createdBy: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

@@ -125,6 +125,19 @@ export class OrganizationsService {
     return o;
   }
 
+  /**
+   * The sites allowed to frame the forms of the campaign `slug` (its organization's embed origins);
+   * [] for an unknown campaign. Public: origins are no secret (any page that embeds shows them).
+   */
+  async embedOriginsForCampaign(slug: string): Promise<string[]> {
+    const rows = (await this.orgs.manager.query(
+      `SELECT o.embed_origins AS "embedOrigins" FROM campaigns c JOIN organizations o ON o.id = c.organization_id
+        WHERE c.slug = $1`,
+      [slug],
+    )) as { embedOrigins: string[] }[];
+    return rows[0]?.embedOrigins ?? [];
+  }
+
   async update(actor: AuthUser, id: string, dto: UpdateOrganizationDto): Promise<Organization> {
     await this.access.assertOrganization(actor, id, 'manage');
     const o = await this.orgs.findOneByOrFail({ id });
@@ -134,6 +147,7 @@ export class OrganizationsService {
     if (dto.timezone !== undefined) o.timezone = dto.timezone;
     if (dto.senderName !== undefined) o.senderName = dto.senderName;
     if (dto.replyTo !== undefined) o.replyTo = dto.replyTo?.toLowerCase() ?? null;
+    if (dto.embedOrigins !== undefined) o.embedOrigins = [...new Set(dto.embedOrigins)];
     if (dto.slug !== undefined && dto.slug !== o.slug) {
       if (await this.orgs.existsBy({ slug: dto.slug })) {
         throw new ConflictError(`The slug "${dto.slug}" is already taken`, 'slug_taken');

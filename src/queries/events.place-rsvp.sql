@@ -6,23 +6,33 @@
   
   upserted_supporter AS (
     INSERT INTO supporters AS stored (organization_id, email, first_name, last_name, city, region, country, postal_code,
-                                      locale, timezone, email_consent, email_consent_at, email_consent_source)
-    SELECT (SELECT organization_id FROM campaigns WHERE id = (SELECT campaign_id FROM open_event)), $6::text, NULLIF($7::text, ''), NULLIF($8::text, ''), NULLIF($9::text, ''), NULLIF($10::text, ''),
-           NULLIF($11::text, ''), NULLIF($12::text, ''), coalesce($13::text, 'en'), $14::text, coalesce($5::boolean, false),
-           CASE WHEN $5 THEN $1::timestamptz END, CASE WHEN $5 THEN 'rsvp:' || (SELECT id FROM open_event) END
+                                      locale, timezone, email_consent, email_consent_at, email_consent_source,
+                                      phone, phone_consent, phone_consent_at, whatsapp_consent, whatsapp_consent_at)
+    SELECT (SELECT organization_id FROM campaigns WHERE id = (SELECT campaign_id FROM open_event)), $7::text, NULLIF($8::text, ''), NULLIF($9::text, ''), NULLIF($10::text, ''), NULLIF($11::text, ''),
+           NULLIF($12::text, ''), NULLIF($13::text, ''), coalesce($14::text, 'en'), $15::text, coalesce($5::boolean, false),
+           CASE WHEN $5 THEN $1::timestamptz END, CASE WHEN $5 THEN 'rsvp:' || (SELECT id FROM open_event) END,
+           $6::jsonb->>'phone', coalesce(($6::jsonb->>'consentPhone')::boolean, false),
+           CASE WHEN ($6::jsonb->>'consentPhone')::boolean THEN $1::timestamptz END,
+           coalesce(($6::jsonb->>'consentWhatsapp')::boolean, false),
+           CASE WHEN ($6::jsonb->>'consentWhatsapp')::boolean THEN $1::timestamptz END
      WHERE EXISTS (SELECT 1 FROM open_event)
     ON CONFLICT ON CONSTRAINT supporters_organization_id_email_key DO UPDATE SET email = stored.email
     RETURNING stored.id, stored.locale, (xmax = 0) AS created, CASE WHEN stored.xmax = 0 THEN '{}'::jsonb ELSE jsonb_strip_nulls(jsonb_build_object(
-      'firstName', CASE WHEN NULLIF($7::text, '') IS DISTINCT FROM stored.first_name THEN NULLIF($7::text, '') END,
-      'lastName', CASE WHEN NULLIF($8::text, '') IS DISTINCT FROM stored.last_name THEN NULLIF($8::text, '') END,
-      'city', CASE WHEN NULLIF($9::text, '') IS DISTINCT FROM stored.city THEN NULLIF($9::text, '') END,
-      'region', CASE WHEN NULLIF($10::text, '') IS DISTINCT FROM stored.region THEN NULLIF($10::text, '') END,
-      'country', CASE WHEN NULLIF($11::text, '') IS DISTINCT FROM stored.country THEN NULLIF($11::text, '') END,
-      'postalCode', CASE WHEN NULLIF($12::text, '') IS DISTINCT FROM stored.postal_code THEN NULLIF($12::text, '') END,
-      'locale', CASE WHEN $13::text IS DISTINCT FROM stored.locale THEN $13::text END,
-      'timezone', CASE WHEN $14::text IS DISTINCT FROM stored.timezone THEN $14::text END,
+      'firstName', CASE WHEN NULLIF($8::text, '') IS DISTINCT FROM stored.first_name THEN NULLIF($8::text, '') END,
+      'lastName', CASE WHEN NULLIF($9::text, '') IS DISTINCT FROM stored.last_name THEN NULLIF($9::text, '') END,
+      'city', CASE WHEN NULLIF($10::text, '') IS DISTINCT FROM stored.city THEN NULLIF($10::text, '') END,
+      'region', CASE WHEN NULLIF($11::text, '') IS DISTINCT FROM stored.region THEN NULLIF($11::text, '') END,
+      'country', CASE WHEN NULLIF($12::text, '') IS DISTINCT FROM stored.country THEN NULLIF($12::text, '') END,
+      'postalCode', CASE WHEN NULLIF($13::text, '') IS DISTINCT FROM stored.postal_code THEN NULLIF($13::text, '') END,
+      'locale', CASE WHEN $14::text IS DISTINCT FROM stored.locale THEN $14::text END,
+      'timezone', CASE WHEN $15::text IS DISTINCT FROM stored.timezone THEN $15::text END,
       'consentEmail', CASE WHEN coalesce($5::boolean, false)
-                            AND NOT (stored.email_consent AND stored.unsubscribed_at IS NULL) THEN true END)) END AS changes
+                            AND NOT (stored.email_consent AND stored.unsubscribed_at IS NULL) THEN true END,
+      'phone', CASE WHEN $6::jsonb->>'phone' IS DISTINCT FROM stored.phone THEN $6::jsonb->>'phone' END,
+      'consentPhone', CASE WHEN ($6::jsonb->>'consentPhone')::boolean
+                            AND (NOT stored.phone_consent OR $6::jsonb->>'phone' IS DISTINCT FROM stored.phone) THEN true END,
+      'consentWhatsapp', CASE WHEN ($6::jsonb->>'consentWhatsapp')::boolean
+                               AND (NOT stored.whatsapp_consent OR $6::jsonb->>'phone' IS DISTINCT FROM stored.phone) THEN true END)) END AS changes
   ), campaign_link AS (
     INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
     SELECT (SELECT campaign_id FROM open_event), upserted_supporter.id, 'rsvp:' || (SELECT id FROM open_event), $1, $1 FROM upserted_supporter
@@ -39,10 +49,14 @@
     RETURNING id, new.require_approval AS pending, new.seats_taken > old.seats_taken AS fits
   ),
   new_rsvp AS (
-    INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, created_at, updated_at)
+    INSERT INTO rsvps (event_id, supporter_id, status, guests, manage_token_hash, source, referrer_id,
+                       created_at, updated_at)
     SELECT seat_update.id, upserted_supporter.id,
            CASE WHEN seat_update.pending THEN 'pending' WHEN seat_update.fits THEN 'going' ELSE 'waitlisted' END::rsvp_status,
-           $15, $16, 'web', $1, $1
+           $16, $17, $18,
+           (SELECT r.id FROM supporters r
+            WHERE r.share_code = $19::text AND r.erased_at IS NULL AND r.id <> upserted_supporter.id
+              AND r.organization_id = (SELECT organization_id FROM campaigns WHERE id = (SELECT campaign_id FROM open_event))), $1, $1
       FROM seat_update, upserted_supporter
     RETURNING id, status
   ),

@@ -2,6 +2,7 @@ import PDFDocument from 'pdfkit';
 import { countryName } from '../common/countries.js';
 import { formatCount, formatLongDate, formatMoneyCode, formatPercent } from '../common/locale-format.js';
 import type { Locale } from '../common/localized-text.js';
+import type { Attribution } from '../supporters/attribution.service.js';
 import { FONT, numberPages, useDocumentFonts } from '../common/pdf.js';
 import type { DayCount } from './report-registry.js';
 import type { CampaignReport } from './report.service.js';
@@ -31,6 +32,10 @@ const L = {
     supporters: 'Supporters',
     byCountry: 'By country',
     topCities: 'Top cities',
+    sources: 'Where actions come from',
+    actions: 'actions',
+    newSupporters: 'new supporters',
+    referrers: 'Shared by supporters',
     none: 'Nothing yet.',
     of: 'of',
     max: 'highest day',
@@ -67,6 +72,10 @@ const L = {
     supporters: 'Personas que apoyan',
     byCountry: 'Por país',
     topCities: 'Ciudades principales',
+    sources: 'De dónde llegan las acciones',
+    actions: 'acciones',
+    newSupporters: 'simpatizantes nuevos',
+    referrers: 'Compartido por simpatizantes',
     none: 'Todavía nada.',
     of: 'de',
     max: 'día más alto',
@@ -127,6 +136,7 @@ interface Sections {
     byCountry: { country: string; count: number }[];
     topCities: { city: string; country: string; count: number }[];
   };
+  sources?: Attribution;
 }
 
 /**
@@ -263,6 +273,17 @@ export function reportPdf(report: CampaignReport): PDFKit.PDFDocument {
   doc.text(
     `${t.topCities}: ${(s.supporters?.topCities ?? []).map((c) => `${c.city} (${countryName(c.country, lang)}) ${num(c.count)}`).join(', ') || t.none}`,
   );
+
+  // Sources (?source=) and share links (?ref=): actions, then the new supporters they brought.
+  heading(t.sources);
+  if (!s.sources?.bySource.length) doc.text(t.none);
+  for (const x of s.sources?.bySource ?? [])
+    doc.text(`${x.source}: ${num(x.actions)} ${t.actions}, ${num(x.newSupporters)} ${t.newSupporters}`);
+  if (s.sources?.byReferrer.length) {
+    doc.font(FONT.bold).text(t.referrers).font(FONT.regular);
+    for (const r of s.sources.byReferrer)
+      doc.text(`${r.name ?? '—'}: ${num(r.actions)} ${t.actions}`, { indent: 14 });
+  }
 
   numberPages(doc, lang, report.campaign.title);
   doc.end();

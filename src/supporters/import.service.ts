@@ -43,6 +43,10 @@ const ALIASES: Record<keyof SupporterFieldsDto, string[]> = {
     'subscribed',
     'acepta_correos',
   ],
+  // Not imported yet: a phone consent needs its own record of where it was given (issue 23).
+  phone: [],
+  consentPhone: [],
+  consentWhatsapp: [],
 };
 
 /** A column of tags, several in a cell separated by `;`, `,` or `|` ("volunteer; Guanajuato"). */

@@ -17,7 +17,7 @@ import type { CreatePledgeDto } from './dto/pledge.dto.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
 import { SupporterUpdatesService } from './supporter-updates.service.js';
 import { SupportersService } from './supporters.service.js';
-import { fulfilPledgeSql } from './supporters.sql.js';
+import { attributionValues, fulfilPledgeSql, insertPledgeStatement } from './supporters.sql.js';
 import { publicLinks } from '../common/public-links.js';
 
 export const PLEDGE_KINDS = ['support', 'sign', 'attend', 'volunteer', 'donate', 'share'] as const;
@@ -64,6 +64,8 @@ interface PledgeRow {
 const COLUMNS = `id, campaign_id AS "campaignId", supporter_id AS "supporterId", kind, amount_minor::text AS "amountMinor",
   currency, message, status, fulfilled_at AS "fulfilledAt", fulfilled_by AS "fulfilledBy", created_at AS "createdAt"`;
 
+const INSERT_PLEDGE = insertPledgeStatement<PledgeRow>(COLUMNS);
+
 function view(r: PledgeRow): PledgeView {
   const { amountMinor, currency, ...rest } = r;
   return { ...rest, amount: amountMinor && currency ? money(BigInt(amountMinor), currency) : null };
@@ -106,7 +108,11 @@ export class PledgesService implements OnModuleInit {
 
   onModuleInit(): void {
     this.totals.register({ key: 'pledges', compute: (id) => this.totalsFor(id) });
-    this.activity.register({ key: 'pledges', activity: (c, s) => this.forSupporter(c, s) });
+    this.activity.register({
+      key: 'pledges',
+      activity: (c, s) => this.forSupporter(c, s),
+      attributionSql: `SELECT supporter_id, source, referrer_id, created_at FROM pledges WHERE campaign_id = $1`,
+    });
   }
 
   onCreated(listener: PledgeCreatedListener): void {
@@ -131,19 +137,17 @@ export class PledgesService implements OnModuleInit {
       );
       const inserted = await query<PledgeRow>(
         m,
-        `INSERT INTO pledges (campaign_id, supporter_id, kind, amount_minor, currency, message, created_at)
-         VALUES ($1, $2, $3, $4, $5, NULLIF($6, ''), $7)
-         ON CONFLICT ON CONSTRAINT pledges_campaign_id_supporter_id_kind_key DO NOTHING
-         RETURNING ${COLUMNS}`,
-        [
-          campaign.id,
+        INSERT_PLEDGE.text,
+        INSERT_PLEDGE.bind({
+          campaignId: campaign.id,
           supporterId,
-          dto.kind,
-          amountMinor?.toString() ?? null,
-          amountMinor ? dto.amount!.currency : null,
-          dto.message ?? null,
-          this.clock.now(),
-        ],
+          kind: dto.kind,
+          amountMinor: amountMinor?.toString() ?? null,
+          currency: amountMinor ? dto.amount!.currency : null,
+          message: dto.message ?? null,
+          at: this.clock.now(),
+          ...attributionValues(dto),
+        }),
       );
       const row =
         inserted[0] ??

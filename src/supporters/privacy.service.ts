@@ -202,7 +202,9 @@ export class PrivacyService implements OnModuleInit {
       if (!rows.length) throw new NotFoundError('Supporter');
       if (rows[0].erased_at) return [];
       const statements = erasureStatements({
-        supporters: 'email_consent = false, erased_at = $2, updated_at = $2',
+        supporters:
+          'email_consent = false, phone_consent = false, phone_consent_at = NULL, whatsapp_consent = false, ' +
+          'whatsapp_consent_at = NULL, erased_at = $2, updated_at = $2',
       });
       for (const sql of statements)
         await m.query(sql, sql.includes('$2') ? [supporterId, this.clock.now()] : [supporterId]);

@@ -8,6 +8,11 @@ import { Injectable } from '@nestjs/common';
 export interface ActivityContributor {
   key: string;
   activity(campaignId: string, supporterId: string): Promise<unknown[]>;
+  /**
+   * The feature's actions in the campaign `$1` as `supporter_id, source, referrer_id, created_at`
+   * (SQL over its own table), for counts by source and referrer (AttributionService).
+   */
+  attributionSql?: string;
 }
 
 @Injectable()
@@ -17,6 +22,16 @@ export class SupporterActivityRegistry {
   /** One contributor per key; a second one stops the boot. */
   register(c: ActivityContributor): void {
     this.contributors.add(c.key, c);
+  }
+
+  /** Every feature's actions in campaign `$1`, one row per action (see attributionSql). */
+  attributionSql(): string {
+    const parts = [...this.contributors.values()].flatMap((c) =>
+      c.attributionSql ? [c.attributionSql] : [],
+    );
+    return parts.length
+      ? parts.map((p) => `(${p})`).join(' UNION ALL ')
+      : 'SELECT NULL::uuid AS supporter_id, NULL::text AS source, NULL::uuid AS referrer_id, NULL::timestamptz AS created_at WHERE false';
   }
 
   async activity(campaignId: string, supporterId: string): Promise<Record<string, unknown[]>> {

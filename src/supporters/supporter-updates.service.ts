@@ -25,6 +25,9 @@ const LABELS: Record<keyof ProposedChanges, Record<Locale, string>> = {
   locale: { en: 'Language', es: 'Idioma' },
   timezone: { en: 'Time zone', es: 'Zona horaria' },
   consentEmail: { en: 'Campaign news by email', es: 'Noticias de la campaña por correo' },
+  phone: { en: 'Phone', es: 'Teléfono' },
+  consentPhone: { en: 'Campaign calls and text messages', es: 'Llamadas y mensajes de texto de la campaña' },
+  consentWhatsapp: { en: 'Campaign messages by WhatsApp', es: 'Mensajes de la campaña por WhatsApp' },
 };
 
 /** The requested changes as lines a person reads ("City: León", "Idioma: español"). */
@@ -34,7 +37,7 @@ export function describeChanges(changes: ProposedChanges, lang: Locale): string[
     .map((k) => {
       const v = changes[k];
       const shown =
-        k === 'consentEmail'
+        k === 'consentEmail' || k === 'consentPhone' || k === 'consentWhatsapp'
           ? lang === 'es'
             ? 'sí'
             : 'yes'
@@ -179,6 +182,13 @@ export class SupporterUpdatesService implements OnModuleInit {
            email_consent_at = CASE WHEN $10 THEN $11 ELSE email_consent_at END,
            email_consent_source = CASE WHEN $10 THEN 'confirmed-by-email' ELSE email_consent_source END,
            unsubscribed_at = CASE WHEN $10 THEN NULL ELSE unsubscribed_at END,
+           phone = coalesce($12::text, phone),
+           phone_consent = CASE WHEN $12::text IS NOT NULL AND $12::text IS DISTINCT FROM phone THEN $13::boolean ELSE phone_consent OR $13::boolean END,
+           phone_consent_at = CASE WHEN $13::boolean THEN $11 WHEN $12::text IS NOT NULL AND $12::text IS DISTINCT FROM phone THEN NULL
+                                   ELSE phone_consent_at END,
+           whatsapp_consent = CASE WHEN $12::text IS NOT NULL AND $12::text IS DISTINCT FROM phone THEN $14::boolean ELSE whatsapp_consent OR $14::boolean END,
+           whatsapp_consent_at = CASE WHEN $14::boolean THEN $11 WHEN $12::text IS NOT NULL AND $12::text IS DISTINCT FROM phone THEN NULL
+                                      ELSE whatsapp_consent_at END,
            updated_at = $11
          WHERE id = $1 AND erased_at IS NULL`,
         [
@@ -193,6 +203,9 @@ export class SupporterUpdatesService implements OnModuleInit {
           c.timezone ?? null,
           c.consentEmail === true,
           now,
+          c.phone ?? null,
+          c.consentPhone === true,
+          c.consentWhatsapp === true,
         ],
       );
       await m.query(`UPDATE supporter_updates SET applied_at = $2 WHERE id = $1`, [id, now]);

@@ -15,6 +15,13 @@ export class SupportersExports implements OnModuleInit {
         { key: 'locale', header: { en: 'Language', es: 'Idioma' }, type: 'text' },
         { key: 'timezone', header: { en: 'Time zone', es: 'Zona horaria' }, type: 'text' },
         { key: 'email_consent', header: { en: 'Email consent', es: 'Acepta correos' }, type: 'bool' },
+        { key: 'phone', header: { en: 'Phone', es: 'Teléfono' }, type: 'text' },
+        {
+          key: 'phone_consent',
+          header: { en: 'Calls and texts', es: 'Acepta llamadas y SMS' },
+          type: 'bool',
+        },
+        { key: 'whatsapp_consent', header: { en: 'WhatsApp', es: 'Acepta WhatsApp' }, type: 'bool' },
         { key: 'source', header: { en: 'First action', es: 'Primera acción' }, type: 'text' },
         { key: 'first_action_at', header: { en: 'Joined at', es: 'Se sumó' }, type: 'datetime' },
       ],
@@ -23,7 +30,8 @@ export class SupportersExports implements OnModuleInit {
         const range = dateRange('cs.first_action_at', f, params);
         return {
           sql: `SELECT s.first_name, s.last_name, s.email, s.city, s.region, s.country, s.postal_code, s.locale,
-                       s.timezone, (s.email_consent AND s.unsubscribed_at IS NULL) AS email_consent, cs.source,
+                       s.timezone, (s.email_consent AND s.unsubscribed_at IS NULL) AS email_consent, s.phone,
+                       s.phone_consent, s.whatsapp_consent, cs.source,
                        cs.first_action_at
                   FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id
                  WHERE cs.campaign_id = $1 AND s.erased_at IS NULL${range}

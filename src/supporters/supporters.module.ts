@@ -14,6 +14,7 @@ import { SupportersExports } from './supporters.exports.js';
 import { ImportController } from './import.controller.js';
 import { ImportService } from './import.service.js';
 import { SupportersReport } from './supporters.report.js';
+import { AttributionService } from './attribution.service.js';
 import { SupporterUpdatesService } from './supporter-updates.service.js';
 import { TagsController } from './tags/tags.controller.js';
 import { TagsService } from './tags/tags.service.js';
@@ -40,6 +41,7 @@ import { SupportersCsv } from './supporters-csv.js';
     SignedTokens,
     SupportersExports,
     SupportersReport,
+    AttributionService,
     ImportService,
     SupporterUpdatesService,
     TagsService,
@@ -55,6 +57,7 @@ import { SupportersCsv } from './supporters-csv.js';
     TagsService,
     SupportersCsv,
     ImportService,
+    AttributionService,
   ],
 })
 export class SupportersModule {}

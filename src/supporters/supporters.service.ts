@@ -31,6 +31,9 @@ export type ProposedChanges = Partial<{
   locale: Locale;
   timezone: string;
   consentEmail: true;
+  phone: string;
+  consentPhone: true;
+  consentWhatsapp: true;
 }>;
 
 /** A supporter's history in one campaign, as staff see it. */
@@ -57,6 +60,9 @@ export interface SupporterRow {
   emailConsent: boolean;
   emailConsentAt: Date | null;
   emailConsentSource: string | null;
+  phone: string | null;
+  phoneConsent: boolean;
+  whatsappConsent: boolean;
   unsubscribedAt: Date | null;
   erasedAt: Date | null;
   createdAt: Date;
@@ -65,6 +71,7 @@ export interface SupporterRow {
 export const SUPPORTER_COLUMNS = `s.id, s.organization_id AS "organizationId", s.email, s.first_name AS "firstName", s.last_name AS "lastName", s.city, s.region,
   s.country, s.postal_code AS "postalCode", s.locale, s.timezone, s.email_consent AS "emailConsent",
   s.email_consent_at AS "emailConsentAt", s.email_consent_source AS "emailConsentSource",
+  s.phone, s.phone_consent AS "phoneConsent", s.whatsapp_consent AS "whatsappConsent",
   s.unsubscribed_at AS "unsubscribedAt", s.erased_at AS "erasedAt", s.created_at AS "createdAt"`;
 
 @Injectable()

@@ -1,9 +1,10 @@
+import { DEFAULT_SOURCE } from '../common/attribution.js';
 import { type SqlParams, statement } from '../database/sql.js';
 import type { SupporterFieldsDto } from './dto/supporter-fields.dto.js';
 import type { ProposedChanges, SupporterRow } from './supporters.service.js';
 
 // The supporters feature's SQL builders: the one upsert path (also embedded in the sign and RSVP
-// statements) and the pledge fulfilment. A new supporter column is added here (and in the row types of
+// statements), the pledge fulfilment and the attribution of an action (its source and referrer). A new supporter column is added here (and in the row types of
 // supporters.service.ts): the statements that embed the upsert only name the CTE and the values.
 
 /**
@@ -18,6 +19,8 @@ export type SupporterParams = Pick<
   /** null: the stored language stays (a new supporter gets `en`). */
   locale: string | null;
   consentEmail: boolean | null;
+  /** The optional phone and its consents, as jsonb text ({@link contactParam}). */
+  contact: string;
   at: Date;
 };
 
@@ -33,8 +36,51 @@ export function supporterValues(fields: SupporterFieldsDto, at: Date): Supporter
     locale: fields.locale ?? null,
     timezone: fields.timezone ?? null,
     consentEmail: fields.consentEmail ?? null,
+    contact: contactParam(fields),
     at,
   };
+}
+
+/**
+ * The optional phone and its two consents as one jsonb parameter (`contact` of
+ * {@link upsertSupporterCtes}): a consent only counts with a number to reach. A new supporter gets them
+ * (with when); for a known one they are proposed changes like any other field (the mailbox is the key).
+ */
+export function contactParam(fields: SupporterFieldsDto): string {
+  if (!fields.phone) return '{}';
+  return JSON.stringify({
+    phone: fields.phone,
+    consentPhone: fields.consentPhone === true,
+    consentWhatsapp: fields.consentWhatsapp === true,
+  });
+}
+
+/** Where an action came from, as stored: the cleaned `?source=`, else 'web' (src/common/attribution.ts). */
+export function sourceOf(fields: { source?: string }): string {
+  return fields.source ?? DEFAULT_SOURCE;
+}
+
+/** The attribution values of a public action: its source and the share code it came through. */
+export interface AttributionParams {
+  /** {@link sourceOf} the submission. */
+  source: string;
+  /** The share code (`?ref=`) as submitted; {@link referrerSql} resolves it. */
+  referrer: string | null;
+}
+
+export function attributionValues(fields: { source?: string; ref?: string }): AttributionParams {
+  return { source: sourceOf(fields), referrer: fields.ref ?? null };
+}
+
+/**
+ * The supporter whose share code `code` is (SQL for `referrer_id`): only a supporter of the campaign's
+ * own organization, never the actor herself, never an erased one; NULL otherwise (an unknown or foreign
+ * code is ignored, and the answer does not change).
+ */
+export function referrerSql(campaign: string, supporter: string, code: string): string {
+  return `(SELECT r.id FROM supporters r
+            WHERE r.share_code = ${code}::text AND r.erased_at IS NULL AND r.id <> ${supporter}
+              AND r.organization_id = (SELECT organization_id FROM campaigns WHERE id = ${campaign}))`;
 }
 
 /**
@@ -44,6 +90,8 @@ export function supporterValues(fields: SupporterFieldsDto, at: Date): Supporter
  * that applies these (SupporterUpdatesService). '{}' for a new supporter.
  */
 function proposedChanges<P extends SupporterParams>(p: SqlParams<P>): string {
+  const contact = `${p.ref('contact')}::jsonb`;
+  const phone = `${contact}->>'phone'`;
   const given = (k: keyof SupporterParams & keyof P & string) => `NULLIF(${p.ref(k)}::text, '')`;
   const text = (key: string, k: keyof SupporterParams & keyof P & string, column: string) =>
     `'${key}', CASE WHEN ${given(k)} IS DISTINCT FROM stored.${column} THEN ${given(k)} END`;
@@ -57,7 +105,12 @@ function proposedChanges<P extends SupporterParams>(p: SqlParams<P>): string {
       'locale', CASE WHEN ${p.ref('locale')}::text IS DISTINCT FROM stored.locale THEN ${p.ref('locale')}::text END,
       'timezone', CASE WHEN ${p.ref('timezone')}::text IS DISTINCT FROM stored.timezone THEN ${p.ref('timezone')}::text END,
       'consentEmail', CASE WHEN coalesce(${p.ref('consentEmail')}::boolean, false)
-                            AND NOT (stored.email_consent AND stored.unsubscribed_at IS NULL) THEN true END)) END`;
+                            AND NOT (stored.email_consent AND stored.unsubscribed_at IS NULL) THEN true END,
+      'phone', CASE WHEN ${phone} IS DISTINCT FROM stored.phone THEN ${phone} END,
+      'consentPhone', CASE WHEN (${contact}->>'consentPhone')::boolean
+                            AND (NOT stored.phone_consent OR ${phone} IS DISTINCT FROM stored.phone) THEN true END,
+      'consentWhatsapp', CASE WHEN (${contact}->>'consentWhatsapp')::boolean
+                               AND (NOT stored.whatsapp_consent OR ${phone} IS DISTINCT FROM stored.phone) THEN true END)) END`;
 }
 
 /**
@@ -75,7 +128,8 @@ function proposedChanges<P extends SupporterParams>(p: SqlParams<P>): string {
  * - the supporter is linked to the campaign (`campaign_supporters`), for staff lists.
  *
  * The CTEs `upserted_supporter` (id, locale, created, changes) and `campaign_link`, from the
- * {@link SupporterParams} of the statement's allocator `p`:
+ * {@link SupporterParams} of the statement's allocator `p` (with `contact`, the optional phone and its
+ * consents):
  * - `campaign` and `source`: SQL for the campaign to link to and the action that brought them;
  * - `when`: a condition the statement must meet for anything to be written (the letter still takes
  *   signatures, say), so a refused submission leaves no supporter behind.
@@ -89,13 +143,19 @@ export function upsertSupporterCtes<P extends SupporterParams>(
   const given = (k: keyof SupporterParams & keyof P & string) => `NULLIF(${p.ref(k)}::text, '')`;
   const consent = p.ref('consentEmail');
   const at = p.ref('at');
+  const contact = `${p.ref('contact')}::jsonb`;
   return `
   upserted_supporter AS (
     INSERT INTO supporters AS stored (organization_id, email, first_name, last_name, city, region, country, postal_code,
-                                      locale, timezone, email_consent, email_consent_at, email_consent_source)
+                                      locale, timezone, email_consent, email_consent_at, email_consent_source,
+                                      phone, phone_consent, phone_consent_at, whatsapp_consent, whatsapp_consent_at)
     SELECT (SELECT organization_id FROM campaigns WHERE id = ${campaign}), ${p.ref('email')}::text, ${given('firstName')}, ${given('lastName')}, ${given('city')}, ${given('region')},
            ${given('country')}, ${given('postalCode')}, coalesce(${p.ref('locale')}::text, 'en'), ${p.ref('timezone')}::text, coalesce(${consent}::boolean, false),
-           CASE WHEN ${consent} THEN ${at}::timestamptz END, CASE WHEN ${consent} THEN ${source} END
+           CASE WHEN ${consent} THEN ${at}::timestamptz END, CASE WHEN ${consent} THEN ${source} END,
+           ${contact}->>'phone', coalesce((${contact}->>'consentPhone')::boolean, false),
+           CASE WHEN (${contact}->>'consentPhone')::boolean THEN ${at}::timestamptz END,
+           coalesce((${contact}->>'consentWhatsapp')::boolean, false),
+           CASE WHEN (${contact}->>'consentWhatsapp')::boolean THEN ${at}::timestamptz END
      WHERE ${when}
     ON CONFLICT ON CONSTRAINT supporters_organization_id_email_key DO UPDATE SET email = stored.email
     RETURNING stored.id, stored.locale, (xmax = 0) AS created, ${proposedChanges(p)} AS changes
@@ -118,6 +178,35 @@ export const UPSERT_SUPPORTER = statement<
     `WITH ${upsertSupporterCtes(p, { campaign: `${p.ref('campaignId')}::uuid`, source: `${p.ref('source')}::text` })}
   SELECT id AS "supporterId", created, changes FROM upserted_supporter`,
 );
+
+/** The values of the pledge insert ({@link insertPledgeStatement}). */
+export type InsertPledgeParams = AttributionParams & {
+  campaignId: string;
+  supporterId: string;
+  kind: string;
+  amountMinor: string | null;
+  currency: string | null;
+  message: string | null;
+  at: Date;
+};
+
+/**
+ * The pledge insert, one per (campaign, supporter, kind) (a repeat inserts nothing and answers no row),
+ * with where it came from (its source and referrer); `returning` is the caller's column list.
+ */
+export function insertPledgeStatement<Row>(returning: string) {
+  return statement<InsertPledgeParams, Row>('pledges.insert', (p) => {
+    const campaign = `${p.ref('campaignId')}::uuid`;
+    const supporter = p.ref('supporterId');
+    return `INSERT INTO pledges (campaign_id, supporter_id, kind, amount_minor, currency, message, created_at,
+                                 source, referrer_id)
+         VALUES (${campaign}, ${supporter}, ${p.ref('kind')}, ${p.ref('amountMinor')}, ${p.ref('currency')},
+                 NULLIF(${p.ref('message')}, ''), ${p.ref('at')}, ${p.ref('source')},
+                 ${referrerSql(campaign, supporter, p.ref('referrer'))})
+         ON CONFLICT ON CONSTRAINT pledges_campaign_id_supporter_id_kind_key DO NOTHING
+         RETURNING ${returning}`;
+  });
+}
 
 /**
  * The UPDATE that fulfils a pledge (idempotent: only an open one, keeping the first time), with SQL

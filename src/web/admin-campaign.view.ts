@@ -5,6 +5,7 @@ import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { campaignMove, TRANSITIONS } from '../campaigns/campaign.entity.js';
 import { CampaignTotalsRegistry } from '../campaigns/campaign-totals.registry.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
+import { CampaignImagesService } from '../campaigns/campaign-images.service.js';
 import { LOCALES } from '../common/localized-text.js';
 import { EVENT_KINDS } from '../events/event.entity.js';
 import { EventsService } from '../events/events.service.js';
@@ -15,7 +16,10 @@ import { targetsIn } from '../letters/target.entity.js';
 import { renderLetter } from '../letters/merge-fields.js';
 import { TargetsService } from '../letters/targets.service.js';
 import { EXPORT_KINDS } from '../reports/export-registry.js';
-import { pageLang, render, type FieldErrors } from './web-context.js';
+import { AttributionService } from '../supporters/attribution.service.js';
+import { embedSnippet } from './embed.js';
+import { translator } from './i18n/index.js';
+import { pageLang, publicBase, render, type FieldErrors } from './web-context.js';
 
 /** The console's campaign page: its lists, its create forms (shown only to roles that may use them). */
 @Injectable()
@@ -28,6 +32,8 @@ export class AdminCampaignView {
     private readonly letters: LetterActionsService,
     private readonly targets: TargetsService,
     private readonly fundraisers: FundraisersService,
+    private readonly attribution: AttributionService,
+    private readonly images: CampaignImagesService,
   ) {}
 
   async show(
@@ -46,12 +52,26 @@ export class AdminCampaignView {
     const role = await this.access.roleIn(user, id);
     const canManage = role === 'admin' || (role === 'organizer' && user.role === 'organizer');
     const page = { limit: 200, offset: 0 };
-    const [letters, events, fundraisers, totals] = await Promise.all([
+    const [letters, events, fundraisers, totals, attribution] = await Promise.all([
       this.letters.list(user, id, page),
       this.events.list(user, id, page),
       this.fundraisers.list(user, id, page),
       this.totals.totals(id),
+      this.attribution.forCampaign(id),
     ]);
+    const base = publicBase(req);
+    const previewImage = await this.images.ogImageUrl('', c.slug);
+    const embedLang = c.defaultLocale;
+    const title = (x: { en?: string; es?: string }) => x[lang] ?? x.en ?? x.es ?? '';
+    const embeds = [
+      ...letters.items
+        .filter((l) => l.status !== 'draft')
+        .map((l) => ({ label: title(l.title), path: `/embed/c/${c.slug}/letters/${l.slug}` })),
+      ...events.items
+        .filter((e) => e.status === 'scheduled')
+        .map((e) => ({ label: title(e.title), path: `/embed/c/${c.slug}/events/${e.slug}` })),
+      { label: translator(lang)('admin.embedPledge'), path: `/embed/c/${c.slug}/pledge` },
+    ].map((e) => ({ label: e.label, code: embedSnippet(base, e.path, e.label, embedLang) }));
     const tallies = await Promise.all(fundraisers.items.map((f) => this.fundraisers.tally(user, f.id)));
     const targets = canManage
       ? (await this.targets.listOwn(user, c.organizationId, { limit: 500, offset: 0, library: true })).items
@@ -90,6 +110,10 @@ export class AdminCampaignView {
         values,
         openForm,
         letterPreview,
+        attribution,
+        embeds,
+        previewImage,
+        imageSaved: q.image === '1',
         donationSaved: q.donation === '1',
         moved: Boolean(q.moved),
       },

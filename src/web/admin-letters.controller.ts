@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
-import { ConflictError, NotFoundError } from '../common/errors.js';
+import { BadInputError, ConflictError, NotFoundError } from '../common/errors.js';
 import { LOCALES } from '../common/localized-text.js';
 import { zoneLongName } from '../common/time-zones.js';
 import { DeliveriesService } from '../letters/deliveries.service.js';
@@ -12,6 +12,8 @@ import { UpdateLetterActionDto } from '../letters/dto/letter-action.dto.js';
 import { PacketsService } from '../letters/packets.service.js';
 import { OrganizationsService } from '../organizations/organizations.service.js';
 import { LetterActionsService } from '../letters/letter-actions.service.js';
+import { SetPublicStatusDto } from '../letters/dto/public-signer.dto.js';
+import { SignaturesService } from '../letters/signatures.service.js';
 import { renderLetter } from '../letters/merge-fields.js';
 import { targetsIn } from '../letters/target.entity.js';
 import { TargetsService } from '../letters/targets.service.js';
@@ -41,7 +43,23 @@ export class AdminLettersController {
     private readonly deliveries: DeliveriesService,
     private readonly packets: PacketsService,
     private readonly orgs: OrganizationsService,
+    private readonly signatures: SignaturesService,
   ) {}
+
+  /** Shows (approves) or hides a public signer, back to the letter's list of public signers. */
+  @Post('letters/:id/public-signers/:signatureId')
+  async moderate(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('signatureId', ParseUUIDPipe) signatureId: string,
+    @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
+    @Res() reply: FastifyReply,
+  ) {
+    const v = await validateAs(SetPublicStatusDto, { status: formFields(body).status });
+    if (v.errors) throw new BadInputError('status must be shown or hidden');
+    await this.signatures.setPublicStatus(user, signatureId, v.dto.status);
+    return redirect(reply, `/admin/letters/${id}/edit#public-signers`);
+  }
 
   @Get('letters/:id/edit')
   async editLetter(
@@ -222,6 +240,7 @@ export class AdminLettersController {
       subject: renderLetter(values[`subject_${l}`] ?? '', targetsIn(chosen, l), null, l),
       body: renderLetter(values[`body_${l}`] ?? '', targetsIn(chosen, l), null, l),
     }));
+    const publicSigners = await this.signatures.publicSigners(user, id, { limit: 200, offset: 0 });
     await render(
       req,
       reply,
@@ -236,6 +255,7 @@ export class AdminLettersController {
         errors,
         preview,
         zoneName: zoneLongName(zone, lang),
+        publicSigners,
       },
       status,
     );

@@ -46,6 +46,7 @@ function orgValues(o: Organization, lang: Locale): Values {
     timezone: o.timezone,
     senderName: o.senderName ?? '',
     replyTo: o.replyTo ?? '',
+    embedOrigins: (o.embedOrigins ?? []).join('\n'),
   };
 }
 
@@ -55,6 +56,8 @@ function orgInput(f: Values, creating: boolean): Record<string, unknown> {
   if (creating && f.slug?.trim()) out.slug = f.slug.trim();
   if (f.country?.trim()) out.country = f.country;
   for (const k of ['senderName', 'replyTo']) out[k] = f[k] ?? '';
+  if (!creating && f.embedOrigins !== undefined)
+    out.embedOrigins = f.embedOrigins.split(/[\s,]+/).filter(Boolean);
   if (creating && !out.name) out.name = '';
   return out;
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CampaignImagesService } from '../campaigns/campaign-images.service.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { BadInputError } from '../common/errors.js';
 import { localize, type Locale } from '../common/localized-text.js';
@@ -31,6 +32,7 @@ import {
   render,
   supporterFields,
   validateAs,
+  withAttribution,
   type FieldErrors,
 } from './web-context.js';
 import { WebErrorFilter } from './web-error.filter.js';
@@ -55,12 +57,13 @@ export class PublicPagesController {
     private readonly events: EventsService,
     private readonly rsvps: RsvpsService,
     private readonly nextSteps: NextStepService,
+    private readonly images: CampaignImagesService,
   ) {}
 
   @Public()
   @Get()
   async campaign(@Param('slug') slug: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.showCampaign(slug, req, reply, {}, {}, 200);
+    await this.showCampaign(slug, req, reply, {}, withAttribution(req, {}), 200);
   }
 
   @PublicSubmission()
@@ -103,7 +106,7 @@ export class PublicPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    await this.showLetter(slug, actionSlug, req, reply, {}, {}, 200);
+    await this.showLetter(slug, actionSlug, req, reply, {}, withAttribution(req, {}), 200);
   }
 
   @PublicSubmission()
@@ -141,7 +144,7 @@ export class PublicPagesController {
     const shareUrl = publicLinks.letter(publicBase(req), slug, actionSlug);
     await render(req, reply, letter.lang, 'letter-thanks', {
       title: letter.title,
-      og: ogFor(letter.title, c.summary),
+      og: { ...ogFor(letter.title, c.summary), image: await this.ogImage(req, slug) },
       campaign: c,
       letter,
       ...(await this.afterAction(
@@ -191,7 +194,7 @@ export class PublicPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    await this.showEvent(slug, eventSlug, req, reply, {}, {}, 200);
+    await this.showEvent(slug, eventSlug, req, reply, {}, withAttribution(req, {}), 200);
   }
 
   @Public()
@@ -295,7 +298,7 @@ export class PublicPagesController {
       'campaign',
       {
         title: c.title,
-        og: ogFor(c.title, c.summary),
+        og: { ...ogFor(c.title, c.summary), image: await this.ogImage(req, slug) },
         campaign: c,
         pledgeTotal: totals.pledges?.total ?? 0,
         signatureTotal: totals.signatures?.total ?? 0,
@@ -318,6 +321,11 @@ export class PublicPagesController {
     );
   }
 
+  /** The campaign's own preview image for og:image, else null (the layout then uses the generic one). */
+  private ogImage(req: FastifyRequest, slug: string): Promise<string | null> {
+    return this.images.ogImageUrl(publicBase(req), slug);
+  }
+
   private async showLetter(
     slug: string,
     actionSlug: string,
@@ -336,7 +344,7 @@ export class PublicPagesController {
       'letter',
       {
         title: letter.title,
-        og: ogFor(letter.title, letter.subject),
+        og: { ...ogFor(letter.title, letter.subject), image: await this.ogImage(req, slug) },
         letter,
         slug,
         errors,
@@ -368,7 +376,10 @@ export class PublicPagesController {
       'event',
       {
         title: e.title,
-        og: ogFor(e.title, `${e.startsAtLocal} · ${e.city ?? ''}`),
+        og: {
+          ...ogFor(e.title, `${e.startsAtLocal} · ${e.city ?? ''}`),
+          image: await this.ogImage(req, slug),
+        },
         event: e,
         slug,
         mapUrl:

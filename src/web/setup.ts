@@ -7,7 +7,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Eta } from 'eta';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cookiesSecure } from '../common/public-links.js';
+import { Clock } from '../common/clock.js';
+import { SignedTokens } from '../common/signed-token.js';
 import { AppConfig } from '../config/config.js';
+import { embedPostAllowed, isEmbedPath } from './embed.js';
 import { translator } from './i18n/index.js';
 import { pageLang, PUBLIC_BASE_URL_KEY, render, renderHtml } from './web-context.js';
 import { errorKey } from './web-error.filter.js';
@@ -17,7 +20,7 @@ export const VIEWS_DIR = fileURLToPath(new URL('./views', import.meta.url));
 export const PUBLIC_DIR = fileURLToPath(new URL('./public', import.meta.url));
 
 /** The paths of the server-rendered pages (everything else is the JSON API). */
-export const WEB_PREFIXES = ['/c/', '/rsvp/', '/unsubscribe/', '/my-data', '/admin'];
+export const WEB_PREFIXES = ['/c/', '/embed/', '/rsvp/', '/unsubscribe/', '/my-data', '/admin'];
 
 export function isWebPath(url: string): boolean {
   const path = url.split('?')[0];
@@ -66,6 +69,8 @@ export function csrfOk(req: FastifyRequest, reply: FastifyReply): boolean {
  */
 export async function registerWeb(app: NestFastifyApplication): Promise<void> {
   const { publicBaseUrl } = app.get(AppConfig);
+  const tokens = app.get(SignedTokens, { strict: false });
+  const clock = app.get(Clock, { strict: false });
   // Pages build absolute links and cookie flags from PUBLIC_BASE_URL (web-context.ts publicBase), never
   // from the request's Host header or protocol.
   app.getHttpAdapter().getInstance().decorate(PUBLIC_BASE_URL_KEY, publicBaseUrl);
@@ -73,6 +78,12 @@ export async function registerWeb(app: NestFastifyApplication): Promise<void> {
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: cookiesSecure(publicBaseUrl) },
+    // A multipart body (a console upload) is read by its handler, after this check: its form sends the
+    // token in the query string instead. Still bound to the session's secret cookie (SameSite=Lax).
+    getToken: (req: FastifyRequest) =>
+      (req.body as { _csrf?: string } | undefined)?._csrf ??
+      (req.isMultipart() ? (req.query as { _csrf?: string } | undefined)?._csrf : undefined) ??
+      (req.headers['csrf-token'] as string | undefined),
   });
   await app.register(view, {
     engine: { eta: new Eta({ views: VIEWS_DIR, cache: true, autoEscape: true }) },
@@ -90,9 +101,14 @@ export async function registerWeb(app: NestFastifyApplication): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.addHook('preHandler', async (req, reply) => {
     if (req.method !== 'POST' || !isWebPath(req.url) || isOneClickUnsubscribe(req.url)) return;
-    // A file upload's fields are read by its handler, which checks the token itself (csrfOk).
-    if (isMultipartUpload(req)) return;
-    if (csrfOk(req, reply)) return;
+    // Embedded forms live in third-party iframes without SameSite=Lax cookies: their own check (embed.ts).
+    if (isEmbedPath(req.url)) {
+      if (embedPostAllowed(tokens, req, clock.now())) return;
+    } else {
+      // A file upload's fields are read by its handler, which checks the token itself (csrfOk).
+      if (isMultipartUpload(req)) return;
+      if (csrfOk(req, reply)) return;
+    }
     const lang = pageLang(req, reply);
     const t = translator(lang);
     await render(req, reply, lang, 'error', { title: t('error.title'), message: t('error.csrf') }, 403);

@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate } from 'class-validator';
+import { cleanShareCode, cleanSource } from '../common/attribution.js';
 import { isLocale, pickLocale, type Locale } from '../common/localized-text.js';
 import { cookiesSecure } from '../common/public-links.js';
 import { countryName, countryOptions } from '../common/countries.js';
@@ -82,6 +83,8 @@ export interface OpenGraph {
   title: string;
   description: string;
   url?: string;
+  /** The campaign's own preview image (absolute URL); else the generic one. */
+  image?: string | null;
 }
 
 export interface PageData {
@@ -213,6 +216,26 @@ export function supporterFields(f: Record<string, string>, lang: Locale): Record
   if (f.email !== undefined && !f.email.trim()) out.email = '';
   if (f.firstName !== undefined && !f.firstName.trim()) out.firstName = '';
   if (f.consentEmail) out.consentEmail = true;
+  if (f.phone?.trim()) {
+    out.phone = f.phone;
+    if (f.consentPhone) out.consentPhone = true;
+    if (f.consentWhatsapp) out.consentWhatsapp = true;
+  }
+  for (const k of ['source', 'ref'] as const) if (f[k]?.trim()) out[k] = f[k];
+  return out;
+}
+
+/**
+ * A form's starting values with where the reader came from (`?source=`, `?ref=`), cleaned, for the
+ * form's hidden fields: so the action records them (src/common/attribution.ts).
+ */
+export function withAttribution(req: FastifyRequest, values: Record<string, string>): Record<string, string> {
+  const q = (req.query ?? {}) as Record<string, unknown>;
+  const out = { ...values };
+  const source = cleanSource(q.source);
+  const ref = cleanShareCode(q.ref);
+  if (source && out.source === undefined) out.source = source;
+  if (ref && out.ref === undefined) out.ref = ref;
   return out;
 }
 

@@ -29,6 +29,10 @@ import { InvitationPagesController } from './invitation-pages.controller.js';
 import { HomeController } from './home.controller.js';
 import { LinkPagesController } from './link-pages.controller.js';
 import { PublicPagesController } from './public-pages.controller.js';
+import { EmbedPagesController } from './embed-pages.controller.js';
+import { CampaignImageController } from './campaign-image.controller.js';
+import { AdminPreviewImageController } from './admin-preview-image.controller.js';
+import { SupportersModule } from '../supporters/supporters.module.js';
 
 /**
  * Server-rendered pages: public campaign pages and the organizer console. Controllers only; every rule
@@ -43,10 +47,13 @@ import { PublicPagesController } from './public-pages.controller.js';
     OrganizationsModule,
     BulletinsModule,
     OutreachModule,
+    SupportersModule,
   ],
   controllers: [
     HomeController,
     PublicPagesController,
+    EmbedPagesController,
+    CampaignImageController,
     LinkPagesController,
     InvitationPagesController,
     DetailsPagesController,
@@ -65,6 +72,7 @@ import { PublicPagesController } from './public-pages.controller.js';
     AdminDonationsController,
     BulletinPagesController,
     AdminBulletinsController,
+    AdminPreviewImageController,
   ],
   providers: [AdminSession, ConsoleSessionGuard, AdminCampaignView],
 })

@@ -14,9 +14,10 @@ import {
 } from 'class-validator';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { SupporterFieldsDto } from '../../supporters/dto/supporter-fields.dto.js';
+import { PublicActionFieldsDto } from '../../supporters/dto/public-action-fields.dto.js';
 import { RSVP_STATUSES, type RsvpStatus } from '../rsvp.entity.js';
 
-export class CreateRsvpDto extends SupporterFieldsDto {
+export class CreateRsvpDto extends PublicActionFieldsDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 5, default: 0, description: 'people coming along' })
   @IsOptional()
   @IsInt()

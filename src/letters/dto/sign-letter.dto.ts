@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { LOCALES, type Locale } from '../../common/localized-text.js';
 import { unixLineEndings } from '../../common/transforms.js';
-import { SupporterFieldsDto } from '../../supporters/dto/supporter-fields.dto.js';
+import { PublicActionFieldsDto } from '../../supporters/dto/public-action-fields.dto.js';
 
 /**
  * Plain text: trimmed, line breaks normalised, control characters other than newline and tab removed
@@ -17,7 +17,7 @@ export function cleanNote(value: unknown): unknown {
   return unixLineEndings(value).replace(CONTROL, '').trim();
 }
 
-export class SignLetterDto extends SupporterFieldsDto {
+export class SignLetterDto extends PublicActionFieldsDto {
   @ApiPropertyOptional({ maxLength: 2000, description: 'plain text, when the letter allows a note' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => cleanNote(value))

@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsEmail,
   IsIn,
   IsOptional,
@@ -18,6 +20,23 @@ import { LOCALES, type Locale } from '../../common/localized-text.js';
 import { SLUG_PATTERN } from '../../common/slug.js';
 import { LowerTrim, Trim } from '../../common/transforms.js';
 import { IsIanaTimeZone } from '../../supporters/dto/supporter-fields.dto.js';
+
+/** An origin as sent in CSP: http(s), host, optional port; nothing else (no path, quote or space). */
+const ORIGIN = /^https?:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/;
+
+/** "https://Union.example/campaigns/" → "https://union.example"; anything that is no URL stays, to be refused. */
+export function toOrigin(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    const u = new URL(value.trim());
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') return value;
+    if (u.username || u.password || u.search || u.hash) return value;
+    if (u.pathname !== '/' && u.pathname !== '') return value;
+    return u.origin;
+  } catch {
+    return value;
+  }
+}
 
 const blankToNull = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim() || null : value;
@@ -70,7 +89,23 @@ export class CreateOrganizationDto {
   replyTo?: string | null;
 }
 
-export class UpdateOrganizationDto extends PartialType(CreateOrganizationDto) {}
+export class UpdateOrganizationDto extends PartialType(CreateOrganizationDto) {
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: 20,
+    example: ['https://union.example', 'https://news.example:8443'],
+    description:
+      "sites allowed to embed this organization's forms (sent as CSP frame-ancestors on /embed/ pages); " +
+      'each an http(s) origin: scheme, host and optional port, no path',
+  })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (Array.isArray(value) ? value.map(toOrigin) : value))
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @Matches(ORIGIN, { each: true, message: 'each embed origin must look like https://example.org' })
+  embedOrigins?: string[];
+}
 
 export class AddMemberDto {
   @ApiProperty({ example: 'maria@example.org', description: 'an unknown email gets an invitation mail' })

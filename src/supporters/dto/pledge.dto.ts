@@ -5,10 +5,10 @@ import { IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'c
 import { MoneyDto } from '../../common/money.dto.js';
 import { PaginationQueryDto } from '../../common/pagination.js';
 import { PLEDGE_KINDS, PLEDGE_STATUSES, type PledgeKind, type PledgeStatus } from '../pledges.service.js';
-import { SupporterFieldsDto } from './supporter-fields.dto.js';
+import { PublicActionFieldsDto } from './public-action-fields.dto.js';
 import { Trim, UnixLineEndings } from '../../common/transforms.js';
 
-export class CreatePledgeDto extends SupporterFieldsDto {
+export class CreatePledgeDto extends PublicActionFieldsDto {
   @ApiProperty({ enum: PLEDGE_KINDS, example: 'support' })
   @IsIn(PLEDGE_KINDS, { message: `kind must be one of ${PLEDGE_KINDS.join(', ')}` })
   kind: PledgeKind;

@@ -11,7 +11,9 @@ import {
   registerDecorator,
   type ValidationOptions,
 } from 'class-validator';
+import { Transform } from 'class-transformer';
 import { LOCALES, type Locale } from '../../common/localized-text.js';
+import { E164, toE164 } from '../../common/phone.js';
 import { Trim, LowerTrim } from '../../common/transforms.js';
 import { OptionalText, OptionalCountry } from '../../common/dto-fields.js';
 
@@ -30,6 +32,22 @@ export function isIanaZone(value: unknown): boolean {
   } catch {
     return false;
   }
+}
+
+/** E.164 after {@link toE164} (a number that does not read stays as typed, for this to refuse). */
+export function IsPhoneE164(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isPhoneE164',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: ({ property }) =>
+          `${property} must be a valid phone number (with the country code, or of the form's country)`,
+        ...options,
+      },
+      validator: { validate: (v: unknown) => typeof v === 'string' && E164.test(v) },
+    });
 }
 
 export function IsIanaTimeZone(options?: ValidationOptions): PropertyDecorator {
@@ -96,4 +114,28 @@ export class SupporterFieldsDto {
   @IsOptional()
   @IsBoolean()
   consentEmail?: boolean;
+
+  @ApiPropertyOptional({
+    example: '+524771234567',
+    description:
+      'optional phone; E.164, or as typed and read with `country` as the default (stored as E.164)',
+  })
+  @IsOptional()
+  @Transform(({ value, obj }: { value: unknown; obj: Record<string, unknown> }) =>
+    typeof value === 'string'
+      ? (toE164(value.slice(0, 40), typeof obj.country === 'string' ? obj.country : null) ?? value.trim())
+      : value,
+  )
+  @IsPhoneE164()
+  phone?: string;
+
+  @ApiPropertyOptional({ description: 'true: consents to campaign calls and text messages at `phone`' })
+  @IsOptional()
+  @IsBoolean()
+  consentPhone?: boolean;
+
+  @ApiPropertyOptional({ description: 'true: consents to campaign WhatsApp messages at `phone`' })
+  @IsOptional()
+  @IsBoolean()
+  consentWhatsapp?: boolean;
 }

@@ -1,4 +1,3 @@
-/* global window, document */
 // Keeps a bulletin's progress (console page) up to date while it sends, without reloading the page:
 // reads /admin/bulletins/:id/progress.json every few seconds and updates the numbers and the bar.
 // The page works without it (the numbers as loaded, and a Refresh link).
