@@ -70,7 +70,8 @@ for (const file of modules) {
     .replace(/^src\//, '')
     .replace(/\.ts$/, '')
     .replaceAll('/', '-');
-  process.env.MUTATE_SPEC = file.replace(/\.ts$/, '.spec.ts');
+  // The module's own spec and its topical siblings (money.ts: money.spec.ts, money-typed.spec.ts).
+  process.env.MUTATE_SPEC = file.replace(/\.ts$/, '{,-*}.spec.ts');
   const moduleStarted = Date.now();
   const results = await new Stryker({
     mutate: [file],
