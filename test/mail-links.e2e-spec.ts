@@ -8,6 +8,15 @@ import { startSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 const BASE = 'http://puente.test';
+const SHARE_HOSTS = new Set(['wa.me', 'www.facebook.com', 't.me', 'twitter.com']);
+/** The page a share link shares: its `u` or `url` parameter, or the link inside its `text`. */
+function sharedPage(link: string): string {
+  const q = new URL(link).searchParams;
+  return q.get('u') ?? q.get('url') ?? /https?:\/\/\S+/.exec(q.get('text') ?? '')?.[0] ?? link;
+}
+/** The thank-you mail after signing or pledging, by its subject. */
+const isThankYou = (m: { subject: string }) =>
+  /^(Thank you for (signing|your pledge)|Gracias por (firmar|tu compromiso)):/.test(m.subject);
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const ZONE = 'America/Mexico_City';
@@ -63,7 +72,11 @@ describe('links in mail', () => {
   });
   /** Waits for the mail of `template` to `to`, sent from mark `from` on, and keeps it. */
   async function caught(template: TemplateName, to: string, from: number) {
-    const mail = await smtp.waitForMail((m) => m.envelope.to.includes(to), from);
+    // A thank-you mail after signing or pledging can arrive in between: it is its own template.
+    const mail = await smtp.waitForMail(
+      (m) => m.envelope.to.includes(to) && isThankYou(m) === (template === 'action-thanks'),
+      from,
+    );
     mails.set(template, mail);
   }
   async function tickAt(at: Date) {
@@ -117,6 +130,7 @@ describe('links in mail', () => {
       .post(`/api/public/campaigns/${slug}/pledges`)
       .send({ ...person('dora'), kind: 'donate', amount: { amount: '25.00', currency: 'USD' } })
       .expect(201);
+    await caught('action-thanks', 'dora@example.org', mark);
     mark = smtp.messages.length;
     await tickAt(new Date(NOON_MX.getTime() + 3 * 24 * HOUR + MIN));
     await caught('pledge-followup', 'dora@example.org', mark);
@@ -218,9 +232,11 @@ describe('links in mail', () => {
     );
     if (mail!.headers['list-unsubscribe'])
       for (const m of mail!.headers['list-unsubscribe'].matchAll(/<(https?:[^>]+)>/g)) links.add(m[1]);
-    for (const link of links) {
-      // Every link points at this app: nothing in these flows links elsewhere.
-      expect(link.startsWith(`${BASE}/`)).toBe(true);
+    for (const found of links) {
+      // Every link points at this app, or is a share link (WhatsApp, Facebook, Telegram, X) carrying
+      // one of this app's pages, which must answer too.
+      const link = SHARE_HOSTS.has(new URL(found).host) ? sharedPage(found) : found;
+      expect([found, link.startsWith(`${BASE}/`)]).toEqual([found, true]);
       const res = await t.http.get(link.slice(BASE.length));
       expect([link, res.status < 400]).toEqual([link, true]);
     }
