@@ -1,3 +1,4 @@
+import { countryChoices } from './format.js';
 import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -248,6 +249,7 @@ export class EmbedPagesController {
         action: `${path}?lang=${form.lang}`,
         csrf: embedFormToken(this.tokens, path, this.clock.now()),
         pledgeKinds: PLEDGE_KINDS,
+        countries: countryChoices(form.lang),
         errors,
         values,
       },

@@ -1,4 +1,5 @@
 import type { Locale } from '../common/localized-text.js';
+import { countryName } from '../common/countries.js';
 import { displayMoney, type MoneyJson } from '../common/money.js';
 import { zoneAbbreviation } from '../common/zone-abbreviation.js';
 
@@ -96,4 +97,14 @@ export function formatZoned(d: Date | string | null | undefined, lang: Locale, z
     timeZone: zone,
   }).format(at);
   return `${text} ${zoneAbbreviation(at, zone)}`;
+}
+
+/**
+ * The country suggestions under the free-text field: the countries of this border's campaigns, named
+ * in the reader's language. Any name in either language, or a code, is understood (src/common/countries.ts);
+ * the full list of ~250 would double the weight of a ~13 KB page.
+ */
+const SUGGESTED_COUNTRIES = ['MX', 'US', 'CA', 'GT', 'HN', 'SV', 'NI', 'CO', 'VE', 'PR'];
+export function countryChoices(lang: Locale): string[] {
+  return SUGGESTED_COUNTRIES.map((code) => countryName(code, lang));
 }

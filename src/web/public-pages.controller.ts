@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CampaignImagesService } from '../campaigns/campaign-images.service.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
+import { countryChoices } from './format.js';
 import { BadInputError } from '../common/errors.js';
 import { localize, type Locale } from '../common/localized-text.js';
 import { Public } from '../common/public.decorator.js';
@@ -21,7 +22,6 @@ import { eventCalendarFile } from '../events/event-calendar.js';
 import { calendarLinks } from '../events/calendar-links.js';
 import { NextStepService, type DoneAction } from '../outreach/next-step.service.js';
 import { shareLinks, shareText, type ShareSubject } from '../common/share-links.js';
-import { countryName } from '../common/countries.js';
 import { translator } from './i18n/index.js';
 import {
   detailsToErrors,
@@ -406,16 +406,6 @@ const RSVP_ORDER = [...SUPPORTER_ORDER, 'guests'];
 /** The first invalid field in the form's order (it gets `autofocus`), else the first error's. */
 function firstError(errors: FieldErrors, order: string[]): string | null {
   return order.find((k) => k in errors) ?? Object.keys(errors)[0] ?? null;
-}
-
-/**
- * The country suggestions under the free-text field: the countries of this border's campaigns, named
- * in the reader's language. Any name in either language, or a code, is understood (src/common/countries.ts);
- * the full list of ~250 would double the weight of a ~13 KB page.
- */
-const SUGGESTED_COUNTRIES = ['MX', 'US', 'CA', 'GT', 'HN', 'SV', 'NI', 'CO', 'VE', 'PR'];
-function countryChoices(lang: Locale): string[] {
-  return SUGGESTED_COUNTRIES.map((code) => countryName(code, lang));
 }
 
 function enc(s: string): string {
