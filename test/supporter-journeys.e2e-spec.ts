@@ -270,6 +270,11 @@ describe('supporter journeys on a phone', () => {
     expect(mail.text).toContain('Hola, Marta:');
     expect(mail.text).toContain('Lo que sigue: firma “Pide al DOL que actúe”');
     expect(mail.text).toContain('https://wa.me/?text=');
+    // Her share links carry her own share code, which credits her with whoever follows them.
+    const [{ share_code: code }] = (
+      await t.db.query(`SELECT share_code FROM supporters WHERE email = 'mail.signer@example.org'`)
+    ).rows;
+    expect(mail.text).toContain(encodeURIComponent(`/letters/ustr?ref=${code}`));
     // A repeat is the same answer and no second thank-you.
     await t.http
       .post(`/api/public/campaigns/${campaign.slug}/letters/ustr/signatures`)

@@ -114,13 +114,27 @@ export class ActionThanksMail implements OnModuleInit {
         : { kind: 'pledge', pledgeKind: q.pledgeKind ?? 'support' },
     );
     const giving = q.pledgeKind === 'donate' ? await this.next.giving(c.id, lang) : [];
+    // Her own share code on the links she shares (the mail goes only to her): `?ref=` credits her
+    // with whoever follows them, and the code is random, so it tells the public nothing about her.
+    const ref = r.supporterId
+      ? ((
+          (await this.dataSource.query(`SELECT share_code FROM supporters WHERE id = $1`, [
+            r.supporterId,
+          ])) as {
+            share_code: string | null;
+          }[]
+        )[0]?.share_code ?? null)
+      : null;
+    const shared = (url: string) => (ref ? `${url}?ref=${encodeURIComponent(ref)}` : url);
     const data = {
       firstName: q.firstName || undefined,
       action: letter ? 'letter' : 'pledge',
       pledgeKind: q.pledgeKind,
       title: letter ? letter.title : c.title,
       campaignTitle: c.title,
-      shareUrl: letter ? publicLinks.letter(base, c.slug, letter.slug) : publicLinks.campaign(base, c.slug),
+      shareUrl: shared(
+        letter ? publicLinks.letter(base, c.slug, letter.slug) : publicLinks.campaign(base, c.slug),
+      ),
       amount: q.amount ? displayMoney(q.amount, lang) : undefined,
       giving: giving.map((g) => givingLine(g, lang)),
       nextKind: next?.kind,
