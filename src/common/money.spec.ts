@@ -390,6 +390,8 @@ describe('displayMoney: amounts that read right across the border', () => {
     expect(nb(displayMoney({ amount: '1234567.05', currency: 'MXN' }, 'es'))).toBe('MXN 1,234,567.05');
     expect(nb(displayMoney({ amount: '5', currency: 'JPY' }, 'en'))).toBe('JPY 5');
     expect(nb(displayMoney({ amount: '1.250', currency: 'KWD' }, 'en'))).toBe('KWD 1.250');
+    // A zero right after the point still means there are cents.
+    expect(nb(displayMoney({ amount: '1.050', currency: 'KWD' }, 'en'))).toBe('KWD 1.050');
   });
 
   it('keeps exact digits for the largest amounts (no float on the way)', () => {
@@ -402,6 +404,10 @@ describe('displayMoney: amounts that read right across the border', () => {
     expect(nb(displayMoney({ amount: '-3.00', currency: 'USD' }, 'en'))).toBe('-USD 3');
     expect(displayMoney({ amount: '3.00', currency: 'USD' }, 'en')).toBe('USD\u00a03');
     expect(displayMoney(null, 'en')).toBe('');
+  });
+
+  it('falls back to the English number format for a language it does not know', () => {
+    expect(nb(displayMoney({ amount: '1500.00', currency: 'EUR' }, 'fr' as 'en'))).toBe('EUR 1,500');
   });
 
   it('formats minor units the same way', () => {

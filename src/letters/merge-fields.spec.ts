@@ -4,6 +4,7 @@ import {
   mergeFieldProblems,
   renderForTarget,
   renderLetter,
+  replaceMergeFields,
   unknownMergeFields,
   usesSupporterFields,
 } from './merge-fields.js';
@@ -172,5 +173,18 @@ describe('merge fields', () => {
     expect(stoppedAtJestTimeout(() => renderForTarget(body, { name: 'A' }, 'en'))).toContain(
       'Our communities',
     );
+  });
+
+  it('replaces every {{…}} with what the callback answers for its trimmed inside and the whole field', () => {
+    const seen: [string, string][] = [];
+    const out = replaceMergeFields('Dear {{ target.name }}, from {{x}}.', (inner, whole) => {
+      seen.push([inner, whole]);
+      return `<${inner}>`;
+    });
+    expect(out).toBe('Dear <target.name>, from <x>.');
+    expect(seen).toEqual([
+      ['target.name', '{{ target.name }}'],
+      ['x', '{{x}}'],
+    ]);
   });
 });
