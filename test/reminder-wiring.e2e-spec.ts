@@ -194,6 +194,16 @@ describe('reminders wired into events, letters, pledges and the digest', () => {
     await smtp.waitForMail(
       (m) => m.envelope.to.includes('willsign@example.org') && m.subject.startsWith('Thank you for signing'),
     );
+    // Their rows are recorded a moment after the mail arrives; a row still `sending` when the clock
+    // jumps ahead would have an expired lease and be taken again by the tick below.
+    await untilZero(
+      async () =>
+        (
+          await t.db.query(
+            `SELECT count(*)::int AS n FROM reminders WHERE kind = 'action-thanks' AND status = 'sending'`,
+          )
+        ).rows[0].n as number,
+    );
     smtp.messages.length = 0;
     await t.db.query(
       `UPDATE reminders SET status = 'cancelled' WHERE kind = 'action-thanks' AND status = 'pending'`,
