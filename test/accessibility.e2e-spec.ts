@@ -27,14 +27,15 @@ interface Scene {
   rsvpToken: string;
   unsubscribeToken: string;
   dataToken: string;
+  detailsToken: string;
+  invitationToken: string;
 }
 
 /**
  * Every public page and every console page, in Chromium at phone size, in English and (for many) in
  * Spanish: no serious or critical axe finding and no duplicate id. One app, one browser.
- *
- * Skipped: /my-details/:token (needs a pending change of details reached through its own mail flow)
- * and /invitations/:token (needs an invitation and its signed link from the invitation mail).
+ * The token pages (rsvp, unsubscribe, my-data, my-details, invitation) get their signed links as
+ * the mails would carry them, signed here from the rows the API created.
  */
 const PUBLIC: [string, (s: Scene) => string][] = [
   ['home', () => '/'],
@@ -47,6 +48,8 @@ const PUBLIC: [string, (s: Scene) => string][] = [
   ['unsubscribe', (s) => `/unsubscribe/${s.unsubscribeToken}`],
   ['my-data request', () => '/my-data'],
   ['my-data', (s) => `/my-data/${s.dataToken}`],
+  ['my-details', (s) => `/my-details/${s.detailsToken}`],
+  ['invitation', (s) => `/invitations/${s.invitationToken}`],
   ['bulletin archive', (s) => `/o/${s.orgSlug}/bulletins`],
   ['bulletin', (s) => `/o/${s.orgSlug}/bulletins/${s.bulletinId}`],
   ['embed letter', (s) => `/embed/c/${s.slug}/letters/usmca-review`],
@@ -192,6 +195,32 @@ describe('accessibility of every page (phone size, both languages)', () => {
     const tokens = t.app.get(SignedTokens);
     s.unsubscribeToken = tokens.sign('unsubscribe', s.supporterId);
     s.dataToken = tokens.sign('data', s.supporterId, new Date(Date.now() + 3600_000));
+    // A known supporter's form with new details waits for her confirmation on /my-details/:token.
+    await t.http
+      .post(`/api/public/campaigns/${s.slug}/pledges`)
+      .send({ email: 'lucia@example.org', firstName: 'Lucía', city: 'León', locale: 'es', kind: 'support' })
+      .expect(201);
+    // (Recorded after the answer, not awaited by the route: wait for the row.)
+    let update: { id: string; expires_at: Date } | undefined;
+    for (let i = 0; !update && i < 50; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 100));
+      update = (
+        await t.db.query<{ id: string; expires_at: Date }>(
+          'SELECT id, expires_at FROM supporter_updates WHERE supporter_id = $1',
+          [s.supporterId],
+        )
+      ).rows[0];
+    }
+    s.detailsToken = tokens.sign('details-update', update!.id, update!.expires_at);
+    await api
+      .post(`/api/organizations/${s.orgId}/members`)
+      .send({ email: 'new.teammate@example.org', role: 'coordinator' })
+      .expect((r) => expect(r.status).toBeLessThan(300));
+    const invitation = await t.db.query<{ id: string; expires_at: Date }>(
+      'SELECT id, expires_at FROM invitations WHERE email = $1',
+      ['new.teammate@example.org'],
+    );
+    s.invitationToken = tokens.sign('invitation', invitation.rows[0].id, invitation.rows[0].expires_at);
     const fr = await api
       .post(`/api/campaigns/${s.campaignId}/fundraisers`)
       .send({
