@@ -23,7 +23,9 @@ import {
   formFields,
   langPreference,
   render,
-  supporterFields,
+  pledgeFormBody,
+  rsvpFormBody,
+  signFormBody,
   validateAs,
   withAttribution,
   type FieldErrors,
@@ -92,10 +94,7 @@ export class EmbedPagesController {
   ) {
     const form = await this.letterForm(req, reply, slug, a);
     const f = formFields(body);
-    const plain: Record<string, unknown> = supporterFields(f, form.lang);
-    if (form.allowPersonalNote && f.personalNote?.trim()) plain.personalNote = f.personalNote;
-    if (f.showPublicly) plain.showPublicly = true;
-    const v = await validateAs(SignLetterDto, plain);
+    const v = await validateAs(SignLetterDto, signFormBody(f, form.lang, form.allowPersonalNote));
     if (v.errors) return this.show(req, reply, slug, form, v.errors, f, 400);
     await this.signatures.sign(slug, a, v.dto);
     return this.done(req, reply, slug, form, translator(form.lang)('embed.signed'));
@@ -131,9 +130,7 @@ export class EmbedPagesController {
   ) {
     const form = await this.eventForm(req, reply, slug, e);
     const f = formFields(body);
-    const plain: Record<string, unknown> = supporterFields(f, form.lang);
-    if (f.guests?.trim()) plain.guests = /^\d+$/.test(f.guests.trim()) ? Number(f.guests) : f.guests;
-    const v = await validateAs(CreateRsvpDto, plain);
+    const v = await validateAs(CreateRsvpDto, rsvpFormBody(f, form.lang));
     if (v.errors) return this.show(req, reply, slug, form, v.errors, f, 400);
     await this.rsvps.rsvp(slug, e, v.dto);
     return this.done(req, reply, slug, form, translator(form.lang)('rsvp.received'));
@@ -163,9 +160,7 @@ export class EmbedPagesController {
   ) {
     const form = await this.campaignForm(req, reply, slug);
     const f = formFields(body);
-    const plain: Record<string, unknown> = { ...supporterFields(f, form.lang), kind: f.kind };
-    if (f.message?.trim()) plain.message = f.message;
-    const v = await validateAs(CreatePledgeDto, plain);
+    const v = await validateAs(CreatePledgeDto, pledgeFormBody(f, form.lang));
     if (v.errors) return this.show(req, reply, slug, form, v.errors, f, 400);
     await this.pledges.pledge(slug, v.dto);
     return this.done(req, reply, slug, form, translator(form.lang)('campaign.pledgeThanks'));

@@ -30,7 +30,9 @@ import {
   publicBase,
   redirect,
   render,
-  supporterFields,
+  pledgeFormBody,
+  rsvpFormBody,
+  signFormBody,
   validateAs,
   withAttribution,
   type FieldErrors,
@@ -77,15 +79,7 @@ export class PublicPagesController {
     const p = langPreference(req, reply);
     const c = await this.campaigns.publicRead(slug, p.chosen, p.acceptLanguage);
     const f = formFields(body);
-    const plain: Record<string, unknown> = { ...supporterFields(f, c.lang), kind: f.kind };
-    if (f.message?.trim()) plain.message = f.message;
-    // The amount goes with a gift only (another kind ignores it rather than refusing the pledge).
-    if (f.kind === 'donate' && f.amount?.trim())
-      plain.amount = {
-        amount: f.amount.trim().replace(/,/g, ''),
-        currency: (f.currency || 'USD').toUpperCase(),
-      };
-    const v = await validateAs(CreatePledgeDto, plain);
+    const v = await validateAs(CreatePledgeDto, pledgeFormBody(f, c.lang));
     if (v.errors) return this.showCampaign(slug, req, reply, v.errors, f, 400);
     try {
       await this.pledges.pledge(slug, v.dto);
@@ -121,9 +115,7 @@ export class PublicPagesController {
     const p = langPreference(req, reply);
     const letter = await this.letters.publicRead(slug, actionSlug, p.chosen, p.acceptLanguage);
     const f = formFields(body);
-    const plain: Record<string, unknown> = supporterFields(f, letter.lang);
-    if (letter.allowPersonalNote && f.personalNote?.trim()) plain.personalNote = f.personalNote;
-    if (f.showPublicly) plain.showPublicly = true;
+    const plain = signFormBody(f, letter.lang, letter.allowPersonalNote);
     const v = await validateAs(SignLetterDto, plain);
     if (v.errors) return this.showLetter(slug, actionSlug, req, reply, v.errors, f, 400);
     const out = await this.signatures.sign(slug, actionSlug, v.dto);
@@ -226,8 +218,7 @@ export class PublicPagesController {
     const p = langPreference(req, reply);
     const e = await this.events.publicRead(slug, eventSlug, p.chosen, p.acceptLanguage);
     const f = formFields(body);
-    const plain: Record<string, unknown> = supporterFields(f, e.lang);
-    if (f.guests?.trim()) plain.guests = /^\d+$/.test(f.guests.trim()) ? Number(f.guests) : f.guests;
+    const plain = rsvpFormBody(f, e.lang);
     const v = await validateAs(CreateRsvpDto, plain);
     if (v.errors) return this.showEvent(slug, eventSlug, req, reply, v.errors, f, 400);
     // One page for every outcome (new, repeat, waitlisted, pending, cancelled, known or unknown email):

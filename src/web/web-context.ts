@@ -3,6 +3,7 @@ import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validate } from 'class-validator';
 import { cleanShareCode, cleanSource } from '../common/attribution.js';
 import { isLocale, pickLocale, type Locale } from '../common/localized-text.js';
+import { parseTypedAmount } from '../common/money.js';
 import { cookiesSecure } from '../common/public-links.js';
 import { countryName, countryOptions } from '../common/countries.js';
 import { zoneOptions } from '../common/time-zones.js';
@@ -223,6 +224,46 @@ export function supporterFields(f: Record<string, string>, lang: Locale): Record
   }
   for (const k of ['source', 'ref'] as const) if (f[k]?.trim()) out[k] = f[k];
   return out;
+}
+
+/** A sign form (page or embed) in the API's shape: the supporter, and the note only where the letter takes one. */
+export function signFormBody(
+  f: Record<string, string>,
+  lang: Locale,
+  allowPersonalNote: boolean | undefined,
+): Record<string, unknown> {
+  const plain = supporterFields(f, lang);
+  if (allowPersonalNote && f.personalNote?.trim()) plain.personalNote = f.personalNote;
+  if (f.showPublicly) plain.showPublicly = true;
+  return plain;
+}
+
+/** An RSVP form (page or embed) in the API's shape; guests as a number when they are one. */
+export function rsvpFormBody(f: Record<string, string>, lang: Locale): Record<string, unknown> {
+  const plain = supporterFields(f, lang);
+  if (f.guests?.trim()) plain.guests = /^\d+$/.test(f.guests.trim()) ? Number(f.guests) : f.guests;
+  return plain;
+}
+
+/**
+ * A pledge form (page or embed) in the API's shape. The amount goes with a gift only (another kind
+ * ignores it rather than refusing the pledge) and is read as people type it (parseTypedAmount:
+ * "1,500", "$5,000", "MXN 1,500.50"); what cannot be read goes on as typed, for the DTO to refuse on
+ * its field.
+ */
+export function pledgeFormBody(f: Record<string, string>, lang: Locale): Record<string, unknown> {
+  const plain: Record<string, unknown> = { ...supporterFields(f, lang), kind: f.kind };
+  if (f.message?.trim()) plain.message = f.message;
+  if (f.kind === 'donate' && f.amount?.trim()) {
+    let typed: { amount: string; currency: string | null };
+    try {
+      typed = parseTypedAmount(f.amount, 'amount.amount');
+    } catch {
+      typed = { amount: f.amount.trim(), currency: null };
+    }
+    plain.amount = { amount: typed.amount, currency: (f.currency || typed.currency || 'USD').toUpperCase() };
+  }
+  return plain;
 }
 
 /**
