@@ -1,18 +1,16 @@
 import type { Locale } from '../common/localized-text.js';
 import { countryName } from '../common/countries.js';
+import { formatCount, LOCALE_TAG as TAG } from '../common/locale-format.js';
 import { displayMoney, type MoneyJson } from '../common/money.js';
 import { zoneAbbreviation } from '../common/zone-abbreviation.js';
-
-const TAG: Record<Locale, string> = { en: 'en-US', es: 'es-MX' };
 
 /** Money for display, always with its code (`MXN 1,500`): see displayMoney in src/common/money.ts. */
 export function formatMoney(m: MoneyJson | null | undefined, lang: Locale): string {
   return displayMoney(m, lang);
 }
 
-export function formatNumber(n: number, lang: Locale): string {
-  return new Intl.NumberFormat(TAG[lang]).format(n);
-}
+/** 1204 → "1,204" (the documents' formatter, so pages and PDFs agree). */
+export const formatNumber = formatCount;
 
 /** A date-time in a given zone (an event's own), with the zone's abbreviation. */
 export function formatDateTime(d: Date | string | null | undefined, lang: Locale, timeZone = 'UTC'): string {
