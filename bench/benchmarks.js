@@ -473,7 +473,7 @@ async function deliverWith(ctx, smtp, instances, n, eventId) {
   };
   const apps = [];
   for (let i = 0; i < instances; i++) apps.push(await startApp(ctx.db, env, `worker-${i + 1}`));
-  smtp.reset();
+  await smtp.reset();
   await ctx.db.topStatements(); // resets the statement statistics (BENCH_STATEMENTS=1)
   const stopCpu = sampleCpu(ctx.db.dataDir);
   const timeoutMs = envInt('BENCH_REMINDER_TIMEOUT', 900) * 1000;
@@ -484,7 +484,7 @@ async function deliverWith(ctx, smtp, instances, n, eventId) {
   // count scans the run's reminders, and PostgreSQL is the CPU both sides of the ratio share.
   let asked = 0;
   while (performance.now() - t0 < timeoutMs) {
-    if (smtp.total < n && performance.now() - asked < 2000) {
+    if ((await smtp.count()) < n && performance.now() - asked < 2000) {
       await sleep(50);
       continue;
     }
@@ -505,7 +505,8 @@ async function deliverWith(ctx, smtp, instances, n, eventId) {
   await sleep(500);
   let duplicates = 0;
   let recipients = 0;
-  for (const [to, count] of smtp.perRecipient) {
+  const { perRecipient } = await smtp.stats();
+  for (const [to, count] of perRecipient) {
     if (!to.startsWith(`rem-${tag}-`)) continue;
     recipients++;
     if (count > 1) duplicates += count - 1;

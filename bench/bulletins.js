@@ -1,12 +1,13 @@
 // The bulletin benchmark of issue 22: a bulletin to BENCH_BULLETIN_RECIPIENTS supporters through a
 // loopback SMTP sink, against raw nodemailer sending the same prepared messages to the same sink.
 import { randomBytes } from 'node:crypto';
+import { cpus } from 'node:os';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { compileBulletin } from '../dist/src/bulletins/bulletin-render.js';
 import { mayReceiveBulletinSql } from '../dist/src/bulletins/eligibility.js';
 import { renderTemplate } from '../dist/src/mail/templates/templates.js';
-import { api, envInt, round, sampleRss, sleep, startApp, startSmtp } from './harness.js';
+import { api, envInt, round, sampleCpu, sampleRss, sleep, startApp, startSmtp } from './harness.js';
 
 const SUBJECT = { en: 'News from Silao', es: 'Noticias de Silao' };
 const BODY = {
@@ -14,8 +15,21 @@ const BODY = {
   es: 'Hola, {{supporter.firstName | compa}}:\n\n**Ya viene la votación.** Más en [nuestro sitio](https://example.org).\n\n- uno\n- dos',
 };
 
-/** One bulletin to the audience, sent by `instances` workers; time from send to the last mail. */
+/**
+ * One bulletin to the audience, sent by `instances` workers. The snapshot (`POST /send`) is taken with
+ * no worker running, so it is timed alone; the bulletin is paused before the workers start and the
+ * sending time runs from `POST /resume` to the last mail at the sink, so every instance starts together.
+ */
 async function sendWith(ctx, smtp, instances, audienceId, orgId, n, tag) {
+  const b = await api(ctx.app, 'POST', `/api/organizations/${orgId}/bulletins`, {
+    token: ctx.token,
+    body: { subject: SUBJECT, body: BODY, audienceId },
+  });
+  const s0 = performance.now();
+  const sent = await api(ctx.app, 'POST', `/api/bulletins/${b.id}/send`, { token: ctx.token, expect: [200] });
+  const snapshotMs = performance.now() - s0;
+  await api(ctx.app, 'POST', `/api/bulletins/${b.id}/pause`, { token: ctx.token, expect: [200] });
+
   const env = {
     REMINDERS_ENABLED: 'true',
     BULLETIN_TICK_SECONDS: '1',
@@ -26,17 +40,16 @@ async function sendWith(ctx, smtp, instances, audienceId, orgId, n, tag) {
   const apps = [];
   for (let i = 0; i < instances; i++) apps.push(await startApp(ctx.db, env, `bulletin-worker-${i + 1}`));
   const rss = apps.map((a) => sampleRss(a.pid, 250));
-  smtp.reset();
-  const b = await api(ctx.app, 'POST', `/api/organizations/${orgId}/bulletins`, {
-    token: ctx.token,
-    body: { subject: SUBJECT, body: BODY, audienceId },
-  });
+  await smtp.reset();
+  await ctx.db.topStatements(); // resets the statement statistics (BENCH_STATEMENTS=1)
+  const stopCpu = sampleCpu(ctx.db.dataDir);
   const t0 = performance.now();
-  const sent = await api(ctx.app, 'POST', `/api/bulletins/${b.id}/send`, { token: ctx.token, expect: [200] });
-  const snapshotMs = performance.now() - t0;
+  await api(ctx.app, 'POST', `/api/bulletins/${b.id}/resume`, { token: ctx.token, expect: [200] });
   const timeoutMs = envInt('BENCH_BULLETIN_TIMEOUT', 900) * 1000;
-  while (smtp.total < n && performance.now() - t0 < timeoutMs) await sleep(20);
+  while ((await smtp.count()) < n && performance.now() - t0 < timeoutMs) await sleep(20);
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = stopCpu();
+  const statements = await ctx.db.topStatements();
   // Then until the bulletin says sent (its last outcomes recorded).
   for (let i = 0; i < 200; i++) {
     const { rows } = await ctx.db.query(`SELECT status::text FROM bulletins WHERE id = $1`, [b.id]);
@@ -46,7 +59,8 @@ async function sendWith(ctx, smtp, instances, audienceId, orgId, n, tag) {
   const memory = rss.map((stop) => stop());
   let duplicates = 0;
   let recipients = 0;
-  for (const [to, count] of smtp.perRecipient) {
+  const { perRecipient } = await smtp.stats();
+  for (const [to, count] of perRecipient) {
     if (!to.startsWith(`bul-${tag}-`)) continue;
     recipients++;
     if (count > 1) duplicates += count - 1;
@@ -62,11 +76,18 @@ async function sendWith(ctx, smtp, instances, audienceId, orgId, n, tag) {
     missing: n - recipients,
     duplicates,
     memory,
+    cpu,
+    // CPU time per mail (ms of one core) of each part: what limits how far a second instance can add.
+    cpuMsPerMail: cpuPerMail(cpu, seconds, n),
+    statements,
   };
 }
 
+const cpuPerMail = (cpu, seconds, n) =>
+  Object.fromEntries(Object.entries(cpu ?? {}).map(([k, v]) => [k, round((v * 10 * seconds) / n, 3)]));
+
 /** Raw nodemailer: the same messages, prepared beforehand, to the same sink, 5 pooled connections. */
-async function rawSend(smtp, rows) {
+async function rawSend(db, smtp, rows) {
   const templates = {
     en: compileBulletin(SUBJECT.en, BODY.en, 'en'),
     es: compileBulletin(SUBJECT.es, BODY.es, 'es'),
@@ -85,7 +106,8 @@ async function rawSend(smtp, rows) {
     { url: smtp.url, pool: true, maxConnections: 5 },
     { from: 'bench@bench.test' },
   );
-  smtp.reset();
+  await smtp.reset();
+  const stopCpu = sampleCpu(db.dataDir);
   const t0 = performance.now();
   let next = 0;
   const lane = async () => {
@@ -100,8 +122,14 @@ async function rawSend(smtp, rows) {
   };
   await Promise.all(Array.from({ length: 8 }, lane));
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = stopCpu();
   transport.close();
-  return { seconds: round(seconds, 2), rate: round(messages.length / seconds, 1) };
+  return {
+    seconds: round(seconds, 2),
+    rate: round(messages.length / seconds, 1),
+    cpu,
+    cpuMsPerMail: cpuPerMail(cpu, seconds, messages.length),
+  };
 }
 
 export async function bulletins(ctx) {
@@ -129,28 +157,42 @@ export async function bulletins(ctx) {
   // The raw SELECT of the same rows (what the snapshot reads), fetched by a client.
   const client = new pg.Client({ connectionString: ctx.db.url });
   await client.connect();
-  const s0 = performance.now();
-  const { rows } = await client.query(
-    `SELECT s.id, s.email, s.first_name, s.locale FROM supporters s
-      WHERE s.organization_id = $1 AND ${mayReceiveBulletinSql('s')} AND s.email IS NOT NULL
-        AND lower(btrim(s.city)) = lower($2)`,
-    [orgId, city],
-  );
-  const rawSelectMs = performance.now() - s0;
+  // Best of three, as the snapshot is the best of its two runs.
+  let rows = [];
+  let rawSelectMs = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const s0 = performance.now();
+    ({ rows } = await client.query(
+      `SELECT s.id, s.email, s.first_name, s.locale FROM supporters s
+        WHERE s.organization_id = $1 AND ${mayReceiveBulletinSql('s')} AND s.email IS NOT NULL
+          AND lower(btrim(s.city)) = lower($2)`,
+      [orgId, city],
+    ));
+    rawSelectMs = Math.min(rawSelectMs, performance.now() - s0);
+  }
   await client.end();
 
   const smtp = await startSmtp();
   try {
-    const raw = await rawSend(smtp, rows);
+    const raw = await rawSend(ctx.db, smtp, rows);
     const one = await sendWith(ctx, smtp, 1, audience.id, orgId, n, tag);
     const two = await sendWith(ctx, smtp, 2, audience.id, orgId, n, tag);
     const throughput = raw.seconds / one.seconds;
     const scaling = one.seconds / two.seconds;
-    const snapshot = one.snapshotMs / rawSelectMs;
+    const snapshotMs = Math.min(one.snapshotMs, two.snapshotMs);
+    const snapshot = snapshotMs / rawSelectMs;
     const growth = Math.max(...one.memory.map((m) => m.growthMb));
+    // What two instances can reach on this machine at most, from one instance's CPU per mail: each
+    // instance is one Node.js thread (≤ 1 core), and all parts together have the machine's cores.
+    const perMail = one.cpuMsPerMail;
+    const others = (perMail.postgres ?? 0) + (perMail.sink ?? 0) + (perMail.runner ?? 0);
+    const cores = cpus().length;
+    const bound = perMail.app
+      ? round(Math.min(2000 / perMail.app, (cores * 1000) / (perMail.app + others)) / one.rate)
+      : undefined;
     const exact = (r) => r.missing === 0 && r.duplicates === 0 && r.audienceCount === n;
     return {
-      figure: `1 instance ${one.rate}/s, 2 instances ${two.rate}/s; snapshot ${one.snapshotMs} ms; RSS growth ${growth} MB`,
+      figure: `1 instance ${one.rate}/s, 2 instances ${two.rate}/s; snapshot ${snapshotMs} ms; RSS growth ${growth} MB`,
       baseline: `raw nodemailer ${raw.rate}/s; raw SELECT ${round(rawSelectMs, 1)} ms`,
       ratio: round(throughput),
       goal: 'throughput ≥ 0.8× raw; 2 instances ≥ 1.6× one; snapshot ≤ 2× raw SELECT; RSS growth < 100 MB; 0 duplicates, 0 missing',
@@ -158,6 +200,7 @@ export async function bulletins(ctx) {
       details: {
         recipients: n,
         ratios: { throughput: round(throughput), twoInstances: round(scaling), snapshot: round(snapshot) },
+        twoInstancesBound: bound,
         rawSelectMs: round(rawSelectMs, 1),
         raw,
         one,

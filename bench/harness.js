@@ -1,7 +1,7 @@
 // Bench plumbing: the database, app processes, HTTP load (autocannon), RSS sampling, SMTP sink.
 // Plain ESM JavaScript importing the compiled app from dist/ (run `npm run build` first; `npm run bench` does).
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -9,7 +9,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
 import { ensureDatabase } from '../dist/src/database/connect.js';
 import { EmbeddedPostgres } from '../dist/src/database/embedded-postgres.js';
 
@@ -290,9 +289,9 @@ export function sampleWaits(url) {
 /**
  * Where the machine's CPU goes while a benchmark runs (Linux /proc; undefined elsewhere): every 500 ms
  * the CPU time of the app processes (`dist/src/main.js`), of the PostgreSQL server (the postmaster of
- * `dataDir` and its backends) and of this runner (the load generator, the raw baselines' client and
- * the SMTP sink). Returns stop() → the average share of one core of each, e.g. `{ app: 85, postgres:
- * 40, runner: 22, total: 147 }` (the machine has 200 with 2 cores).
+ * `dataDir` and its backends), of this runner (the load generator, the raw baselines' client) and of
+ * the SMTP sink (bench/smtp-sink.js). Returns stop() → the average share of one core of each, e.g.
+ * `{ app: 85, postgres: 40, runner: 22, sink: 5, total: 152 }` (the machine has 200 with 2 cores).
  */
 export function sampleCpu(dataDir) {
   const hz = 100; // USER_HZ: /proc reports CPU time in ticks of 1/100 s on Linux
@@ -306,7 +305,7 @@ export function sampleCpu(dataDir) {
   const postmaster = Number(read(join(dataDir, 'pg', 'postmaster.pid'))?.split('\n')[0]);
   if (!read('/proc/self/stat') || !postmaster) return () => undefined;
   const last = new Map();
-  const used = { app: 0, postgres: 0, runner: 0 };
+  const used = { app: 0, postgres: 0, runner: 0, sink: 0 };
   const sample = () => {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
@@ -317,7 +316,11 @@ export function sampleCpu(dataDir) {
       let group = null;
       if (Number(pid) === process.pid) group = 'runner';
       else if (Number(pid) === postmaster || ppid === postmaster) group = 'postgres';
-      else if (read(`/proc/${pid}/cmdline`)?.includes('dist/src/main.js')) group = 'app';
+      else {
+        const cmdline = read(`/proc/${pid}/cmdline`);
+        if (cmdline?.includes('dist/src/main.js')) group = 'app';
+        else if (cmdline?.includes('bench/smtp-sink.js')) group = 'sink';
+      }
       if (!group) continue;
       const ticks = Number(f[11]) + Number(f[12]);
       // A process first seen now counts from now (its earlier time was before the window).
@@ -334,49 +337,48 @@ export function sampleCpu(dataDir) {
     const seconds = (performance.now() - t0) / 1000;
     const share = (ticks) => Math.round((ticks / hz / seconds) * 100);
     const out = Object.fromEntries(Object.entries(used).map(([k, v]) => [k, share(v)]));
-    return { ...out, total: out.app + out.postgres + out.runner };
+    return { ...out, total: out.app + out.postgres + out.runner + out.sink };
   };
 }
 
 /**
- * A loopback SMTP server that accepts everything and counts messages per recipient (each bench
- * reminder goes to its own supporter, so a recipient seen twice is a duplicate send).
+ * A loopback SMTP sink in a process of its own (bench/smtp-sink.js) that accepts everything and counts
+ * messages per recipient (each bench mail goes to its own supporter, so a recipient seen twice is a
+ * duplicate send). `count()` and `stats()` ask it over IPC.
  */
-export async function startSmtp() {
-  const perRecipient = new Map();
-  let total = 0;
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    closeTimeout: 1000,
-    onData(stream, session, callback) {
-      stream.on('data', () => undefined);
-      stream.on('end', () => {
-        total++;
-        for (const r of session.envelope.rcptTo) {
-          const to = r.address.toLowerCase();
-          perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
-        }
-        callback();
-      });
-    },
+export async function startSmtp(env = {}) {
+  const child = fork(join(ROOT, 'bench/smtp-sink.js'), [], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  await new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', ok);
+  const waiting = [];
+  child.on('message', (m) => waiting.shift()?.(m));
+  const ask = (message) =>
+    new Promise((ok) => {
+      waiting.push(ok);
+      child.send(message);
+    });
+  const { port } = await new Promise((ok, fail) => {
+    waiting.push(ok);
+    child.once('exit', (code) => fail(new Error(`SMTP sink exited with ${code}`)));
   });
   return {
-    url: `smtp://127.0.0.1:${server.server.address().port}`,
-    get total() {
-      return total;
+    url: `smtp://127.0.0.1:${port}`,
+    pid: child.pid,
+    /** Messages accepted since the last reset. */
+    count: async () => (await ask('count')).total,
+    /** Messages accepted and a Map recipient → messages, since the last reset. */
+    stats: async () => {
+      const { total, perRecipient } = await ask('stats');
+      return { total, perRecipient: new Map(perRecipient) };
     },
-    perRecipient,
-    reset() {
-      total = 0;
-      perRecipient.clear();
+    reset: () => ask('reset'),
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((ok) => child.once('exit', ok));
+      child.disconnect();
+      await exited;
     },
-    close: () => new Promise((ok) => server.close(ok)),
   };
 }
 

@@ -23,6 +23,7 @@ import { CampaignHidden1796400000000 } from './1796400000000-campaign-hidden.js'
 import { Bulletins1796500000000 } from './1796500000000-bulletins.js';
 import { Giving1796600000000 } from './1796600000000-giving.js';
 import { EmbedsSourcesPhone1796700000000 } from './1796700000000-embeds-sources-phone.js';
+import { BulletinBatches1797100000000 } from './1797100000000-bulletin-batches.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -48,4 +49,5 @@ export const migrations = [
   Bulletins1796500000000,
   Giving1796600000000,
   EmbedsSourcesPhone1796700000000,
+  BulletinBatches1797100000000,
 ];

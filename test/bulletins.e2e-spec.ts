@@ -279,6 +279,67 @@ describe('bulletins', () => {
     expect((await as(org.token).get(`/api/bulletins/${id}`).expect(200)).body.status).toBe('sent');
   });
 
+  it('a snapshot bigger than a batch: delivery rows as needed, a deleted supporter left out, a cancel drops the rest', async () => {
+    const N = 1_100; // three batches of the snapshot: 500, 500 and 100
+    await t.db.query(
+      `INSERT INTO supporters (organization_id, email, first_name, locale, timezone, city, email_consent,
+                               email_consent_at, email_consent_source)
+       SELECT $1, 'lote-grande-' || i || '@example.org', 'Ana', 'es', 'America/Mexico_City', 'Lote grande',
+              true, now(), 'test'
+         FROM generate_series(1, $2::int) i`,
+      [org.organizationId, N],
+    );
+    const a = await as(org.token)
+      .post(`/api/organizations/${org.organizationId}/audiences`)
+      .send({ name: 'Lote grande', filter: { city: 'Lote grande' } })
+      .expect(201);
+    const count = async (sql: string, id: string) => (await t.db.query<{ n: number }>(sql, [id])).rows[0].n;
+    const batches = (id: string) =>
+      count(`SELECT count(*)::int AS n FROM bulletin_batches WHERE bulletin_id = $1`, id);
+    const deliveries = (id: string) =>
+      count(`SELECT count(*)::int AS n FROM bulletin_deliveries WHERE bulletin_id = $1`, id);
+
+    const id = await newBulletin({ audienceId: a.body.id });
+    const from = smtp.messages.length;
+    expect((await as(org.token).post(`/api/bulletins/${id}/send`).expect(200)).body.audienceCount).toBe(N);
+    // The snapshot is three rows, not 1,100.
+    expect([await batches(id), await deliveries(id)]).toEqual([3, 0]);
+    t.clock.advance(1100);
+    // One claim (200) needs one batch: its 500 recipients become delivery rows, the rest wait.
+    expect(await sender().tick()).toMatchObject({ claimed: 200, sent: 200 });
+    expect([await batches(id), await deliveries(id)]).toEqual([2, 500]);
+    let b = (await as(org.token).get(`/api/bulletins/${id}`).expect(200)).body;
+    expect(b).toMatchObject({ status: 'sending', stats: { audience: N, sent: 200, remaining: N - 200 } });
+
+    // A supporter deleted while still waiting in a batch is left out; everyone else gets it once.
+    const { rows } = await t.db.query<{ id: string; email: string }>(
+      `SELECT s.id, s.email FROM bulletin_batches x CROSS JOIN LATERAL unnest(x.supporter_ids) u(id)
+         JOIN supporters s ON s.id = u.id WHERE x.bulletin_id = $1 LIMIT 1`,
+      [id],
+    );
+    await t.db.query(`DELETE FROM supporters WHERE id = $1`, [rows[0].id]);
+    await drain();
+    b = (await as(org.token).get(`/api/bulletins/${id}`).expect(200)).body;
+    expect(b).toMatchObject({ status: 'sent', stats: { sent: N - 1, remaining: 0 } });
+    expect([await batches(id), await deliveries(id)]).toEqual([0, N - 1]);
+    const got = bulletinMails(from).map((m) => m.envelope.to[0]);
+    expect(new Set(got).size).toBe(got.length);
+    expect(got.length).toBe(N - 1);
+    expect(got).not.toContain(rows[0].email);
+
+    // Cancelled with batches still waiting: they go, and nothing more is sent.
+    const second = await newBulletin({ audienceId: a.body.id });
+    await as(org.token).post(`/api/bulletins/${second}/send`).expect(200);
+    t.clock.advance(1100);
+    expect(await sender().tick()).toMatchObject({ claimed: 200 });
+    await as(org.token).post(`/api/bulletins/${second}/cancel`).expect(200);
+    expect(await batches(second)).toBe(0);
+    t.clock.advance(1100);
+    expect(await sender().tick()).toMatchObject({ claimed: 0 });
+    b = (await as(org.token).get(`/api/bulletins/${second}`).expect(200)).body;
+    expect(b).toMatchObject({ status: 'cancelled', stats: { audience: N - 1, sent: 200, remaining: 0 } });
+  });
+
   it('a permanent rejection marks the address bounced and keeps it out of later audiences', async () => {
     await pledge({ email: 'rebota@example.org', firstName: 'Rebeca', city: 'Irapuato' });
     await pledge({ email: 'llega@example.org', firstName: 'Luz', city: 'Irapuato' });
@@ -340,7 +401,7 @@ describe('bulletins', () => {
     // Sending starts when 09:00 arrives in the earliest zone (what the sender's tick does then).
     expect(await t.app.get(BulletinsService).start(id, new Date('2030-03-03T19:00:01Z'))).toBe(2);
     const { rows } = await t.db.query(
-      `SELECT s.email, d.due_at FROM bulletin_deliveries d JOIN supporters s ON s.id = d.supporter_id
+      `SELECT s.email, d.due_at FROM bulletin_recipients d JOIN supporters s ON s.id = d.supporter_id
         WHERE d.bulletin_id = $1 ORDER BY s.email`,
       [id],
     );

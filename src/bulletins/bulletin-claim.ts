@@ -3,6 +3,32 @@ import { mayReceiveBulletinSql } from './eligibility.js';
 
 // The bulletin sender's statements (see BulletinSender for the guarantee they are part of).
 
+/** Recipients per row of `bulletin_batches` (the snapshot BulletinsService.start writes). */
+export const BATCH_SIZE = 500;
+
+/**
+ * Turns up to $2 due batches ($1 now) of sending bulletins into pending delivery rows, oldest first,
+ * and deletes them, in one statement: a batch is either still a batch or all its delivery rows, and
+ * the primary key (bulletin, supporter) keeps a recipient from ever having two rows. Batches another
+ * instance is expanding are skipped. A supporter deleted since the snapshot is left out. Answers the
+ * number of rows written.
+ */
+export const EXPAND_SQL = `
+  WITH picked AS (
+    SELECT x.bulletin_id, x.batch FROM bulletin_batches x
+     WHERE x.due_at <= $1 AND x.bulletin_id IN (SELECT id FROM bulletins WHERE status = 'sending')
+     ORDER BY x.due_at LIMIT $2 FOR UPDATE OF x SKIP LOCKED),
+  expanded AS (
+    DELETE FROM bulletin_batches x USING picked p WHERE x.bulletin_id = p.bulletin_id AND x.batch = p.batch
+    RETURNING x.bulletin_id, x.due_at, x.supporter_ids),
+  inserted AS (
+    INSERT INTO bulletin_deliveries (bulletin_id, supporter_id, due_at)
+    SELECT e.bulletin_id, u.supporter_id, e.due_at
+      FROM expanded e CROSS JOIN LATERAL unnest(e.supporter_ids) AS u(supporter_id)
+     WHERE EXISTS (SELECT 1 FROM supporters s WHERE s.id = u.supporter_id)
+    ON CONFLICT ON CONSTRAINT bulletin_deliveries_pkey DO NOTHING RETURNING 1)
+  SELECT count(*)::int AS rows FROM inserted`;
+
 /**
  * The throttle ($1 now; $2 whether the hourly cap is on): under a transaction-scoped advisory lock, so
  * the instances claim one after another and each sees what the others took. Rows claimed in the last

@@ -14,7 +14,14 @@ import { PrivacyService } from '../supporters/privacy.service.js';
 import { bulletinArchiveUrl } from './bulletin-links.js';
 import { compileBulletin, pickBulletinLocale, type BulletinTemplate } from './bulletin-render.js';
 import { BulletinsService } from './bulletins.service.js';
-import { CLAIM_SQL, FINISH_SQL, THROTTLE_SQL, type ClaimedDelivery } from './bulletin-claim.js';
+import {
+  BATCH_SIZE,
+  CLAIM_SQL,
+  EXPAND_SQL,
+  FINISH_SQL,
+  THROTTLE_SQL,
+  type ClaimedDelivery,
+} from './bulletin-claim.js';
 
 /** Most deliveries one claim takes (the throttle may allow fewer). */
 const CLAIM_LIMIT = 200;
@@ -110,7 +117,11 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
     return result;
   }
 
-  /** The throttle's allowance and the claim, in one transaction under the throttle's advisory lock. */
+  /**
+   * The throttle's allowance and the claim, in one transaction under the throttle's advisory lock.
+   * When the delivery rows run short of the allowance, due batches of the snapshot become delivery
+   * rows first (EXPAND_SQL), as many as the shortfall needs, and the claim takes from them too.
+   */
   private async claim(now: Date): Promise<ClaimedDelivery[]> {
     return this.dataSource.transaction(async (m) => {
       const [t] = (await m.query(THROTTLE_SQL, [now, this.config.bulletinMaxPerHour > 0])) as {
@@ -122,7 +133,16 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
         limit = Math.min(limit, this.config.bulletinMaxPerHour - t.lastHour);
       if (limit <= 0) return [];
       const lease = new Date(now.getTime() + this.config.reminderLeaseSeconds * 1000);
-      return (await m.query(CLAIM_SQL, [now, lease, this.instanceId, limit])) as ClaimedDelivery[];
+      const rows = (await m.query(CLAIM_SQL, [now, lease, this.instanceId, limit])) as ClaimedDelivery[];
+      const short = limit - rows.length;
+      if (short <= 0) return rows;
+      const [{ rows: expanded }] = (await m.query(EXPAND_SQL, [now, Math.ceil(short / BATCH_SIZE)])) as {
+        rows: number;
+      }[];
+      if (expanded === 0) return rows;
+      return rows.concat(
+        (await m.query(CLAIM_SQL, [now, lease, this.instanceId, short])) as ClaimedDelivery[],
+      );
     });
   }
 
@@ -298,12 +318,14 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
     };
   }
 
-  /** A sending bulletin with no row left to send is sent. */
+  /** A sending bulletin with no row left to send, and no batch left to expand, is sent. */
   private async finishBulletins(now: Date): Promise<void> {
     await this.hot.query(
       'bulletins.finished',
       `UPDATE bulletins b SET status = 'sent', finished_at = $1, updated_at = $1
-        WHERE b.status = 'sending' AND NOT EXISTS (
+        WHERE b.status = 'sending'
+          AND NOT EXISTS (SELECT 1 FROM bulletin_batches x WHERE x.bulletin_id = b.id)
+          AND NOT EXISTS (
           SELECT 1 FROM bulletin_deliveries d WHERE d.bulletin_id = b.id AND d.status IN ('pending', 'sending'))`,
       [now],
     );
