@@ -316,7 +316,8 @@ export function sampleCpu(dataDir) {
       let group = null;
       if (Number(pid) === process.pid) group = 'runner';
       else if (Number(pid) === postmaster || ppid === postmaster) group = 'postgres';
-      else {
+      else if (ppid === process.pid) {
+        // The apps and the sink are this runner's children (other programs on the machine are not counted).
         const cmdline = read(`/proc/${pid}/cmdline`);
         if (cmdline?.includes('dist/src/main.js')) group = 'app';
         else if (cmdline?.includes('bench/smtp-sink.js')) group = 'sink';

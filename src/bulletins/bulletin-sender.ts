@@ -27,6 +27,8 @@ import {
 const CLAIM_LIMIT = 200;
 /** Mails of one claim handed to the transport at the same time. */
 const SEND_CONCURRENCY = 8;
+/** Claims worked at the same time by one instance's drain. */
+const DRAIN_LANES = 2;
 
 export interface SendTickResult {
   started: number;
@@ -86,10 +88,17 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
     this.stopped = true;
   }
 
-  /** Ticks while each claim came back full (a backlog the throttle still allows). */
+  /**
+   * Ticks while each claim came back full (a backlog the throttle still allows), in DRAIN_LANES lanes:
+   * while one claim's mails go out, the other lane claims and prepares the next, so the transport does
+   * not wait on the database between claims. Claims stay serialized by the throttle's lock.
+   */
   private async drain(): Promise<void> {
-    let last = await this.tick();
-    while (!this.stopped && last.claimed === CLAIM_LIMIT) last = await this.tick();
+    const lane = async () => {
+      let last = await this.tick();
+      while (!this.stopped && last.claimed === CLAIM_LIMIT) last = await this.tick();
+    };
+    await Promise.all(Array.from({ length: DRAIN_LANES }, lane));
   }
 
   /** One tick: starts due scheduled bulletins, claims what the throttle allows, sends it. Public for tests. */
