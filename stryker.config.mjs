@@ -17,6 +17,8 @@ export const CORE_MODULES = [
   'src/common/slug.ts',
   'src/common/csv-safety.ts',
   'src/events/event-time.ts',
+  'src/bulletins/eligibility.ts',
+  'src/bulletins/bulletin-throttle.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
