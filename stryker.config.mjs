@@ -19,6 +19,7 @@ export const CORE_MODULES = [
   'src/events/event-time.ts',
   'src/bulletins/eligibility.ts',
   'src/bulletins/bulletin-throttle.ts',
+  'src/bulletins/bulletin-render.ts',
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
