@@ -66,7 +66,13 @@ function likeAna(supporterId: string) {
     supporter_tags: [{ supporter_id: supporterId, tag_id: TAG1 }],
     signatures: [{ supporter_id: supporterId, action_id: L1, created_at: FROM }],
     rsvps: [
-      { supporter_id: supporterId, event_id: E1, status: 'going', created_at: ms(TO, -1), checked_in_at: TO },
+      {
+        supporter_id: supporterId,
+        event_id: E1,
+        status: 'going',
+        created_at: ms(TO, -1),
+        checked_in_at: TO as string | null,
+      },
     ],
     pledges: [{ supporter_id: supporterId, campaign_id: C1, kind: 'sign', created_at: ms(FROM, -1) }],
     donations: [
@@ -90,7 +96,7 @@ const tables: Tables = {
   rsvps: [
     { supporter_id: who('bea'), event_id: E1, status: 'cancelled', created_at: FROM, checked_in_at: null },
     { supporter_id: who('cruz'), event_id: E2, status: 'waitlisted', created_at: FROM, checked_in_at: null },
-  ] as Tables['rsvps'],
+  ],
   pledges: [{ supporter_id: who('bea'), campaign_id: C1, kind: 'support', created_at: FROM }],
   donations: [{ supporter_id: who('bea'), fundraiser_id: F1, status: 'refunded', created_at: FROM }],
 };
