@@ -377,7 +377,7 @@ describe('bulletins', () => {
     expect(bulletinMails(from).map((m) => m.envelope.to[0])).toEqual(['gabi@example.org']);
   });
 
-  it('"at 09:00 in each recipient’s zone": each delivery is due at her own 09:00', async () => {
+  it('"at 09:00 in each recipient’s zone": each delivery is due at her own 09:00 (no known zone: the organization’s; passed: now)', async () => {
     await pledge({
       email: 'cdmx@example.org',
       firstName: 'Mar',
@@ -385,6 +385,17 @@ describe('bulletins', () => {
       timezone: 'America/Mexico_City',
     });
     await pledge({ email: 'nyc@example.org', firstName: 'Jo', city: 'Celaya', timezone: 'America/New_York' });
+    // Where 09:00 came before sending started (UTC+14, the earliest zone, one second earlier): now.
+    await pledge({
+      email: 'kiri@example.org',
+      firstName: 'Tia',
+      city: 'Celaya',
+      timezone: 'Pacific/Kiritimati',
+    });
+    // No zone, or one PostgreSQL does not know: the organization's (America/Mexico_City).
+    await pledge({ email: 'nozone@example.org', firstName: 'Noa', city: 'Celaya' });
+    await pledge({ email: 'lost@example.org', firstName: 'Lu', city: 'Celaya', timezone: 'America/Chicago' });
+    await t.db.query(`UPDATE supporters SET timezone = 'Mars/Olympus_Mons' WHERE email = 'lost@example.org'`);
     const a = await as(org.token)
       .post(`/api/organizations/${org.organizationId}/audiences`)
       .send({ name: 'Celaya', filter: { city: 'Celaya' } })
@@ -399,7 +410,7 @@ describe('bulletins', () => {
     // The snapshot is taken when 09:00 arrives in the earliest zone (UTC+14).
     expect(new Date(b.scheduledAt).toISOString()).toBe('2030-03-03T19:00:00.000Z');
     // Sending starts when 09:00 arrives in the earliest zone (what the sender's tick does then).
-    expect(await t.app.get(BulletinsService).start(id, new Date('2030-03-03T19:00:01Z'))).toBe(2);
+    expect(await t.app.get(BulletinsService).start(id, new Date('2030-03-03T19:00:01Z'))).toBe(5);
     const { rows } = await t.db.query(
       `SELECT s.email, d.due_at FROM bulletin_recipients d JOIN supporters s ON s.id = d.supporter_id
         WHERE d.bulletin_id = $1 ORDER BY s.email`,
@@ -407,6 +418,9 @@ describe('bulletins', () => {
     );
     expect(rows.map((r) => [r.email, (r.due_at as Date).toISOString()])).toEqual([
       ['cdmx@example.org', '2030-03-04T15:00:00.000Z'],
+      ['kiri@example.org', '2030-03-03T19:00:01.000Z'],
+      ['lost@example.org', '2030-03-04T15:00:00.000Z'],
+      ['nozone@example.org', '2030-03-04T15:00:00.000Z'],
       ['nyc@example.org', '2030-03-04T14:00:00.000Z'],
     ]);
     // Not due yet now: the tick leaves them.

@@ -94,7 +94,8 @@ export function compileBulletin(subject: string, body: string, locale: Locale): 
   const plain = filler(s.fields, locale, (x) => x);
   const inBody = filler(b.fields, locale, (x) => x);
   const inHtml = filler(b.fields, locale, escapeHtml);
-  // A marker Markdown split or swallowed (inside a URL, say) leaves the body without that field.
+  // A marker Markdown split, swallowed or copied (a linked address holding a field) leaves the HTML
+  // part without any of its fields; the text part keeps them (bulletin-render.spec.ts).
   const htmlOk = htmlPieces.length === b.fields.length + 1;
   return {
     locale,

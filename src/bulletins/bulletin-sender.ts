@@ -22,6 +22,7 @@ import {
   THROTTLE_SQL,
   type ClaimedDelivery,
 } from './bulletin-claim.js';
+import { claimAllowance, type RecentClaims, type ThrottleSettings } from './bulletin-throttle.js';
 
 /** Most deliveries one claim takes (the throttle may allow fewer). */
 const CLAIM_LIMIT = 200;
@@ -133,14 +134,9 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
    */
   private async claim(now: Date): Promise<ClaimedDelivery[]> {
     return this.dataSource.transaction(async (m) => {
-      const [t] = (await m.query(THROTTLE_SQL, [now, this.config.bulletinMaxPerHour > 0])) as {
-        lastSecond: number;
-        lastHour: number;
-      }[];
-      let limit = Math.min(CLAIM_LIMIT, this.config.bulletinRatePerSecond - t.lastSecond);
-      if (this.config.bulletinMaxPerHour > 0)
-        limit = Math.min(limit, this.config.bulletinMaxPerHour - t.lastHour);
-      if (limit <= 0) return [];
+      const [t] = (await m.query(THROTTLE_SQL, [now, this.config.bulletinMaxPerHour > 0])) as RecentClaims[];
+      const limit = claimAllowance(this.throttle(), t, CLAIM_LIMIT);
+      if (limit === 0) return [];
       const lease = new Date(now.getTime() + this.config.reminderLeaseSeconds * 1000);
       const rows = (await m.query(CLAIM_SQL, [now, lease, this.instanceId, limit])) as ClaimedDelivery[];
       const short = limit - rows.length;
@@ -153,6 +149,10 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
         (await m.query(CLAIM_SQL, [now, lease, this.instanceId, short])) as ClaimedDelivery[],
       );
     });
+  }
+
+  private throttle(): ThrottleSettings {
+    return { ratePerSecond: this.config.bulletinRatePerSecond, maxPerHour: this.config.bulletinMaxPerHour };
   }
 
   private async send(rows: ClaimedDelivery[], result: SendTickResult): Promise<void> {

@@ -11,6 +11,7 @@ import { audienceConditionSql } from './audience-filter.js';
 import { BATCH_SIZE } from './bulletin-claim.js';
 import { AudiencesService } from './audiences.service.js';
 import { bulletinFieldProblems } from './bulletin-render.js';
+import { etaSeconds } from './bulletin-throttle.js';
 import type {
   BulletinDto,
   BulletinStatsDto,
@@ -270,17 +271,13 @@ export class BulletinsService {
         WHERE r.bulletin_id = $1`,
       [b.id],
     )) as Omit<BulletinStatsDto, 'etaSeconds'>[];
-    return { ...row, etaSeconds: this.eta(row.remaining, b.status) };
-  }
-
-  /** Seconds left at the configured rate (and hourly cap); null when nothing is moving. */
-  private eta(remaining: number, status: BulletinStatus): number | null {
-    if (remaining === 0 || status !== 'sending') return null;
-    const perSecond = this.config.bulletinRatePerSecond;
-    const byRate = remaining / perSecond;
-    const max = this.config.bulletinMaxPerHour;
-    const byHour = max > 0 ? (remaining / max) * 3600 : 0;
-    return Math.ceil(Math.max(byRate, byHour));
+    return {
+      ...row,
+      etaSeconds: etaSeconds(row.remaining, b.status, {
+        ratePerSecond: this.config.bulletinRatePerSecond,
+        maxPerHour: this.config.bulletinMaxPerHour,
+      }),
+    };
   }
 
   /** No access check: for callers that checked (or public archive reads, which filter by status). */
