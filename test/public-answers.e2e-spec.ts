@@ -166,6 +166,7 @@ describe('public answers that reveal nothing', () => {
       ),
     );
     expect(api[0].status).toBe(202);
+    expect(api[0].body.status).toBe('received');
     expect([api[0].status, api[0].text]).toEqual([api[1].status, api[1].text]);
     const agent = (await import('supertest')).default.agent(t.app.getHttpServer());
     const page = await agent.get('/my-data?lang=en').expect(200);
