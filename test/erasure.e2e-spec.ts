@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BulletinSender } from '../src/bulletins/bulletin-sender.js';
 import { classifiedColumns, PERSONAL_DATA } from '../src/supporters/personal-data.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
 import { binaryBody, pdfText } from './support/binary.js';
@@ -68,7 +69,11 @@ describe('erasure is complete', () => {
     postalCode: 'QZ3791',
     timezone: 'America/Mexico_City',
     locale: 'es',
+    phone: '+52 477 123 4567',
+    consentPhone: true,
+    consentEmail: true,
   };
+  const PHONE = '4771234567';
   const NOTE = 'Trabajo en la línea 4 desde 2019';
   const PLEDGE_MESSAGE = 'Cuenten conmigo, turno nocturno';
   const DONATION_NOTE = 'entregado por su hermana';
@@ -83,6 +88,7 @@ describe('erasure is complete', () => {
     DONATION_NOTE,
     DONATION_REF,
     'QZ3791',
+    PHONE,
   ];
   const leaks = (text: string) => hers.filter((h) => text.toLowerCase().includes(h.toLowerCase()));
 
@@ -119,6 +125,16 @@ describe('erasure is complete', () => {
   async function everythingStaffCanDownload(): Promise<string> {
     const parts = [await pdfText((await packet('pdf')).body as Buffer)];
     parts.push(((await packet('csv')).body as Buffer).toString('utf8'));
+    // The report names the supporters whose share links brought others ("Shared by supporters").
+    parts.push(
+      JSON.stringify((await as(org.token).get(`/api/campaigns/${campaign.id}/report`).expect(200)).body),
+    );
+    const report = await as(org.token)
+      .get(`/api/campaigns/${campaign.id}/report.pdf`)
+      .buffer(true)
+      .parse(binaryBody)
+      .expect(200);
+    parts.push(await pdfText(report.body as Buffer));
     for (const kind of ['supporters', 'pledges', 'signatures', 'rsvps', 'donations']) {
       const res = await as(org.token)
         .get(`/api/campaigns/${campaign.id}/exports/${kind}.csv`)
@@ -190,9 +206,16 @@ describe('erasure is complete', () => {
       { email: 'vecina@example.org', firstName: 'Rosa', lastName: 'Vecina', city: 'Silao', locale: 'es' },
     ]) {
       const mine = who === lucia;
+      // She came from the union's site; her neighbour from Lucía's own share link.
+      const attribution = mine
+        ? { source: 'union-site' }
+        : {
+            ref: (await t.db.query(`SELECT share_code FROM supporters WHERE email = $1`, [lucia.email]))
+              .rows[0].share_code as string,
+          };
       await t.http
         .post(`/api/public/campaigns/${campaign.slug}/letters/${letter.slug}/signatures`)
-        .send({ ...who, personalNote: mine ? NOTE : 'Nota de Rosa 4411', showPublicly: true })
+        .send({ ...who, ...attribution, personalNote: mine ? NOTE : 'Nota de Rosa 4411', showPublicly: true })
         .expect(201);
       await t.http
         .post(`/api/public/campaigns/${campaign.slug}/pledges`)
@@ -214,6 +237,25 @@ describe('erasure is complete', () => {
         })
         .expect(201);
     }
+    // A bulletin to everyone in the organization who agreed to campaign mail (Lucía), by her first name.
+    const audience = await as(org.token)
+      .post(`/api/organizations/${org.organizationId}/audiences`)
+      .send({ name: 'Todas', filter: {} })
+      .expect(201);
+    const bulletin = await as(org.token)
+      .post(`/api/organizations/${org.organizationId}/bulletins`)
+      .send({
+        subject: { es: 'Noticias de Silao' },
+        body: { es: 'Hola, {{supporter.firstName | compa}}: ya viene la votación.' },
+        audienceId: audience.body.id,
+      })
+      .expect(201);
+    await as(org.token).post(`/api/bulletins/${bulletin.body.id}/send`).expect(200);
+    for (let i = 0; i < 20; i++) {
+      const r = await t.app.get(BulletinSender).tick();
+      if (r.claimed === 0 && r.started === 0) break;
+      t.clock.advance(1100);
+    }
     // The same email in another organization: a separate record, erased by the same data link.
     await t.http
       .post(`/api/public/campaigns/${otherCampaign.slug}/pledges`)
@@ -227,10 +269,26 @@ describe('erasure is complete', () => {
 
   it('finds her everywhere before (so the checks below can fail)', async () => {
     expect(leaks(await everythingStaffCanDownload())).toEqual(
-      expect.arrayContaining([lucia.email, lucia.lastName, NOTE]),
+      expect.arrayContaining([lucia.email, lucia.lastName, NOTE, PHONE]),
     );
     const mail = [...(await outboxMail()).values()].join('\n');
     expect(leaks(mail)).toEqual(expect.arrayContaining([lucia.email, 'Lucía']));
+    // Among them her bulletin and her thank-you mail, each with her first name.
+    const files = [...(await outboxMail()).values()].filter((m) => m.includes(lucia.email));
+    expect(files.filter((m) => m.includes('ya viene la votación') && m.includes('Hola, Lucía'))).toHaveLength(
+      1,
+    );
+    const { rows } = await t.db.query(
+      `SELECT m.template, count(*)::int AS n FROM messages m JOIN supporters s ON s.id = m.supporter_id
+        WHERE s.email = $1 GROUP BY 1 ORDER BY 1`,
+      [lucia.email],
+    );
+    expect(rows.map((r: { template: string }) => r.template)).toEqual(
+      expect.arrayContaining(['action-thanks', 'bulletin', 'rsvp-confirmation']),
+    );
+    // Her neighbour came through her share link: the report credits her by name.
+    const report = (await as(org.token).get(`/api/campaigns/${campaign.id}/report`).expect(200)).body;
+    expect(JSON.stringify(report)).toContain('Lucía Q.');
   });
 
   it('erases every organization’s record through her data link: downloads, messages, queue and outbox', async () => {
@@ -265,6 +323,8 @@ describe('erasure is complete', () => {
     ).rows.map((r: { id: string }) => r.id);
     expect(ids).toHaveLength(2);
 
+    const shareCode = (await t.db.query(`SELECT share_code FROM supporters WHERE id = $1`, [ids[0]])).rows[0]
+      .share_code as string;
     await t.http.post(`/api/public/supporters/data/${link}/erase`).expect(200);
 
     // Staff downloads: packet PDF and CSV, every export.
@@ -308,6 +368,16 @@ describe('erasure is complete', () => {
     // Nothing in the audit log carries her data either (it records that a note was set, not the note).
     const audit = await t.db.query(`SELECT action, subject_id, details FROM audit_log`);
     expect(leaks(JSON.stringify(audit.rows))).toEqual([]);
+    // Her share links, still out there, credit no one any more.
+    await t.http
+      .post(`/api/public/campaigns/${campaign.slug}/letters/${letter.slug}/signatures`)
+      .send({ email: 'via-old-link@example.org', firstName: 'Nueva', ref: shareCode })
+      .expect(201);
+    const via = await t.db.query(
+      `SELECT g.referrer_id FROM signatures g JOIN supporters s ON s.id = g.supporter_id WHERE s.email = $1`,
+      ['via-old-link@example.org'],
+    );
+    expect(via.rows).toEqual([{ referrer_id: null }]);
   });
 
   it('erases as completely when an admin does it', async () => {

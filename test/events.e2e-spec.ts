@@ -616,12 +616,26 @@ describe('events and RSVPs', () => {
     const pending = await smtp.waitForMail((m) => m.envelope.to[0] === 'risk1@example.org', before);
     expect(pending.subject).toMatch(/awaiting approval/);
     expect(pending.attachments).toEqual([]);
+    // The embedded form, and the thank-you page after RSVPing on the site (with its calendar links).
+    const embed = await t.http.get(`/embed/c/${slug}/events/${e.slug}`).expect(200);
+    const form = await t.http.get(`/c/${slug}/events/${e.slug}?lang=en`).expect(200);
+    // (The cookie is Secure under this https PUBLIC_BASE_URL, so it is sent by hand over plain http.)
+    const cookie = ([form.headers['set-cookie']].flat() as string[]).map((c) => c.split(';')[0]).join('; ');
+    const thanks = await t.http
+      .post(`/c/${slug}/events/${e.slug}?lang=en`)
+      .set('cookie', cookie)
+      .type('form')
+      .send({ _csrf: /name="_csrf" value="([^"]+)"/.exec(form.text)![1], ...person('risk3') })
+      .expect(200);
+    expect(thanks.text).toContain('calendar.google.com');
     for (const text of [
       JSON.stringify(pub.body),
       page.text,
       ics.text,
       JSON.stringify(own.body),
       ownPage.text,
+      embed.text,
+      thanks.text,
     ]) {
       expect(text).not.toMatch(/Renaissance|meet\.example\.org/);
     }

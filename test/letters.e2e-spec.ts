@@ -149,6 +149,23 @@ describe('letters', () => {
     expect(res.body.details[0].message).toContain('supporter.email');
   });
 
+  it('takes a body of "{{" and 10,000 spaces through saving, the page, signing and the packet', async () => {
+    // No timing assertion: a backtracking merge-field pattern takes minutes on this body (1,500 spaces
+    // blocked the instance for 2.5 s, and the work grows with the square), so this test would run into
+    // the e2e timeout long before it finished; the linear one answers at once.
+    const hostile = `Estimada {{target.name}}: {{${' '.repeat(10_000)}fin`;
+    const letter = await openLetter({ body: { en: hostile, es: hostile } });
+    const read = await t.http
+      .get(`/api/public/campaigns/${campaign.slug}/letters/${letter.slug}?lang=es`)
+      .expect(200);
+    expect(read.body.body).toContain(`{{${' '.repeat(10_000)}fin`);
+    await t.http.get(`/c/${campaign.slug}/letters/${letter.slug}?lang=es`).expect(200);
+    await sign(letter.slug, { ...ana, email: 'braces@example.org' }).expect(201);
+    const text = await pdfText((await packetPdf(letter.id)).body as Buffer);
+    expect(text).toContain('Estimada Secretaría del Trabajo y Previsión Social');
+    expect(text).toContain('fin');
+  });
+
   it('signs once: the same 201 answer for a repeat, one row, the count and the sign pledge follow', async () => {
     const letter = await openLetter();
     await t.http

@@ -74,6 +74,59 @@ describe('absolute links and cookies from PUBLIC_BASE_URL', () => {
     for (const body of [page.text, thanks.text, unfolded]) expect(body).not.toContain(FORGED);
   });
 
+  it('lets a forged Host header into no public page, feed, calendar, JSON read or redirect', async () => {
+    const { rows } = await t.db.query(`SELECT slug FROM organizations WHERE id = $1`, [org.organizationId]);
+    const orgSlug = rows[0].slug as string;
+    const paths = [
+      '/',
+      `/c/${slug}`,
+      `/c/${slug}/thanks?kind=share`,
+      `/c/${slug}/letters/usmca-review`,
+      `/c/${slug}/events/picket`,
+      `/c/${slug}/events/picket/event.ics`,
+      `/embed/c/${slug}/letters/usmca-review`,
+      `/embed/c/${slug}/events/picket`,
+      `/embed/c/${slug}/pledge`,
+      `/o/${orgSlug}/bulletins`,
+      `/o/${orgSlug}/bulletins.atom`,
+      `/api/public/campaigns/${slug}`,
+      `/api/public/campaigns/${slug}/letters/usmca-review`,
+      `/api/public/campaigns/${slug}/events/picket`,
+      '/my-data',
+    ];
+    for (const path of paths) {
+      const res = await t.http.get(path).set('host', FORGED);
+      expect([path, res.status]).toEqual([path, 200]);
+      expect([path, `${JSON.stringify(res.headers)}${res.text}`]).not.toEqual([
+        path,
+        expect.stringContaining('evil.example'),
+      ]);
+    }
+    // The thank-you page after an RSVP (its share and calendar links), and a pledge's redirect.
+    const form = await t.http.get(`/c/${slug}/events/picket`).set('host', FORGED).expect(200);
+    const cookie = setCookies(form)
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    const thanks = await t.http
+      .post(`/c/${slug}/events/picket`)
+      .set('host', FORGED)
+      .set('cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf, email: 'host@example.org', firstName: 'Ho' })
+      .expect(200);
+    expect(thanks.text).toContain(encodeURIComponent(`${BASE}/c/${slug}/events/picket`));
+    expect(thanks.text).not.toContain('evil.example');
+    const pledged = await t.http
+      .post(`/c/${slug}/pledges`)
+      .set('host', FORGED)
+      .set('cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrf, email: 'host@example.org', firstName: 'Ho', kind: 'support' })
+      .expect(303);
+    expect(pledged.headers.location).toMatch(/^\/c\//);
+  });
+
   it('marks every cookie Secure when PUBLIC_BASE_URL is https, though the request is plain http', async () => {
     const form = await t.http.get('/admin/login?lang=es').expect(200);
     expect(cookieNamed(form, 'lang')).toMatch(/;\s*Secure/i);

@@ -80,6 +80,26 @@ describe('staff sessions end at once', () => {
     }
   });
 
+  it('a second logout in the same second ends the session opened after the first', async () => {
+    t.clock.set(new Date());
+    try {
+      const org = await createStaff(t, admin, 'organizer');
+      await t.http.post('/api/auth/logout').auth(org.token, { type: 'bearer' }).expect(204);
+      const second = await login(t, org.email, PASSWORD);
+      await t.http.get('/api/auth/me').auth(second, { type: 'bearer' }).expect(200);
+      await t.http.post('/api/auth/logout').auth(second, { type: 'bearer' }).expect(204);
+      await t.http.get('/api/auth/me').auth(second, { type: 'bearer' }).expect(401);
+      // And a password reset right after a login, too.
+      const third = await login(t, org.email, PASSWORD);
+      await t.app.get(UsersService).setPassword(org.email, 'a-brand-new-password');
+      await t.http.get('/api/auth/me').auth(third, { type: 'bearer' }).expect(401);
+      const fourth = await login(t, org.email, 'a-brand-new-password');
+      await t.http.get('/api/auth/me').auth(fourth, { type: 'bearer' }).expect(200);
+    } finally {
+      t.clock.reset();
+    }
+  });
+
   it('a password reset ends every existing session', async () => {
     const org = await createStaff(t, admin, 'organizer');
     const web = await consoleLogin(t, org.email);

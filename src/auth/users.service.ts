@@ -16,11 +16,15 @@ export interface NewUser {
 
 /**
  * The cut-off for "end every session now" (`now` is a parameter): the next full second after now, and
- * never earlier than a cut-off already set. Token `iat` is in whole seconds; a token from before the
- * call has `iat <= now` < the cut-off, and a login after it is issued at the cut-off at the earliest
+ * at least a second after a cut-off already set. Token `iat` is in whole seconds; a token from before
+ * the call has `iat <= now` < the cut-off, and a login after it is issued at the cut-off at the earliest
  * (AuthService.login), so it is never refused by the logout that preceded it, even within the second.
+ * Such a login's `iat` is the earlier cut-off itself, so a second logout (or a password reset) within
+ * the same second must move the cut-off past it — hence "+ 1 second" on the old one too.
  */
-const cutOffSql = (now: string) => `greatest(coalesce(sessions_valid_after, '-infinity'),
+const cutOffSql = (
+  now: string,
+) => `greatest(coalesce(sessions_valid_after + interval '1 second', '-infinity'),
   to_timestamp(floor(extract(epoch FROM ${now}::timestamptz)) + 1))`;
 
 @Injectable()

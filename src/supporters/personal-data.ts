@@ -2,7 +2,7 @@
  * Every text column of the supporter-linked tables (`supporters` and each table with a `supporter_id`),
  * classified in one place: what erasure does to it and whether the supporter's own data download
  * shows it. Erasure (PrivacyService.erase) and the download (PrivacyService.export) both read this;
- * `test/personal-data.e2e-spec.ts` fails when the migrated database has a text, varchar, char, json,
+ * `test/erasure.e2e-spec.ts` ("personal data classification") fails when the migrated database has a text, varchar, char, json,
  * jsonb or citext column on such a table that is not listed here — so a new column is decided on
  * (personal or not) before it ships.
  */

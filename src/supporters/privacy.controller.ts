@@ -20,8 +20,9 @@ export class DataRequestDto {
   email: string;
 }
 
+/** The one answer of every public submission (`{status: "received", …}`; DESIGN.md, API shape). */
 const DATA_REQUEST_ANSWER = {
-  status: 'accepted',
+  status: 'received',
   message:
     'If we hold data for this address, a link to see or erase it has been sent there. It works for 24 hours.',
 } as const;
