@@ -61,3 +61,20 @@ describe('home page', () => {
     expect(es.text).not.toContain('Plan secreto');
   });
 });
+
+/** The default first admin (ADMIN_EMAIL unset: admin@localhost) can use the API, not only the console. */
+describe('the default first admin', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp({ ADMIN_EMAIL: 'admin@localhost' });
+  });
+  afterAll(() => t.close());
+
+  it('logs in through the API with an address that has no dot after the @', async () => {
+    const res = await t.http
+      .post('/api/auth/login')
+      .send({ email: 'admin@localhost', password: ADMIN.password })
+      .expect(200);
+    expect(res.body.accessToken).toEqual(expect.any(String));
+  });
+});

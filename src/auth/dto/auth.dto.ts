@@ -17,7 +17,8 @@ import { Trim } from '../../common/transforms.js';
 export class LoginDto {
   @ApiProperty({ example: 'organizer@example.org' })
   @Trim()
-  @IsEmail()
+  // The first admin's default address is admin@localhost (ADMIN_EMAIL): no dot after the @.
+  @IsEmail({ require_tld: false })
   @MaxLength(254)
   email: string;
 
