@@ -208,10 +208,18 @@ describe('embeds and sources', () => {
       .send({ ...form, _csrf: other })
       .expect(403);
     expect(await supporter('csrf.probe@example.org')).toBeUndefined();
+    // "This site" is PUBLIC_BASE_URL, not whatever Host the request names.
     await t.http
       .post(path)
       .type('form')
       .set('origin', base)
+      .set('host', new URL(base).host)
+      .send({ ...form, _csrf: token })
+      .expect(403);
+    await t.http
+      .post(path)
+      .type('form')
+      .set('origin', new URL(t.config.publicBaseUrl).origin)
       .send({ ...form, _csrf: token })
       .expect(200);
     expect(await supporter('csrf.probe@example.org')).toBeDefined();

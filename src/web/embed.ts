@@ -11,7 +11,7 @@ import type { SignedTokens } from '../common/signed-token.js';
  * CSRF: inside a cross-site iframe the browser does not send SameSite=Lax cookies, so the cookie-bound
  * token of the other pages cannot work. An embed form carries instead a signed, expiring token bound to
  * that form's path (HMAC, SignedTokens purpose `embed-form`), and its POST must come from a document of
- * this site (`Sec-Fetch-Site: same-origin`, else an `Origin` naming this host — the form inside the
+ * this site (`Sec-Fetch-Site: same-origin`, else an `Origin` that is PUBLIC_BASE_URL's — the form inside the
  * iframe is ours even when the page around it is not: see embedPostAllowed). Why this is
  * safe: an embed POST carries no ambient authority (no session, no cookie it depends on); it is a public
  * submission with the same effect as POSTing the public API. What CSRF would add here — a page on
@@ -38,23 +38,29 @@ export function embedFormToken(tokens: SignedTokens, url: string, now: Date): st
 /**
  * The embed POST's check (see above): a valid token for this very path, from a document of this site.
  * "From this site" is `Sec-Fetch-Site: same-origin` (every current browser sends it; it cannot be set
- * by a page), else an `Origin` naming this host. With `Referrer-Policy: no-referrer` (helmet) browsers
+ * by a page), else an `Origin` that is PUBLIC_BASE_URL's. With `Referrer-Policy: no-referrer` (helmet) browsers
  * send `Origin: null` on form posts, so `null` alone decides nothing; an old browser that sends neither
  * header is left with the token.
  */
-export function embedPostAllowed(tokens: SignedTokens, req: FastifyRequest, now: Date): boolean {
+export function embedPostAllowed(
+  tokens: SignedTokens,
+  req: FastifyRequest,
+  now: Date,
+  publicBaseUrl: string,
+): boolean {
   const site = req.headers['sec-fetch-site'];
   const origin = req.headers.origin;
   if (typeof site === 'string') {
     if (site !== 'same-origin') return false;
   } else if (typeof origin === 'string' && origin !== 'null') {
-    let host: string;
+    // This site is PUBLIC_BASE_URL, never the request's Host header (a proxy may rewrite it).
+    let from: string;
     try {
-      host = new URL(origin).host;
+      from = new URL(origin).origin;
     } catch {
       return false;
     }
-    if (host !== req.headers.host) return false;
+    if (from !== new URL(publicBaseUrl).origin) return false;
   }
   const body = req.body as Record<string, unknown> | undefined;
   const token = typeof body?._csrf === 'string' ? body._csrf : '';

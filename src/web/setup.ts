@@ -103,7 +103,7 @@ export async function registerWeb(app: NestFastifyApplication): Promise<void> {
     if (req.method !== 'POST' || !isWebPath(req.url) || isOneClickUnsubscribe(req.url)) return;
     // Embedded forms live in third-party iframes without SameSite=Lax cookies: their own check (embed.ts).
     if (isEmbedPath(req.url)) {
-      if (embedPostAllowed(tokens, req, clock.now())) return;
+      if (embedPostAllowed(tokens, req, clock.now(), publicBaseUrl)) return;
     } else {
       // A file upload's fields are read by its handler, which checks the token itself (csrfOk).
       if (isMultipartUpload(req)) return;
