@@ -60,11 +60,21 @@ const server = createServer((socket) => {
     let buf = chunk;
     while (buf.length) {
       if (inData) {
-        // Look for the end of DATA across chunk boundaries (keep the last 4 bytes of the previous one).
-        const joined = tail.length ? Buffer.concat([tail, buf]) : buf;
-        const at = joined.indexOf(END);
-        if (at === -1) {
-          tail = joined.subarray(Math.max(0, joined.length - 4));
+        // The end of DATA, possibly split across chunks: look at the seam (the previous chunk's last
+        // bytes and this one's first), then in this chunk; no copy of the chunk itself.
+        let rest = -1;
+        if (tail.length) {
+          const seam = Buffer.concat([tail, buf.subarray(0, END.length - 1)]);
+          const at = seam.indexOf(END);
+          if (at !== -1) rest = at + END.length - tail.length;
+        }
+        if (rest === -1) {
+          const at = buf.indexOf(END);
+          if (at !== -1) rest = at + END.length;
+        }
+        if (rest === -1) {
+          const last = buf.length >= END.length - 1 ? buf : Buffer.concat([tail, buf]);
+          tail = Buffer.from(last.subarray(Math.max(0, last.length - (END.length - 1))));
           return;
         }
         inData = false;
@@ -72,7 +82,7 @@ const server = createServer((socket) => {
         for (const to of rcpt) perRecipient.set(to, (perRecipient.get(to) ?? 0) + 1);
         rcpt = [];
         reply('250 OK queued');
-        buf = joined.subarray(at + END.length);
+        buf = buf.subarray(rest);
         tail = Buffer.alloc(0);
         continue;
       }
