@@ -1,4 +1,10 @@
-import { activeCampaign, ADMIN, adminToken, createCampaign } from './support/factories.js';
+import {
+  activeCampaign,
+  ADMIN,
+  adminToken,
+  createCampaign,
+  createOrganization,
+} from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /** The home page at `/`: public, bilingual, the active campaigns, the console, first-run help. */
@@ -59,5 +65,37 @@ describe('home page', () => {
     expect(es.text).toContain('Las y los trabajadores ganaron la votación.');
     expect(es.text).toContain('Campañas activas');
     expect(es.text).not.toContain('Plan secreto');
+  });
+
+  it('lists each organization that has an active campaign once, with its own campaigns under it', async () => {
+    const admin = await adminToken(t);
+    const other = await createOrganization(t, admin, { name: 'Comité Fronterizo de Obreras' });
+    const theirs = await activeCampaign(t, admin, {
+      organizationId: other.id,
+      title: { en: 'Maquila workers in Juárez', es: 'Obreras de la maquila en Juárez' },
+    });
+    const quiet = await createOrganization(t, admin, { name: 'Quiet committee' });
+    await createCampaign(t, admin, { organizationId: quiet.id, title: { en: 'Not yet', es: 'Todavía no' } });
+    const ours = await activeCampaign(t, admin, { title: { en: 'Second one of ours', es: 'Otra nuestra' } });
+
+    for (const lang of ['en', 'es']) {
+      const html = (await t.http.get(`/?lang=${lang}`).expect(200)).text;
+      // Each organization's heading, then the campaigns up to the next heading.
+      const groups = new Map(
+        html
+          .split('<h3 data-testid="organization">')
+          .slice(1)
+          .map((part) => {
+            const [name, rest] = part.split('</h3>');
+            return [name, [...rest.matchAll(/<a href="\/c\/([^"]+)">/g)].map((m) => m[1])] as const;
+          }),
+      );
+      expect([...groups.keys()].sort()).toEqual(['Comité Fronterizo de Obreras', 'Test organization']);
+      expect(groups.get('Comité Fronterizo de Obreras')).toEqual([theirs.slug]);
+      expect(groups.get('Test organization')).toContain(ours.slug);
+      expect(groups.get('Test organization')).not.toContain(theirs.slug);
+      expect(html).not.toContain('Quiet committee'); // nothing active: nothing to join yet
+    }
+    expect((await t.http.get('/?lang=es').expect(200)).text).toContain('Obreras de la maquila en Juárez');
   });
 });
