@@ -87,6 +87,9 @@ describe('starting and stopping the built app on the embedded PostgreSQL', () =>
     await waitForHealth(port, first.child, first.output);
     expect(first.output()).toContain(`Public site:  http://localhost:${port}/\n`);
     expect(first.output()).toContain(`Console:      http://localhost:${port}/admin\n`);
+    expect(first.output()).toContain(
+      `Links:        links in mails use http://localhost:${port}; on a server, set PUBLIC_BASE_URL`,
+    );
     expect(first.output()).toContain('First admin:  admin@localhost  (its password is ADMIN_PASSWORD)\n');
     expect(first.output()).toContain(`Data:         ${dataDir}  (PostgreSQL in ${dataDir}/pg;`);
     expect(first.output()).toContain(`Stop:         Ctrl-C here (or kill ${first.child.pid})`);
