@@ -33,17 +33,20 @@ function start(
   dataDir: string,
   port: number,
   as?: { uid: number; gid: number; node: string },
+  { generatedPassword = false } = {},
 ): { child: ChildProcess; output: () => string } {
   let out = '';
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+    ADMIN_PASSWORD: 'startup-test-password',
+  };
+  if (generatedPassword) delete env.ADMIN_PASSWORD;
   const child = spawn(as?.node ?? process.execPath, [MAIN], {
     ...(as && { uid: as.uid, gid: as.gid }),
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      LOG_LEVEL: 'warn',
-      ADMIN_PASSWORD: 'startup-test-password',
-    },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -107,6 +110,53 @@ describe('starting and stopping the built app on the embedded PostgreSQL', () =>
     second.child.kill('SIGINT');
     expect(await exited(second.child)).toBe(0);
     expect(await postgresFor(dataDir)).toEqual([]);
+  });
+
+  it('without ADMIN_PASSWORD prints a generated password once, says where it is, and it logs in', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'puente-first-run-'));
+    const port = await freePort();
+    const apps: ChildProcess[] = [];
+    try {
+      const first = start(data, port, undefined, { generatedPassword: true });
+      apps.push(first.child);
+      await waitForHealth(port, first.child, first.output);
+      const printed =
+        /First admin account created\. Sign in with:\n\s+email:\s+admin@localhost\n\s+password:\s+(\S+)\n/.exec(
+          first.output(),
+        );
+      expect(printed).not.toBeNull();
+      const password = printed![1];
+      // The summary comes after the password and points back at it.
+      expect(first.output().indexOf('Puente is running.')).toBeGreaterThan(printed!.index);
+      expect(first.output()).toContain(
+        'First admin:  admin@localhost  (its password is printed above, once)\n',
+      );
+      const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'admin@localhost', password }),
+      });
+      expect(login.status).toBe(200); // the default admin@localhost is a valid login
+      // The home page says how to log in, never the password.
+      const home = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+      expect(home).toContain('data-testid="first-run"');
+      expect(home).not.toContain(password);
+      first.child.kill('SIGTERM');
+      expect(await exited(first.child)).toBe(0);
+
+      const second = start(data, port, undefined, { generatedPassword: true });
+      apps.push(second.child);
+      await waitForHealth(port, second.child, second.output);
+      expect(second.output()).not.toContain(password);
+      expect(second.output()).not.toContain('First admin account created');
+      expect(second.output()).toContain('First admin:  admin@localhost\n');
+      second.child.kill('SIGTERM');
+      expect(await exited(second.child)).toBe(0);
+    } finally {
+      for (const app of apps) if (app.exitCode === null && app.signalCode === null) app.kill('SIGKILL');
+      for (const pid of await postgresFor(data)) process.kill(pid, 'SIGKILL');
+      await rm(data, { recursive: true, force: true });
+    }
   });
 
   it('starts after a killed run left its PostgreSQL and postmaster.pid behind', async () => {

@@ -17,7 +17,8 @@ import { Trim } from '../../common/transforms.js';
 export class LoginDto {
   @ApiProperty({ example: 'organizer@example.org' })
   @Trim()
-  @IsEmail()
+  // Any address an account can have, including the first admin's default `admin@localhost`.
+  @IsEmail({ require_tld: false })
   @MaxLength(254)
   email: string;
 
