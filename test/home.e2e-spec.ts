@@ -1,3 +1,4 @@
+import supertest from 'supertest';
 import {
   activeCampaign,
   ADMIN,
@@ -25,13 +26,35 @@ describe('home page', () => {
     expect(en.text).toContain(`npm run cli -- user:reset-password --email ${ADMIN.email}`);
     expect(en.text).toContain('href="/admin"');
     expect(en.text).toContain('No campaign is open yet.');
+    expect(en.text).toContain(
+      'Create your organization (Organizations, in the console), then its first campaign',
+    );
     expect(en.text).not.toContain(ADMIN.password);
 
     const es = await t.http.get('/').set('accept-language', 'es-MX,es;q=0.9').expect(200);
     expect(es.text).toContain('<html lang="es">');
     expect(es.text).toContain('Entra con la primera cuenta de administración:');
     expect(es.text).toContain('Consola de organización');
+    expect(es.text).toContain(
+      'Crea tu organización (Organizaciones, en la consola), luego su primera campaña',
+    );
     expect(es.text).not.toContain(ADMIN.password);
+  });
+
+  it('on a fresh install the console sends the admin to create an organization before a campaign', async () => {
+    const agent = supertest.agent(t.app.getHttpServer());
+    const form = await agent.get('/admin/login?lang=en').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ _csrf: csrf, email: ADMIN.email, password: ADMIN.password })
+      .expect(303);
+    const page = await agent.get('/admin/campaigns/new').expect(200);
+    expect(page.text).toContain(
+      '<p class="notice" role="status" data-testid="no-organization">A campaign is run by an organization, and there is none yet. Create one first: <a href="/admin/organizations">Organizations</a></p>',
+    );
+    expect(page.text).not.toContain('An administrator creates organizations');
   });
 
   it('lists active campaigns in the reader’s language, not drafts, and drops the first-run help', async () => {
