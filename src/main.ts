@@ -38,6 +38,7 @@ async function main(): Promise<void> {
   console.log(
     startSummary({
       publicUrl: process.env.PUBLIC_BASE_URL ? config.publicBaseUrl : `http://localhost:${port}`,
+      publicUrlSet: Boolean(process.env.PUBLIC_BASE_URL),
       adminEmail: await firstAdmin.firstAdminEmail().catch(() => null),
       createdAdmin: firstAdmin.createdNow,
       dataDir: db.embedded ? config.dataDir : null,

@@ -2,6 +2,7 @@ import { startSummary, type StartFacts } from './start-summary.js';
 
 const facts: StartFacts = {
   publicUrl: 'http://localhost:3000',
+  publicUrlSet: false,
   adminEmail: 'admin@localhost',
   createdAdmin: null,
   dataDir: '/srv/puente/data',
@@ -34,5 +35,14 @@ describe('what npm start prints', () => {
     expect(text).toContain('Data:         the PostgreSQL server of DATABASE_URL');
     expect(text).not.toContain('Mail:');
     expect(text).not.toContain('/srv/puente');
+  });
+
+  it('without PUBLIC_BASE_URL says where links point and what to set on a server; with it, nothing', () => {
+    expect(startSummary(facts)).toContain(
+      'Links:        links in mails use http://localhost:3000; on a server, set PUBLIC_BASE_URL to its address\n',
+    );
+    const set = startSummary({ ...facts, publicUrl: 'https://puente.example.org', publicUrlSet: true });
+    expect(set).toContain('Public site:  https://puente.example.org/\n');
+    expect(set).not.toContain('Links:');
   });
 });

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 export interface StartFacts {
   /** Where supporters go: PUBLIC_BASE_URL, else this machine's address and port. */
   publicUrl: string;
+  /** PUBLIC_BASE_URL is set; without it, links in mails point at localhost, which is wrong on a server. */
+  publicUrlSet: boolean;
   adminEmail: string | null;
   /** This run created the first admin: with a generated password (printed above), or ADMIN_PASSWORD. */
   createdAdmin: { generatedPassword: boolean } | null;
@@ -21,6 +23,10 @@ export function startSummary(f: StartFacts): string {
     `    Public site:  ${f.publicUrl}/`,
     `    Console:      ${f.publicUrl}/admin`,
   ];
+  if (!f.publicUrlSet)
+    lines.push(
+      `    Links:        links in mails use ${f.publicUrl}; on a server, set PUBLIC_BASE_URL to its address`,
+    );
   if (f.adminEmail) {
     let how = '';
     if (f.createdAdmin?.generatedPassword) how = '  (its password is printed above, once)';

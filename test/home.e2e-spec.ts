@@ -1,4 +1,11 @@
-import { activeCampaign, ADMIN, adminToken, createCampaign } from './support/factories.js';
+import supertest from 'supertest';
+import {
+  activeCampaign,
+  ADMIN,
+  adminToken,
+  createCampaign,
+  createOrganization,
+} from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
 /** The home page at `/`: public, bilingual, the active campaigns, the console, first-run help. */
@@ -19,13 +26,35 @@ describe('home page', () => {
     expect(en.text).toContain(`npm run cli -- user:reset-password --email ${ADMIN.email}`);
     expect(en.text).toContain('href="/admin"');
     expect(en.text).toContain('No campaign is open yet.');
+    expect(en.text).toContain(
+      'Create your organization (Organizations, in the console), then its first campaign',
+    );
     expect(en.text).not.toContain(ADMIN.password);
 
     const es = await t.http.get('/').set('accept-language', 'es-MX,es;q=0.9').expect(200);
     expect(es.text).toContain('<html lang="es">');
     expect(es.text).toContain('Entra con la primera cuenta de administración:');
     expect(es.text).toContain('Consola de organización');
+    expect(es.text).toContain(
+      'Crea tu organización (Organizaciones, en la consola), luego su primera campaña',
+    );
     expect(es.text).not.toContain(ADMIN.password);
+  });
+
+  it('on a fresh install the console sends the admin to create an organization before a campaign', async () => {
+    const agent = supertest.agent(t.app.getHttpServer());
+    const form = await agent.get('/admin/login?lang=en').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ _csrf: csrf, email: ADMIN.email, password: ADMIN.password })
+      .expect(303);
+    const page = await agent.get('/admin/campaigns/new').expect(200);
+    expect(page.text).toContain(
+      '<p class="notice" role="status" data-testid="no-organization">A campaign is run by an organization, and there is none yet. Create one first: <a href="/admin/organizations">Organizations</a></p>',
+    );
+    expect(page.text).not.toContain('An administrator creates organizations');
   });
 
   it('lists active campaigns in the reader’s language, not drafts, and drops the first-run help', async () => {
@@ -60,21 +89,36 @@ describe('home page', () => {
     expect(es.text).toContain('Campañas activas');
     expect(es.text).not.toContain('Plan secreto');
   });
-});
 
-/** The default first admin (ADMIN_EMAIL unset: admin@localhost) can use the API, not only the console. */
-describe('the default first admin', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await createTestApp({ ADMIN_EMAIL: 'admin@localhost' });
-  });
-  afterAll(() => t.close());
+  it('lists each organization that has an active campaign once, with its own campaigns under it', async () => {
+    const admin = await adminToken(t);
+    const other = await createOrganization(t, admin, { name: 'Comité Fronterizo de Obreras' });
+    const theirs = await activeCampaign(t, admin, {
+      organizationId: other.id,
+      title: { en: 'Maquila workers in Juárez', es: 'Obreras de la maquila en Juárez' },
+    });
+    const quiet = await createOrganization(t, admin, { name: 'Quiet committee' });
+    await createCampaign(t, admin, { organizationId: quiet.id, title: { en: 'Not yet', es: 'Todavía no' } });
+    const ours = await activeCampaign(t, admin, { title: { en: 'Second one of ours', es: 'Otra nuestra' } });
 
-  it('logs in through the API with an address that has no dot after the @', async () => {
-    const res = await t.http
-      .post('/api/auth/login')
-      .send({ email: 'admin@localhost', password: ADMIN.password })
-      .expect(200);
-    expect(res.body.accessToken).toEqual(expect.any(String));
+    for (const lang of ['en', 'es']) {
+      const html = (await t.http.get(`/?lang=${lang}`).expect(200)).text;
+      // Each organization's heading, then the campaigns up to the next heading.
+      const groups = new Map(
+        html
+          .split('<h3 data-testid="organization">')
+          .slice(1)
+          .map((part) => {
+            const [name, rest] = part.split('</h3>');
+            return [name, [...rest.matchAll(/<a href="\/c\/([^"]+)">/g)].map((m) => m[1])] as const;
+          }),
+      );
+      expect([...groups.keys()].sort()).toEqual(['Comité Fronterizo de Obreras', 'Test organization']);
+      expect(groups.get('Comité Fronterizo de Obreras')).toEqual([theirs.slug]);
+      expect(groups.get('Test organization')).toContain(ours.slug);
+      expect(groups.get('Test organization')).not.toContain(theirs.slug);
+      expect(html).not.toContain('Quiet committee'); // nothing active: nothing to join yet
+    }
+    expect((await t.http.get('/?lang=es').expect(200)).text).toContain('Obreras de la maquila en Juárez');
   });
 });

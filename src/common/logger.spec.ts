@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { QueryFailedError } from 'typeorm';
-import { createLogger, safePath, serializeError } from './logger.js';
+import { createLogger, PinoNestLogger, safePath, serializeError } from './logger.js';
 
 describe('safePath', () => {
   it('drops the query string, which can carry a searched email', () => {
@@ -67,5 +67,38 @@ describe('logged errors', () => {
     expect(lines[0]).toContain('supporters_email_key');
     expect(lines[0]).not.toContain('ana.pena@example.org');
     expect(lines[0]).not.toContain('parameters');
+  });
+});
+
+describe("Nest's own messages", () => {
+  it('keep its per-module and per-route start-up lines at debug, so npm start shows what a person needs', () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const nest = new PinoNestLogger(createLogger('info', sink));
+    nest.log('AppModule dependencies initialized', 'InstanceLoader');
+    nest.log('HealthController {/api/health}:', 'RoutesResolver');
+    nest.log('Mapped {/api/health, GET} route', 'RouterExplorer');
+    expect(lines).toEqual([]);
+    nest.log('created the first admin account', 'FirstAdmin');
+    nest.log('Nest application successfully started', 'NestApplication');
+    expect(lines).toHaveLength(2);
+
+    const debug: string[] = [];
+    const debugSink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        debug.push(chunk.toString());
+        done();
+      },
+    });
+    new PinoNestLogger(createLogger('debug', debugSink)).log(
+      'Mapped {/api/health, GET} route',
+      'RouterExplorer',
+    );
+    expect(debug).toHaveLength(1);
   });
 });

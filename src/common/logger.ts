@@ -69,11 +69,18 @@ export function safePath(url: string): string {
     .join('/');
 }
 
+/**
+ * Nest's start-up chatter: a line per module and per route (some 240 at start). At `info` it buried
+ * what `npm start` prints for a person (the first admin's password, the start summary); it is `debug`.
+ */
+const NEST_BOOT_CONTEXTS = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer']);
+
 /** Nest's own messages go through the same pino logger. */
 export class PinoNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
   log(message: unknown, context?: string) {
-    this.logger.info({ context }, String(message));
+    if (context && NEST_BOOT_CONTEXTS.has(context)) this.logger.debug({ context }, String(message));
+    else this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string) {
     this.logger.error({ context, trace }, String(message));

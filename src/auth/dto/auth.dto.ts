@@ -17,7 +17,7 @@ import { Trim } from '../../common/transforms.js';
 export class LoginDto {
   @ApiProperty({ example: 'organizer@example.org' })
   @Trim()
-  // The first admin's default address is admin@localhost (ADMIN_EMAIL): no dot after the @.
+  // Any address an account can have, including the first admin's default `admin@localhost`.
   @IsEmail({ require_tld: false })
   @MaxLength(254)
   email: string;

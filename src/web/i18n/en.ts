@@ -21,7 +21,7 @@ export const en = {
     'Its password is the ADMIN_PASSWORD you set, or the one printed once in the terminal where Puente first started.',
   'home.firstRun.reset': 'Lost it? On the server, set a new one with:',
   'home.firstRun.next':
-    'Create your first campaign and make it active: it appears here, and this message goes away.',
+    'Create your organization (Organizations, in the console), then its first campaign, and make it active: it appears here, and this message goes away.',
 
   'campaign.story': 'The story',
   'campaign.progress': 'Progress',
@@ -372,6 +372,8 @@ export const en = {
   'admin.runBy': 'Organization that runs it',
   'admin.noOrganization':
     'You are not in an organization yet. An administrator creates organizations and invites their organizers.',
+  'admin.noOrganizationAdmin':
+    'A campaign is run by an organization, and there is none yet. Create one first:',
   'admin.orgTeam': 'Organization team',
   'admin.campaignTeamHint':
     'People who work on this campaign only. The organization’s own team works on all its campaigns.',

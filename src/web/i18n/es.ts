@@ -22,7 +22,8 @@ export const es: Messages = {
   'home.firstRun.password':
     'Su contraseña es la ADMIN_PASSWORD que configuraste, o la que se mostró una sola vez en la terminal donde Puente arrancó por primera vez.',
   'home.firstRun.reset': '¿La perdiste? En el servidor, crea una nueva con:',
-  'home.firstRun.next': 'Crea tu primera campaña y actívala: aparecerá aquí y este mensaje desaparecerá.',
+  'home.firstRun.next':
+    'Crea tu organización (Organizaciones, en la consola), luego su primera campaña, y actívala: aparecerá aquí y este mensaje desaparecerá.',
 
   'campaign.story': 'La historia',
   'campaign.progress': 'Avance',
@@ -377,6 +378,8 @@ export const es: Messages = {
   'admin.runBy': 'Organización que la impulsa',
   'admin.noOrganization':
     'Aún no perteneces a ninguna organización. Una persona administradora crea las organizaciones e invita a quienes las organizan.',
+  'admin.noOrganizationAdmin':
+    'Cada campaña la lleva una organización, y todavía no hay ninguna. Crea una primero:',
   'admin.orgTeam': 'Equipo de la organización',
   'admin.campaignTeamHint':
     'Personas que trabajan solo en esta campaña. El equipo de la organización trabaja en todas sus campañas.',
