@@ -1,7 +1,10 @@
 import pg from 'pg';
 import supertest from 'supertest';
 import { routesOf } from '../src/app.js';
+import { BulletinSender } from '../src/bulletins/bulletin-sender.js';
+import { PeriodicJobs } from '../src/scheduling/periodic-jobs.js';
 import { isWebPath } from '../src/web/setup.js';
+import { consentingSupporter } from './support/campaign-mail.js';
 import { activeCampaign, adminToken, createStaff } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -14,10 +17,23 @@ describe('failing well: hostile input and an unavailable database', () => {
   let t: TestApp;
   let slug: string;
   let orgSlug: string;
+  let bulletinId: string;
   beforeAll(async () => {
     t = await createTestApp();
     const org = await createStaff(t, await adminToken(t), 'organizer');
-    ({ slug } = await activeCampaign(t, org.token));
+    const campaign = await activeCampaign(t, org.token);
+    slug = campaign.slug;
+    // A bulletin being sent when the database goes away (sent by the tests below, by hand).
+    for (const email of ['eva@example.org', 'flor@example.org']) await consentingSupporter(t, slug, email);
+    const as = (req: supertest.Test) => req.auth(org.token, { type: 'bearer' });
+    const audience = await as(t.http.post(`/api/organizations/${org.organizationId}/audiences`))
+      .send({ name: 'Everyone', filter: { campaignIds: [campaign.id] } })
+      .expect(201);
+    const bulletin = await as(t.http.post(`/api/organizations/${org.organizationId}/bulletins`))
+      .send({ subject: { es: 'Noticias' }, body: { es: 'Hola' }, audienceId: audience.body.id })
+      .expect(201);
+    bulletinId = bulletin.body.id;
+    await as(t.http.post(`/api/bulletins/${bulletinId}/send`)).expect(200);
     orgSlug = (
       await t.db.query<{ slug: string }>('SELECT slug FROM organizations WHERE id = $1', [org.organizationId])
     ).rows[0].slug;
@@ -260,6 +276,11 @@ describe('failing well: hostile input and an unavailable database', () => {
       expect(unavailable.length).toBeGreaterThan(200);
     });
 
+    it('keeps the bulletin sender waiting, not crashing: its periodic run fails quietly and is tried again', async () => {
+      await expect(t.app.get(BulletinSender).tick()).rejects.toThrow();
+      await expect(t.app.get(PeriodicJobs).tick('bulletins.send')).resolves.toBeUndefined();
+    });
+
     it('answers a page with a friendly 503 page in the reader’s language', async () => {
       const es = await t.http.get(`/c/${slug}`).set('accept-language', 'es');
       expect(es.status).toBe(503);
@@ -275,5 +296,15 @@ describe('failing well: hostile input and an unavailable database', () => {
   it('recovers by itself once the database is back', async () => {
     await t.http.get('/api/health').expect(200);
     await t.http.post(`/api/public/campaigns/${slug}/pledges`).send(ana).expect(201);
+  });
+
+  it('sends the whole bulletin once the database is back, nobody failed or left out', async () => {
+    const sender = t.app.get(BulletinSender);
+    for (let i = 0; i < 10 && (await sender.tick()).claimed > 0; i++) t.clock.advance(1100);
+    const { rows } = await t.db.query<{ status: string; n: number }>(
+      'SELECT status, count(*)::int AS n FROM bulletin_deliveries WHERE bulletin_id = $1 GROUP BY status',
+      [bulletinId],
+    );
+    expect(rows).toEqual([{ status: 'sent', n: 2 }]);
   });
 });
