@@ -58,4 +58,17 @@ describe('configuration', () => {
     const readme = readFileSync('README.md', 'utf8');
     for (const name of Object.keys(SETTINGS)) expect(readme).toContain(`\`${name}\``);
   });
+
+  it('gives each setting the README table’s default', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const wrong: string[] = [];
+    for (const [name, spec] of Object.entries(SETTINGS as Record<string, { default?: string }>)) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${name}\``));
+      const shown = row?.split('|').at(-2)?.trim();
+      // A value in backticks (`3000`), or words as they are (a free port).
+      if (spec.default !== undefined && shown !== spec.default && !shown?.includes(`\`${spec.default}\``))
+        wrong.push(`${name}: README says ${shown}, config.ts ${spec.default}`);
+    }
+    expect(wrong).toEqual([]);
+  });
 });
