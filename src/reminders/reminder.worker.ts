@@ -8,6 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
+import { isDatabaseUnavailable } from '../common/database-unavailable.js';
 import { AppConfig } from '../config/config.js';
 import { HotQueries } from '../database/hot-queries.js';
 import { PeriodicJobs } from '../scheduling/periodic-jobs.js';
@@ -88,7 +89,12 @@ export class ReminderWorker implements OnModuleInit, OnModuleDestroy, BeforeAppl
     // The periodic tick (every REMINDER_TICK_SECONDS; off with REMINDERS_ENABLED=false), see jobs.ts.
     this.jobs.handle('reminders.send', () => {
       this.running = this.drain()
-        .catch((e: unknown) => this.logger.error(`tick failed: ${(e as Error).message}`))
+        .catch((e: unknown) =>
+          // A database that is away is an outage, not a bug: a warning, and the next tick tries again.
+          isDatabaseUnavailable(e)
+            ? this.logger.warn(`tick failed, database unavailable: ${(e as Error).message}`)
+            : this.logger.error(`tick failed: ${(e as Error).message}`),
+        )
         .finally(() => (this.running = null));
       return this.running;
     });
