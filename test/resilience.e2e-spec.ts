@@ -287,7 +287,8 @@ describe('resilience', () => {
         `UPDATE reminders SET status = 'cancelled' WHERE status IN ('pending', 'sending', 'failed')`,
       );
       const workers = [await start(env), await start(env)];
-      smtp.setDelay(200); // 5 pooled connections: ~25 mails/s, so one claim of 100 takes ~4 s > the lease
+      // 5 pooled connections: ~12 mails/s, so one claim of 100 takes ~8 s, over two leases.
+      smtp.setDelay(400);
       const arrivals: number[] = [];
       const stamp = setInterval(() => {
         while (arrivals.length < smtp.messages.length) arrivals.push(Date.now());
@@ -316,6 +317,10 @@ describe('resilience', () => {
         expect(holder.rows).toHaveLength(1);
         const pid = Number(holder.rows[0].locked_by.split(':')[1]);
         const victim = workers.find((w) => w.pid === pid)!;
+        // Until the kill nobody got a reminder twice: the claim outlasted its lease, and the holder's
+        // heartbeat kept renewing it, so the other instance never took its rows.
+        const beforeKill = smtp.messages.map((m) => m.envelope.to[0]);
+        expect(beforeKill.length - new Set(beforeKill).size).toBe(0);
         await victim.kill();
         const killedAt = Date.now();
         // The crash window: what the dead instance still held (claimed, outcome not recorded).
