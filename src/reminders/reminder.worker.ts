@@ -357,6 +357,10 @@ export class ReminderWorker implements OnModuleInit, OnModuleDestroy, BeforeAppl
     const hooked = await this.reminders.beforeSend(row);
     if (hooked && 'skip' in hooked) return { status: 'skipped', error: hooked.skip };
     const extra = hooked?.data ?? {};
+    // What a hook says the reminder is good for until (a letter's deadline): past it, `expired` too.
+    const usefulUntil = typeof extra.usefulUntilIso === 'string' ? Date.parse(extra.usefulUntilIso) : NaN;
+    if (!row.transactional && now.getTime() >= usefulUntil)
+      return { status: 'expired', error: 'its deadline had already passed' };
 
     const startsAt = typeof row.data.startsAtIso === 'string' ? new Date(row.data.startsAtIso) : null;
     const startsAtMs = startsAt && !Number.isNaN(startsAt.getTime()) ? startsAt.getTime() : null;
