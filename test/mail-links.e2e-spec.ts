@@ -17,6 +17,12 @@ function sharedPage(link: string): string {
 /** The thank-you mail after signing or pledging, by its subject. */
 const isThankYou = (m: { subject: string }) =>
   /^(Thank you for (signing|your pledge)|Gracias por (firmar|tu compromiso)):/.test(m.subject);
+/** Thank-you mails whose next step is another action: their links are other pages than the plain one's. */
+const NEXT_LETTER = 'action-thanks after a pledge, next: the open letter';
+const NEXT_EVENT = 'action-thanks after signing, next: the upcoming event';
+/** The test send of a bulletin not sent yet (to the organizer). */
+const BULLETIN_TEST = 'bulletin, test send of a draft';
+type MailKey = TemplateName | typeof NEXT_LETTER | typeof NEXT_EVENT | typeof BULLETIN_TEST;
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 const ZONE = 'America/Mexico_City';
@@ -36,7 +42,7 @@ describe('links in mail', () => {
   let org: Staff;
   let campaignId: string;
   let slug: string;
-  const mails = new Map<TemplateName, ReceivedMail>();
+  const mails = new Map<MailKey, ReceivedMail>();
 
   beforeAll(async () => {
     smtp = await startSmtp();
@@ -71,12 +77,10 @@ describe('links in mail', () => {
     ...extra,
   });
   /** Waits for the mail of `template` to `to`, sent from mark `from` on, and keeps it. */
-  async function caught(template: TemplateName, to: string, from: number) {
+  async function caught(template: MailKey, to: string, from: number) {
     // A thank-you mail after signing or pledging can arrive in between: it is its own template.
-    const mail = await smtp.waitForMail(
-      (m) => m.envelope.to.includes(to) && isThankYou(m) === (template === 'action-thanks'),
-      from,
-    );
+    const thanks = template === 'action-thanks' || template === NEXT_LETTER || template === NEXT_EVENT;
+    const mail = await smtp.waitForMail((m) => m.envelope.to.includes(to) && isThankYou(m) === thanks, from);
     mails.set(template, mail);
   }
   async function tickAt(at: Date) {
@@ -159,12 +163,32 @@ describe('links in mail', () => {
     ).body as { id: string; slug: string };
     await as(org.token).patch(`/api/letter-actions/${action.id}`).send({ status: 'open' }).expect(200);
     mark = smtp.messages.length;
+    await t.http
+      .post(`/api/public/campaigns/${slug}/pledges`)
+      .send({ ...person('eva'), kind: 'support' })
+      .expect(201);
+    await caught(NEXT_LETTER, 'eva@example.org', mark);
+    mark = smtp.messages.length;
     await tickAt(new Date(deadline.getTime() - 47 * HOUR));
     await caught('deadline-reminder', 'sara@example.org', mark);
+    // An upcoming event is the next step after the campaign's only letter.
+    await as(org.token)
+      .post(`/api/campaigns/${campaignId}/events`)
+      .send({
+        title: { en: 'Meeting', es: 'Asamblea' },
+        kind: 'meeting',
+        city: 'Silao',
+        venue: 'Salón sindical',
+        startsAt: new Date(NOON_MX.getTime() + 10 * 24 * HOUR).toISOString(),
+        timezone: ZONE,
+      })
+      .expect(201);
+    mark = smtp.messages.length;
     await t.http
       .post(`/api/public/campaigns/${slug}/letters/${action.slug}/signatures`)
       .send(person('sara'))
       .expect(201);
+    await caught(NEXT_EVENT, 'sara@example.org', mark);
     mark = smtp.messages.length;
     await as(org.token)
       .post(`/api/letter-actions/${action.id}/deliveries`)
@@ -208,6 +232,14 @@ describe('links in mail', () => {
         audienceId: audience.body.id,
       })
       .expect(201);
+    // Its test send while it is still a draft — of another bulletin, which stays a draft.
+    const draft = await as(org.token)
+      .post(`/api/organizations/${org.organizationId}/bulletins`)
+      .send({ subject: { es: 'Borrador' }, body: { es: 'Todavía no' }, audienceId: audience.body.id })
+      .expect(201);
+    mark = smtp.messages.length;
+    await as(org.token).post(`/api/bulletins/${draft.body.id}/test`).send({}).expect(200);
+    await caught(BULLETIN_TEST, org.email.toLowerCase(), mark);
     mark = smtp.messages.length;
     await as(org.token).post(`/api/bulletins/${bulletin.body.id}/send`).expect(200);
     for (let i = 0; i < 10 && (await t.app.get(BulletinSender).tick()).claimed > 0; i++)
@@ -219,26 +251,34 @@ describe('links in mail', () => {
     await t.http.post('/api/public/supporters/data-requests').send({ email: 'ana@example.org' }).expect(202);
     await caught('data-request', 'ana@example.org', mark);
 
-    expect([...mails.keys()].sort()).toEqual([...TEMPLATE_NAMES].sort());
+    expect([...mails.keys()].sort()).toEqual(
+      [...TEMPLATE_NAMES, NEXT_LETTER, NEXT_EVENT, BULLETIN_TEST].sort(),
+    );
+    // The variants do carry their next step.
+    expect(mails.get(NEXT_LETTER)!.text).toContain(`${BASE}/c/${slug}/letters/${action.slug}`);
+    expect(mails.get(NEXT_EVENT)!.text).toMatch(new RegExp(`${BASE}/c/${slug}/events/[a-z0-9-]+`));
   });
 
-  it.each([...TEMPLATE_NAMES])('every link in the %s mail answers 2xx or 3xx', async (template) => {
-    const mail = mails.get(template);
-    expect(mail).toBeDefined();
-    const links = new Set(
-      [...`${mail!.text}\n${mail!.html}`.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) =>
-        m[0].replace(/&amp;/g, '&').replace(/[.,;]+$/, ''),
-      ),
-    );
-    if (mail!.headers['list-unsubscribe'])
-      for (const m of mail!.headers['list-unsubscribe'].matchAll(/<(https?:[^>]+)>/g)) links.add(m[1]);
-    for (const found of links) {
-      // Every link points at this app, or is a share link (WhatsApp, Facebook, Telegram, X) carrying
-      // one of this app's pages, which must answer too.
-      const link = SHARE_HOSTS.has(new URL(found).host) ? sharedPage(found) : found;
-      expect([found, link.startsWith(`${BASE}/`)]).toEqual([found, true]);
-      const res = await t.http.get(link.slice(BASE.length));
-      expect([link, res.status < 400]).toEqual([link, true]);
-    }
-  });
+  it.each<MailKey>([...TEMPLATE_NAMES, NEXT_LETTER, NEXT_EVENT, BULLETIN_TEST])(
+    'every link in the %s mail answers 2xx or 3xx',
+    async (template) => {
+      const mail = mails.get(template);
+      expect(mail).toBeDefined();
+      const links = new Set(
+        [...`${mail!.text}\n${mail!.html}`.matchAll(/https?:\/\/[^\s"'<>)]+/g)].map((m) =>
+          m[0].replace(/&amp;/g, '&').replace(/[.,;]+$/, ''),
+        ),
+      );
+      if (mail!.headers['list-unsubscribe'])
+        for (const m of mail!.headers['list-unsubscribe'].matchAll(/<(https?:[^>]+)>/g)) links.add(m[1]);
+      for (const found of links) {
+        // Every link points at this app, or is a share link (WhatsApp, Facebook, Telegram, X) carrying
+        // one of this app's pages, which must answer too.
+        const link = SHARE_HOSTS.has(new URL(found).host) ? sharedPage(found) : found;
+        expect([found, link.startsWith(`${BASE}/`)]).toEqual([found, true]);
+        const res = await t.http.get(link.slice(BASE.length));
+        expect([link, res.status < 400]).toEqual([link, true]);
+      }
+    },
+  );
 });

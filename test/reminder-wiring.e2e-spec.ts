@@ -224,6 +224,53 @@ describe('reminders wired into events, letters, pledges and the digest', () => {
     ]);
   });
 
+  it('ends a letter deadline reminder expired, unsent, when its turn comes after the deadline', async () => {
+    await t.http
+      .post(`/api/public/campaigns/${slug}/pledges`)
+      .send({ email: 'late@example.org', firstName: 'L', locale: 'en', kind: 'sign', consentEmail: true })
+      .expect(201);
+    await smtp.waitForMail(
+      (m) => m.envelope.to.includes('late@example.org') && m.subject.startsWith('Thank you for your pledge'),
+    );
+    const targets = await t.http
+      .get('/api/targets?country=MX')
+      .auth(org.token, { type: 'bearer' })
+      .expect(200);
+    const deadline = new Date(NOON_MX.getTime() + 5 * 24 * HOUR);
+    const created = await as(org.token)
+      .post(`/api/campaigns/${campaignId}/letter-actions`)
+      .send({
+        title: { en: 'Late letter' },
+        subject: { en: 'Late letter' },
+        body: { en: 'Please act.' },
+        targetIds: [targets.body.items[0].id],
+        deadline: deadline.toISOString(),
+      })
+      .expect(201);
+    await as(org.token).patch(`/api/letter-actions/${created.body.id}`).send({ status: 'open' }).expect(200);
+    await untilZero(
+      async () =>
+        (
+          await t.db.query(
+            `SELECT count(*)::int AS n FROM reminders WHERE kind = 'action-thanks' AND status = 'sending'`,
+          )
+        ).rows[0].n as number,
+    );
+    smtp.messages.length = 0;
+    // Its instance died holding it, or the worker was down: its turn comes after the deadline.
+    t.clock.set(new Date(deadline.getTime() + MIN));
+    await worker.tick();
+    const { rows } = await t.db.query<{ status: string; last_error: string; message_id: string | null }>(
+      `SELECT r.status, r.last_error, r.message_id FROM reminders r JOIN supporters s ON s.id = r.supporter_id
+        WHERE r.dedupe_key LIKE $1 AND s.email = 'late@example.org'`,
+      [`letter:${created.body.id}:deadline:%`],
+    );
+    expect(rows).toEqual([
+      { status: 'expired', last_error: expect.stringContaining('deadline'), message_id: null },
+    ]);
+    expect(smtp.messages.filter((m) => m.envelope.to.includes('late@example.org'))).toEqual([]);
+  });
+
   it('schedules a follow-up for a donate pledge and cancels it when the pledge is fulfilled', async () => {
     const res = await t.http
       .post(`/api/public/campaigns/${slug}/pledges`)

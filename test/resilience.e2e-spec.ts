@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import pg from 'pg';
+import supertest from 'supertest';
 import { EmbeddedPostgres } from '../src/database/embedded-postgres.js';
+import { isWebPath } from '../src/web/setup.js';
 import { activeCampaign, adminToken, createStaff } from './support/factories.js';
 import { postgresPids, startChildApp, type ChildApp } from './support/child-app.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
@@ -134,19 +136,47 @@ describe('resilience', () => {
   describe('a database that stalls, then stops', () => {
     let app: ChildApp;
     let slug: string;
+    let orgSlug: string;
+    let campaignId: string;
+    /** The organizer's console session (cookie header). */
+    let session: string;
     beforeAll(async () => {
       app = await start(); // the default DATABASE_CONNECT_TIMEOUT_MS and DATABASE_STATEMENT_TIMEOUT_MS
       const org = await createStaff(app.t, await adminToken(app.t), 'organizer');
-      ({ slug } = await activeCampaign(app.t, org.token));
+      ({ slug, id: campaignId } = await activeCampaign(app.t, org.token));
+      const me = await app.t.http
+        .get(`/api/organizations/${org.organizationId}`)
+        .auth(org.token, { type: 'bearer' });
+      orgSlug = me.body.slug;
+      const agent = supertest.agent(app.url);
+      const form = await agent.get('/admin/login').expect(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+      const login = await agent
+        .post('/admin/login')
+        .type('form')
+        .send({ _csrf: csrf, email: org.email, password: 'a-long-enough-password' })
+        .expect(303);
+      session = [login.headers['set-cookie'] ?? []]
+        .flat()
+        .map((c: string) => c.split(';')[0])
+        .join('; ');
     });
 
-    /** A mix of reads, writes and a page, at once; each answer with how long it took. */
+    /**
+     * A mix of reads, writes, public pages (the campaign, the bulletin archive and its feed, an embed,
+     * a preview image) and a console screen, at once; each answer with how long it took.
+     */
     const burst = () =>
       Promise.all(
         [
           ['GET', '/api/health'],
           ['GET', `/api/public/campaigns/${slug}`],
           ['GET', `/c/${slug}`],
+          ['GET', `/o/${orgSlug}/bulletins`],
+          ['GET', `/o/${orgSlug}/bulletins.atom`],
+          ['GET', `/embed/c/${slug}/pledge`],
+          ['GET', `/c/${slug}/preview.jpg`],
+          ['GET', `/admin/campaigns/${campaignId}`],
           ['POST', `/api/public/campaigns/${slug}/pledges`],
           ['POST', `/api/public/campaigns/${slug}/pledges`],
           ['POST', '/api/auth/login'],
@@ -154,7 +184,12 @@ describe('resilience', () => {
           const began = Date.now();
           const res = await fetch(app.url + path, {
             method,
-            headers: { 'content-type': 'application/json', 'accept-language': 'es' },
+            redirect: 'manual',
+            headers: {
+              'content-type': 'application/json',
+              'accept-language': 'es',
+              ...(path.startsWith('/admin') ? { cookie: session } : {}),
+            },
             body:
               method === 'POST'
                 ? JSON.stringify(
@@ -183,7 +218,11 @@ describe('resilience', () => {
       for (const a of answers) {
         expect([a.path, a.status]).toEqual([a.path, 503]);
         expect(a.retryAfter).toMatch(/^\d+$/);
-        if (a.path.startsWith('/c/')) expect(a.text).toContain('no está disponible por un momento');
+        if (isWebPath(a.path))
+          expect([a.path, a.text]).toEqual([
+            a.path,
+            expect.stringContaining('no está disponible por un momento'),
+          ]);
         else expect(JSON.parse(a.text)).toMatchObject({ statusCode: 503, error: 'Service Unavailable' });
       }
     };
@@ -248,7 +287,8 @@ describe('resilience', () => {
         `UPDATE reminders SET status = 'cancelled' WHERE status IN ('pending', 'sending', 'failed')`,
       );
       const workers = [await start(env), await start(env)];
-      smtp.setDelay(200); // 5 pooled connections: ~25 mails/s, so one claim of 100 takes ~4 s > the lease
+      // 5 pooled connections: ~12 mails/s, so one claim of 100 takes ~8 s, over two leases.
+      smtp.setDelay(400);
       const arrivals: number[] = [];
       const stamp = setInterval(() => {
         while (arrivals.length < smtp.messages.length) arrivals.push(Date.now());
@@ -277,6 +317,10 @@ describe('resilience', () => {
         expect(holder.rows).toHaveLength(1);
         const pid = Number(holder.rows[0].locked_by.split(':')[1]);
         const victim = workers.find((w) => w.pid === pid)!;
+        // Until the kill nobody got a reminder twice: the claim outlasted its lease, and the holder's
+        // heartbeat kept renewing it, so the other instance never took its rows.
+        const beforeKill = smtp.messages.map((m) => m.envelope.to[0]);
+        expect(beforeKill.length - new Set(beforeKill).size).toBe(0);
         await victim.kill();
         const killedAt = Date.now();
         // The crash window: what the dead instance still held (claimed, outcome not recorded).

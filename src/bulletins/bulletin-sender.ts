@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock.js';
+import { isDatabaseUnavailable } from '../common/database-unavailable.js';
 import type { Locale } from '../common/localized-text.js';
 import { AppConfig } from '../config/config.js';
 import { HotQueries } from '../database/hot-queries.js';
@@ -174,6 +175,9 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
       try {
         toSend.push({ row, mail: await this.prepare(row) });
       } catch (e) {
+        // The database went away between the claim and reading the bulletin: nothing is decided for
+        // this row (it is no failed mail); its lease runs out and it is claimed again.
+        if (isDatabaseUnavailable(e)) continue;
         finisher.add(key(row), { status: 'failed', error: errorText(e), messageId: null });
       }
     }

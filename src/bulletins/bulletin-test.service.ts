@@ -64,6 +64,9 @@ export class BulletinTestService {
       `SELECT slug, coalesce(sender_name, name) AS "senderName", reply_to::text AS "replyTo" FROM organizations WHERE id = $1`,
       [b.organizationId],
     )) as { slug: string; senderName: string; replyTo: string | null }[];
+    // The web version exists once the bulletin went out (the archive shows only those): a draft's
+    // test mail has no "view in your browser" link, which would answer 404.
+    const archived = b.startedAt !== null && b.status !== 'cancelled';
     let sent = 0;
     for (const email of wanted) {
       for (const l of LOCALES) {
@@ -77,7 +80,7 @@ export class BulletinTestService {
             subject: `[TEST] ${r.subject}`,
             html: r.html,
             text: r.text,
-            webUrl: bulletinArchiveUrl(this.config.publicBaseUrl, org.slug, b.id, l),
+            ...(archived ? { webUrl: bulletinArchiveUrl(this.config.publicBaseUrl, org.slug, b.id, l) } : {}),
           },
           userId: user.id,
           related: { type: 'bulletin', id: b.id },

@@ -1,7 +1,7 @@
 import { QueryFailedError } from 'typeorm';
 import { shapeError } from './error-body.js';
 import { ServiceUnavailableError } from './errors.js';
-import { bodyProblem, MAX_BODY_DEPTH, urlProblem } from './input-checks.js';
+import { bodyProblem, formEncodingProblem, MAX_BODY_DEPTH, urlProblem } from './input-checks.js';
 
 const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -64,5 +64,12 @@ describe('input checks', () => {
     ]);
     expect(bodyProblem({ ['k\u0000']: 1 })?.code).toBe('unstorable_value');
     expect(bodyProblem({ email: 'ana@example.org', guests: 2, tags: ['a'] })).toBeNull();
+  });
+
+  it('refuses form bodies whose escapes are malformed or not UTF-8', () => {
+    expect(formEncodingProblem('firstName=Pe%C3%B1a&city=San+Luis&x=')).toBe(false);
+    expect(formEncodingProblem('firstName=A%FF')).toBe(true);
+    expect(formEncodingProblem('firstName=100%')).toBe(true);
+    expect(formEncodingProblem('a%E0%A4=1')).toBe(true);
   });
 });

@@ -15,7 +15,8 @@ export const MAX_BODY_DEPTH = 32;
  * Refuses, before routing, validation or any database work, input that no route can use:
  * - a path or query string with a NUL character, malformed percent-encoding or bytes that are not
  *   UTF-8 → 400 `bad_url` (the API's JSON, or the error page on page routes — see registerWeb);
- * - a JSON body that is not UTF-8 → 400 `invalid_utf8`;
+ * - a JSON body that is not UTF-8, or a form body that is not or whose escapes are malformed or not
+ *   UTF-8 → 400 `invalid_utf8`;
  * - a JSON or form body nested deeper than {@link MAX_BODY_DEPTH} → 400 `too_deep`, or holding a NUL
  *   character in a key or value → 400 `unstorable_value` (PostgreSQL cannot store one in text).
  * Must run before `app.init()` (the JSON parser replaces Nest's default one).
@@ -36,6 +37,24 @@ export function registerInputChecks(app: NestFastifyApplication, bodyLimit: numb
       return;
     }
     void json(req as FastifyRequest, body.toString('utf8'), done);
+  });
+
+  // Form bodies: the same check, then Nest's own form parser (fast-querystring, which would keep a
+  // malformed escape such as `%FF` as literal text and turn raw non-UTF-8 bytes into U+FFFD).
+  const form = defaultFormParser(app);
+  void app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit }, (req, body: Buffer, done) => {
+    if (!isUtf8(body) || formEncodingProblem(body.toString('utf8'))) {
+      done(
+        new BadInputError(
+          'The form body is not valid UTF-8 or has malformed percent-encoding',
+          undefined,
+          'invalid_utf8',
+        ),
+        undefined,
+      );
+      return;
+    }
+    form(req, body, done);
   });
 
   fastify.addHook('preValidation', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -69,6 +88,26 @@ export function urlProblem(rawUrl: string): string | null {
   }
   if (decoded.includes('\0') || rawUrl.includes('\0')) return 'The address contains a NUL character';
   return null;
+}
+
+type BodyParser = (req: unknown, body: Buffer, done: (err: Error | null, body?: unknown) => void) => void;
+
+/** The urlencoded parser the Fastify adapter would install (with its `__proto__` guard). */
+function defaultFormParser(app: NestFastifyApplication): BodyParser {
+  const adapter = app.getHttpAdapter() as unknown as { getDefaultBodyParser?: (type: string) => BodyParser };
+  const parser = adapter.getDefaultBodyParser?.('application/x-www-form-urlencoded');
+  if (!parser) throw new Error('the Fastify adapter has no default form parser to wrap');
+  return parser;
+}
+
+/** Whether a urlencoded body has an escape that is malformed or does not decode to UTF-8. */
+export function formEncodingProblem(body: string): boolean {
+  try {
+    for (const part of body.split(/[&=]/)) decodeURIComponent(part.replace(/\+/g, ' '));
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /** Why a parsed body is refused, or null. Iterative, so no body can overflow the stack here. */

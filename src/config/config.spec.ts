@@ -61,4 +61,17 @@ describe('configuration', () => {
     const rows = [...table.matchAll(/^\| `([A-Z][A-Z0-9_]*)` +\|/gm)].map((m) => m[1]);
     expect([...rows].sort()).toEqual(Object.keys(SETTINGS).sort());
   });
+
+  it('gives each setting the README table’s default', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const wrong: string[] = [];
+    for (const [name, spec] of Object.entries(SETTINGS as Record<string, { default?: string }>)) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| \`${name}\``));
+      const shown = row?.split('|').at(-2)?.trim();
+      // A value in backticks (`3000`), or words as they are (a free port).
+      if (spec.default !== undefined && shown !== spec.default && !shown?.includes(`\`${spec.default}\``))
+        wrong.push(`${name}: README says ${shown}, config.ts ${spec.default}`);
+    }
+    expect(wrong).toEqual([]);
+  });
 });

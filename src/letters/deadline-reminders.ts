@@ -35,7 +35,8 @@ const prefix = (actionId: string) => `letter:${actionId}:deadline:`;
  * "Last chance to sign" 48 h before an open letter's deadline, to the campaign's supporters who pledged
  * `sign` and have not signed that letter. Scheduled in the transaction that opens the letter or moves
  * its deadline (and when a `sign` pledge is made while such a letter is open); at send time the hook
- * skips it when the supporter signed meanwhile or the letter closed. Consent is the worker's check.
+ * skips it when the supporter signed meanwhile or the letter closed, and it ends `expired` when its
+ * turn comes after the deadline (a crash, an outage, quiet hours). Consent is the worker's check.
  */
 @Injectable()
 export class LetterDeadlineReminders implements OnModuleInit {
@@ -51,13 +52,14 @@ export class LetterDeadlineReminders implements OnModuleInit {
       const actionId = r.data.actionId;
       if (typeof actionId !== 'string' || !r.supporterId) return { skip: 'no letter' };
       const [row] = (await this.dataSource.query(
-        `SELECT a.status, exists(SELECT 1 FROM signatures s WHERE s.action_id = a.id AND s.supporter_id = $2) AS signed
+        `SELECT a.status, a.deadline, exists(SELECT 1 FROM signatures s WHERE s.action_id = a.id AND s.supporter_id = $2) AS signed
            FROM letter_actions a WHERE a.id = $1`,
         [actionId, r.supporterId],
-      )) as { status: string; signed: boolean }[];
+      )) as { status: string; deadline: Date | null; signed: boolean }[];
       if (!row || row.status !== 'open') return { skip: 'letter not open' };
       if (row.signed) return { skip: 'already signed' };
-      return null;
+      // Past the deadline the letter takes no signature: the worker ends the reminder `expired`.
+      return row.deadline ? { data: { usefulUntilIso: row.deadline.toISOString() } } : null;
     });
     this.pledges.onCreated(async (m, p) => {
       if (p.kind !== 'sign') return;

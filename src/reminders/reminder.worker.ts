@@ -8,6 +8,7 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { Clock } from '../common/clock.js';
+import { isDatabaseUnavailable } from '../common/database-unavailable.js';
 import { AppConfig } from '../config/config.js';
 import { HotQueries } from '../database/hot-queries.js';
 import { PeriodicJobs } from '../scheduling/periodic-jobs.js';
@@ -88,7 +89,12 @@ export class ReminderWorker implements OnModuleInit, OnModuleDestroy, BeforeAppl
     // The periodic tick (every REMINDER_TICK_SECONDS; off with REMINDERS_ENABLED=false), see jobs.ts.
     this.jobs.handle('reminders.send', () => {
       this.running = this.drain()
-        .catch((e: unknown) => this.logger.error(`tick failed: ${(e as Error).message}`))
+        .catch((e: unknown) =>
+          // A database that is away is an outage, not a bug: a warning, and the next tick tries again.
+          isDatabaseUnavailable(e)
+            ? this.logger.warn(`tick failed, database unavailable: ${(e as Error).message}`)
+            : this.logger.error(`tick failed: ${(e as Error).message}`),
+        )
         .finally(() => (this.running = null));
       return this.running;
     });
@@ -351,6 +357,10 @@ export class ReminderWorker implements OnModuleInit, OnModuleDestroy, BeforeAppl
     const hooked = await this.reminders.beforeSend(row);
     if (hooked && 'skip' in hooked) return { status: 'skipped', error: hooked.skip };
     const extra = hooked?.data ?? {};
+    // What a hook says the reminder is good for until (a letter's deadline): past it, `expired` too.
+    const usefulUntil = typeof extra.usefulUntilIso === 'string' ? Date.parse(extra.usefulUntilIso) : NaN;
+    if (!row.transactional && now.getTime() >= usefulUntil)
+      return { status: 'expired', error: 'its deadline had already passed' };
 
     const startsAt = typeof row.data.startsAtIso === 'string' ? new Date(row.data.startsAtIso) : null;
     const startsAtMs = startsAt && !Number.isNaN(startsAt.getTime()) ? startsAt.getTime() : null;

@@ -58,7 +58,9 @@ export type ReminderHookAnswer =
  * Run by the worker just before a reminder of its kind is sent (after the recipient checks, before
  * quiet hours): answer `{ skip: reason }` when it is no longer wanted (the supporter signed meanwhile),
  * or `{ data }` to add fields computed at send time (a signed link never stored in the table, counts,
- * the event as it is now) and `attachments` built at send time (an .ics file, a signatures CSV).
+ * the event as it is now) and `attachments` built at send time (an .ics file, a signatures CSV). A
+ * `data.usefulUntilIso` in the past (a letter's deadline) ends the reminder `expired`, unsent, as an
+ * event reminder after the event's start does.
  */
 export type ReminderSendHook = (r: ReminderToSend) => Promise<ReminderHookAnswer>;
 

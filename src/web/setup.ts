@@ -19,12 +19,26 @@ import { errorKey } from './web-error.filter.js';
 export const VIEWS_DIR = fileURLToPath(new URL('./views', import.meta.url));
 export const PUBLIC_DIR = fileURLToPath(new URL('./public', import.meta.url));
 
-/** The paths of the server-rendered pages (everything else is the JSON API). */
-export const WEB_PREFIXES = ['/c/', '/embed/', '/rsvp/', '/unsubscribe/', '/my-data', '/admin'];
+/**
+ * The paths of the server-rendered pages (everything else is the JSON API, /static/ and /api/docs):
+ * errors answered before a controller runs (a bad address, a database that is away, the rate limit)
+ * are the error page there, and their POSTs need the form's CSRF token. `/` is the home page.
+ */
+export const WEB_PREFIXES = [
+  '/c/',
+  '/o/',
+  '/embed/',
+  '/rsvp/',
+  '/unsubscribe/',
+  '/my-data',
+  '/my-details/',
+  '/invitations/',
+  '/admin',
+];
 
 export function isWebPath(url: string): boolean {
   const path = url.split('?')[0];
-  return WEB_PREFIXES.some((p) => path.startsWith(p));
+  return path === '/' || WEB_PREFIXES.some((p) => path.startsWith(p));
 }
 
 /**
