@@ -1,3 +1,4 @@
+import supertest from 'supertest';
 import { routesOf } from '../src/app.js';
 import {
   activeCampaign,
@@ -39,6 +40,12 @@ interface World {
   rate: string;
   supporter: string;
   pledge: string;
+  signature: string;
+  tag: string;
+  audience: string;
+  bulletin: string;
+  invitation: string;
+  reminder: string;
 }
 
 describe('organizations: the privacy boundary', () => {
@@ -130,6 +137,28 @@ describe('organizations: the privacy boundary', () => {
       .id as string;
     const supporter = (await o.get(`/api/campaigns/${campaign.id}/supporters`).expect(200)).body.items[0]
       .id as string;
+    const signature = (await o.get(`/api/letter-actions/${letter.id}/signatures`).expect(200)).body.items[0]
+      .id as string;
+    const tag = (await o.post(`/api/organizations/${org}/tags`).send({ name: 'Silao' }).expect(201)).body
+      .id as string;
+    const audience = (
+      await o.post(`/api/organizations/${org}/audiences`).send({ name: 'Everyone', filter: {} }).expect(201)
+    ).body.id as string;
+    const bulletin = (
+      await o
+        .post(`/api/organizations/${org}/bulletins`)
+        .send({ subject: { en: 'News' }, body: { en: 'Hi' }, audienceId: audience })
+        .expect(201)
+    ).body.id as string;
+    await o
+      .post(`/api/organizations/${org}/members`)
+      .send({ email: `pending-${org.slice(0, 8)}@example.org`, role: 'coordinator' })
+      .expect(201);
+    const invitation = (await o.get(`/api/organizations/${org}/members`).expect(200)).body.invitations[0]
+      .id as string;
+    const { rows: reminders } = await t.db.query(`SELECT id FROM reminders WHERE campaign_id = $1 LIMIT 1`, [
+      campaign.id,
+    ]);
     return {
       org,
       organizer,
@@ -144,6 +173,12 @@ describe('organizations: the privacy boundary', () => {
       rate,
       supporter,
       pledge,
+      signature,
+      tag,
+      audience,
+      bulletin,
+      invitation,
+      reminder: reminders[0].id as string,
     };
   }
 
@@ -159,43 +194,122 @@ describe('organizations: the privacy boundary', () => {
     await smtp.close();
   });
 
+  /** B's ids, by the path segment before a route's `:id` and by the name of any other parameter. */
+  const idsOf = (w: World): Record<string, string> => ({
+    campaigns: w.campaign.id,
+    organizations: w.org,
+    'letter-actions': w.letter,
+    letters: w.letter,
+    targets: w.target,
+    events: w.event,
+    fundraisers: w.fundraiser,
+    donations: w.donation,
+    'exchange-rates': w.rate,
+    pledges: w.pledge,
+    supporters: w.supporter,
+    rsvps: w.rsvp,
+    signatures: w.signature,
+    tags: w.tag,
+    audiences: w.audience,
+    bulletins: w.bulletin,
+    reminders: w.reminder,
+    users: w.organizer.id,
+    // other parameters, by name
+    targetId: w.target,
+    supporterId: w.supporter,
+    signatureId: w.signature,
+    tagId: w.tag,
+    userId: w.organizer.id,
+    invitationId: w.invitation,
+    orgId: w.org,
+    rsvpId: w.rsvp,
+  });
+  /** A route pattern with the world's ids in it (a parameter the world has no id for fails the test). */
+  const fill = (pattern: string, w: World, fixed: Record<string, string>): string => {
+    const ids = idsOf(w);
+    const parts = pattern.split('/');
+    return parts
+      .map((p, i) =>
+        p.replace(/:([A-Za-z]+)/g, (_, name: string) => {
+          const value = name in fixed ? fixed[name] : name === 'id' ? ids[parts[i - 1]] : ids[name];
+          if (value === undefined) throw new Error(`no id for ${name} in ${pattern}: add one to the world`);
+          return value;
+        }),
+      )
+      .join('/');
+  };
+  /** Routes that are about the caller, not about an organization's data. */
+  const OWN_API = new Set([
+    'GET /api/auth/me',
+    'POST /api/auth/logout',
+    'POST /api/auth/login',
+    'GET /api/campaigns',
+    'POST /api/campaigns',
+    'GET /api/organizations',
+    'GET /api/targets',
+  ]);
+  const OWN_CONSOLE = new Set([
+    'GET /admin',
+    'GET /admin/login',
+    'POST /admin/login',
+    'POST /admin/logout',
+    'GET /admin/campaigns/new',
+    'POST /admin/campaigns',
+    'GET /admin/organizations',
+    'GET /admin/targets',
+    'GET /admin/exchange-rates',
+  ]);
+  /**
+   * A well-formed body for each write that checks its body before it looks anything up, so the walk
+   * reaches the organization check with it (an empty body would be refused for its shape alone).
+   */
+  const validBody = (w: World): Record<string, object> => ({
+    'POST /api/organizations/:id/members': { email: 'walker@example.org', role: 'coordinator' },
+    'POST /api/campaigns/:id/members': { email: 'walker@example.org', role: 'coordinator' },
+    'POST /api/organizations/:id/tags': { name: 'Walked' },
+    'PATCH /api/tags/:tagId': { name: 'Walked' },
+    'POST /api/organizations/:id/supporters/tags': {
+      tag: 'Walked',
+      action: 'add',
+      supporterIds: [w.supporter],
+    },
+    'POST /api/organizations/:id/supporters/:supporterId/tags': { tag: 'Walked' },
+    'POST /api/campaigns/:id/fundraisers': { title: { en: 'F' }, goal: { amount: '1.00', currency: 'USD' } },
+    'POST /api/fundraisers/:id/donations': {
+      amount: { amount: '1.00', currency: 'USD' },
+      status: 'received',
+      method: 'cash',
+      donor: { email: lucia.email, firstName: 'L.' },
+    },
+    'POST /api/organizations/:orgId/exchange-rates': {
+      base: 'USD',
+      quote: 'MXN',
+      rate: '1',
+      validFrom: '2021-01-01',
+    },
+    'PATCH /api/exchange-rates/:id': { rate: '1' },
+    'POST /api/campaigns/:id/events': {
+      title: { en: 'E' },
+      kind: 'picket',
+      venue: 'V',
+      startsAt: new Date(Date.now() + 86400_000).toISOString(),
+      timezone: 'America/Detroit',
+    },
+    'POST /api/organizations/:id/targets': { name: { en: 'T' }, email: 'me@evil.example' },
+    'POST /api/campaigns/:id/letter-actions': {
+      title: { en: 'L' },
+      subject: { en: 'S' },
+      body: { en: 'B' },
+      targetIds: [w.target],
+    },
+    'PATCH /api/signatures/:id/public-status': { status: 'hidden' },
+    'POST /api/letter-actions/:id/deliveries': { targetId: w.target, method: 'manual' },
+    'POST /api/organizations/:orgId/audiences': { name: 'Walked', filter: {} },
+    'POST /api/organizations/:orgId/bulletins': { subject: { en: 'S' }, body: { en: 'B' } },
+    'POST /api/organizations/:orgId/bulletins/preview': { subject: { en: 'S' }, body: { en: 'B' } },
+  });
+
   it('answers 404/403 on every staff route of one organization to the other’s organizer and coordinator', async () => {
-    const ids = (w: World): Record<string, string> => ({
-      campaigns: w.campaign.id,
-      organizations: w.org,
-      'letter-actions': w.letter,
-      targets: w.target,
-      events: w.event,
-      fundraisers: w.fundraiser,
-      donations: w.donation,
-      'exchange-rates': w.rate,
-      pledges: w.pledge,
-      supporters: w.supporter,
-      rsvps: w.rsvp,
-    });
-    const bIds = ids(b);
-    const { rows: reminders } = await t.db.query(`SELECT id FROM reminders WHERE campaign_id = $1 LIMIT 1`, [
-      b.campaign.id,
-    ]);
-    bIds.reminders = reminders[0]?.id ?? '00000000-0000-4000-8000-000000000000';
-    bIds.users = b.organizer.id;
-    const named: Record<string, string> = {
-      targetId: b.target,
-      supporterId: b.supporter,
-      userId: b.organizer.id,
-      invitationId: '00000000-0000-4000-8000-000000000000',
-      kind: 'supporters',
-    };
-    // Routes that are about the caller, not about an organization's data.
-    const own = new Set([
-      'GET /api/auth/me',
-      'POST /api/auth/logout',
-      'POST /api/auth/login',
-      'GET /api/campaigns',
-      'POST /api/campaigns',
-      'GET /api/organizations',
-      'GET /api/targets',
-    ]);
     const routes = routesOf(t.app).filter(
       (r) =>
         r.url.startsWith('/api/') &&
@@ -203,39 +317,108 @@ describe('organizations: the privacy boundary', () => {
         !r.url.startsWith('/api/docs') &&
         r.url !== '/api/health' &&
         !['HEAD', 'OPTIONS'].includes(r.method) &&
-        !own.has(`${r.method} ${r.url}`),
+        !OWN_API.has(`${r.method} ${r.url}`),
     );
-    expect(routes.length).toBeGreaterThan(40);
+    expect(routes.length).toBeGreaterThan(80);
+    const fixed = { kind: 'supporters', file: 'supporters.csv', format: 'csv' };
+    const bodies = validBody(b);
+    const request = (token: string, method: string, url: string, body: object | 'file') => {
+      const req = t.http[method.toLowerCase() as 'get'](url).auth(token, { type: 'bearer' });
+      if (body !== 'file') return req.send(body);
+      // Imports (dry run and real) are multipart: a real file with B's supporter in it.
+      const csv = `email,first_name\n${lucia.email},Walked\n`;
+      return req.attach('file', Buffer.from(csv), { filename: 'people.csv', contentType: 'text/csv' });
+    };
     const leaks: string[] = [];
+    const before = await t.db.query(`SELECT count(*)::int AS n FROM supporters WHERE organization_id = $1`, [
+      b.org,
+    ]);
     for (const staff of [a.organizer, a.coordinator]) {
       for (const r of routes) {
-        const parts = r.url.split('/');
-        const url = parts
-          .map((p, i) => {
-            if (!p.startsWith(':')) return p;
-            const name = p.slice(1).replace(/\..*$/, '');
-            const suffix = p.includes('.') ? p.slice(p.indexOf('.')) : '';
-            if (name === 'id' || name === 'orgId') {
-              return (bIds[parts[i - 1]] ?? '00000000-0000-4000-8000-000000000000') + suffix;
+        const key = `${r.method} ${r.url}`;
+        const urls = [fill(r.url, b, fixed)];
+        if (r.url.includes('/imports/')) urls.push(`${urls[0]}?dryRun=true`);
+        for (const url of urls) {
+          let res = await request(staff.token, r.method, url, r.url.includes('/imports/') ? 'file' : {});
+          // Refused for its shape before anything is looked up: send a well-formed body instead.
+          if (res.status === 400 && r.method !== 'GET') {
+            if (!bodies[key]) {
+              leaks.push(`${key} → 400 ${res.body.code}: add a well-formed body to validBody`);
+              continue;
             }
-            return (named[name] ?? '00000000-0000-4000-8000-000000000000') + suffix;
-          })
-          .join('/');
-        const res = await t.http[r.method.toLowerCase() as 'get'](url)
-          .auth(staff.token, { type: 'bearer' })
-          .send({});
-        const refused = res.status === 403 || res.status === 404;
-        // A body that fails validation is refused before anything is looked up: it reveals nothing.
-        const invalid = res.status === 400 && ['validation_failed', 'not_multipart'].includes(res.body.code);
-        if (!refused && !(invalid && r.method !== 'GET')) leaks.push(`${r.method} ${url} → ${res.status}`);
+            res = await request(staff.token, r.method, url, bodies[key]);
+          }
+          if (res.status !== 403 && res.status !== 404) leaks.push(`${r.method} ${url} → ${res.status}`);
+        }
       }
     }
     expect(leaks).toEqual([]);
+    // Nothing A's staff sent changed B: no supporter made or touched, no target email, no delivery.
+    const after = await t.db.query(`SELECT count(*)::int AS n FROM supporters WHERE organization_id = $1`, [
+      b.org,
+    ]);
+    expect(after.rows).toEqual(before.rows);
+    const { rows: target } = await t.db.query(`SELECT email::text FROM targets WHERE id = $1`, [b.target]);
+    expect(target).toEqual([{ email: 'attache@example.gov' }]);
+    // The ids are real: B's own organizer reads every one of these GET routes.
+    const control: string[] = [];
+    for (const r of routes.filter((x) => x.method === 'GET' && x.url.includes(':'))) {
+      if (r.url.startsWith('/api/users')) continue; // admins only
+      const res = await t.http.get(fill(r.url, b, fixed)).auth(b.organizer.token, { type: 'bearer' });
+      if (res.status !== 200) control.push(`${r.url} → ${res.status}`);
+    }
+    expect(control).toEqual([]);
     // Lists never show the other organization's things.
     const campaigns = await as(a.organizer.token).get('/api/campaigns').expect(200);
     expect(campaigns.body.items.map((c: { id: string }) => c.id)).toEqual([a.campaign.id]);
     const orgs = await as(a.coordinator.token).get('/api/organizations').expect(200);
     expect(orgs.body.items.map((o: { id: string }) => o.id)).toEqual([a.org]);
+  });
+
+  it('answers 404/403 on every console page of one organization to the other’s organizer and coordinator', async () => {
+    const routes = routesOf(t.app).filter(
+      (r) =>
+        (r.url === '/admin' || r.url.startsWith('/admin/')) &&
+        !['HEAD', 'OPTIONS'].includes(r.method) &&
+        !OWN_CONSOLE.has(`${r.method} ${r.url}`),
+    );
+    expect(routes.length).toBeGreaterThan(60);
+    const fixed = { file: 'supporters.csv', format: 'pdf', action: 'pause' };
+    // Forms refused for their shape before anything is looked up get a well-formed one.
+    const forms: Record<string, Record<string, string>> = {
+      'POST /admin/events/:id/checkin/approve': { rsvpId: b.rsvp },
+      'POST /admin/letters/:id/public-signers/:signatureId': { status: 'hidden' },
+      'POST /admin/campaigns/:id/status': { status: 'archived', confirm: '1' },
+      'POST /admin/events/:id/status': { status: 'cancelled' },
+      'POST /admin/fundraisers/:id/status': { status: 'closed' },
+    };
+    const leaks: string[] = [];
+    for (const staff of [a.organizer, a.coordinator, b.organizer]) {
+      const agent = supertest.agent(t.app.getHttpServer());
+      const form = await agent.get('/admin/login').expect(200);
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+      await agent
+        .post('/admin/login')
+        .type('form')
+        .send({ _csrf: csrf, email: staff.email, password: 'a-long-enough-password' })
+        .expect(303);
+      for (const r of routes) {
+        const url = fill(r.url, b, fixed);
+        if (staff === b.organizer && r.method !== 'GET') continue;
+        const form = { _csrf: csrf, ...forms[`${r.method} ${r.url}`] };
+        const res =
+          r.method === 'GET'
+            ? await agent.get(url)
+            : await agent[r.method.toLowerCase() as 'post'](url).type('form').send(form);
+        if (staff === b.organizer) {
+          // The control: B's organizer reaches every page with these ids.
+          if (r.method === 'GET' && res.status !== 200) leaks.push(`control: GET ${url} → ${res.status}`);
+        } else if (res.status !== 403 && res.status !== 404) {
+          leaks.push(`${r.method} ${url} → ${res.status} ${res.headers.location ?? ''}`);
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
   });
 
   it('keeps one supporter record per organization: the same email in two is two records', async () => {
@@ -280,6 +463,16 @@ describe('organizations: the privacy boundary', () => {
         })
         .expect(201)
     ).body.id as string;
+    const csv = `email,first_name\n${lucia.email},L.\nnew.person@example.org,Nuevo\n`;
+    const importCsv = (dryRun: boolean) =>
+      as(d.token)
+        .post(`/api/campaigns/${dCampaign.id}/imports/supporters${dryRun ? '?dryRun=true' : ''}`)
+        .attach('file', Buffer.from(csv), { filename: 'people.csv', contentType: 'text/csv' })
+        .expect(201);
+    // Before D ever met her, a dry run with her email (known to A and B) finds nothing: both rows new.
+    const unknown = await importCsv(true);
+    expect(unknown.body).toMatchObject({ created: 2, updated: 0 });
+    expect(JSON.stringify(unknown.body)).not.toMatch(stored);
     const dWalkIn = await as(dc.token).post(`/api/events/${dEvent}/check-ins`).send(typed).expect(201);
     expect(JSON.stringify(dWalkIn.body)).not.toMatch(stored);
     const dFund = (
@@ -293,23 +486,46 @@ describe('organizations: the privacy boundary', () => {
       .send({ amount: { amount: '5.00', currency: 'USD' }, status: 'received', method: 'cash', donor: typed })
       .expect(201);
     expect(JSON.stringify(dDonor.body)).not.toMatch(stored);
-    const csv = `email,first_name\n${lucia.email},L.\nnew.person@example.org,Nuevo\n`;
-    const dry = await as(d.token)
-      .post(`/api/campaigns/${dCampaign.id}/imports/supporters?dryRun=true`)
-      .attach('file', Buffer.from(csv), { filename: 'people.csv', contentType: 'text/csv' })
-      .expect(201);
     // She is known to D by now (its own walk-in), and only by D's record.
+    const dry = await importCsv(true);
     expect(dry.body).toMatchObject({ created: 1, updated: 1 });
+    const real = await importCsv(false);
+    expect(real.body).toMatchObject({ created: 1, updated: 1 });
+    expect(JSON.stringify(real.body)).not.toMatch(stored);
     const { rows: audit } = await t.db.query(
-      `SELECT count(*)::int AS n FROM audit_log WHERE action = 'import.supporters_dry_run' AND campaign_id = $1`,
+      `SELECT action, count(*)::int AS n FROM audit_log
+        WHERE action LIKE 'import.supporters%' AND campaign_id = $1 GROUP BY 1 ORDER BY 1`,
       [dCampaign.id],
     );
-    expect(audit[0].n).toBe(1);
+    expect(audit).toEqual([
+      { action: 'import.supporters', n: 1 },
+      { action: 'import.supporters_dry_run', n: 2 },
+    ]);
+    // D's record is its own (what D's staff typed); A's and B's are untouched and unlinked to D.
     const { rows } = await t.db.query(
-      `SELECT last_name, city, postal_code FROM supporters WHERE email = $1 AND organization_id = $2`,
-      [lucia.email, d.organizationId],
+      `SELECT organization_id, first_name, last_name, city, postal_code FROM supporters WHERE email = $1`,
+      [lucia.email],
     );
-    expect(rows).toEqual([{ last_name: null, city: null, postal_code: null }]);
+    expect(rows).toHaveLength(3);
+    expect(rows.find((r) => r.organization_id === d.organizationId)).toEqual({
+      organization_id: d.organizationId,
+      first_name: 'L.',
+      last_name: null,
+      city: null,
+      postal_code: null,
+    });
+    for (const org of [a.org, b.org])
+      expect(rows.find((r) => r.organization_id === org)).toMatchObject({
+        last_name: 'Hernández',
+        city: 'León',
+        postal_code: '37000',
+      });
+    const { rows: links } = await t.db.query(
+      `SELECT count(*)::int AS n FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id
+        WHERE cs.campaign_id = $1 AND s.organization_id <> $2`,
+      [dCampaign.id, d.organizationId],
+    );
+    expect(links[0].n).toBe(0);
   });
 
   it('lets only admins edit the starter library, organizers their own targets, audited with the email before and after', async () => {
