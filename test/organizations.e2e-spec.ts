@@ -309,6 +309,19 @@ describe('organizations: the privacy boundary', () => {
     'POST /api/organizations/:orgId/bulletins/preview': { subject: { en: 'S' }, body: { en: 'B' } },
   });
 
+  /** A browser-like console session (cookie jar and the CSRF token its forms carry). */
+  const consoleSession = async (staff: Staff) => {
+    const agent = supertest.agent(t.app.getHttpServer());
+    const form = await agent.get('/admin/login').expect(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
+    await agent
+      .post('/admin/login')
+      .type('form')
+      .send({ _csrf: csrf, email: staff.email, password: 'a-long-enough-password' })
+      .expect(303);
+    return { agent, csrf };
+  };
+
   it('answers 404/403 on every staff route of one organization to the other’s organizer and coordinator', async () => {
     const routes = routesOf(t.app).filter(
       (r) =>
@@ -394,14 +407,7 @@ describe('organizations: the privacy boundary', () => {
     };
     const leaks: string[] = [];
     for (const staff of [a.organizer, a.coordinator, b.organizer]) {
-      const agent = supertest.agent(t.app.getHttpServer());
-      const form = await agent.get('/admin/login').expect(200);
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
-      await agent
-        .post('/admin/login')
-        .type('form')
-        .send({ _csrf: csrf, email: staff.email, password: 'a-long-enough-password' })
-        .expect(303);
+      const { agent, csrf } = await consoleSession(staff);
       for (const r of routes) {
         const url = fill(r.url, b, fixed);
         if (staff === b.organizer && r.method !== 'GET') continue;
@@ -583,6 +589,44 @@ describe('organizations: the privacy boundary', () => {
     expect(es.body.targets[0].name).toBe('Agregada laboral');
   });
 
+  it('edits the organization’s own targets from the console (audited), never the starter library', async () => {
+    const { agent, csrf } = await consoleSession(a.organizer);
+    const lib = await as(a.organizer.token).get('/api/targets?limit=1').expect(200);
+    const starter = lib.body.items[0];
+    await agent.get(`/admin/targets/${starter.id}/edit`).expect(403);
+    await agent
+      .post(`/admin/targets/${starter.id}`)
+      .type('form')
+      .send({ _csrf: csrf, name_en: 'Mine now', email: 'me@evil.example', kind: 'other', locale: 'en' })
+      .expect(403);
+    await agent.get(`/admin/targets/${b.target}/edit`).expect(404);
+    const edit = await agent.get(`/admin/targets/${a.target}/edit`).expect(200);
+    const before = /name="email"[^>]*value="([^"]*)"/.exec(edit.text)![1];
+    await agent
+      .post(`/admin/targets/${a.target}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name_en: 'Labor attaché',
+        name_es: 'Agregada laboral',
+        email: 'office@example.gov',
+        kind: 'government',
+        locale: 'es',
+      })
+      .expect(303);
+    const { rows } = await t.db.query(
+      `SELECT actor_user_id, details FROM audit_log WHERE action = 'target.updated' AND subject_id = $1
+        ORDER BY id DESC LIMIT 1`,
+      [a.target],
+    );
+    expect(rows[0].actor_user_id).toBe(a.organizer.id);
+    expect(rows[0].details.email).toEqual({ before, after: 'office@example.gov' });
+    const { rows: lib2 } = await t.db.query(`SELECT email::text, name FROM targets WHERE id = $1`, [
+      starter.id,
+    ]);
+    expect(lib2[0].name).toEqual(starter.name);
+  });
+
   it('refuses an email delivery to an address other than the one expected (409, nothing sent) and records the address', async () => {
     const before = smtp.messages.length;
     const bad = await as(b.coordinator.token)
@@ -595,6 +639,18 @@ describe('organizations: the privacy boundary', () => {
       [b.letter],
     );
     expect(none[0].n).toBe(0);
+    // Nothing was queued to be sent either (the mail would go through the reminders queue).
+    const { rows: queued } = await t.db.query(
+      `SELECT count(*)::int AS n FROM reminders WHERE campaign_id = $1 AND kind = 'letter-delivery'`,
+      [b.campaign.id],
+    );
+    expect(queued[0].n).toBe(0);
+    // An email delivery must name the address it expects.
+    const unnamed = await as(b.coordinator.token)
+      .post(`/api/letter-actions/${b.letter}/deliveries`)
+      .send({ targetId: b.target, method: 'email' })
+      .expect(400);
+    expect(unnamed.body.details.map((d: { field: string }) => d.field)).toContain('expectedEmail');
     // The mail is from the organization: its sender name (MAIL_FROM's address) and its reply-to.
     await as(b.organizer.token)
       .patch(`/api/organizations/${b.org}`)
@@ -613,6 +669,11 @@ describe('organizations: the privacy boundary', () => {
     expect(mail.headers['reply-to']).toBe('comite@example.org');
     const { rows } = await t.db.query(`SELECT sent_to::text FROM deliveries WHERE id = $1`, [ok.body.id]);
     expect(rows[0].sent_to).toBe('attache@example.gov');
+    const { rows: sentOnce } = await t.db.query(
+      `SELECT count(*)::int AS n FROM reminders WHERE campaign_id = $1 AND kind = 'letter-delivery'`,
+      [b.campaign.id],
+    );
+    expect(sentOnce[0].n).toBe(1);
   });
 
   it('converts each organization’s strike fund with its own rates only', async () => {
