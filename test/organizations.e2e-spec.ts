@@ -744,6 +744,34 @@ describe('organizations: the privacy boundary', () => {
       .post(`/api/public/invitations/${token2}`)
       .send({ password: 'not-the-password-1' })
       .expect(400);
+
+    // A link expires after 7 days; one replaced by a new invitation to the same email stops at once.
+    const inviteLate = async () => {
+      const from = smtp.messages.length;
+      await as(a.organizer.token)
+        .post(`/api/organizations/${a.org}/members`)
+        .send({ email: 'late@example.org', role: 'coordinator' })
+        .expect(201);
+      const m = await smtp.waitForMail((x) => x.envelope.to[0] === 'late@example.org', from);
+      return /\/invitations\/([A-Za-z0-9._-]+)/.exec(m.text)![1];
+    };
+    const replaced = await inviteLate();
+    const late = await inviteLate();
+    await t.http.get(`/api/public/invitations/${replaced}`).expect(410);
+    await t.http.get(`/api/public/invitations/${late}`).expect(200);
+    const week = 7 * 86400_000 + 60_000;
+    t.clock.advance(week);
+    try {
+      await t.http.get(`/api/public/invitations/${late}`).expect(410);
+      await t.http
+        .post(`/api/public/invitations/${late}`)
+        .send({ name: 'Late', password: 'a-long-enough-password' })
+        .expect(410);
+    } finally {
+      t.clock.advance(-week);
+    }
+    const { rows: users } = await t.db.query(`SELECT 1 FROM users WHERE email = 'late@example.org'`);
+    expect(users).toEqual([]);
   });
 
   it('does not let an admin read supporter data of an organization they are not a member of; as a member it is audited', async () => {
