@@ -1,5 +1,6 @@
 import supertest from 'supertest';
 import { routesOf } from '../src/app.js';
+import { PrivacyService } from '../src/supporters/privacy.service.js';
 import {
   activeCampaign,
   addMember,
@@ -789,7 +790,24 @@ describe('organizations: the privacy boundary', () => {
     expect(rows[0].n).toBe(1);
   });
 
-  it('answers a data request for an email two organizations hold with both, in one mail, and erases both', async () => {
+  it('answers a data request for an email two organizations hold with both, in one mail; unsubscribes and erases both, while one organization’s own link affects only it', async () => {
+    const consent = async () =>
+      Object.fromEntries(
+        (
+          await t.db.query(`SELECT organization_id, email_consent FROM supporters WHERE email = $1`, [
+            lucia.email,
+          ])
+        ).rows.map((r) => [r.organization_id, r.email_consent]),
+      );
+    expect(await consent()).toMatchObject({ [a.org]: true, [b.org]: true });
+    // One organization's own unsubscribe link (the one its bulk mail carries) affects only it.
+    const link = t.app.get(PrivacyService).unsubscribeUrl(b.supporter);
+    await t.http
+      .post(new URL(link).pathname.replace(/^\/unsubscribe\//, '/api/public/unsubscribe/'))
+      .expect(200);
+    const once = await consent();
+    expect(once).toMatchObject({ [a.org]: true, [b.org]: false });
+
     const before = smtp.messages.length;
     await t.http.post('/api/public/supporters/data-requests').send({ email: lucia.email }).expect(202);
     const mail = await smtp.waitForMail(
@@ -805,6 +823,10 @@ describe('organizations: the privacy boundary', () => {
       .slice(before)
       .filter((m) => m.envelope.to[0] === lucia.email && /my-data/.test(m.text));
     expect(links).toHaveLength(1);
+    // "Unsubscribe from everything" withdraws consent in every organization that holds her email.
+    const all = await t.http.post(`/api/public/supporters/data/${token}/unsubscribe-all`).expect(200);
+    expect(all.body.records).toBeGreaterThanOrEqual(2);
+    expect(Object.values(await consent()).every((c) => c === false)).toBe(true);
     const erased = await t.http.post(`/api/public/supporters/data/${token}/erase`).expect(200);
     expect(erased.body.records).toBeGreaterThanOrEqual(2);
     const { rows } = await t.db.query(`SELECT count(*)::int AS n FROM supporters WHERE email = $1`, [
