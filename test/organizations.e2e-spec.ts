@@ -5,6 +5,7 @@ import {
   activeCampaign,
   addMember,
   addOrgMember,
+  ADMIN,
   adminToken,
   createOrganization,
   createStaff,
@@ -311,14 +312,14 @@ describe('organizations: the privacy boundary', () => {
   });
 
   /** A browser-like console session (cookie jar and the CSRF token its forms carry). */
-  const consoleSession = async (staff: Staff) => {
+  const consoleSession = async (staff: Staff & { password?: string }) => {
     const agent = supertest.agent(t.app.getHttpServer());
     const form = await agent.get('/admin/login').expect(200);
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1];
     await agent
       .post('/admin/login')
       .type('form')
-      .send({ _csrf: csrf, email: staff.email, password: 'a-long-enough-password' })
+      .send({ _csrf: csrf, email: staff.email, password: staff.password ?? 'a-long-enough-password' })
       .expect(303);
     return { agent, csrf };
   };
@@ -788,6 +789,61 @@ describe('organizations: the privacy boundary', () => {
       [own.id],
     );
     expect(rows[0].n).toBe(1);
+  });
+
+  it('shows an admin who is not a member no supporter data on any route or page; as a member, audits every read of it', async () => {
+    const personal = /lucia\.hernandez|Lucía|Hernández|37000/i;
+    const fixed = { kind: 'supporters', file: 'supporters.csv', format: 'csv' };
+    const gets = routesOf(t.app).filter(
+      (r) =>
+        r.method === 'GET' &&
+        ((r.url.startsWith('/api/') && !r.url.startsWith('/api/public/') && !r.url.startsWith('/api/docs')) ||
+          r.url.startsWith('/admin')),
+    );
+    const { agent } = await consoleSession({
+      id: '',
+      email: ADMIN.email,
+      password: ADMIN.password,
+      token: admin,
+    });
+    const read = async (url: string) =>
+      url.startsWith('/admin')
+        ? agent.get(url).buffer(true)
+        : t.http.get(url).auth(admin, { type: 'bearer' }).buffer(true);
+    const text = (res: { text?: string; body: unknown }) =>
+      typeof res.text === 'string' && res.text ? res.text : JSON.stringify(res.body);
+    const audited = async () =>
+      (await t.db.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'admin.supporter_read'`))
+        .rows[0].n as number;
+
+    // Not a member of B: content (to help) but never a supporter's data.
+    const shown: string[] = [];
+    for (const r of gets) {
+      const url = fill(r.url.replace(/\.:format$/, '.csv'), b, fixed);
+      const res = await read(url);
+      if (res.status === 200 && personal.test(text(res))) shown.push(url);
+    }
+    expect(shown).toEqual([]);
+
+    // A member of B: the same routes show her data now, and each such read is in the audit log.
+    await addOrgMember(t, admin, b.org, ADMIN.email, 'organizer');
+    try {
+      const unaudited: string[] = [];
+      let reads = 0;
+      for (const r of gets) {
+        const url = fill(r.url.replace(/\.:format$/, '.csv'), b, fixed);
+        const before = await audited();
+        const res = await read(url);
+        if (res.status !== 200 || !personal.test(text(res))) continue;
+        reads++;
+        if ((await audited()) === before) unaudited.push(url);
+      }
+      expect(reads).toBeGreaterThan(10);
+      expect(unaudited).toEqual([]);
+    } finally {
+      const me = (await as(admin).get('/api/auth/me').expect(200)).body.id as string;
+      await as(admin).delete(`/api/organizations/${b.org}/members/${me}`).expect(204);
+    }
   });
 
   it('answers a data request for an email two organizations hold with both, in one mail; unsubscribes and erases both, while one organization’s own link affects only it', async () => {
