@@ -694,6 +694,32 @@ describe('organizations: the privacy boundary', () => {
     expect(await tally(b)).not.toEqual(bBefore);
     const rates = await as(a.organizer.token).get(`/api/organizations/${a.org}/exchange-rates`).expect(200);
     expect(rates.body.items.map((r: { id: string }) => r.id)).toEqual([a.rate]);
+    // The console corrects a rate of its own organization only (B's rate through A's page: 404).
+    const { agent, csrf } = await consoleSession(a.organizer);
+    await agent
+      .post(`/admin/organizations/${a.org}/exchange-rates/correction`)
+      .type('form')
+      .send({ _csrf: csrf, rateId: b.rate, rate: '1' })
+      .expect(404);
+    const coordinator = await consoleSession(a.coordinator);
+    await coordinator.agent
+      .post(`/admin/organizations/${a.org}/exchange-rates/correction`)
+      .type('form')
+      .send({ _csrf: coordinator.csrf, rateId: a.rate, rate: '1' })
+      .expect(403);
+    expect(await tally(b)).not.toEqual(bBefore);
+    expect(await tally(a)).toEqual(aBefore);
+    await agent
+      .post(`/admin/organizations/${a.org}/exchange-rates/correction`)
+      .type('form')
+      .send({ _csrf: csrf, rateId: a.rate, rate: '25', reason: 'typo' })
+      .expect(303);
+    expect(await tally(a)).not.toEqual(aBefore);
+    const { rows: audit } = await t.db.query(
+      `SELECT details FROM audit_log WHERE action = 'exchange_rate.updated' AND subject_id = $1`,
+      [a.rate],
+    );
+    expect(audit).toEqual([{ details: expect.objectContaining({ from: '20', to: '25', reason: 'typo' }) }]);
   });
 
   it('invites a teammate by email: the link works once, then 410; no user id is asked', async () => {
