@@ -920,7 +920,49 @@ describe('organizations: the privacy boundary', () => {
   it('keeps a campaign coordinator to that campaign: its supporters only', async () => {
     const solo = await createStaff(t, admin, 'coordinator');
     await addMember(t, a.organizer.token, a.campaign.id, solo.id, 'coordinator');
-    await as(solo.token).get(`/api/campaigns/${a.campaign.id}/supporters`).expect(200);
+    // A second campaign of the same organization: one person acted in both, one only there.
+    const second = await activeCampaign(t, a.organizer.token);
+    const pledge = (slug: string, email: string, message?: string) =>
+      t.http
+        .post(`/api/public/campaigns/${slug}/pledges`)
+        .send({ email, firstName: 'Pat', kind: 'support', ...(message ? { message } : {}) })
+        .expect(201);
+    await pledge(a.campaign.slug, 'both@example.org');
+    await pledge(second.slug, 'both@example.org', 'only-in-the-second-campaign');
+    await pledge(second.slug, 'second.only@example.org');
+    const idOf = async (email: string) => {
+      const res = await as(a.organizer.token)
+        .get(`/api/organizations/${a.org}/supporters?search=${encodeURIComponent(email)}`)
+        .expect(200);
+      return res.body.items[0].id as string;
+    };
+    const both = await idOf('both@example.org');
+    const secondOnly = await idOf('second.only@example.org');
+
+    const list = await as(solo.token).get(`/api/campaigns/${a.campaign.id}/supporters?limit=100`).expect(200);
+    const emails = list.body.items.map((x: { email: string }) => x.email);
+    expect(emails).toContain('both@example.org');
+    expect(emails).not.toContain('second.only@example.org');
+    await as(solo.token).get(`/api/campaigns/${a.campaign.id}/supporters/${secondOnly}`).expect(404);
+    const one = await as(solo.token).get(`/api/campaigns/${a.campaign.id}/supporters/${both}`).expect(200);
+    expect(JSON.stringify(one.body)).not.toContain('only-in-the-second-campaign');
+    const csv = await as(solo.token)
+      .get(`/api/campaigns/${a.campaign.id}/exports/supporters.csv`)
+      .expect(200);
+    expect(csv.text).toContain('both@example.org');
+    expect(csv.text).not.toContain('second.only@example.org');
+    await as(solo.token).get(`/api/campaigns/${second.id}/supporters`).expect(404);
     await as(solo.token).get(`/api/organizations/${a.org}/supporters`).expect(403);
+    // The organization's organizer sees both campaigns' supporters in one list.
+    const all = await as(a.organizer.token)
+      .get(`/api/organizations/${a.org}/supporters?limit=100`)
+      .expect(200);
+    expect(all.body.items.map((x: { id: string }) => x.id)).toEqual(
+      expect.arrayContaining([both, secondOnly]),
+    );
+    const history = await as(a.organizer.token)
+      .get(`/api/organizations/${a.org}/supporters/${both}`)
+      .expect(200);
+    expect(JSON.stringify(history.body)).toContain('only-in-the-second-campaign');
   });
 });
