@@ -543,10 +543,16 @@ describe('organizations: the privacy boundary', () => {
       .patch(`/api/targets/${starter}`)
       .send({ email: 'me@evil.example' })
       .expect(403);
-    await as(b.organizer.token)
+    const hidden = await as(b.organizer.token)
       .patch(`/api/targets/${a.target}`)
       .send({ email: 'me@evil.example' })
       .expect(404);
+    // The same answer as for a target that does not exist.
+    const none = await as(b.organizer.token)
+      .patch(`/api/targets/00000000-0000-4000-8000-000000000000`)
+      .send({ email: 'me@evil.example' })
+      .expect(404);
+    expect(hidden.body.message).toBe(none.body.message);
     await as(a.coordinator.token)
       .patch(`/api/targets/${a.target}`)
       .send({ email: 'x@example.gov' })
