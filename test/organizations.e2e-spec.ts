@@ -635,6 +635,96 @@ describe('organizations: the privacy boundary', () => {
     expect(lib2[0].name).toEqual(starter.name);
   });
 
+  it('lets an admin create organizations and keep the starter library from the console (audited); organizers are refused', async () => {
+    const organizer = await consoleSession(a.organizer);
+    await organizer.agent
+      .post('/admin/organizations')
+      .type('form')
+      .send({ _csrf: organizer.csrf, name: 'Not mine to make' })
+      .expect(403);
+    await organizer.agent
+      .post('/admin/targets')
+      .type('form')
+      .send({ _csrf: organizer.csrf, name_en: 'Mine', kind: 'other', locale: 'en' })
+      .expect(403);
+
+    const { agent, csrf } = await consoleSession({
+      id: '',
+      email: ADMIN.email,
+      password: ADMIN.password,
+      token: admin,
+    });
+    const made = await agent
+      .post('/admin/organizations')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name: 'Sindicato Independiente Silao',
+        defaultLocale: 'es',
+        country: 'México',
+        timezone: 'America/Mexico_City',
+        senderName: 'SINTTIA Solidaridad',
+        replyTo: 'contacto@example.org',
+      })
+      .expect(303);
+    const id = /\/admin\/organizations\/([0-9a-f-]{36})/.exec(made.headers.location)![1];
+    const org = await as(admin).get(`/api/organizations/${id}`).expect(200);
+    expect(org.body).toMatchObject({
+      name: 'Sindicato Independiente Silao',
+      country: 'MX',
+      senderName: 'SINTTIA Solidaridad',
+    });
+
+    await agent
+      .post('/admin/targets')
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name_en: 'Mexican Embassy in Washington',
+        name_es: 'Embajada de México en Washington',
+        kind: 'government',
+        locale: 'es',
+        email: 'embajada@example.gov',
+      })
+      .expect(303);
+    const { rows: created } = await t.db.query(
+      `SELECT id, organization_id FROM targets WHERE name->>'en' = 'Mexican Embassy in Washington'`,
+    );
+    expect(created).toEqual([{ id: expect.any(String), organization_id: null }]);
+    await agent
+      .post(`/admin/targets/${created[0].id}`)
+      .type('form')
+      .send({
+        _csrf: csrf,
+        name_en: 'Mexican Embassy in Washington',
+        name_es: 'Embajada de México en Washington',
+        kind: 'government',
+        locale: 'es',
+        email: 'consular@example.gov',
+      })
+      .expect(303);
+    const { rows: audit } = await t.db.query(
+      `SELECT action, details FROM audit_log WHERE subject_id = $1 ORDER BY id`,
+      [created[0].id],
+    );
+    expect(audit).toEqual([
+      {
+        action: 'target.created',
+        details: expect.objectContaining({
+          library: true,
+          email: { before: null, after: 'embajada@example.gov' },
+        }),
+      },
+      {
+        action: 'target.updated',
+        details: expect.objectContaining({
+          library: true,
+          email: { before: 'embajada@example.gov', after: 'consular@example.gov' },
+        }),
+      },
+    ]);
+  });
+
   it('refuses an email delivery to an address other than the one expected (409, nothing sent) and records the address', async () => {
     const before = smtp.messages.length;
     const bad = await as(b.coordinator.token)
