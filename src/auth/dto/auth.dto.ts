@@ -17,7 +17,8 @@ import { Trim } from '../../common/transforms.js';
 export class LoginDto {
   @ApiProperty({ example: 'organizer@example.org' })
   @Trim()
-  @IsEmail()
+  // The default first admin is admin@localhost: an address without a dot must log in too.
+  @IsEmail({ require_tld: false })
   @MaxLength(254)
   email: string;
 
