@@ -1038,7 +1038,16 @@ describe('organizations: the privacy boundary', () => {
         .expect(201);
     await pledge(a.campaign.slug, 'both@example.org');
     await pledge(second.slug, 'both@example.org', 'only-in-the-second-campaign');
-    await pledge(second.slug, 'second.only@example.org');
+    await t.http
+      .post(`/api/public/campaigns/${second.slug}/pledges`)
+      .send({
+        email: 'second.only@example.org',
+        firstName: 'Pat',
+        lastName: 'Quintana',
+        city: 'Irapuato',
+        kind: 'support',
+      })
+      .expect(201);
     const idOf = async (email: string) => {
       const res = await as(a.organizer.token)
         .get(`/api/organizations/${a.org}/supporters?search=${encodeURIComponent(email)}`)
