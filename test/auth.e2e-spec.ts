@@ -1,3 +1,4 @@
+import { hashPassword } from '../src/auth/password.js';
 import { ADMIN, adminToken, createStaff } from './support/factories.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
 
@@ -15,6 +16,16 @@ describe('staff login and tokens', () => {
     expect(JSON.stringify(res.body)).not.toMatch(/password|scrypt/i);
     const me = await t.http.get('/api/auth/me').auth(res.body.accessToken, { type: 'bearer' }).expect(200);
     expect(me.body).toMatchObject({ email: ADMIN.email, role: 'admin' });
+  });
+
+  it('lets the default first admin (admin@localhost, an address without a dot) log in to the API', async () => {
+    const password = 'a-long-enough-password';
+    await t.db.query(
+      `INSERT INTO users (email, name, password_hash, role) VALUES ($1, 'Local', $2, 'admin')`,
+      ['ops@localhost', await hashPassword(password)],
+    );
+    const res = await t.http.post('/api/auth/login').send({ email: 'ops@localhost', password }).expect(200);
+    expect(res.body.user).toMatchObject({ email: 'ops@localhost', role: 'admin' });
   });
 
   it('answers a wrong password and an unknown email with the same 401', async () => {

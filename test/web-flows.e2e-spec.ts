@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import supertest from 'supertest';
 import { PrivacyService } from '../src/supporters/privacy.service.js';
+import { expectAccessible } from './support/axe.js';
 import { openBrowser, screenshots, type Browser } from './support/browser.js';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
@@ -296,6 +297,19 @@ describe('web flows in a browser', () => {
       await page.getByRole('button', { name: 'Guardar' }).click();
       await expect(page.locator('.notice.ok').textContent()).resolves.toBe('Tipo de cambio guardado.');
       await screenshots(page, 'admin-rates');
+      // A mistyped rate is corrected, with a reason for the audit log; a bad value keeps what was typed.
+      await page.locator('#fix-rate').fill('cero');
+      await page.getByRole('button', { name: 'Guardar la corrección' }).click();
+      await expect(page.locator('#fix-e-rate').isVisible()).resolves.toBe(true);
+      await expect(page.locator('#fix-rate').inputValue()).resolves.toBe('cero');
+      await expectAccessible(page);
+      await page.locator('#fix-rate').fill('0.0585');
+      await page.locator('#fix-reason').fill('Se escribió 0.058');
+      await page.getByRole('button', { name: 'Guardar la corrección' }).click();
+      await expect(page.locator('.notice.ok').textContent()).resolves.toContain('Tipo de cambio corregido');
+      await expect(page.getByTestId('rates').textContent()).resolves.toContain('0.0585');
+      await expectAccessible(page);
+      await screenshots(page, 'admin-rate-corrected');
       await page.goto(`${base}/admin/organizations/${org.organizationId}/targets`);
       await page.locator('summary', { hasText: 'Nuevo destinatario' }).click();
       await page.locator('#f-name_es').fill('Secretaría del Trabajo');
@@ -315,6 +329,15 @@ describe('web flows in a browser', () => {
     expect(ev.body.status).toBe('cancelled');
     const members = await as(org.token).get(`/api/campaigns/${campaign.id}/members`).expect(200);
     expect((members.body as { userId: string }[]).map((m) => m.userId)).not.toContain(extra.id);
+    const { rows: corrected } = await t.db.query(
+      `SELECT actor_user_id, details FROM audit_log WHERE action = 'exchange_rate.updated'`,
+    );
+    expect(corrected).toEqual([
+      {
+        actor_user_id: org.id,
+        details: expect.objectContaining({ to: '0.0585', reason: 'Se escribió 0.058' }),
+      },
+    ]);
     const failed = await t.db.query(`SELECT count(*)::int AS n FROM reminders WHERE status = 'failed'`);
     expect(failed.rows[0].n).toBe(0);
   });

@@ -117,13 +117,22 @@ export class ExchangeRatesService {
     return { items: rows.map(view), total };
   }
 
-  /** Corrects a rate; audit-logged with the old and new value (it changes past tallies). */
-  async update(actor: AuthUser, id: string, dto: UpdateExchangeRateDto): Promise<ExchangeRateView> {
+  /**
+   * Corrects a rate; audit-logged with the old and new value (it changes past tallies). With
+   * `organizationId` (the console's page of one organization), a rate of another one is not found.
+   */
+  async update(
+    actor: AuthUser,
+    id: string,
+    dto: UpdateExchangeRateDto,
+    organizationId?: string,
+  ): Promise<ExchangeRateView> {
     parseRate(dto.rate, 'rate');
     return this.tx.run(async (m) => {
       const [old] = (await m.query(
-        `SELECT ${COLUMNS}, organization_id AS "organizationId" FROM exchange_rates WHERE id = $1 FOR UPDATE`,
-        [id],
+        `SELECT ${COLUMNS}, organization_id AS "organizationId" FROM exchange_rates
+          WHERE id = $1 AND ($2::uuid IS NULL OR organization_id = $2) FOR UPDATE`,
+        [id, organizationId ?? null],
       )) as (RateRow & { organizationId: string })[];
       if (!old) throw new NotFoundError('Exchange rate');
       try {

@@ -150,7 +150,13 @@ export class TargetsService {
       }
       return;
     }
-    await this.access.assertOrganization(actor, t.organizationId, 'manage');
+    try {
+      await this.access.assertOrganization(actor, t.organizationId, 'manage');
+    } catch (e) {
+      // Another organization's target answers like one that does not exist.
+      if (e instanceof NotFoundError) throw new NotFoundError('Target');
+      throw e;
+    }
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Req, Res } from '@nestjs/common';
+import { isUUID } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthUser } from '../auth/auth-user.js';
 import { MEMBER_ROLES } from '../auth/membership.entity.js';
@@ -7,7 +8,7 @@ import { countryName, countryOptions } from '../common/countries.js';
 import { LOCALES, type Locale } from '../common/localized-text.js';
 import { AppConfig } from '../config/config.js';
 import { mailFromAddress } from '../mail/mail.transport.js';
-import { CreateExchangeRateDto } from '../fundraising/dto/exchange-rate.dto.js';
+import { CreateExchangeRateDto, UpdateExchangeRateDto } from '../fundraising/dto/exchange-rate.dto.js';
 import { ExchangeRatesService } from '../fundraising/exchange-rates.service.js';
 import { CreateTargetDto, UpdateTargetDto } from '../letters/dto/target.dto.js';
 import { TARGET_KINDS, type Target } from '../letters/target.entity.js';
@@ -492,6 +493,37 @@ export class AdminOrganizationsController {
     }
   }
 
+  /**
+   * Correct a rate (PATCH /api/exchange-rates/:id): it changes every tally that used it, so the old
+   * and new value and the reason go to the audit log. A rate of another organization is not found.
+   */
+  @Post('organizations/:id/exchange-rates/correction')
+  async correctRate(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() body: unknown,
+    @ConsoleUser() user: AuthUser,
+    @Req() req: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ) {
+    const o = await this.orgs.get(user, id);
+    const f = formFields(body);
+    const again = (errors: FieldErrors, status: number) =>
+      this.ratesPage(req, reply, user, o, {}, {}, status, { errors, values: f });
+    const input = { rate: (f.rate ?? '').trim(), ...(f.reason?.trim() ? { reason: f.reason } : {}) };
+    const v = await validateAs(UpdateExchangeRateDto, input);
+    const errors: FieldErrors = { ...(v.errors ?? {}) };
+    if (!isUUID(f.rateId ?? '')) errors.rateId = 'isIn';
+    if (Object.keys(errors).length || !v.dto) return again(errors, 400);
+    try {
+      await this.rates.update(user, f.rateId, v.dto, id);
+    } catch (e) {
+      const fieldErrors = fieldErrorsOf(e);
+      if (fieldErrors) return again(fieldErrors, 400);
+      throw e;
+    }
+    return redirect(reply, `/admin/organizations/${id}/exchange-rates?saved=corrected`);
+  }
+
   private async ratesPage(
     req: FastifyRequest,
     reply: FastifyReply,
@@ -500,6 +532,7 @@ export class AdminOrganizationsController {
     errors: FieldErrors,
     values: Values,
     status: number,
+    fix: { errors: FieldErrors; values: Values } | null = null,
   ) {
     const lang = pageLang(req, reply);
     const q = req.query as Record<string, string | undefined>;
@@ -517,6 +550,7 @@ export class AdminOrganizationsController {
         canAdd: await this.orgs.mayManage(user, o.id),
         errors,
         values,
+        fix,
         saved: q.saved ?? null,
       },
       status,

@@ -175,7 +175,8 @@ export const es: Messages = {
   'err.required': 'Este campo es obligatorio.',
   'err.slug_taken': 'Esta dirección web ya está en uso.',
   'err.capacity_below_seats_taken': 'Ya hay más lugares ocupados que esta capacidad.',
-  'err.rate_conflict': 'Ya hay otro tipo de cambio para estas monedas en esta fecha.',
+  'err.rate_conflict':
+    'Ya hay otro tipo de cambio para estas monedas en esta fecha: cámbialo en «Corregir un tipo de cambio».',
   'err.same_currency': 'Elige dos monedas distintas.',
   'err.isCurrencyCode': 'Usa un código de moneda de tres letras, como USD o MXN.',
   'err.unknown_user': 'Ninguna cuenta del equipo tiene este id.',
@@ -336,6 +337,16 @@ export const es: Messages = {
   'admin.validFrom': 'Vigente desde',
   'admin.rateSaved': 'Tipo de cambio guardado.',
   'admin.rateExisting': 'Este tipo de cambio ya estaba registrado.',
+  'admin.rateCorrected':
+    'Tipo de cambio corregido. Cambiaron todos los totales que lo usaban; el registro de auditoría guarda el valor anterior.',
+  'admin.correctRate': 'Corregir un tipo de cambio',
+  'admin.correctionReason': 'Motivo (para el registro de auditoría)',
+  'admin.correctionReasonHint': 'Por ejemplo: se escribió 17.42 en vez de 17.24.',
+  'admin.saveCorrection': 'Guardar la corrección',
+  'admin.correctRateHint':
+    'Para arreglar un tipo de cambio mal escrito. Cambian todos los totales que lo usaban, así que di por qué.',
+  'admin.whichRate': 'Tipo de cambio a corregir',
+  'admin.correctedRate': 'Tipo de cambio correcto',
   'admin.members': 'Equipo',
   'admin.addMember': 'Agregar o cambiar a una persona del equipo',
   'admin.staffAccount': 'Cuenta del equipo',
