@@ -21,7 +21,9 @@ describe('bulletins in the console (browser)', () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const address = t.app.getHttpServer().address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    org = await createStaff(t, await adminToken(t), 'organizer');
+    org = await createStaff(t, await adminToken(t), 'organizer', 'María López', {
+      organization: 'Comité de Solidaridad México–EE. UU.',
+    });
     orgSlug = (
       await t.http.get(`/api/organizations/${org.organizationId}`).auth(org.token, { type: 'bearer' })
     ).body.slug;
@@ -91,7 +93,7 @@ describe('bulletins in the console (browser)', () => {
     await expect(page.getByTestId('preview-en').textContent()).resolves.toContain('Hi friend,');
     expect(await page.locator('#f-body_es').inputValue()).toContain('Ya viene'); // typed values kept
     await expectAccessible(page);
-    await screenshots(page, 'bulletins-compose');
+    await screenshots(page, 'bulletins-compose', { docs: 'desktop' });
     await page.getByRole('button', { name: 'Save' }).click();
     await page.waitForURL(/\/admin\/bulletins\/[0-9a-f-]+\?done=saved/);
     const id = /bulletins\/([0-9a-f-]+)/.exec(page.url())![1];

@@ -25,9 +25,9 @@ describe('an organizer runs a campaign from the console', () => {
   let targetId: string;
 
   /** Every page the organizer sees: no serious accessibility finding, and a look at phone size. */
-  async function check(name: string): Promise<void> {
+  async function check(name: string, docs?: 'phone' | 'desktop'): Promise<void> {
     await expectAccessible(page);
-    await screenshots(page, `console-${name}`);
+    await screenshots(page, `console-${name}`, { docs });
   }
 
   const campaignIdOf = (url: string) => /\/admin\/campaigns\/([0-9a-f-]{36})/.exec(url)![1];
@@ -39,7 +39,9 @@ describe('an organizer runs a campaign from the console', () => {
     const address = t.app.getHttpServer().address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const admin = await adminToken(t);
-    org = await createStaff(t, admin, 'organizer', 'Olga Organizer');
+    org = await createStaff(t, admin, 'organizer', 'María López', {
+      organization: 'Comité de Solidaridad México–EE. UU.',
+    });
     const target = await t.http
       .post(`/api/organizations/${org.organizationId}/targets`)
       .auth(org.token, { type: 'bearer' })
@@ -144,7 +146,7 @@ describe('an organizer runs a campaign from the console', () => {
     // The delivery screen: the packet as PDF and CSV through the session.
     await page.getByRole('link', { name: 'Delivery', exact: true }).click();
     await expect(page.getByTestId('signature-count').textContent()).resolves.toBe('3 signatures');
-    await check('letter-delivery');
+    await check('letter-delivery', 'phone');
     const [pdf] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('link', { name: 'Packet (PDF)' }).click(),
@@ -184,7 +186,7 @@ describe('an organizer runs a campaign from the console', () => {
     expect(logText).toContain('By hand');
     expect(logText).toContain('Handed in at the front desk, receipt 1234');
     expect(logText).toContain('desk@example.gov');
-    expect(logText).toContain('Olga Organizer');
+    expect(logText).toContain('María López');
     expect(logText).toMatch(/CST/);
     await check('letter-delivery-log');
 

@@ -28,11 +28,26 @@ describe('web pages in a browser', () => {
     const address = t.app.getHttpServer().address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     admin = await adminToken(t);
-    org = await createStaff(t, admin, 'organizer');
-    coord = await createStaff(t, admin, 'coordinator');
+    // Realistic names and texts: the campaign, letter and console pages here are the README's pictures.
+    org = await createStaff(t, admin, 'organizer', 'María López', {
+      organization: 'Comité de Solidaridad México–EE. UU.',
+    });
+    coord = await createStaff(t, admin, 'coordinator', 'Jorge Hernández');
     campaign = await activeCampaign(t, org.token, {
+      title: { en: 'Independent union at GM Silao', es: 'Sindicato independiente en GM Silao' },
       summary: { en: 'Workers at Silao are winning.', es: 'Las y los trabajadores de Silao están ganando.' },
-      body: { en: 'First paragraph.\n\nSecond paragraph.', es: 'Primer párrafo.\n\nSegundo párrafo.' },
+      body: {
+        en:
+          'In 2021 the workers at the General Motors plant in Silao, Guanajuato, voted out a contract ' +
+          'they never chose and elected an independent union.\n\n' +
+          'Now they are bargaining for wages a family can live on. Sign the letter, join a picket, ' +
+          'and tell your own union about them.',
+        es:
+          'En 2021 las y los trabajadores de la planta de General Motors en Silao, Guanajuato, ' +
+          'rechazaron un contrato que nunca eligieron y formaron un sindicato independiente.\n\n' +
+          'Hoy negocian salarios con los que una familia pueda vivir. Firma la carta, ven a un piquete ' +
+          'y cuéntale a tu sindicato.',
+      },
       goals: { pledges: 100, signatures: 50 },
     });
     await addMember(t, org.token, campaign.id, coord.id, 'coordinator');
@@ -45,10 +60,17 @@ describe('web pages in a browser', () => {
       .send({
         slug: 'usmca-review',
         title: { en: 'Ask for a USMCA review', es: 'Pide una revisión del T-MEC' },
-        subject: { en: 'Review GM Silao', es: 'Revisen GM Silao' },
+        subject: { en: 'A USMCA review of GM Silao', es: 'Una revisión del T-MEC para GM Silao' },
         body: {
-          en: 'Dear {{target.name}},\n\nPlease act.',
-          es: 'Estimada {{target.name}}:\n\nActúen, por favor.',
+          en:
+            'Dear {{target.name}},\n\nThe workers at the General Motors plant in Silao have the right ' +
+            'to organize and bargain freely. We ask you to request a review under the USMCA Rapid ' +
+            'Response Labor Mechanism and to make sure no worker is punished for union activity.',
+          es:
+            'Estimada {{target.name}}:\n\nLas y los trabajadores de la planta de General Motors en ' +
+            'Silao tienen derecho a organizarse y negociar libremente. Les pedimos solicitar una ' +
+            'revisión con el Mecanismo Laboral de Respuesta Rápida del T-MEC y garantizar que nadie ' +
+            'sea castigado por su actividad sindical.',
         },
         targetIds: usTargets.slice(0, 2).map((x) => x.id),
         signatureGoal: 50,
@@ -97,7 +119,7 @@ describe('web pages in a browser', () => {
       expect(await page.locator('meta[property="og:title"]').getAttribute('content')).toContain(
         'Independent union',
       );
-      await screenshots(page, 'campaign');
+      await screenshots(page, 'campaign', { docs: 'phone' });
       await page.getByRole('link', { name: 'Español' }).click();
       expect(await page.locator('html').getAttribute('lang')).toBe('es');
       await expect(page.locator('h2#h-letters').textContent()).resolves.toBe('Firma una carta');
@@ -105,7 +127,7 @@ describe('web pages in a browser', () => {
       // The cookie keeps Spanish without ?lang= in the URL.
       expect(page.url()).not.toContain('lang=');
       expect(await page.getByTestId('signature-count').first().textContent()).toContain('0');
-      await screenshots(page, 'letter');
+      await screenshots(page, 'letter', { docs: 'desktop' });
       await page.locator('#f-email').fill('ana.pena@example.org');
       await page.locator('#f-firstName').fill('Ana');
       await page.locator('#f-city').fill('Querétaro');
@@ -236,7 +258,7 @@ describe('web pages in a browser', () => {
 
       // Exports of the first campaign (where Ana signed).
       await page.goto(`${base}/admin/campaigns/${campaign.id}`);
-      await screenshots(page, 'admin-campaign');
+      await screenshots(page, 'admin-campaign', { docs: 'desktop' });
       const [download] = await Promise.all([
         page.waitForEvent('download'),
         page.getByRole('link', { name: 'signatures.csv' }).click(),

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
@@ -48,8 +48,19 @@ export async function openBrowser(opts: { phone?: boolean; locale?: string } = {
   };
 }
 
-/** Full-page screenshots of the current page at phone and desktop size. */
-export async function screenshots(page: Page, name: string): Promise<void> {
+/** Where the README's and the organizers' guide's pictures live (docs/screenshots/). */
+export const DOCS_SCREENSHOTS = join(process.cwd(), 'docs', 'screenshots');
+
+/**
+ * Full-page screenshots of the current page at phone and desktop size, under test-artifacts/. A page
+ * the docs show passes `docs: 'phone' | 'desktop'`: with DOCS_SCREENSHOTS=1 in the environment, that
+ * size is also written to docs/screenshots/<name>-<size>.png (so run only the test files that take them).
+ */
+export async function screenshots(
+  page: Page,
+  name: string,
+  opts: { docs?: 'phone' | 'desktop' } = {},
+): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   const before = page.viewportSize();
   for (const [label, size] of [
@@ -57,7 +68,11 @@ export async function screenshots(page: Page, name: string): Promise<void> {
     ['desktop', DESKTOP],
   ] as const) {
     await page.setViewportSize(size);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-${label}.png`), fullPage: true });
+    const path = join(SCREENSHOTS, `${name}-${label}.png`);
+    await page.screenshot({ path, fullPage: true });
+    if (opts.docs === label && process.env.DOCS_SCREENSHOTS === '1') {
+      await copyFile(path, join(DOCS_SCREENSHOTS, `${name}-${label}.png`));
+    }
   }
   if (before) await page.setViewportSize(before);
 }

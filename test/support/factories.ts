@@ -25,6 +25,7 @@ export async function createStaff(
   admin: string,
   role: 'admin' | 'organizer' | 'coordinator',
   name: string = role,
+  opts: { organization?: string } = {},
 ): Promise<Staff> {
   const email = `${role}-${randomBytes(4).toString('hex')}@example.org`;
   const password = 'a-long-enough-password';
@@ -37,7 +38,9 @@ export async function createStaff(
   // An organizer runs an organization of their own (so two organizers share nothing unless a test
   // says so); a coordinator works only where a test adds them.
   if (role === 'organizer') {
-    const org = await createOrganization(t, admin, { name: `${name} ${randomBytes(3).toString('hex')}` });
+    // A random suffix keeps names unique unless the test names the organization (as a pictured page does).
+    const orgName = opts.organization ?? `${name} ${randomBytes(3).toString('hex')}`;
+    const org = await createOrganization(t, admin, { name: orgName });
     await addOrgMember(t, admin, org.id, email, 'organizer');
     return { ...staff, organizationId: org.id };
   }
