@@ -144,6 +144,8 @@ export const PERSONAL_DATA = {
       related_type: { personal: false, why: `${KEPT_CODE} (event, letter, …)` },
     },
   },
+  // (bulletin_batches holds the ids of a bulletin's recipients not yet turned into delivery rows: ids
+  // only, no personal field; an erased supporter's id there becomes a `skipped` delivery.)
   bulletin_deliveries: {
     key: 'supporter_id',
     context: ['bulletin_id', 'due_at', 'status', 'sent_at'],
