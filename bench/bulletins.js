@@ -1,7 +1,6 @@
 // The bulletin benchmark of issue 22: a bulletin to BENCH_BULLETIN_RECIPIENTS supporters through a
 // loopback SMTP sink, against raw nodemailer sending the same prepared messages to the same sink.
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { compileBulletin } from '../dist/src/bulletins/bulletin-render.js';
@@ -182,14 +181,6 @@ export async function bulletins(ctx) {
     const snapshotMs = Math.min(one.snapshotMs, two.snapshotMs);
     const snapshot = snapshotMs / rawSelectMs;
     const growth = Math.max(...one.memory.map((m) => m.growthMb));
-    // What two instances can reach on this machine at most, from one instance's CPU per mail: each
-    // instance is one Node.js thread (≤ 1 core), and all parts together have the machine's cores.
-    const perMail = one.cpuMsPerMail;
-    const others = (perMail.postgres ?? 0) + (perMail.sink ?? 0) + (perMail.runner ?? 0);
-    const cores = cpus().length;
-    const bound = perMail.app
-      ? round(Math.min(2000 / perMail.app, (cores * 1000) / (perMail.app + others)) / one.rate)
-      : undefined;
     const exact = (r) => r.missing === 0 && r.duplicates === 0 && r.audienceCount === n;
     return {
       figure: `1 instance ${one.rate}/s, 2 instances ${two.rate}/s; snapshot ${snapshotMs} ms; RSS growth ${growth} MB`,
@@ -200,7 +191,6 @@ export async function bulletins(ctx) {
       details: {
         recipients: n,
         ratios: { throughput: round(throughput), twoInstances: round(scaling), snapshot: round(snapshot) },
-        twoInstancesBound: bound,
         rawSelectMs: round(rawSelectMs, 1),
         raw,
         one,

@@ -4,8 +4,10 @@ import { createLogger } from './common/logger.js';
 import { openDatabase } from './database/connect.js';
 import { FirstAdminService } from './auth/first-admin.service.js';
 import { startSummary } from './start-summary.js';
+import { boundHeapGrowth } from './heap.js';
 
 async function main(): Promise<void> {
+  boundHeapGrowth();
   let config;
   try {
     config = loadConfig();

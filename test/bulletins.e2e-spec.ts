@@ -280,7 +280,7 @@ describe('bulletins', () => {
   });
 
   it('a snapshot bigger than a batch: delivery rows as needed, a deleted supporter left out, a cancel drops the rest', async () => {
-    const N = 1_100; // three batches of the snapshot: 500, 500 and 100
+    const N = 1_100; // three batches of the snapshot: 400, 400 and 300
     await t.db.query(
       `INSERT INTO supporters (organization_id, email, first_name, locale, timezone, city, email_consent,
                                email_consent_at, email_consent_source)
@@ -305,9 +305,9 @@ describe('bulletins', () => {
     // The snapshot is three rows, not 1,100.
     expect([await batches(id), await deliveries(id)]).toEqual([3, 0]);
     t.clock.advance(1100);
-    // One claim (200) needs one batch: its 500 recipients become delivery rows, the rest wait.
+    // One claim (200) needs one batch: its 400 recipients become delivery rows, the rest wait.
     expect(await sender().tick()).toMatchObject({ claimed: 200, sent: 200 });
-    expect([await batches(id), await deliveries(id)]).toEqual([2, 500]);
+    expect([await batches(id), await deliveries(id)]).toEqual([2, 400]);
     let b = (await as(org.token).get(`/api/bulletins/${id}`).expect(200)).body;
     expect(b).toMatchObject({ status: 'sending', stats: { audience: N, sent: 200, remaining: N - 200 } });
 

@@ -3,8 +3,11 @@ import { mayReceiveBulletinSql } from './eligibility.js';
 
 // The bulletin sender's statements (see BulletinSender for the guarantee they are part of).
 
-/** Recipients per row of `bulletin_batches` (the snapshot BulletinsService.start writes). */
-export const BATCH_SIZE = 500;
+/**
+ * Recipients per row of `bulletin_batches` (the snapshot BulletinsService.start writes); the column is
+ * stored PLAIN (in the row), so a batch must fit in a page: 400 ids are 6.4 kB.
+ */
+export const BATCH_SIZE = 400;
 
 /**
  * Turns up to $2 due batches ($1 now) of sending bulletins into pending delivery rows, oldest first,

@@ -30,7 +30,7 @@ const CLAIM_LIMIT = 200;
 /** Mails of one claim handed to the transport at the same time. */
 const SEND_CONCURRENCY = 8;
 /** Claims worked at the same time by one instance's drain. */
-const DRAIN_LANES = 2;
+const DRAIN_LANES = 3;
 
 export interface SendTickResult {
   started: number;
@@ -92,7 +92,7 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
 
   /**
    * Ticks while each claim came back full (a backlog the throttle still allows), in DRAIN_LANES lanes:
-   * while one claim's mails go out, the other lane claims and prepares the next, so the transport does
+   * while one claim's mails go out, another lane claims and prepares the next, so the transport does
    * not wait on the database between claims. Claims stay serialized by the throttle's lock.
    */
   private async drain(): Promise<void> {

@@ -185,12 +185,11 @@ export class BulletinsService {
              JOIN supporters s ON s.organization_id = b.organization_id
              ${local ? 'LEFT JOIN zones z ON z.name = s.timezone' : ''}
             WHERE b.id = $1 AND s.organization_id = $2 AND ${condition}),
-         numbered AS (
-           SELECT id, due_at, (row_number() OVER (PARTITION BY due_at) - 1) / ${BATCH_SIZE} AS part FROM recipients),
+         grouped AS (SELECT due_at, array_agg(id) AS ids FROM recipients GROUP BY due_at),
          batches AS (
            INSERT INTO bulletin_batches (bulletin_id, batch, due_at, supporter_ids)
-           SELECT $1, row_number() OVER (ORDER BY due_at, part), due_at, array_agg(id)
-             FROM numbered GROUP BY due_at, part
+           SELECT $1, row_number() OVER (), g.due_at, g.ids[i : i + ${BATCH_SIZE - 1}]
+             FROM grouped g CROSS JOIN LATERAL generate_series(1, cardinality(g.ids), ${BATCH_SIZE}) AS i
            RETURNING cardinality(supporter_ids) AS n)
          SELECT coalesce(sum(n), 0)::int AS count FROM batches`,
         params,
@@ -253,22 +252,29 @@ export class BulletinsService {
   /**
    * Audience, sent, failed, bounced, skipped, remaining, unsubscribed from it, time left. The audience
    * is the snapshot's count (recipients of a cancelled bulletin that were still waiting in a batch are
-   * dropped, not counted again); the rest reads every recipient, in a batch or a delivery row.
+   * dropped, not counted again); the rest counts the delivery rows, and the recipients still in a
+   * batch as remaining (by the batches' sizes, without unnesting them).
    */
   async stats(b: Pick<BulletinDto, 'id' | 'status'>): Promise<BulletinStatsDto> {
     const [row] = (await this.dataSource.query(
-      `SELECT coalesce((SELECT audience_count FROM bulletins WHERE id = $1), count(*))::int AS audience,
-              count(*) FILTER (WHERE r.status = 'sent')::int AS sent,
-              count(*) FILTER (WHERE r.status = 'failed')::int AS failed,
-              count(*) FILTER (WHERE r.status = 'bounced')::int AS bounced,
-              count(*) FILTER (WHERE r.status = 'skipped')::int AS skipped,
-              count(*) FILTER (WHERE r.status IN ('pending', 'sending'))::int AS remaining,
-              count(*) FILTER (WHERE r.status = 'sent' AND s.unsubscribed_at >= r.sent_at AND NOT EXISTS (
-                SELECT 1 FROM bulletin_deliveries later
-                 WHERE later.supporter_id = r.supporter_id AND later.status = 'sent'
-                   AND later.sent_at > r.sent_at AND later.sent_at <= s.unsubscribed_at))::int AS unsubscribed
-         FROM bulletin_recipients r LEFT JOIN supporters s ON s.id = r.supporter_id AND r.status = 'sent'
-        WHERE r.bulletin_id = $1`,
+      `WITH counted AS (
+         SELECT count(*) AS total,
+                count(*) FILTER (WHERE d.status = 'sent') AS sent,
+                count(*) FILTER (WHERE d.status = 'failed') AS failed,
+                count(*) FILTER (WHERE d.status = 'bounced') AS bounced,
+                count(*) FILTER (WHERE d.status = 'skipped') AS skipped,
+                count(*) FILTER (WHERE d.status IN ('pending', 'sending')) AS open,
+                count(*) FILTER (WHERE d.status = 'sent' AND s.unsubscribed_at >= d.sent_at AND NOT EXISTS (
+                  SELECT 1 FROM bulletin_deliveries later
+                   WHERE later.supporter_id = d.supporter_id AND later.status = 'sent'
+                     AND later.sent_at > d.sent_at AND later.sent_at <= s.unsubscribed_at)) AS unsubscribed
+           FROM bulletin_deliveries d LEFT JOIN supporters s ON s.id = d.supporter_id AND d.status = 'sent'
+          WHERE d.bulletin_id = $1),
+       waiting AS (SELECT coalesce(sum(cardinality(supporter_ids)), 0) AS n FROM bulletin_batches WHERE bulletin_id = $1)
+       SELECT coalesce((SELECT audience_count FROM bulletins WHERE id = $1), r.total + w.n)::int AS audience,
+              r.sent::int, r.failed::int, r.bounced::int, r.skipped::int,
+              (r.open + w.n)::int AS remaining, r.unsubscribed::int
+         FROM counted r, waiting w`,
       [b.id],
     )) as Omit<BulletinStatsDto, 'etaSeconds'>[];
     return {
