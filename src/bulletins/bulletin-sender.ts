@@ -30,7 +30,7 @@ const CLAIM_LIMIT = 200;
 /** Mails of one claim handed to the transport at the same time. */
 const SEND_CONCURRENCY = 8;
 /** Claims worked at the same time by one instance's drain. */
-const DRAIN_LANES = 3;
+const DRAIN_LANES = 2;
 
 export interface SendTickResult {
   started: number;
