@@ -175,7 +175,9 @@ export class BulletinsService {
         : '$3::timestamptz';
       // The recipients go into batches of BATCH_SIZE by due time (one row each, not one per
       // recipient: writing 100,000 delivery rows with their keys took ten times the read); the sender
-      // turns due batches into delivery rows as it needs them (BulletinSender, EXPAND_SQL).
+      // turns due batches into delivery rows as it needs them (BulletinSender, EXPAND_SQL). Numbered
+      // without sorting when all are due at once; never by slicing one big array (each slice copied
+      // it whole: three times the time on a connection's first run).
       const [{ count }] = (await m.query(
         `WITH ${local ? 'zones AS MATERIALIZED (SELECT name FROM pg_timezone_names),' : ''}
          recipients AS (
@@ -185,11 +187,13 @@ export class BulletinsService {
              JOIN supporters s ON s.organization_id = b.organization_id
              ${local ? 'LEFT JOIN zones z ON z.name = s.timezone' : ''}
             WHERE b.id = $1 AND s.organization_id = $2 AND ${condition}),
-         grouped AS (SELECT due_at, array_agg(id) AS ids FROM recipients GROUP BY due_at),
+         numbered AS (
+           SELECT id, due_at, (row_number() OVER (${local ? 'PARTITION BY due_at' : ''}) - 1) / ${BATCH_SIZE} AS part
+             FROM recipients),
          batches AS (
            INSERT INTO bulletin_batches (bulletin_id, batch, due_at, supporter_ids)
-           SELECT $1, row_number() OVER (), g.due_at, g.ids[i : i + ${BATCH_SIZE - 1}]
-             FROM grouped g CROSS JOIN LATERAL generate_series(1, cardinality(g.ids), ${BATCH_SIZE}) AS i
+           SELECT $1, row_number() OVER (ORDER BY due_at, part), due_at, array_agg(id)
+             FROM numbered GROUP BY due_at, part
            RETURNING cardinality(supporter_ids) AS n)
          SELECT coalesce(sum(n), 0)::int AS count FROM batches`,
         params,
