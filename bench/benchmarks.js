@@ -20,6 +20,7 @@ import {
   sleep,
   startApp,
   startSmtp,
+  cpuMsPerItem,
 } from './harness.js';
 
 const SECONDS = () => envInt('BENCH_SECONDS', 20);
@@ -517,9 +518,7 @@ async function deliverWith(ctx, smtp, instances, n, eventId) {
     statements,
     cpu,
     // CPU time per mail (ms of one core) of each part: what limits how far a second instance can add.
-    cpuMsPerMail: Object.fromEntries(
-      Object.entries(cpu ?? {}).map(([k, v]) => [k, round((v * 10 * seconds) / Math.max(1, state.sent), 2)]),
-    ),
+    cpuMsPerMail: cpuMsPerItem(cpu, seconds, state.sent),
     instances,
     seconds: round(seconds, 1),
     rate: round(state.sent / seconds, 1),

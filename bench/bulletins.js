@@ -6,7 +6,17 @@ import pg from 'pg';
 import { compileBulletin } from '../dist/src/bulletins/bulletin-render.js';
 import { mayReceiveBulletinSql } from '../dist/src/bulletins/eligibility.js';
 import { renderTemplate } from '../dist/src/mail/templates/templates.js';
-import { api, envInt, round, sampleCpu, sampleRss, sleep, startApp, startSmtp } from './harness.js';
+import {
+  api,
+  cpuMsPerItem,
+  envInt,
+  round,
+  sampleCpu,
+  sampleRss,
+  sleep,
+  startApp,
+  startSmtp,
+} from './harness.js';
 
 const SUBJECT = { en: 'News from Silao', es: 'Noticias de Silao' };
 const BODY = {
@@ -77,13 +87,10 @@ async function sendWith(ctx, smtp, instances, audienceId, orgId, n, tag) {
     memory,
     cpu,
     // CPU time per mail (ms of one core) of each part: what limits how far a second instance can add.
-    cpuMsPerMail: cpuPerMail(cpu, seconds, n),
+    cpuMsPerMail: cpuMsPerItem(cpu, seconds, n),
     statements,
   };
 }
-
-const cpuPerMail = (cpu, seconds, n) =>
-  Object.fromEntries(Object.entries(cpu ?? {}).map(([k, v]) => [k, round((v * 10 * seconds) / n, 3)]));
 
 /** Raw nodemailer: the same messages, prepared beforehand, to the same sink, 5 pooled connections. */
 async function rawSend(db, smtp, rows) {
@@ -127,7 +134,7 @@ async function rawSend(db, smtp, rows) {
     seconds: round(seconds, 2),
     rate: round(messages.length / seconds, 1),
     cpu,
-    cpuMsPerMail: cpuPerMail(cpu, seconds, messages.length),
+    cpuMsPerMail: cpuMsPerItem(cpu, seconds, messages.length),
   };
 }
 

@@ -342,6 +342,13 @@ export function sampleCpu(dataDir) {
   };
 }
 
+/** sampleCpu's shares as ms of one core per item (a mail): what each part costs for one. */
+export function cpuMsPerItem(cpu, seconds, items) {
+  return Object.fromEntries(
+    Object.entries(cpu ?? {}).map(([k, v]) => [k, round((v * 10 * seconds) / Math.max(1, items), 3)]),
+  );
+}
+
 /**
  * A loopback SMTP sink in a process of its own (bench/smtp-sink.js) that accepts everything and counts
  * messages per recipient (each bench mail goes to its own supporter, so a recipient seen twice is a

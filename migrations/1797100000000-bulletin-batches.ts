@@ -9,7 +9,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * rows to claim. Existing deliveries are untouched: a bulletin already sending has no batch.
  *
  * `bulletin_recipients` is every recipient of a bulletin, whether still in a batch (`pending`) or
- * already a delivery row: what stats and the console read.
+ * already a delivery row: for a look in psql and for tests (stats count the batches by their sizes).
  */
 export class BulletinBatches1797100000000 implements MigrationInterface {
   name = 'BulletinBatches1797100000000';

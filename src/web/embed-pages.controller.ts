@@ -1,6 +1,7 @@
 import { countryChoices } from './format.js';
 import { Body, Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import type { ClassConstructor } from 'class-transformer';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
@@ -18,7 +19,7 @@ import { OrganizationsService } from '../organizations/organizations.service.js'
 import { CreatePledgeDto } from '../supporters/dto/pledge.dto.js';
 import { PLEDGE_KINDS, PledgesService } from '../supporters/pledges.service.js';
 import { allowFraming, embedFormToken } from './embed.js';
-import { translator } from './i18n/index.js';
+import { translator, type MessageKey } from './i18n/index.js';
 import {
   formFields,
   langPreference,
@@ -72,15 +73,7 @@ export class EmbedPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    await this.show(
-      req,
-      reply,
-      slug,
-      await this.letterForm(req, reply, slug, a),
-      {},
-      withAttribution(req, {}),
-      200,
-    );
+    await this.blank(req, reply, slug, await this.letterForm(req, reply, slug, a));
   }
 
   @PublicSubmission()
@@ -93,11 +86,12 @@ export class EmbedPagesController {
     @Res() reply: FastifyReply,
   ) {
     const form = await this.letterForm(req, reply, slug, a);
-    const f = formFields(body);
-    const v = await validateAs(SignLetterDto, signFormBody(f, form.lang, form.allowPersonalNote));
-    if (v.errors) return this.show(req, reply, slug, form, v.errors, f, 400);
-    await this.signatures.sign(slug, a, v.dto);
-    return this.done(req, reply, slug, form, translator(form.lang)('embed.signed'));
+    await this.submit(req, reply, slug, form, body, {
+      dto: SignLetterDto,
+      toBody: (f) => signFormBody(f, form.lang, form.allowPersonalNote),
+      send: (dto) => this.signatures.sign(slug, a, dto),
+      thanks: 'embed.signed',
+    });
   }
 
   @Public()
@@ -108,15 +102,7 @@ export class EmbedPagesController {
     @Req() req: FastifyRequest,
     @Res() reply: FastifyReply,
   ) {
-    await this.show(
-      req,
-      reply,
-      slug,
-      await this.eventForm(req, reply, slug, e),
-      {},
-      withAttribution(req, {}),
-      200,
-    );
+    await this.blank(req, reply, slug, await this.eventForm(req, reply, slug, e));
   }
 
   @PublicSubmission()
@@ -129,25 +115,18 @@ export class EmbedPagesController {
     @Res() reply: FastifyReply,
   ) {
     const form = await this.eventForm(req, reply, slug, e);
-    const f = formFields(body);
-    const v = await validateAs(CreateRsvpDto, rsvpFormBody(f, form.lang));
-    if (v.errors) return this.show(req, reply, slug, form, v.errors, f, 400);
-    await this.rsvps.rsvp(slug, e, v.dto);
-    return this.done(req, reply, slug, form, translator(form.lang)('rsvp.received'));
+    await this.submit(req, reply, slug, form, body, {
+      dto: CreateRsvpDto,
+      toBody: (f) => rsvpFormBody(f, form.lang),
+      send: (dto) => this.rsvps.rsvp(slug, e, dto),
+      thanks: 'rsvp.received',
+    });
   }
 
   @Public()
   @Get('pledge')
   async pledgeForm(@Param('slug') slug: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    await this.show(
-      req,
-      reply,
-      slug,
-      await this.campaignForm(req, reply, slug),
-      {},
-      withAttribution(req, {}),
-      200,
-    );
+    await this.blank(req, reply, slug, await this.campaignForm(req, reply, slug));
   }
 
   @PublicSubmission()
@@ -159,11 +138,12 @@ export class EmbedPagesController {
     @Res() reply: FastifyReply,
   ) {
     const form = await this.campaignForm(req, reply, slug);
-    const f = formFields(body);
-    const v = await validateAs(CreatePledgeDto, pledgeFormBody(f, form.lang));
-    if (v.errors) return this.show(req, reply, slug, form, v.errors, f, 400);
-    await this.pledges.pledge(slug, v.dto);
-    return this.done(req, reply, slug, form, translator(form.lang)('campaign.pledgeThanks'));
+    await this.submit(req, reply, slug, form, body, {
+      dto: CreatePledgeDto,
+      toBody: (f) => pledgeFormBody(f, form.lang),
+      send: (dto) => this.pledges.pledge(slug, dto),
+      thanks: 'campaign.pledgeThanks',
+    });
   }
 
   private async letterForm(
@@ -221,6 +201,35 @@ export class EmbedPagesController {
       fullPage: `/c/${enc(slug)}?lang=${c.lang}`,
       closed: c.status === 'active' ? null : t('error.closed'),
     };
+  }
+
+  /** The form as it first opens (attribution from the query kept in hidden fields). */
+  private blank(req: FastifyRequest, reply: FastifyReply, slug: string, form: EmbedForm): Promise<void> {
+    return this.show(req, reply, slug, form, {}, withAttribution(req, {}), 200);
+  }
+
+  /**
+   * A form's POST, the same for every form: its fields as the API's body, validated by the API's DTO;
+   * the form again with the errors and every typed value, or the one thank-you for every outcome.
+   */
+  private async submit<T extends object>(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    slug: string,
+    form: EmbedForm,
+    body: unknown,
+    how: {
+      dto: ClassConstructor<T>;
+      toBody: (fields: Record<string, string>) => Record<string, unknown>;
+      send: (dto: T) => Promise<unknown>;
+      thanks: MessageKey;
+    },
+  ): Promise<void> {
+    const f = formFields(body);
+    const v = await validateAs(how.dto, how.toBody(f));
+    if (v.errors) return this.show(req, reply, slug, form, v.errors, f, 400);
+    await how.send(v.dto);
+    return this.done(req, reply, slug, form, translator(form.lang)(how.thanks));
   }
 
   private async show(
