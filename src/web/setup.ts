@@ -22,7 +22,8 @@ export const PUBLIC_DIR = fileURLToPath(new URL('./public', import.meta.url));
 /**
  * The paths of the server-rendered pages (everything else is the JSON API, /static/ and /api/docs):
  * errors answered before a controller runs (a bad address, a database that is away, the rate limit)
- * are the error page there, and their POSTs need the form's CSRF token. `/` is the home page.
+ * are the error page there. `/` is the home page. (CSRF does not use this list: every POST outside
+ * /api/ needs the form's token.)
  */
 export const WEB_PREFIXES = [
   '/c/',
@@ -39,6 +40,11 @@ export const WEB_PREFIXES = [
 export function isWebPath(url: string): boolean {
   const path = url.split('?')[0];
   return path === '/' || WEB_PREFIXES.some((p) => path.startsWith(p));
+}
+
+/** The JSON API (bearer tokens or public; never a cookie session, so no CSRF token). */
+function isApiPath(url: string): boolean {
+  return url === '/api' || url.startsWith('/api/') || url.startsWith('/api?');
 }
 
 /**
@@ -114,7 +120,9 @@ export async function registerWeb(app: NestFastifyApplication): Promise<void> {
 
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.addHook('preHandler', async (req, reply) => {
-    if (req.method !== 'POST' || !isWebPath(req.url) || isOneClickUnsubscribe(req.url)) return;
+    // Every POST outside the JSON API needs the form's token, so a page added later is covered without
+    // being listed anywhere (the API takes bearer tokens or is public, never a cookie session).
+    if (req.method !== 'POST' || isApiPath(req.url) || isOneClickUnsubscribe(req.url)) return;
     // Embedded forms live in third-party iframes without SameSite=Lax cookies: their own check (embed.ts).
     if (isEmbedPath(req.url)) {
       if (embedPostAllowed(tokens, req, clock.now(), publicBaseUrl)) return;
