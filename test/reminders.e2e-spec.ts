@@ -86,6 +86,16 @@ describe('reminders', () => {
       [email],
     );
     expect(rows).toEqual([{ id: expect.any(String), locale: 'es', timezone: ZONE }]);
+    // The mail arrives before its reminder row is recorded as sent: wait for that too, or the next
+    // tick of a test may still find the thank-you in the queue.
+    for (let i = 0; i < 100; i++) {
+      const open = await t.db.query(
+        `SELECT 1 FROM reminders WHERE supporter_id = $1 AND status IN ('pending', 'sending')`,
+        [rows[0].id],
+      );
+      if (open.rowCount === 0) break;
+      await new Promise((ok) => setTimeout(ok, 50));
+    }
     return rows[0].id;
   }
 
