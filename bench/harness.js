@@ -2,7 +2,7 @@
 // Plain ESM JavaScript importing the compiled app from dist/ (run `npm run build` first; `npm run bench` does).
 import 'reflect-metadata';
 import { fork, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,8 +43,25 @@ export async function startDatabase() {
   const dataDir = await mkdtemp(join(tmpdir(), 'puente-bench-'));
   const ephemeral = process.env.BENCH_DURABLE !== '1';
   const statements = process.env.BENCH_STATEMENTS === '1';
-  const settings = statements ? ['shared_preload_libraries=pg_stat_statements'] : [];
-  const embedded = await EmbeddedPostgres.start({ dataDir, port: null, ephemeral, settings });
+  // BENCH_EXPLAIN=<ms>: the plans (with actual times) of statements slower than that, from auto_explain,
+  // appended to the file BENCH_EXPLAIN_FILE (default bench-explain.log in the temporary folder).
+  const explainMs = process.env.BENCH_EXPLAIN;
+  const preload = [...(statements ? ['pg_stat_statements'] : []), ...(explainMs ? ['auto_explain'] : [])];
+  const settings = preload.length ? [`shared_preload_libraries=${preload.join(',')}`] : [];
+  if (explainMs)
+    settings.push(
+      `auto_explain.log_min_duration=${Number(explainMs)}`,
+      'auto_explain.log_analyze=on',
+      'auto_explain.log_nested_statements=on',
+    );
+  const explainFile = process.env.BENCH_EXPLAIN_FILE ?? join(tmpdir(), 'bench-explain.log');
+  const embedded = await EmbeddedPostgres.start({
+    dataDir,
+    port: null,
+    ephemeral,
+    settings,
+    log: explainMs ? (m) => appendFileSync(explainFile, `${m}\n`) : undefined,
+  });
   await ensureDatabase(embedded.url(), 'puente');
   const url = embedded.url('puente');
   if (statements) {
