@@ -24,6 +24,8 @@ import { Bulletins1796500000000 } from './1796500000000-bulletins.js';
 import { Giving1796600000000 } from './1796600000000-giving.js';
 import { EmbedsSourcesPhone1796700000000 } from './1796700000000-embeds-sources-phone.js';
 import { BulletinBatches1797100000000 } from './1797100000000-bulletin-batches.js';
+import { MailLogIndexes1797150000000 } from './1797150000000-mail-log-indexes.js';
+import { BulletinClaims1797160000000 } from './1797160000000-bulletin-claims.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -50,4 +52,6 @@ export const migrations = [
   Giving1796600000000,
   EmbedsSourcesPhone1796700000000,
   BulletinBatches1797100000000,
+  MailLogIndexes1797150000000,
+  BulletinClaims1797160000000,
 ];

@@ -8,7 +8,7 @@ const HOUR = 3600 * SECOND;
 
 /**
  * The bulletin throttle end to end: the claim counts what was claimed in the last second and the last
- * hour (THROTTLE_SQL, a sliding window over `claimed_at`) and takes only what BULLETIN_RATE_PER_SECOND
+ * hour (THROTTLE_SQL, a sliding window over the claims log `bulletin_claims`) and takes only what BULLETIN_RATE_PER_SECOND
  * and BULLETIN_MAX_PER_HOUR still allow (claimAllowance, unit- and mutation-tested in
  * src/bulletins/bulletin-throttle.spec.ts). The windows' exact ends: a claim one second (one hour)
  * ago no longer counts, one a millisecond less ago still does.

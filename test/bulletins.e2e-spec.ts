@@ -305,11 +305,25 @@ describe('bulletins', () => {
     // The snapshot is three rows, not 1,100.
     expect([await batches(id), await deliveries(id)]).toEqual([3, 0]);
     t.clock.advance(1100);
-    // One claim (200) needs one batch: its 400 recipients become delivery rows, the rest wait.
-    expect(await sender().tick()).toMatchObject({ claimed: 200, sent: 200 });
+    // One claim (400) takes one batch: its 400 recipients become delivery rows written already
+    // claimed (none left `pending`), the rest wait in their batches.
+    expect(await sender().tick()).toMatchObject({ claimed: 400, sent: 400 });
     expect([await batches(id), await deliveries(id)]).toEqual([2, 400]);
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM bulletin_deliveries WHERE bulletin_id = $1 AND status = 'sent' AND attempts = 1`,
+        id,
+      ),
+    ).toBe(400);
+    // Each mail is in the mail log once, with its outcome (no `queued` row first).
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM messages WHERE related_id = $1 AND status = 'sent' AND template = 'bulletin'`,
+        id,
+      ),
+    ).toBe(400);
     let b = (await as(org.token).get(`/api/bulletins/${id}`).expect(200)).body;
-    expect(b).toMatchObject({ status: 'sending', stats: { audience: N, sent: 200, remaining: N - 200 } });
+    expect(b).toMatchObject({ status: 'sending', stats: { audience: N, sent: 400, remaining: N - 400 } });
 
     // A supporter deleted while still waiting in a batch is left out; everyone else gets it once.
     const { rows } = await t.db.query<{ id: string; email: string }>(
@@ -325,19 +339,20 @@ describe('bulletins', () => {
     const got = bulletinMails(from).map((m) => m.envelope.to[0]);
     expect(new Set(got).size).toBe(got.length);
     expect(got.length).toBe(N - 1);
+    expect(await count(`SELECT count(*)::int AS n FROM messages WHERE related_id = $1`, id)).toBe(N - 1);
     expect(got).not.toContain(rows[0].email);
 
     // Cancelled with batches still waiting: they go, and nothing more is sent.
     const second = await newBulletin({ audienceId: a.body.id });
     await as(org.token).post(`/api/bulletins/${second}/send`).expect(200);
     t.clock.advance(1100);
-    expect(await sender().tick()).toMatchObject({ claimed: 200 });
+    expect(await sender().tick()).toMatchObject({ claimed: 400 });
     await as(org.token).post(`/api/bulletins/${second}/cancel`).expect(200);
     expect(await batches(second)).toBe(0);
     t.clock.advance(1100);
     expect(await sender().tick()).toMatchObject({ claimed: 0 });
     b = (await as(org.token).get(`/api/bulletins/${second}`).expect(200)).body;
-    expect(b).toMatchObject({ status: 'cancelled', stats: { audience: N - 1, sent: 200, remaining: 0 } });
+    expect(b).toMatchObject({ status: 'cancelled', stats: { audience: N - 1, sent: 400, remaining: 0 } });
   });
 
   it('a permanent rejection marks the address bounced and keeps it out of later audiences', async () => {
@@ -355,6 +370,15 @@ describe('bulletins', () => {
       expect(ticks.reduce((n, r) => n + r.bounced, 0)).toBe(1);
       const b = (await as(org.token).get(`/api/bulletins/${id}`).expect(200)).body;
       expect(b.stats).toMatchObject({ sent: 1, bounced: 1, failed: 0 });
+      // The mail log has both, each with its outcome and the provider's refusal for the bounce.
+      const log = await t.db.query(
+        `SELECT recipient_email, status, error FROM messages WHERE related_id = $1 ORDER BY recipient_email`,
+        [id],
+      );
+      expect(log.rows.map((r) => [r.recipient_email, r.status, /550/.test(r.error ?? '')])).toEqual([
+        ['llega@example.org', 'sent', false],
+        ['rebota@example.org', 'failed', true],
+      ]);
     } finally {
       smtp.rejectAddresses([]);
     }

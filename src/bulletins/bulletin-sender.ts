@@ -18,15 +18,19 @@ import { BulletinsService } from './bulletins.service.js';
 import {
   BATCH_SIZE,
   CLAIM_SQL,
-  EXPAND_SQL,
+  CLAIMED_SQL,
+  EXPAND_CLAIM_SQL,
   FINISH_SQL,
   THROTTLE_SQL,
   type ClaimedDelivery,
 } from './bulletin-claim.js';
 import { claimAllowance, type RecentClaims, type ThrottleSettings } from './bulletin-throttle.js';
 
-/** Most deliveries one claim takes (the throttle may allow fewer). */
-const CLAIM_LIMIT = 200;
+/**
+ * Most deliveries one claim takes (the throttle may allow fewer): one batch of the snapshot, so a
+ * claim usually turns a whole batch into claimed rows and leaves none `pending` to be claimed again.
+ */
+const CLAIM_LIMIT = BATCH_SIZE;
 /** Mails of one claim handed to the transport at the same time. */
 const SEND_CONCURRENCY = 8;
 /** Claims worked at the same time by one instance's drain. */
@@ -57,7 +61,8 @@ export interface SendTickResult {
  *
  * Throttle, across instances: each claim runs under one advisory lock and takes at most what
  * BULLETIN_RATE_PER_SECOND and BULLETIN_MAX_PER_HOUR still allow, counting the rows claimed in the
- * last second and the last hour (`claimed_at`) — so two instances together never exceed the rate.
+ * last second and the last hour (the claims log, `bulletin_claims`) — so two instances together never
+ * exceed the rate.
  * Pausing a bulletin stops its rows from being claimed at the next claim; mails already claimed go.
  */
 @Injectable()
@@ -91,14 +96,14 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
-   * Ticks while each claim came back full (a backlog the throttle still allows), in DRAIN_LANES lanes:
+   * Ticks while claims find work (a backlog the throttle still allows), in DRAIN_LANES lanes:
    * while one claim's mails go out, another lane claims and prepares the next, so the transport does
    * not wait on the database between claims. Claims stay serialized by the throttle's lock.
    */
   private async drain(): Promise<void> {
     const lane = async () => {
       let last = await this.tick();
-      while (!this.stopped && last.claimed === CLAIM_LIMIT) last = await this.tick();
+      while (!this.stopped && last.claimed > 0) last = await this.tick();
     };
     await Promise.all(Array.from({ length: DRAIN_LANES }, lane));
   }
@@ -129,9 +134,9 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /**
-   * The throttle's allowance and the claim, in one transaction under the throttle's advisory lock.
-   * When the delivery rows run short of the allowance, due batches of the snapshot become delivery
-   * rows first (EXPAND_SQL), as many as the shortfall needs, and the claim takes from them too.
+   * The throttle's allowance and the claim, in one transaction under the throttle's advisory lock:
+   * first rows that are due again (retries, claims whose instance died), then, for what the allowance
+   * still leaves, recipients straight from the snapshot's due batches (EXPAND_CLAIM_SQL).
    */
   private async claim(now: Date): Promise<ClaimedDelivery[]> {
     return this.dataSource.transaction(async (m) => {
@@ -139,16 +144,20 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
       const limit = claimAllowance(this.throttle(), t, CLAIM_LIMIT);
       if (limit === 0) return [];
       const lease = new Date(now.getTime() + this.config.reminderLeaseSeconds * 1000);
-      const rows = (await m.query(CLAIM_SQL, [now, lease, this.instanceId, limit])) as ClaimedDelivery[];
+      let rows = (await m.query(CLAIM_SQL, [now, lease, this.instanceId, limit])) as ClaimedDelivery[];
       const short = limit - rows.length;
-      if (short <= 0) return rows;
-      const [{ rows: expanded }] = (await m.query(EXPAND_SQL, [now, Math.ceil(short / BATCH_SIZE)])) as {
-        rows: number;
-      }[];
-      if (expanded === 0) return rows;
-      return rows.concat(
-        (await m.query(CLAIM_SQL, [now, lease, this.instanceId, short])) as ClaimedDelivery[],
-      );
+      if (short > 0) {
+        const fresh = (await m.query(EXPAND_CLAIM_SQL, [
+          now,
+          lease,
+          this.instanceId,
+          short,
+          Math.ceil(short / BATCH_SIZE),
+        ])) as ClaimedDelivery[];
+        if (fresh.length) rows = rows.concat(fresh);
+      }
+      if (rows.length) await m.query(CLAIMED_SQL, [now, rows.length]);
+      return rows;
     });
   }
 
@@ -156,50 +165,48 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
     return { ratePerSecond: this.config.bulletinRatePerSecond, maxPerHour: this.config.bulletinMaxPerHour };
   }
 
+  /**
+   * Sends a claim's mails, SEND_CONCURRENCY at a time, each prepared just before it goes (so a claim
+   * never holds more than that many rendered mails), and records the outcomes in groups (Finisher).
+   */
   private async send(rows: ClaimedDelivery[], result: SendTickResult): Promise<void> {
     const key = (r: { bulletinId: string; supporterId: string }) => `${r.bulletinId}:${r.supporterId}`;
     const bounced = new Set<string>();
+    const mails = new Map<string, PreparedMail>();
     const finisher = new Finisher(
-      (done) => this.finish(done, bounced, result),
+      (done) => this.finish(done, mails, bounced, result),
       (e, group) => this.logger.error(`${group.length} outcomes not recorded: ${(e as Error).name}`),
     );
-    const toSend: { row: ClaimedDelivery; mail: PreparedMail }[] = [];
-    for (const row of rows) {
-      if (!row.eligible || !row.email) {
-        finisher.add(key(row), {
-          status: 'skipped',
-          error: 'no longer eligible (unsubscribed, bounced or erased)',
-        });
-        continue;
-      }
-      try {
-        toSend.push({ row, mail: await this.prepare(row) });
-      } catch (e) {
-        // The database went away between the claim and reading the bulletin: nothing is decided for
-        // this row (it is no failed mail); its lease runs out and it is claimed again.
-        if (isDatabaseUnavailable(e)) continue;
-        finisher.add(key(row), { status: 'failed', error: errorText(e), messageId: null });
-      }
-    }
     const heartbeat = this.renewWhileWorking(rows);
     try {
-      try {
-        await this.mail.record(toSend.map((s) => s.mail));
-      } catch (e) {
-        // Nothing of this claim was sent: its rows are taken again when the lease runs out.
-        this.logger.error(`${toSend.length} messages not recorded: ${(e as Error).name}`);
-        toSend.length = 0;
-      }
       let next = 0;
       const lane = async () => {
-        while (next < toSend.length) {
-          const item = toSend[next++];
-          const outcome = await this.deliver(item.row, item.mail);
-          if ('bounced' in outcome) bounced.add(key(item.row));
-          finisher.add(key(item.row), outcome);
+        while (next < rows.length) {
+          const row = rows[next++];
+          if (!row.eligible || !row.email) {
+            finisher.add(key(row), {
+              status: 'skipped',
+              error: 'no longer eligible (unsubscribed, bounced or erased)',
+            });
+            continue;
+          }
+          let mail: PreparedMail;
+          try {
+            mail = await this.prepare(row);
+          } catch (e) {
+            // The database went away between the claim and reading the bulletin: nothing is decided for
+            // this row (it is no failed mail); its lease runs out and it is claimed again.
+            if (isDatabaseUnavailable(e)) continue;
+            finisher.add(key(row), { status: 'failed', error: errorText(e), messageId: null });
+            continue;
+          }
+          const outcome = await this.deliver(row, mail);
+          mails.set(key(row), mail);
+          if ('bounced' in outcome) bounced.add(key(row));
+          finisher.add(key(row), outcome);
         }
       };
-      await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, toSend.length) }, lane));
+      await Promise.all(Array.from({ length: Math.min(SEND_CONCURRENCY, rows.length) }, lane));
     } finally {
       await finisher.close();
       await heartbeat.stop();
@@ -252,7 +259,9 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
     mail: PreparedMail,
   ): Promise<Outcome | { status: 'failed'; error: string; messageId: string | null; bounced: true }> {
     try {
-      const sent = (await this.mail.deliver(mail))!;
+      // Not logged before it goes (`logged: false`): its delivery row is the record in flight, and
+      // finish() writes its `messages` row with the outcome.
+      const sent = (await this.mail.deliver(mail, { logged: false }))!;
       // ← the crash window: the mail is out, the row says `sending` until its group is recorded.
       return { status: 'sent', sent };
     } catch (e) {
@@ -266,32 +275,51 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
     }
   }
 
-  /** Records a group of outcomes: the messages sent, the delivery rows, the bounced addresses. */
-  private async finish(done: Finished[], bounced: Set<string>, result: SendTickResult): Promise<void> {
-    await this.mail.markSent(done.flatMap((d) => (d.outcome.status === 'sent' ? [d.outcome.sent] : [])));
+  /**
+   * Records a group of outcomes in one statement (FINISH_SQL): the delivery rows, the bounced
+   * addresses, and the `messages` rows of the mails that were handed to the provider.
+   */
+  private async finish(
+    done: Finished[],
+    mails: Map<string, PreparedMail>,
+    bounced: Set<string>,
+    result: SendTickResult,
+  ): Promise<void> {
     const status = (d: Finished) =>
       bounced.has(d.id) ? 'bounced' : d.outcome.status === 'retried' ? 'pending' : d.outcome.status;
     const split = done.map((d) => d.id.split(':'));
-    const changed = await this.hot.query<{ supporterId: string; status: string }>(
-      'bulletins.finish',
-      FINISH_SQL,
-      [
-        split.map((s) => s[0]),
-        split.map((s) => s[1]),
-        done.map(status),
-        done.map((d) => (d.outcome.status === 'retried' ? d.outcome.dueAt : null)),
-        done.map((d) => ('error' in d.outcome ? d.outcome.error : null)),
-        done.map((d) =>
-          d.outcome.status === 'sent'
-            ? d.outcome.sent.messageId
-            : 'messageId' in d.outcome
-              ? d.outcome.messageId
-              : null,
-        ),
-        this.instanceId,
-        this.clock.now(),
-      ],
-    );
+    const messageId = (d: Finished) =>
+      d.outcome.status === 'sent'
+        ? d.outcome.sent.messageId
+        : 'messageId' in d.outcome
+          ? d.outcome.messageId
+          : null;
+    const out = done.flatMap((d) => {
+      const mail = mails.get(d.id);
+      mails.delete(d.id);
+      return mail ? [{ d, mail }] : [];
+    });
+    // Planned on every call (name null): bulletin_deliveries grows from nothing while this runs.
+    const changed = await this.hot.query<{ supporterId: string; status: string }>(null, FINISH_SQL, [
+      split.map((s) => s[0]),
+      split.map((s) => s[1]),
+      done.map(status),
+      done.map((d) => (d.outcome.status === 'retried' ? d.outcome.dueAt : null)),
+      done.map((d) => ('error' in d.outcome ? d.outcome.error : null)),
+      done.map(messageId),
+      this.instanceId,
+      this.clock.now(),
+      out.map(({ mail }) => mail.id),
+      out.map(({ mail }) => mail.to),
+      out.map(({ mail }) => mail.input.supporterId),
+      out.map(({ mail }) => mail.input.locale),
+      out.map(({ mail }) => mail.rendered.subject),
+      out.map(({ d }) => (d.outcome.status === 'sent' ? 'sent' : 'failed')),
+      out.map(({ d }) => (d.outcome.status === 'sent' ? d.outcome.sent.providerMessageId : null)),
+      out.map(({ d }) => ('error' in d.outcome ? d.outcome.error : null)),
+      out.map(({ mail }) => mail.input.related!.id),
+      out.map(({ d }) => (d.outcome.status === 'sent' ? d.outcome.sent.sentAt : null)),
+    ]);
     for (const c of changed) {
       if (c.status === 'bounced') result.bounced++;
       else if (c.status === 'pending') result.retried++;
@@ -306,7 +334,7 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
       () => {
         beat = this.hot
           .query(
-            'bulletins.renew',
+            null,
             `UPDATE bulletin_deliveries d SET locked_until = $4
                FROM unnest($1::uuid[], $2::uuid[]) AS r(bulletin_id, supporter_id)
               WHERE d.bulletin_id = r.bulletin_id AND d.supporter_id = r.supporter_id

@@ -3,8 +3,8 @@ import type { BulletinStatus } from './dto/bulletin.dto.js';
 /**
  * The bulletin throttle's arithmetic (BulletinSender's claim, BulletinsService's stats): pure, so its
  * boundaries are unit-tested and mutation-tested (stryker.config.mjs). What was claimed in the last
- * second and hour is counted in SQL (THROTTLE_SQL in bulletin-claim.ts, a sliding window over
- * `claimed_at`, under an advisory lock shared by every instance).
+ * second and hour is counted in SQL (THROTTLE_SQL in bulletin-claim.ts, a sliding window over the
+ * claims log `bulletin_claims`, under an advisory lock shared by every instance).
  */
 
 /** BULLETIN_RATE_PER_SECOND and BULLETIN_MAX_PER_HOUR (0: no hourly cap). */

@@ -170,8 +170,10 @@ export class MailService {
    * Hands a recorded message to the provider. Accepted: resolves to what {@link markSent} needs (the
    * row still says `queued` until then). Refused or unreachable: the row is marked `failed` with the
    * error, then MailSendError is thrown when `throwOnFailure`, else null is returned.
+   * `logged: false` is for a caller that writes the `messages` row itself with the outcome (the
+   * bulletin sender, whose delivery rows record mail in flight): no row is touched here.
    */
-  async deliver(mail: PreparedMail): Promise<SentMail | null> {
+  async deliver(mail: PreparedMail, opts: { logged?: boolean } = {}): Promise<SentMail | null> {
     const { input, rendered } = mail;
     try {
       const providerMessageId = await this.transport.send({
@@ -189,10 +191,12 @@ export class MailService {
     } catch (e) {
       const responseCode = (e as { responseCode?: unknown }).responseCode;
       const code = typeof responseCode === 'number' ? responseCode : undefined;
-      await this.hot.query('mail.failed', `UPDATE messages SET status = 'failed', error = $2 WHERE id = $1`, [
-        mail.id,
-        errorText(e),
-      ]);
+      if (opts.logged !== false)
+        await this.hot.query(
+          'mail.failed',
+          `UPDATE messages SET status = 'failed', error = $2 WHERE id = $1`,
+          [mail.id, errorText(e)],
+        );
       // The provider's text can quote the address: log the message id and codes only.
       this.logger.warn(
         `message ${mail.id} (${input.template}) failed: ${(e as { code?: string }).code ?? 'error'} ${code ?? ''}`.trim(),
@@ -206,7 +210,7 @@ export class MailService {
    * Marks `abandoned` the messages still `queued` that were recorded before `before`: their instance
    * stopped between recording the mail and recording its outcome, so whether it left is unknown (their
    * reminder is taken again by another instance, which records a message of its own). Answers how many.
-   * Walks messages_status_created_at_idx: cheap on every tick.
+   * Walks messages_queued_created_at_idx (queued rows only): cheap on every tick.
    */
   async reconcileQueued(before: Date): Promise<number> {
     const rows = await this.hot.query<{ id: string }>(
