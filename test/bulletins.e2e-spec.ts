@@ -1,5 +1,6 @@
 import { BulletinSender, type SendTickResult } from '../src/bulletins/bulletin-sender.js';
 import { BulletinsService } from '../src/bulletins/bulletins.service.js';
+import { SignedTokens } from '../src/common/signed-token.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.js';
 import { createTestApp, type TestApp } from './support/test-app.js';
@@ -331,6 +332,22 @@ describe('bulletins', () => {
          JOIN supporters s ON s.id = u.id WHERE x.bulletin_id = $1 LIMIT 1`,
       [id],
     );
+    // Another one still waiting in a batch finds it in her data download.
+    const { rows: waiting } = await t.db.query<{ id: string }>(
+      `SELECT u.id FROM bulletin_batches x CROSS JOIN LATERAL unnest(x.supporter_ids) u(id)
+        WHERE x.bulletin_id = $1 AND u.id <> $2 LIMIT 1`,
+      [id, rows[0].id],
+    );
+    const dataLink = t.app
+      .get(SignedTokens)
+      .sign('data', waiting[0].id, new Date(t.clock.now().getTime() + 3600_000));
+    const download = (await t.http.get(`/api/public/supporters/data/${dataLink}`).expect(200)).body;
+    expect(download.organizations[0].bulletinsWaiting).toEqual([
+      expect.objectContaining({
+        bulletinId: id,
+        subject: expect.objectContaining({ es: expect.any(String) }),
+      }),
+    ]);
     await t.db.query(`DELETE FROM supporters WHERE id = $1`, [rows[0].id]);
     await drain();
     b = (await as(org.token).get(`/api/bulletins/${id}`).expect(200)).body;

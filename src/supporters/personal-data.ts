@@ -145,7 +145,8 @@ export const PERSONAL_DATA = {
     },
   },
   // (bulletin_batches holds the ids of a bulletin's recipients not yet turned into delivery rows: ids
-  // only, no personal field; an erased supporter's id there becomes a `skipped` delivery.)
+  // only, no personal field; the download lists her waiting bulletins as `bulletinsWaiting`
+  // (PrivacyService.exportRecord), and an erased supporter's id there becomes a `skipped` delivery.)
   bulletin_deliveries: {
     key: 'supporter_id',
     context: ['bulletin_id', 'due_at', 'status', 'sent_at'],

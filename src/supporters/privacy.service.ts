@@ -159,7 +159,15 @@ export class PrivacyService implements OnModuleInit {
         WHERE st.supporter_id = $1 ORDER BY lower(t.name)`,
       [s.id],
     )) as unknown[];
-    return { organization, supporter: s, campaigns, activity, messages, tags, held };
+    // Bulletins she is in the audience of and that have not reached her yet: the snapshot holds her id in
+    // a batch until the sender writes her delivery row (which `held` lists from then on).
+    const bulletinsWaiting = (await this.dataSource.query(
+      `SELECT x.bulletin_id AS "bulletinId", b.subject, x.due_at AS "dueAt"
+         FROM bulletin_batches x JOIN bulletins b ON b.id = x.bulletin_id
+        WHERE $1::uuid = ANY(x.supporter_ids) ORDER BY x.due_at`,
+      [s.id],
+    )) as unknown[];
+    return { organization, supporter: s, campaigns, activity, messages, tags, bulletinsWaiting, held };
   }
 
   /** Erases every organization's record of the email behind a data link. */
