@@ -10,9 +10,8 @@ import { setFlagsFromString } from 'node:v8';
 export const HEAP_GROWING_PERCENT = 50;
 
 export function boundHeapGrowth(execArgv: readonly string[] = process.execArgv): boolean {
-  const own = [...execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) =>
-    /^--heap[-_]growing[-_]percent\b/.test(a),
-  );
+  // Only the command line can carry it: node refuses V8 flags like this one in NODE_OPTIONS.
+  const own = execArgv.some((a) => /^--heap[-_]growing[-_]percent\b/.test(a));
   if (own) return false;
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
   return true;
