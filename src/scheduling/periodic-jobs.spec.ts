@@ -25,7 +25,10 @@ async function boot(opts: {
   declared: Record<string, PeriodicJobSpec>;
   features: (new (jobs: PeriodicJobs) => unknown)[];
   remindersEnabled?: boolean;
+  /** Receives what the app logs (warnings and logs), as `level: message`. */
+  lines?: string[];
 }) {
+  const keep = (level: string) => (message: unknown) => void opts.lines?.push(`${level}: ${String(message)}`);
   const config = { remindersEnabled: opts.remindersEnabled ?? true } as AppConfig;
   const moduleRef = await Test.createTestingModule({
     imports: [ScheduleModule.forRoot()],
@@ -37,7 +40,7 @@ async function boot(opts: {
       ...opts.features,
     ],
   })
-    .setLogger({ log() {}, error() {}, warn() {} })
+    .setLogger({ log: keep('log'), error: keep('error'), warn: keep('warn') })
     .compile();
   return moduleRef.init();
 }
@@ -92,6 +95,45 @@ describe('PeriodicJobs', () => {
     await until(() => runs >= 3);
     await app.close();
     expect(overlapped).toBe(false);
+  });
+
+  it('logs a job that keeps failing the same way once, then once when it runs again', async () => {
+    const lines: string[] = [];
+    const outcomes = [
+      'DatabaseUnavailable',
+      'DatabaseUnavailable',
+      'DatabaseUnavailable',
+      'TypeError',
+      'TypeError',
+    ];
+    let i = 0;
+    const app = await boot({
+      declared: { 'test.job': every(3600) },
+      lines,
+      features: [
+        featureHandling(['test.job'], async () => {
+          const outcome = outcomes[i++];
+          if (outcome) {
+            const e = new Error('may quote maria@example.org');
+            e.name = outcome;
+            throw e;
+          }
+        }),
+      ],
+    });
+    const jobs = app.get(PeriodicJobs);
+    lines.length = 0;
+    for (let n = 0; n < 6; n++) await jobs.tick('test.job');
+    i = 0;
+    await jobs.tick('test.job');
+    await app.close();
+    expect(lines.filter((l) => l.includes('test.job'))).toEqual([
+      'warn: test.job failed: DatabaseUnavailable (not logged again until it runs or fails otherwise)',
+      'warn: test.job failed: TypeError (not logged again until it runs or fails otherwise)',
+      'log: test.job runs again after 2 failed runs (TypeError)',
+      'warn: test.job failed: DatabaseUnavailable (not logged again until it runs or fails otherwise)',
+    ]);
+    expect(lines.join('\n')).not.toContain('maria@example.org');
   });
 
   it('starts no job that REMINDERS_ENABLED=false turns off, and the others as usual', async () => {

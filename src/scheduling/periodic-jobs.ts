@@ -21,8 +21,10 @@ export type PeriodicJobHandler = (now: Date) => Promise<unknown>;
  * {@link PERIODIC_JOBS} (in onModuleInit), and once the app is up each job becomes a named interval of
  * @nestjs/schedule's SchedulerRegistry, with the period the configuration gives it — unless
  * REMINDERS_ENABLED=false turns it off here. A run that fails is logged (the error's name only: a
- * message may quote personal data) and the next tick tries again; a tick that comes while the job is
- * still running is skipped. At shutdown the intervals stop and the runs in flight are awaited.
+ * message may quote personal data) and the next tick tries again; while a job keeps failing the same
+ * way (the database away for an hour: 3,600 ticks of a one-second job) it is logged once, and once
+ * more when it runs again, with the number of failed runs. A tick that comes while the job is still
+ * running is skipped. At shutdown the intervals stop and the runs in flight are awaited.
  */
 @Injectable()
 export class PeriodicJobs implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -30,6 +32,8 @@ export class PeriodicJobs implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly handlers = new Map<string, PeriodicJobHandler>();
   private readonly running = new Map<string, Promise<void>>();
   private readonly started: string[] = [];
+  /** Jobs failing now: the error name logged and the failed runs since. */
+  private readonly failing = new Map<string, { error: string; runs: number }>();
 
   constructor(
     private readonly registry: SchedulerRegistry,
@@ -74,11 +78,30 @@ export class PeriodicJobs implements OnApplicationBootstrap, BeforeApplicationSh
     if (inFlight) return inFlight;
     const run = this.handlers.get(name)!;
     const done = run(this.clock.now())
-      .then(() => undefined)
-      .catch((e: unknown) => this.logger.warn(`${name} failed: ${(e as Error).name}`))
+      .then(() => this.recovered(name))
+      .catch((e: unknown) => this.failed(name, (e as Error).name))
       .finally(() => this.running.delete(name));
     this.running.set(name, done);
     return done;
+  }
+
+  private failed(name: string, error: string): void {
+    const now = this.failing.get(name);
+    if (now?.error === error) {
+      now.runs++;
+      return;
+    }
+    this.failing.set(name, { error, runs: 1 });
+    this.logger.warn(`${name} failed: ${error} (not logged again until it runs or fails otherwise)`);
+  }
+
+  private recovered(name: string): void {
+    const was = this.failing.get(name);
+    if (!was) return;
+    this.failing.delete(name);
+    this.logger.log(
+      `${name} runs again after ${was.runs} failed run${was.runs === 1 ? '' : 's'} (${was.error})`,
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
