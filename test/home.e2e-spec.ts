@@ -21,9 +21,10 @@ describe('home page', () => {
     expect(en.type).toBe('text/html');
     expect(en.text).toContain('<html lang="en">');
     expect(en.text).toContain('data-testid="first-run"');
-    expect(en.text).toContain('Log in with the first admin account:');
-    expect(en.text).toContain(`<strong data-testid="first-admin-email">${ADMIN.email}</strong>`);
-    expect(en.text).toContain(`npm run cli -- user:reset-password --email ${ADMIN.email}`);
+    // The page is public: an address someone chose as ADMIN_EMAIL is not on it.
+    expect(en.text).toContain('Log in with the first admin account: the email you set as ADMIN_EMAIL.');
+    expect(en.text).not.toContain(ADMIN.email);
+    expect(en.text).toContain('npm run cli -- user:reset-password --email ADMIN_EMAIL');
     expect(en.text).toContain('href="/admin"');
     expect(en.text).toContain('No campaign is open yet.');
     expect(en.text).toContain(
@@ -33,12 +34,26 @@ describe('home page', () => {
 
     const es = await t.http.get('/').set('accept-language', 'es-MX,es;q=0.9').expect(200);
     expect(es.text).toContain('<html lang="es">');
-    expect(es.text).toContain('Entra con la primera cuenta de administración:');
+    expect(es.text).toContain(
+      'Entra con la primera cuenta de administración: el correo que pusiste en ADMIN_EMAIL.',
+    );
+    expect(es.text).not.toContain(ADMIN.email);
     expect(es.text).toContain('Consola de organización');
     expect(es.text).toContain(
       'Crea tu organización (Organizaciones, en la consola), luego su primera campaña',
     );
     expect(es.text).not.toContain(ADMIN.password);
+  });
+
+  it('on a fresh install with the default ADMIN_EMAIL names that account (it is in the README anyway)', async () => {
+    await t.db.query(`UPDATE users SET email = 'admin@localhost' WHERE email = $1`, [ADMIN.email]);
+    try {
+      const en = await t.http.get('/?lang=en').expect(200);
+      expect(en.text).toContain('<strong data-testid="first-admin-email">admin@localhost</strong>');
+      expect(en.text).toContain('npm run cli -- user:reset-password --email admin@localhost');
+    } finally {
+      await t.db.query(`UPDATE users SET email = $1 WHERE email = 'admin@localhost'`, [ADMIN.email]);
+    }
   });
 
   it('on a fresh install the console sends the admin to create an organization before a campaign', async () => {

@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../config/config.js';
+import { AppConfig, DEFAULT_ADMIN_EMAIL } from '../config/config.js';
 import { generatePassword, hashPassword } from './password.js';
 
 const BOOTSTRAP_LOCK = 0x61646d6e; // 'admn'
@@ -34,12 +34,15 @@ export class FirstAdminService implements OnApplicationBootstrap {
     return rows[0]?.email ?? null;
   }
 
-  async freshInstall(): Promise<{ adminEmail: string } | null> {
+  async freshInstall(): Promise<{ adminEmail: string | null } | null> {
     const rows = (await this.dataSource.query(
       `SELECT min(u.email::text) AS "adminEmail" FROM users u
         WHERE NOT EXISTS (SELECT 1 FROM campaigns) HAVING count(*) = 1 AND bool_and(u.role = 'admin')`,
     )) as { adminEmail: string }[];
-    return rows[0] ?? null;
+    if (!rows[0]) return null;
+    // The home page is public: it names the account only when it is the documented default, never an
+    // address someone chose (the person who set ADMIN_EMAIL knows it; a stranger must not learn it).
+    return { adminEmail: rows[0].adminEmail === DEFAULT_ADMIN_EMAIL ? rows[0].adminEmail : null };
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -81,6 +81,9 @@ export function parseQuietHours(raw: string): QuietHours | null {
   return { start, end };
 }
 
+/** The first admin's email when ADMIN_EMAIL is not set (the README and the first-run page name it). */
+export const DEFAULT_ADMIN_EMAIL = 'admin@localhost';
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -123,7 +126,7 @@ export const SETTINGS = {
   PG_PORT: { description: 'port of the embedded PostgreSQL', default: 'a free port', parse: int(1, 65535) },
   ADMIN_EMAIL: {
     description: 'first admin, created when there is no staff account',
-    default: 'admin@localhost',
+    default: DEFAULT_ADMIN_EMAIL,
     parse: str,
   },
   ADMIN_PASSWORD: {
@@ -331,7 +334,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): AppConf
   const dataDir = read(env, 'DATA_DIR') ?? './data';
   c.dataDir = isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir);
   c.pgPort = read(env, 'PG_PORT') ?? null;
-  c.adminEmail = (read(env, 'ADMIN_EMAIL') ?? 'admin@localhost').trim().toLowerCase();
+  c.adminEmail = (read(env, 'ADMIN_EMAIL') ?? DEFAULT_ADMIN_EMAIL).trim().toLowerCase();
   c.adminPassword = read(env, 'ADMIN_PASSWORD') ?? null;
   c.appSecret = read(env, 'APP_SECRET') ?? null;
   c.authTokenTtlSeconds = withDefault(env, 'AUTH_TOKEN_TTL');

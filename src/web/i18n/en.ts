@@ -17,6 +17,7 @@ export const en = {
   'home.firstRun.intro': 'This is a new installation. To set it up:',
   'home.firstRun.open': 'Open the organizer console:',
   'home.firstRun.email': 'Log in with the first admin account:',
+  'home.firstRun.emailSet': 'Log in with the first admin account: the email you set as ADMIN_EMAIL.',
   'home.firstRun.password':
     'Its password is the ADMIN_PASSWORD you set, or the one printed once in the terminal where Puente first started.',
   'home.firstRun.reset': 'Lost it? On the server, set a new one with:',

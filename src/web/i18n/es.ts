@@ -19,6 +19,8 @@ export const es: Messages = {
   'home.firstRun.intro': 'Esta es una instalación nueva. Para empezar:',
   'home.firstRun.open': 'Abre la consola de organización:',
   'home.firstRun.email': 'Entra con la primera cuenta de administración:',
+  'home.firstRun.emailSet':
+    'Entra con la primera cuenta de administración: el correo que pusiste en ADMIN_EMAIL.',
   'home.firstRun.password':
     'Su contraseña es la ADMIN_PASSWORD que configuraste, o la que se mostró una sola vez en la terminal donde Puente arrancó por primera vez.',
   'home.firstRun.reset': '¿La perdiste? En el servidor, crea una nueva con:',
