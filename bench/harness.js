@@ -130,8 +130,14 @@ export async function startApp(db, extraEnv = {}, name = 'app') {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';
+  // BENCH_APP_LOG_DIR: each app's whole output (with BENCH_APP_NODE_ARGS=--trace-gc, its collections)
+  // also goes to <dir>/<name>-<pid>.log.
+  const logFile = process.env.BENCH_APP_LOG_DIR
+    ? join(process.env.BENCH_APP_LOG_DIR, `${name}-${child.pid}.log`)
+    : null;
   const keep = (chunk) => {
     log = (log + chunk.toString()).slice(-20_000);
+    if (logFile) appendFileSync(logFile, chunk);
   };
   child.stderr.on('data', keep);
   await new Promise((ok, fail) => {
