@@ -24,6 +24,7 @@ import { Bulletins1796500000000 } from './1796500000000-bulletins.js';
 import { Giving1796600000000 } from './1796600000000-giving.js';
 import { EmbedsSourcesPhone1796700000000 } from './1796700000000-embeds-sources-phone.js';
 import { BulletinBatches1797100000000 } from './1797100000000-bulletin-batches.js';
+import { ConcealedLinks1797200000000 } from './1797200000000-concealed-links.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -50,4 +51,5 @@ export const migrations = [
   Giving1796600000000,
   EmbedsSourcesPhone1796700000000,
   BulletinBatches1797100000000,
+  ConcealedLinks1797200000000,
 ];
