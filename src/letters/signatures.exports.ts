@@ -1,6 +1,5 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { dateRange, ExportRegistry, personColumns, type ExportFilters } from '../reports/export-registry.js';
-import { supportersSeenSql } from '../supporters/supporter-filter.js';
 
 /** The signatures export (this module owns signatures and letter actions). */
 @Injectable()
@@ -18,9 +17,10 @@ export class SignaturesExports implements OnModuleInit {
         { key: 'locale', header: { en: 'Language', es: 'Idioma' }, type: 'text' },
         { key: 'created_at', header: { en: 'Signed at', es: 'Firmó' }, type: 'datetime' },
       ],
-      query: (campaignId: string, f: ExportFilters, scope: string[] | null) => {
+      // Signing is her own public act in this campaign, which keeps its link visible (supporters.sql.ts):
+      // every signer is seen in full by whoever may export them, so the table is read as it is.
+      query: (campaignId: string, f: ExportFilters) => {
         const params: unknown[] = [campaignId];
-        const seen = supportersSeenSql(scope, params);
         let where = 'a.campaign_id = $1';
         if (f.actionId) where += ` AND g.action_id = $${params.push(f.actionId)}`;
         if (f.targetId) {
@@ -31,7 +31,7 @@ export class SignaturesExports implements OnModuleInit {
           sql: `SELECT a.slug AS action, s.first_name, s.last_name, s.email, s.city, s.region, s.country,
                        g.personal_note, g.locale, g.created_at
                   FROM signatures g JOIN letter_actions a ON a.id = g.action_id
-                  JOIN ${seen} s ON s.id = g.supporter_id
+                  JOIN supporters s ON s.id = g.supporter_id
                  WHERE ${where}
                  ORDER BY g.seq`,
           params,

@@ -55,9 +55,10 @@ export class SupportersExports implements OnModuleInit {
         { key: 'created_at', header: { en: 'Pledged at', es: 'Fecha' }, type: 'datetime' },
         { key: 'fulfilled_at', header: { en: 'Fulfilled at', es: 'Cumplido' }, type: 'datetime' },
       ],
-      query: (campaignId: string, f: ExportFilters, scope: string[] | null) => {
+      // Pledges are her own public acts in this campaign, which keep its link visible (supporters.sql.ts):
+      // every pledger is seen in full by whoever may export them, so the table is read as it is.
+      query: (campaignId: string, f: ExportFilters) => {
         const params: unknown[] = [campaignId];
-        const seen = supportersSeenSql(scope, params);
         let where = 'p.campaign_id = $1';
         if (f.status) where += ` AND p.status::text = $${params.push(f.status)}`;
         where += dateRange('p.created_at', f, params);
@@ -65,7 +66,7 @@ export class SupportersExports implements OnModuleInit {
           sql: `SELECT p.kind, p.status, p.currency, p.message, p.created_at, p.fulfilled_at,
                        p.amount_minor::text AS amount,
                        s.first_name, s.last_name, s.email, s.city, s.country
-                  FROM pledges p JOIN ${seen} s ON s.id = p.supporter_id
+                  FROM pledges p JOIN supporters s ON s.id = p.supporter_id
                  WHERE ${where}
                  ORDER BY p.created_at, p.id`,
           params,
