@@ -125,7 +125,9 @@ function proposedChanges<P extends SupporterParams>(p: SqlParams<P>): string {
  *   asked to change comes back as `changes`, and the caller mails that address a link that applies it
  *   (SupporterUpdatesService) — the mailbox is the key. Consent given again after unsubscribing works
  *   the same way;
- * - the supporter is linked to the campaign (`campaign_supporters`), for staff lists.
+ * - the supporter is linked to the campaign (`campaign_supporters`), for staff lists: by her own
+ *   public action a visible link ({@link publicLinkSql}); by a staff entry (`staff`: walk-in, donor,
+ *   import row) a link that keeps what was typed and may be concealed ({@link staffLinkSql}).
  *
  * The CTEs `upserted_supporter` (id, locale, created, changes) and `campaign_link`, from the
  * {@link SupporterParams} of the statement's allocator `p` (with `contact`, the optional phone and its
