@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { SignedTokens } from '../src/common/signed-token.js';
 import { PrivacyService } from '../src/supporters/privacy.service.js';
 import { expectAccessible } from './support/axe.js';
-import { binaryBody } from './support/binary.js';
+import { binaryBody, pdfText } from './support/binary.js';
 import { openBrowser, screenshots, type Browser } from './support/browser.js';
 import {
   activeCampaign,
@@ -87,6 +87,8 @@ describe('concealed links: staff entries reveal no stored record inside one orga
     await json('rsvps and check-ins', `/api/events/${event}/rsvps?limit=100`);
     await json('donations', `/api/fundraisers/${fundraiser}/donations?limit=100`);
     await json('report', `/api/campaigns/${a.id}/report`);
+    const pdf = await u.get(`/api/campaigns/${a.id}/report.pdf`).buffer(true).parse(binaryBody).expect(200);
+    out['report.pdf'] = await pdfText(pdf.body as Buffer);
     for (const kind of ['supporters', 'rsvps', 'donations']) {
       const file = `/api/campaigns/${a.id}/exports/${kind}.csv`;
       out[`${kind}.csv`] = (
@@ -228,7 +230,7 @@ describe('concealed links: staff entries reveal no stored record inside one orga
     for (const [name, body] of Object.entries(seen)) {
       expectNoneStored(name, body);
       // Her email (as typed) and every list she is on: she is listed, with what was typed.
-      if (name !== 'report') expect(`${name}: ${body}`).toContain(ana.email);
+      if (!name.startsWith('report')) expect(`${name}: ${body}`).toContain(ana.email);
     }
     for (const name of ['campaign supporters', 'organization supporter', 'donations', 'supporters.xlsx'])
       expect(`${name}: ${seen[name]}`).toContain('Typedimport');
@@ -296,6 +298,16 @@ describe('concealed links: staff entries reveal no stored record inside one orga
         await expectAccessible(page);
         await screenshots(page, name);
       }
+      // "Export what is shown": the console's CSV of the organization's list, and its search.
+      const csv = await page.request.get(`${base}/admin/organizations/${org}/supporters.csv`);
+      expect(csv.status()).toBe(200);
+      const csvText = await csv.text();
+      expectNoneStored('supporters.csv', csvText);
+      expect(csvText).toContain('Typedimport');
+      const searched = await page.request.get(
+        `${base}/admin/organizations/${org}/supporters.csv?search=Storedlast`,
+      );
+      expect((await searched.text()).trim().split('\n')).toHaveLength(1);
       await page.goto(`${base}/admin/organizations/${org}/supporters/${anaId}?lang=es`);
       await expect(page.getByTestId('staff-entered').textContent()).resolves.toContain(
         'Otros datos solo los ven las personas organizadoras',
