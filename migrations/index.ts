@@ -26,6 +26,7 @@ import { EmbedsSourcesPhone1796700000000 } from './1796700000000-embeds-sources-
 import { BulletinBatches1797100000000 } from './1797100000000-bulletin-batches.js';
 import { MailLogIndexes1797150000000 } from './1797150000000-mail-log-indexes.js';
 import { BulletinClaims1797160000000 } from './1797160000000-bulletin-claims.js';
+import { ConcealedLinks1797200000000 } from './1797200000000-concealed-links.js';
 
 export const migrations = [
   Foundation1795312787378,
@@ -54,4 +55,5 @@ export const migrations = [
   BulletinBatches1797100000000,
   MailLogIndexes1797150000000,
   BulletinClaims1797160000000,
+  ConcealedLinks1797200000000,
 ];

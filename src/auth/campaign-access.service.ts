@@ -121,6 +121,25 @@ export class CampaignAccessService {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * Whose supporter records `user` sees in full in an organization: null for all of them (its
+   * organizers; admins, who read them only as members), else the ids of the campaigns they may read
+   * supporters of there (an organization coordinator: all its campaigns; a campaign member: theirs).
+   * No access check: callers assert first (SupportersService.organizationScope does both).
+   */
+  async supporterScope(user: AuthUser, organizationId: string): Promise<string[] | null> {
+    const role = await this.organizationRole(user, organizationId);
+    if (user.role === 'admin' || (role === 'organizer' && user.role !== 'coordinator')) return null;
+    return await this.supporterCampaignIds(user, organizationId);
+  }
+
+  /** {@link supporterScope} in the organization that runs `campaignId` (after an access check). */
+  async campaignSupporterScope(user: AuthUser, campaignId: string): Promise<string[] | null> {
+    const m = await this.membership(user, campaignId);
+    if (!m) throw new NotFoundError('Campaign');
+    return await this.supporterScope(user, m.organizationId);
+  }
+
   async roleIn(user: AuthUser, campaignId: string): Promise<MemberRole | 'admin' | null> {
     const m = await this.membership(user, campaignId);
     if (user.role === 'admin') return m?.role === 'organizer' ? 'organizer' : 'admin';

@@ -6,6 +6,7 @@ import { BadInputError, NotFoundError } from '../common/errors.js';
 import type { Page } from '../common/pagination.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { PledgesService } from '../supporters/pledges.service.js';
+import { supportersSeenSql } from '../supporters/supporter-filter.js';
 import { SupportersService } from '../supporters/supporters.service.js';
 import type { ListRsvpsQueryDto, StaffCheckInDto } from './dto/rsvp.dto.js';
 import { EventsService, type RsvpCounts } from './events.service.js';
@@ -27,6 +28,8 @@ export interface StaffRsvpView {
   offerExpiresAt: Date | null;
   cancelReason: string | null;
   createdAt: Date;
+  /** Staff typed some of her details in this reader's campaigns (supportersSeenSql). */
+  staffEntered: boolean;
 }
 
 export interface CheckInResult {
@@ -36,7 +39,8 @@ export interface CheckInResult {
 
 const STAFF_COLUMNS = `r.id, r.supporter_id AS "supporterId", s.first_name AS "firstName", s.last_name AS "lastName",
   s.email, r.status, r.guests, r.walk_in AS "walkIn", r.checked_in_at AS "checkedInAt", r.checked_in_by AS "checkedInBy",
-  r.no_show AS "noShow", r.offer_expires_at AS "offerExpiresAt", r.cancel_reason AS "cancelReason", r.created_at AS "createdAt"`;
+  r.no_show AS "noShow", r.offer_expires_at AS "offerExpiresAt", r.cancel_reason AS "cancelReason", r.created_at AS "createdAt",
+  s.staff_entered AS "staffEntered"`;
 
 /** The door: coordinators list RSVPs and check people in, walk-ins included. */
 @Injectable()
@@ -55,8 +59,9 @@ export class CheckInsService {
     eventId: string,
     q: ListRsvpsQueryDto,
   ): Promise<Page<StaffRsvpView> & { counts: RsvpCounts }> {
-    await this.events.loadFor(actor, eventId, 'coordinate');
+    const event = await this.events.loadFor(actor, eventId, 'coordinate');
     const params: unknown[] = [eventId];
+    const seen = supportersSeenSql(await this.supporters.campaignScope(actor, event.campaignId), params);
     let where = 'r.event_id = $1';
     if (q.status) where += ` AND r.status = $${params.push(q.status)}`;
     if (q.checkedIn !== undefined) where += ` AND r.checked_in_at IS ${q.checkedIn ? 'NOT ' : ''}NULL`;
@@ -64,7 +69,7 @@ export class CheckInsService {
       params.push(`%${q.search.replace(/[%_\\]/g, '\\$&')}%`);
       where += ` AND (coalesce(s.first_name, '') || ' ' || coalesce(s.last_name, '')) ILIKE $${params.length}`;
     }
-    const from = 'FROM rsvps r JOIN supporters s ON s.id = r.supporter_id';
+    const from = `FROM rsvps r JOIN ${seen} s ON s.id = r.supporter_id`;
     const [{ total }] = (await this.dataSource.query(
       `SELECT count(*)::int AS total ${from} WHERE ${where}`,
       params,
@@ -80,11 +85,18 @@ export class CheckInsService {
     return { items, total, counts: await this.events.counts(eventId) };
   }
 
-  /** One RSVP as staff see it (after an access check by the caller). */
-  async view(rsvpId: string): Promise<StaffRsvpView> {
+  /** One RSVP as `actor` sees it (after an access check by the caller; supportersSeenSql). */
+  async view(actor: AuthUser, rsvpId: string): Promise<StaffRsvpView> {
+    const params: unknown[] = [rsvpId];
+    const [campaign] = (await this.dataSource.query(
+      `SELECT e.campaign_id AS id FROM rsvps r JOIN events e ON e.id = r.event_id WHERE r.id = $1`,
+      params,
+    )) as { id: string }[];
+    if (!campaign) throw new NotFoundError('RSVP');
+    const seen = supportersSeenSql(await this.supporters.campaignScope(actor, campaign.id), params);
     const [rsvp] = (await this.dataSource.query(
-      `SELECT ${STAFF_COLUMNS} FROM rsvps r JOIN supporters s ON s.id = r.supporter_id WHERE r.id = $1`,
-      [rsvpId],
+      `SELECT ${STAFF_COLUMNS} FROM rsvps r JOIN ${seen} s ON s.id = r.supporter_id WHERE r.id = $1`,
+      params,
     )) as StaffRsvpView[];
     if (!rsvp) throw new NotFoundError('RSVP');
     return rsvp;
@@ -106,12 +118,14 @@ export class CheckInsService {
     }
     const now = this.clock.now();
     const by = `staff:${actor.id}`;
+    const scope = rsvpId ? null : await this.supporters.campaignScope(actor, event.campaignId);
     const id = await this.tx.run(async (m) => {
       let supporterId: string | null = null;
       if (!rsvpId) {
         const fieldsWithEmail = { ...fields, email: fields.email!, firstName: fields.firstName! };
-        ({ supporterId } = await this.supporters.upsert(
+        ({ supporterId } = await this.supporters.upsertStaffEntry(
           m,
+          scope,
           fieldsWithEmail,
           event.campaignId,
           `walk-in:${eventId}`,
@@ -153,7 +167,7 @@ export class CheckInsService {
       await this.pledges.fulfil(m, e.campaignId, supporterId, 'attend', `checkin:${rid}`);
       return { rid, created };
     });
-    const rsvp = await this.view(id.rid);
+    const rsvp = await this.view(actor, id.rid);
     if (!rsvpId) {
       // A walk-in answers with what was typed at the door, never with what the organization already
       // held for that email (it may come from a campaign this coordinator does not work on).

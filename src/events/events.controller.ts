@@ -92,7 +92,7 @@ export class EventsController {
     @Param('id', ParseUUIDPipe) id: string,
     @Param('rsvpId', ParseUUIDPipe) rsvpId: string,
   ): Promise<StaffRsvpView> {
-    return this.checkIns.view(await this.rsvpsService.approve(user, id, rsvpId));
+    return this.checkIns.view(user, await this.rsvpsService.approve(user, id, rsvpId));
   }
 
   /** Check in `{rsvpId}` or a walk-in (supporter fields): 201 when checked in now, 200 if already. */

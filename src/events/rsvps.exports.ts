@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { dateRange, ExportRegistry, personColumns, type ExportFilters } from '../reports/export-registry.js';
+import { supportersSeenSql } from '../supporters/supporter-filter.js';
 
 /** The RSVPs export, with check-in (this module owns events and RSVPs). */
 @Injectable()
@@ -21,8 +22,9 @@ export class RsvpsExports implements OnModuleInit {
         { key: 'no_show', header: { en: 'No-show', es: 'No asistió' }, type: 'bool' },
         { key: 'created_at', header: { en: 'RSVPed at', es: 'Confirmó' }, type: 'datetime' },
       ],
-      query: (campaignId: string, f: ExportFilters) => {
+      query: (campaignId: string, f: ExportFilters, scope: string[] | null) => {
         const params: unknown[] = [campaignId];
+        const seen = supportersSeenSql(scope, params);
         let where = 'e.campaign_id = $1';
         if (f.eventId) where += ` AND r.event_id = $${params.push(f.eventId)}`;
         if (f.status) where += ` AND r.status::text = $${params.push(f.status)}`;
@@ -30,7 +32,7 @@ export class RsvpsExports implements OnModuleInit {
         return {
           sql: `SELECT e.slug AS event, e.starts_at, r.status, r.guests, s.first_name, s.last_name, s.email, s.city,
                        r.walk_in, r.checked_in_at, r.no_show, r.created_at
-                  FROM rsvps r JOIN events e ON e.id = r.event_id JOIN supporters s ON s.id = r.supporter_id
+                  FROM rsvps r JOIN events e ON e.id = r.event_id JOIN ${seen} s ON s.id = r.supporter_id
                  WHERE ${where}
                  ORDER BY e.starts_at, r.queue_seq`,
           params,

@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { dateRange, ExportRegistry, personColumns, type ExportFilters } from '../reports/export-registry.js';
+import { supportersSeenSql } from '../supporters/supporter-filter.js';
 
 /** The donations export (this module owns the donations table). */
 @Injectable()
@@ -22,8 +23,9 @@ export class DonationsExports implements OnModuleInit {
         { key: 'note', header: { en: 'Note', es: 'Nota' }, type: 'text' },
         { key: 'created_at', header: { en: 'Recorded at', es: 'Registrado' }, type: 'datetime' },
       ],
-      query: (campaignId: string, f: ExportFilters) => {
+      query: (campaignId: string, f: ExportFilters, scope: string[] | null) => {
         const params: unknown[] = [campaignId];
+        const seen = supportersSeenSql(scope, params);
         let where = 'f.campaign_id = $1';
         if (f.fundraiserId) where += ` AND d.fundraiser_id = $${params.push(f.fundraiserId)}`;
         if (f.status) where += ` AND d.status::text = $${params.push(f.status)}`;
@@ -33,7 +35,7 @@ export class DonationsExports implements OnModuleInit {
                        d.currency, d.status, d.method, d.received_at, d.external_ref, d.note, d.created_at,
                        s.first_name, s.last_name, s.email
                   FROM donations d JOIN fundraisers f ON f.id = d.fundraiser_id
-                  LEFT JOIN supporters s ON s.id = d.supporter_id
+                  LEFT JOIN ${seen} s ON s.id = d.supporter_id
                  WHERE ${where}
                  ORDER BY d.created_at, d.id`,
           params,

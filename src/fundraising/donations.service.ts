@@ -12,6 +12,7 @@ import { isUniqueViolation } from '../database/hot-queries.js';
 import { TransactionService } from '../database/transaction.service.js';
 import { PledgesService, type PledgeView } from '../supporters/pledges.service.js';
 import { SupporterActivityRegistry } from '../supporters/supporter-activity.registry.js';
+import { supportersSeenSql } from '../supporters/supporter-filter.js';
 import { SupportersService } from '../supporters/supporters.service.js';
 import type { DonationMethod, DonationStatus } from './donation.entity.js';
 import type {
@@ -38,6 +39,8 @@ export interface DonationView {
     email: string | null;
     firstName: string | null;
     lastName: string | null;
+    /** Staff typed some of her details in this reader's campaigns (supportersSeenSql). */
+    staffEntered: boolean;
   } | null;
   /** Set when this pledged donation came from a public `donate` pledge. */
   pledgeId: string | null;
@@ -62,23 +65,42 @@ interface DonationRow extends Omit<DonationView, 'amount' | 'donor'> {
   donorEmail: string | null;
   donorFirstName: string | null;
   donorLastName: string | null;
+  donorStaffEntered: boolean | null;
 }
 
-const SELECT = `SELECT d.id, d.fundraiser_id AS "fundraiserId", f.campaign_id AS "campaignId",
+/** The donation columns, the donor as `seen` (supportersSeenSql of the reader's scope) shows her. */
+const select = (
+  seen: string,
+) => `SELECT d.id, d.fundraiser_id AS "fundraiserId", f.campaign_id AS "campaignId",
   d.amount_minor::text AS "amountMinor", d.currency, d.status, d.method, d.received_at AS "receivedAt",
   d.external_ref AS "externalRef", d.note, d.supporter_id AS "supporterId", s.email AS "donorEmail",
-  s.first_name AS "donorFirstName", s.last_name AS "donorLastName", d.pledge_id AS "pledgeId",
+  s.first_name AS "donorFirstName", s.last_name AS "donorLastName", s.staff_entered AS "donorStaffEntered", d.pledge_id AS "pledgeId",
   d.fulfilled_by_donation_id AS "fulfilledByDonationId", d.recorded_by AS "recordedBy",
   d.refunded_at AS "refundedAt", d.refunded_by AS "refundedBy", d.created_at AS "createdAt", d.updated_at AS "updatedAt"
-  FROM donations d JOIN fundraisers f ON f.id = d.fundraiser_id LEFT JOIN supporters s ON s.id = d.supporter_id`;
+  FROM donations d JOIN fundraisers f ON f.id = d.fundraiser_id LEFT JOIN ${seen} s ON s.id = d.supporter_id`;
 
 function view(r: DonationRow): DonationView {
-  const { amountMinor, currency, supporterId, donorEmail, donorFirstName, donorLastName, ...rest } = r;
+  const {
+    amountMinor,
+    currency,
+    supporterId,
+    donorEmail,
+    donorFirstName,
+    donorLastName,
+    donorStaffEntered,
+    ...rest
+  } = r;
   return {
     ...rest,
     amount: money(BigInt(amountMinor), currency),
     donor: supporterId
-      ? { supporterId, email: donorEmail, firstName: donorFirstName, lastName: donorLastName }
+      ? {
+          supporterId,
+          email: donorEmail,
+          firstName: donorFirstName,
+          lastName: donorLastName,
+          staffEntered: donorStaffEntered === true,
+        }
       : null,
   };
 }
@@ -131,13 +153,15 @@ export class DonationsService implements OnModuleInit {
     } else if (dto.receivedAt) {
       throw BadInputError.field('receivedAt', 'not_received', 'receivedAt is only for received donations');
     }
+    const scope = await this.supporters.campaignScope(actor, f.campaignId);
     return this.tx.run(async (m) => {
       if (dto.externalRef) {
-        const existing = await this.byRef(m, f.id, dto.externalRef);
+        const existing = await this.byRef(m, f.id, dto.externalRef, scope);
         if (existing) return this.existing(existing, minor, dto.amount.currency);
       }
       const supporterId = dto.donor
-        ? (await this.supporters.upsert(m, dto.donor, f.campaignId, `donation:${f.id}`)).supporterId
+        ? (await this.supporters.upsertStaffEntry(m, scope, dto.donor, f.campaignId, `donation:${f.id}`))
+            .supporterId
         : null;
       const inserted = (await m.query(
         `INSERT INTO donations (fundraiser_id, supporter_id, amount_minor, currency, status, method, received_at,
@@ -160,7 +184,7 @@ export class DonationsService implements OnModuleInit {
         ],
       )) as { id: string }[];
       if (!inserted.length) {
-        const existing = await this.byRef(m, f.id, dto.externalRef!);
+        const existing = await this.byRef(m, f.id, dto.externalRef!, scope);
         return this.existing(existing!, minor, dto.amount.currency);
       }
       const id = inserted[0].id;
@@ -175,7 +199,7 @@ export class DonationsService implements OnModuleInit {
           [supporterId, id, f.id, f.campaignId, now],
         );
       }
-      const donation = await this.find(id, m);
+      const donation = await this.find(id, scope, m);
       if (dto.donor && donation.donor) {
         // The donor as entered, never what the organization already held for that email.
         donation.donor = {
@@ -190,7 +214,7 @@ export class DonationsService implements OnModuleInit {
   }
 
   async list(actor: AuthUser, fundraiserId: string, q: ListDonationsQueryDto): Promise<Page<DonationView>> {
-    await this.fundraisers.loadFor(actor, fundraiserId, 'coordinate');
+    const f = await this.fundraisers.loadFor(actor, fundraiserId, 'coordinate');
     const params: unknown[] = [fundraiserId];
     let where = 'd.fundraiser_id = $1';
     if (q.status) where += ` AND d.status = $${params.push(q.status)}`;
@@ -199,8 +223,9 @@ export class DonationsService implements OnModuleInit {
       `SELECT count(*)::int AS total FROM donations d WHERE ${where}`,
       params,
     )) as { total: number }[];
+    const seen = supportersSeenSql(await this.supporters.campaignScope(actor, f.campaignId), params);
     const rows = (await this.dataSource.query(
-      `${SELECT} WHERE ${where} ORDER BY d.created_at DESC, d.id
+      `${select(seen)} WHERE ${where} ORDER BY d.created_at DESC, d.id
         LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.limit, q.offset],
     )) as DonationRow[];
@@ -208,9 +233,9 @@ export class DonationsService implements OnModuleInit {
   }
 
   async get(actor: AuthUser, id: string): Promise<DonationView> {
-    const d = await this.find(id);
+    const d = await this.find(id, null);
     await this.campaigns.load(actor, d.campaignId, 'coordinate');
-    return d;
+    return await this.find(id, await this.supporters.campaignScope(actor, d.campaignId));
   }
 
   /**
@@ -218,9 +243,10 @@ export class DonationsService implements OnModuleInit {
    * unchanged; a pledged or fulfilled donation cannot be refunded (409).
    */
   async refund(actor: AuthUser, id: string, dto: RefundDonationDto): Promise<DonationView> {
-    const d = await this.find(id);
+    const d = await this.find(id, null);
     await this.campaigns.loadWritable(actor, d.campaignId, 'coordinate');
-    if (d.status === 'refunded') return d;
+    const scope = await this.supporters.campaignScope(actor, d.campaignId);
+    if (d.status === 'refunded') return await this.find(id, scope);
     if (d.status !== 'received') {
       throw new ConflictError(`A ${d.status} donation cannot be refunded`, 'donation_not_received');
     }
@@ -244,7 +270,7 @@ export class DonationsService implements OnModuleInit {
           m,
         );
       }
-      return this.find(id, m);
+      return this.find(id, scope, m);
     });
   }
 
@@ -254,8 +280,9 @@ export class DonationsService implements OnModuleInit {
    * has is 409 `external_ref_conflict`.
    */
   async update(actor: AuthUser, id: string, dto: UpdateDonationDto): Promise<DonationView> {
-    const d = await this.find(id);
+    const d = await this.find(id, null);
     await this.campaigns.loadWritable(actor, d.campaignId, 'coordinate');
+    const scope = await this.supporters.campaignScope(actor, d.campaignId);
     const sets: string[] = [];
     const params: unknown[] = [id];
     const before: Record<string, unknown> = {};
@@ -331,7 +358,7 @@ export class DonationsService implements OnModuleInit {
         },
         m,
       );
-      return this.find(id, m);
+      return this.find(id, scope, m);
     });
   }
 
@@ -360,12 +387,13 @@ export class DonationsService implements OnModuleInit {
     );
   }
 
+  /** Her donations in one campaign, for her history: the donor is she, so not repeated (no names). */
   private async forSupporter(campaignId: string, supporterId: string): Promise<DonationView[]> {
     const rows = (await this.dataSource.query(
-      `${SELECT} WHERE f.campaign_id = $1 AND d.supporter_id = $2 ORDER BY d.created_at, d.id`,
+      `${select(supportersSeenSql(null, []))} WHERE f.campaign_id = $1 AND d.supporter_id = $2 ORDER BY d.created_at, d.id`,
       [campaignId, supporterId],
     )) as DonationRow[];
-    return rows.map(view);
+    return rows.map((r) => view({ ...r, donorEmail: null, donorFirstName: null, donorLastName: null }));
   }
 
   private existing(row: DonationView, minor: bigint, currency: string): RecordResult {
@@ -379,18 +407,29 @@ export class DonationsService implements OnModuleInit {
     return { status: 'existing', donation: row };
   }
 
-  private async byRef(m: EntityManager, fundraiserId: string, ref: string): Promise<DonationView | null> {
-    const rows = (await m.query(`${SELECT} WHERE d.fundraiser_id = $1 AND d.external_ref = $2`, [
-      fundraiserId,
-      ref,
-    ])) as DonationRow[];
+  private async byRef(
+    m: EntityManager,
+    fundraiserId: string,
+    ref: string,
+    scope: string[] | null,
+  ): Promise<DonationView | null> {
+    const params: unknown[] = [fundraiserId, ref];
+    const seen = supportersSeenSql(scope, params);
+    const rows = (await m.query(
+      `${select(seen)} WHERE d.fundraiser_id = $1 AND d.external_ref = $2`,
+      params,
+    )) as DonationRow[];
     return rows.length ? view(rows[0]) : null;
   }
 
-  private async find(id: string, m?: EntityManager): Promise<DonationView> {
-    const rows = (await (m ?? this.dataSource.manager).query(`${SELECT} WHERE d.id = $1`, [
-      id,
-    ])) as DonationRow[];
+  /** One donation, the donor as a reader with `scope` sees her (supportersSeenSql). */
+  private async find(id: string, scope: string[] | null, m?: EntityManager): Promise<DonationView> {
+    const params: unknown[] = [id];
+    const seen = supportersSeenSql(scope, params);
+    const rows = (await (m ?? this.dataSource.manager).query(
+      `${select(seen)} WHERE d.id = $1`,
+      params,
+    )) as DonationRow[];
     if (!rows.length) throw new NotFoundError('Donation');
     return view(rows[0]);
   }

@@ -17,6 +17,8 @@ export class SignaturesExports implements OnModuleInit {
         { key: 'locale', header: { en: 'Language', es: 'Idioma' }, type: 'text' },
         { key: 'created_at', header: { en: 'Signed at', es: 'Firmó' }, type: 'datetime' },
       ],
+      // Signing is her own public act in this campaign, which keeps its link visible (supporters.sql.ts):
+      // every signer is seen in full by whoever may export them, so the table is read as it is.
       query: (campaignId: string, f: ExportFilters) => {
         const params: unknown[] = [campaignId];
         let where = 'a.campaign_id = $1';

@@ -36,7 +36,7 @@
   ), campaign_link AS (
     INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
     SELECT (SELECT campaign_id FROM open_event), upserted_supporter.id, 'rsvp:' || (SELECT id FROM open_event), $1, $1 FROM upserted_supporter
-    ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at
+    ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at, concealed = false
   ),
   seat_update AS (
     UPDATE events SET seats_taken = seats_taken + CASE WHEN require_approval THEN 0

@@ -37,7 +37,7 @@
   ), campaign_link AS (
     INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
     SELECT (SELECT campaign_id FROM signable_letter), upserted_supporter.id, 'signature:' || (SELECT id FROM signable_letter), $1, $1 FROM upserted_supporter
-    ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at
+    ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at, concealed = false
   ),
   new_signature AS (
     INSERT INTO signatures (action_id, supporter_id, personal_note, show_publicly, public_name, public_city, locale,

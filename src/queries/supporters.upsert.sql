@@ -32,6 +32,6 @@ WITH
   ), campaign_link AS (
     INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
     SELECT $1::uuid, upserted_supporter.id, $2::text, $4, $4 FROM upserted_supporter
-    ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at
+    ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at, concealed = false
   )
   SELECT id AS "supporterId", created, changes FROM upserted_supporter

@@ -50,8 +50,12 @@ export interface ExportDefinition {
   columns: ExportColumn[];
   /** Which filters beyond from/to this kind takes (others are 400). */
   filters: (keyof ExportFilters)[];
-  /** One SELECT, deterministic order; `$1` is the campaign id. */
-  query(campaignId: string, filters: ExportFilters): { sql: string; params: unknown[] };
+  /**
+   * One SELECT, deterministic order; `$1` is the campaign id. People are read through
+   * `supportersSeenSql(scope, params)` (src/supporters/supporter-filter.ts): `scope` is the reader's
+   * (CampaignAccessService.supporterScope), so an export shows what their screens show.
+   */
+  query(campaignId: string, filters: ExportFilters, scope: string[] | null): { sql: string; params: unknown[] };
 }
 
 /**

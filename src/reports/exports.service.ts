@@ -96,7 +96,8 @@ export class ExportsService {
         );
       }
     }
-    const { sql, params } = def.query(campaignId, req.filters);
+    const scope = await this.access.campaignSupporterScope(actor, campaignId);
+    const { sql, params } = def.query(campaignId, req.filters, scope);
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     let rows: Readable;

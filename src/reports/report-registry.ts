@@ -8,7 +8,11 @@ import type { Locale } from '../common/localized-text.js';
  */
 export interface ReportSection {
   key: string;
-  build(campaignId: string, lang: Locale): Promise<unknown>;
+  /**
+   * `scope`: the reader's (CampaignAccessService.supporterScope); a section that reads people's
+   * columns reads them through `supportersSeenSql(scope, params)` (src/supporters/supporter-filter.ts).
+   */
+  build(campaignId: string, lang: Locale, scope: string[] | null): Promise<unknown>;
 }
 
 @Injectable()
@@ -20,9 +24,9 @@ export class ReportRegistry {
     this.sections.add(section.key, section);
   }
 
-  async build(campaignId: string, lang: Locale): Promise<Record<string, unknown>> {
+  async build(campaignId: string, lang: Locale, scope: string[] | null): Promise<Record<string, unknown>> {
     const entries = await Promise.all(
-      this.sections.values().map(async (s) => [s.key, await s.build(campaignId, lang)] as const),
+      this.sections.values().map(async (s) => [s.key, await s.build(campaignId, lang, scope)] as const),
     );
     return Object.fromEntries(entries);
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthUser } from '../auth/auth-user.js';
+import { CampaignAccessService } from '../auth/campaign-access.service.js';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { Clock } from '../common/clock.js';
 import { localize, type Locale } from '../common/localized-text.js';
@@ -34,6 +35,7 @@ export class ReportService {
     private readonly campaigns: CampaignsService,
     private readonly registry: ReportRegistry,
     private readonly clock: Clock,
+    private readonly access: CampaignAccessService,
   ) {}
 
   async build(actor: AuthUser, campaignId: string, lang: Locale): Promise<CampaignReport> {
@@ -53,7 +55,7 @@ export class ReportService {
         country: c.country,
         goals: view.goals,
       },
-      sections: await this.registry.build(c.id, lang),
+      sections: await this.registry.build(c.id, lang, await this.access.campaignSupporterScope(actor, c.id)),
     };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ReportRegistry } from '../reports/report-registry.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
+import { supportersSeenSql } from './supporter-filter.js';
 
 export interface SourceCount {
   source: string;
@@ -37,10 +38,11 @@ export class AttributionService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.reports.register({ key: 'sources', build: (id) => this.forCampaign(id) });
+    this.reports.register({ key: 'sources', build: (id, _lang, scope) => this.forCampaign(id, scope) });
   }
 
-  async forCampaign(campaignId: string): Promise<Attribution> {
+  /** `scope`: the reader's; referrers are named as the reader sees them (supportersSeenSql). */
+  async forCampaign(campaignId: string, scope: string[] | null): Promise<Attribution> {
     const actions = `WITH x AS (${this.activity.attributionSql()}),
       firsts AS (SELECT DISTINCT ON (supporter_id) supporter_id, source, referrer_id
                    FROM x ORDER BY supporter_id, created_at, source)`;
@@ -51,6 +53,8 @@ export class AttributionService implements OnModuleInit {
          FROM x GROUP BY x.source ORDER BY 2 DESC, 1`,
       [campaignId],
     )) as SourceCount[];
+    const params: unknown[] = [campaignId];
+    const seen = supportersSeenSql(scope, params);
     const byReferrer = (await this.dataSource.query(
       `${actions}
        SELECT x.referrer_id AS "supporterId",
@@ -58,9 +62,9 @@ export class AttributionService implements OnModuleInit {
                    coalesce(left(s.last_name, 1) || '.', '')), '') END AS name,
               count(*)::int AS actions,
               (SELECT count(*)::int FROM firsts f WHERE f.referrer_id = x.referrer_id) AS "newSupporters"
-         FROM x JOIN supporters s ON s.id = x.referrer_id
+         FROM x JOIN ${seen} s ON s.id = x.referrer_id
         GROUP BY x.referrer_id, s.erased_at, s.first_name, s.last_name ORDER BY 3 DESC, 1 LIMIT 20`,
-      [campaignId],
+      params,
     )) as ReferrerCount[];
     return { bySource, byReferrer };
   }

@@ -189,6 +189,7 @@ export class ImportService {
     const tagNames = new Map<string, string>();
     let rowsTagged = 0;
     const seen = new Set<string>();
+    const scope = dryRun ? null : await this.supporters.campaignScope(actor, campaignId);
 
     const parser = Readable.from([content]).pipe(
       parse({
@@ -259,7 +260,7 @@ export class ImportService {
         for (const n of rowTags) if (!tagNames.has(n.toLowerCase())) tagNames.set(n.toLowerCase(), n);
         if (rowTags.length) rowsTagged++;
         batch.push({ line, dto, tags: rowTags });
-        if (batch.length >= BATCH) await this.flush(batch, campaignId, m, seen, result);
+        if (batch.length >= BATCH) await this.flush(batch, campaignId, m, scope, seen, result);
         if (batch.length >= BATCH) batch = [];
       }
     } catch (e) {
@@ -274,7 +275,7 @@ export class ImportService {
       throw e;
     }
     if (!header) throw BadInputError.field('file', 'empty_file', 'The file is empty');
-    await this.flush(batch, campaignId, m, seen, result);
+    await this.flush(batch, campaignId, m, scope, seen, result);
     if (header.includes('tags')) {
       const names = [...tagNames.values()];
       const organizationId = await this.organizationOf(campaignId);
@@ -317,6 +318,7 @@ export class ImportService {
     batch: Row[],
     campaignId: string,
     m: EntityManager | null,
+    scope: string[] | null,
     seen: Set<string>,
     result: ImportResult,
   ): Promise<void> {
@@ -339,7 +341,13 @@ export class ImportService {
     } else {
       const organizationId = batch.some((b) => b.tags.length) ? await this.organizationOf(campaignId) : '';
       for (const b of batch) {
-        const { created, supporterId } = await this.supporters.upsert(m, b.dto, campaignId, 'import');
+        const { created, supporterId } = await this.supporters.upsertStaffEntry(
+          m,
+          scope,
+          b.dto,
+          campaignId,
+          'import',
+        );
         if (created) result.created++;
         else result.updated++;
         if (b.tags.length) await this.tags.tagByNames(m, organizationId, supporterId, b.tags);

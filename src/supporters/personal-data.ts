@@ -74,8 +74,15 @@ export const PERSONAL_DATA = {
   },
   campaign_supporters: {
     key: 'supporter_id',
-    context: ['campaign_id', 'first_action_at', 'last_action_at'],
-    columns: { source: { personal: false, why: `${KEPT_CODE} (pledge, signature, rsvp, …)` } },
+    context: ['campaign_id', 'first_action_at', 'last_action_at', 'concealed'],
+    columns: {
+      source: { personal: false, why: `${KEPT_CODE} (pledge, signature, rsvp, …)` },
+      entered: {
+        personal: true,
+        erase: 'null',
+        note: 'what staff typed for her at a walk-in, donation or import in this campaign',
+      },
+    },
   },
   pledges: {
     key: 'supporter_id',

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import type { AuthUser } from '../auth/auth-user.js';
 import { neutralizeCell } from '../common/csv-safety.js';
 import type { Locale } from '../common/localized-text.js';
-import { supporterFilterSql, type SupporterFilterDto } from './supporter-filter.js';
+import { supporterFilterSql, supportersSeenSql, type SupporterFilterDto } from './supporter-filter.js';
 import { SupportersService } from './supporters.service.js';
 
 const COLUMNS: { key: string; en: string; es: string }[] = [
@@ -45,13 +45,14 @@ export class SupportersCsv {
   ): Promise<{ filename: string; csv: string; rows: number }> {
     const scope = await this.supporters.organizationScope(actor, organizationId);
     const params: unknown[] = [];
+    const seen = supportersSeenSql(scope, params);
     const where = supporterFilterSql(organizationId, filter, scope, params);
     const rows = (await this.dataSource.query(
       `SELECT s.first_name, s.last_name, s.email, s.city, s.region, s.country, s.postal_code, s.locale,
               (s.email_consent AND s.unsubscribed_at IS NULL) AS email_consent, s.created_at,
               (SELECT string_agg(t.name, '; ' ORDER BY lower(t.name)) FROM supporter_tags st
-                 JOIN tags t ON t.id = st.tag_id WHERE st.supporter_id = s.id) AS tags
-         FROM supporters s WHERE ${where} ORDER BY s.created_at DESC, s.id`,
+                 JOIN tags t ON t.id = st.tag_id WHERE st.supporter_id = s.id AND NOT s.masked) AS tags
+         FROM ${seen} s WHERE ${where} ORDER BY s.created_at DESC, s.id`,
       params,
     )) as Record<string, unknown>[];
     const csv = stringify(

@@ -70,7 +70,7 @@ export class OrganizationSupportersController {
     @Param('id', ParseUUIDPipe) id: string,
     @Param('supporterId', ParseUUIDPipe) supporterId: string,
   ): Promise<SupporterRow & { campaigns: SupporterCampaignHistory[]; tags: { id: string; name: string }[] }> {
-    const s = await this.supporters.getForOrganization(user, id, supporterId);
-    return { ...s, tags: await this.tags.ofSupporter(supporterId) };
+    const { masked, ...s } = await this.supporters.getForOrganization(user, id, supporterId);
+    return { ...s, tags: masked ? [] : await this.tags.ofSupporter(supporterId) };
   }
 }

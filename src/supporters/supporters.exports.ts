@@ -1,5 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { dateRange, ExportRegistry, personColumns, type ExportFilters } from '../reports/export-registry.js';
+import { supportersSeenSql } from './supporter-filter.js';
 
 /** The supporters and pledges exports (this module owns those tables). */
 @Injectable()
@@ -25,15 +26,16 @@ export class SupportersExports implements OnModuleInit {
         { key: 'source', header: { en: 'First action', es: 'Primera acción' }, type: 'text' },
         { key: 'first_action_at', header: { en: 'Joined at', es: 'Se sumó' }, type: 'datetime' },
       ],
-      query: (campaignId: string, f: ExportFilters) => {
+      query: (campaignId: string, f: ExportFilters, scope: string[] | null) => {
         const params: unknown[] = [campaignId];
+        const seen = supportersSeenSql(scope, params);
         const range = dateRange('cs.first_action_at', f, params);
         return {
           sql: `SELECT s.first_name, s.last_name, s.email, s.city, s.region, s.country, s.postal_code, s.locale,
                        s.timezone, (s.email_consent AND s.unsubscribed_at IS NULL) AS email_consent, s.phone,
                        s.phone_consent, s.whatsapp_consent, cs.source,
                        cs.first_action_at
-                  FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id
+                  FROM campaign_supporters cs JOIN ${seen} s ON s.id = cs.supporter_id
                  WHERE cs.campaign_id = $1 AND s.erased_at IS NULL${range}
                  ORDER BY cs.first_action_at, s.id`,
           params,
@@ -53,6 +55,8 @@ export class SupportersExports implements OnModuleInit {
         { key: 'created_at', header: { en: 'Pledged at', es: 'Fecha' }, type: 'datetime' },
         { key: 'fulfilled_at', header: { en: 'Fulfilled at', es: 'Cumplido' }, type: 'datetime' },
       ],
+      // Pledges are her own public acts in this campaign, which keep its link visible (supporters.sql.ts):
+      // every pledger is seen in full by whoever may export them, so the table is read as it is.
       query: (campaignId: string, f: ExportFilters) => {
         const params: unknown[] = [campaignId];
         let where = 'p.campaign_id = $1';

@@ -8,9 +8,9 @@ import type { Locale, LocalizedText } from '../common/localized-text.js';
 import type { Page } from '../common/pagination.js';
 import { query } from '../database/sql.js';
 import type { SupporterFieldsDto } from './dto/supporter-fields.dto.js';
-import { supporterValues, UPSERT_SUPPORTER } from './supporters.sql.js';
+import { enteredParam, supporterValues, UPSERT_STAFF_ENTRY, UPSERT_SUPPORTER } from './supporters.sql.js';
 import { SupporterActivityRegistry } from './supporter-activity.registry.js';
-import { supporterFilterSql, type SupporterFilterDto } from './supporter-filter.js';
+import { supporterFilterSql, supportersSeenSql, type SupporterFilterDto } from './supporter-filter.js';
 
 export interface UpsertResult {
   supporterId: string;
@@ -74,6 +74,16 @@ export const SUPPORTER_COLUMNS = `s.id, s.organization_id AS "organizationId", s
   s.phone, s.phone_consent AS "phoneConsent", s.whatsapp_consent AS "whatsappConsent",
   s.unsubscribed_at AS "unsubscribedAt", s.erased_at AS "erasedAt", s.created_at AS "createdAt"`;
 
+/**
+ * {@link SUPPORTER_COLUMNS} of `s` = supportersSeenSql (supporter-filter.ts), with `staffEntered`: staff
+ * typed some of this in this actor's campaigns (the console notes that the organization may keep
+ * other details; true for every such person, whatever is stored, so it reveals nothing).
+ */
+export const SEEN_SUPPORTER_COLUMNS = `${SUPPORTER_COLUMNS}, s.staff_entered AS "staffEntered"`;
+
+/** A supporter as a staff member sees her (SEEN_SUPPORTER_COLUMNS). */
+export type SeenSupporterRow = SupporterRow & { staffEntered: boolean };
+
 @Injectable()
 export class SupportersService {
   constructor(
@@ -102,6 +112,37 @@ export class SupportersService {
     return row;
   }
 
+  /**
+   * {@link upsert} for what a staff member enters about someone (a walk-in, a donor, an import row):
+   * the link keeps what they typed and is concealed when it would otherwise show them a record they
+   * could not see (supporters.sql.ts, staffLinkSql). `scope`: {@link campaignScope} of the actor.
+   */
+  async upsertStaffEntry(
+    manager: EntityManager,
+    scope: string[] | null,
+    fields: SupporterFieldsDto,
+    campaignId: string,
+    source: string,
+  ): Promise<UpsertResult> {
+    const [row] = await query<UpsertResult>(
+      manager,
+      UPSERT_STAFF_ENTRY.text,
+      UPSERT_STAFF_ENTRY.bind({
+        ...supporterValues(fields, this.clock.now()),
+        campaignId,
+        source,
+        scope,
+        entered: enteredParam(fields),
+      }),
+    );
+    return row;
+  }
+
+  /** The actor's supporter scope in the organization of `campaignId` (CampaignAccessService.supporterScope). */
+  async campaignScope(actor: AuthUser, campaignId: string): Promise<string[] | null> {
+    return await this.access.campaignSupporterScope(actor, campaignId);
+  }
+
   async byId(id: string, manager?: EntityManager): Promise<SupporterRow | null> {
     const rows = await query<SupporterRow>(
       manager ?? this.dataSource.manager,
@@ -125,23 +166,24 @@ export class SupportersService {
     actor: AuthUser,
     campaignId: string,
     q: { search?: string; limit: number; offset: number },
-  ): Promise<Page<SupporterRow & { firstActionAt: Date; source: string }>> {
+  ): Promise<Page<SeenSupporterRow & { firstActionAt: Date; source: string }>> {
     await this.access.assert(actor, campaignId, 'supporters');
     const params: unknown[] = [campaignId];
+    const seen = supportersSeenSql(await this.campaignScope(actor, campaignId), params);
     let where = 'cs.campaign_id = $1 AND s.erased_at IS NULL';
     if (q.search) {
-      params.push(`%${q.search.replace(/[%_\\]/g, '\\$&')}%`);
-      where += ` AND (s.email ILIKE $2 OR (coalesce(s.first_name, '') || ' ' || coalesce(s.last_name, '') || ' ' || coalesce(s.city, '')) ILIKE $2)`;
+      const like = `$${params.push(`%${q.search.replace(/[%_\\]/g, '\\$&')}%`)}`;
+      where += ` AND (s.email ILIKE ${like} OR (coalesce(s.first_name, '') || ' ' || coalesce(s.last_name, '') || ' ' || coalesce(s.city, '')) ILIKE ${like})`;
     }
     const [{ total }] = await query<{ total: number }>(
       this.dataSource,
-      `SELECT count(*)::int AS total FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id WHERE ${where}`,
+      `SELECT count(*)::int AS total FROM campaign_supporters cs JOIN ${seen} s ON s.id = cs.supporter_id WHERE ${where}`,
       params,
     );
-    const items = await query<SupporterRow & { firstActionAt: Date; source: string }>(
+    const items = await query<SeenSupporterRow & { firstActionAt: Date; source: string }>(
       this.dataSource,
-      `SELECT ${SUPPORTER_COLUMNS}, cs.first_action_at AS "firstActionAt", cs.source
-         FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id
+      `SELECT ${SEEN_SUPPORTER_COLUMNS}, cs.first_action_at AS "firstActionAt", cs.source
+         FROM campaign_supporters cs JOIN ${seen} s ON s.id = cs.supporter_id
         WHERE ${where}
         ORDER BY cs.first_action_at DESC, s.id
         LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
@@ -156,13 +198,8 @@ export class SupportersService {
    * the campaign lists, CampaignAccessService); neither → 404/403 as CampaignAccessService answers.
    */
   async organizationScope(actor: AuthUser, organizationId: string): Promise<string[] | null> {
-    const role = await this.access.organizationRole(actor, organizationId);
-    if (actor.role === 'admin' || (role === 'organizer' && actor.role !== 'coordinator')) {
-      await this.access.assertOrganization(actor, organizationId, 'supporters');
-      return null;
-    }
-    const ids = await this.access.supporterCampaignIds(actor, organizationId);
-    if (!ids.length) await this.access.assertOrganization(actor, organizationId, 'supporters');
+    const ids = await this.access.supporterScope(actor, organizationId);
+    if (!ids?.length) await this.access.assertOrganization(actor, organizationId, 'supporters');
     return ids;
   }
 
@@ -174,18 +211,19 @@ export class SupportersService {
     actor: AuthUser,
     organizationId: string,
     q: SupporterFilterDto & { limit: number; offset: number },
-  ): Promise<Page<SupporterRow>> {
+  ): Promise<Page<SeenSupporterRow>> {
     const scope = await this.organizationScope(actor, organizationId);
     const params: unknown[] = [];
+    const seen = supportersSeenSql(scope, params);
     const w = supporterFilterSql(organizationId, q, scope, params);
     const [{ total }] = await query<{ total: number }>(
       this.dataSource,
-      `SELECT count(*)::int AS total FROM supporters s WHERE ${w}`,
+      `SELECT count(*)::int AS total FROM ${seen} s WHERE ${w}`,
       params,
     );
-    const items = await query<SupporterRow>(
+    const items = await query<SeenSupporterRow>(
       this.dataSource,
-      `SELECT ${SUPPORTER_COLUMNS} FROM supporters s WHERE ${w}
+      `SELECT ${SEEN_SUPPORTER_COLUMNS} FROM ${seen} s WHERE ${w}
         ORDER BY s.created_at DESC, s.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, q.limit, q.offset],
     );
@@ -200,8 +238,9 @@ export class SupportersService {
     manager?: EntityManager,
   ): Promise<string[]> {
     const params: unknown[] = [];
+    const seen = supportersSeenSql(scope, params);
     const rows = (await (manager ?? this.dataSource.manager).query(
-      `SELECT s.id FROM supporters s WHERE ${supporterFilterSql(organizationId, f, scope, params)}`,
+      `SELECT s.id FROM ${seen} s WHERE ${supporterFilterSql(organizationId, f, scope, params)}`,
       params,
     )) as { id: string }[];
     return rows.map((r) => r.id);
@@ -210,19 +249,22 @@ export class SupportersService {
   /**
    * One supporter of an organization with her history in each of its campaigns she acted in (within
    * the actor's scope): pledges, signatures, RSVPs and check-ins, donations. 404 outside the scope.
+   * `masked` (supportersSeenSql) is for the caller, to leave out what is not on the row (her tags); it is
+   * not shown.
    */
   async getForOrganization(
     actor: AuthUser,
     organizationId: string,
     supporterId: string,
-  ): Promise<SupporterRow & { campaigns: SupporterCampaignHistory[] }> {
+  ): Promise<SeenSupporterRow & { campaigns: SupporterCampaignHistory[]; masked: boolean }> {
     const scope = await this.organizationScope(actor, organizationId);
     const params: unknown[] = [];
+    const seen = supportersSeenSql(scope, params);
     const w = supporterFilterSql(organizationId, {}, scope, params);
     const [row] = (await this.dataSource.query(
-      `SELECT ${SUPPORTER_COLUMNS} FROM supporters s WHERE ${w} AND s.id = $${params.push(supporterId)}`,
+      `SELECT ${SEEN_SUPPORTER_COLUMNS}, s.masked FROM ${seen} s WHERE ${w} AND s.id = $${params.push(supporterId)}`,
       params,
-    )) as SupporterRow[];
+    )) as (SeenSupporterRow & { masked: boolean })[];
     if (!row) throw new NotFoundError('Supporter');
     const campaigns = (await this.dataSource.query(
       `SELECT c.id, c.title, cs.source, cs.first_action_at AS "firstActionAt"
@@ -237,13 +279,15 @@ export class SupportersService {
   }
 
   /** One supporter of a campaign, for staff; 404 when not a supporter of that campaign. */
-  async getForCampaign(actor: AuthUser, campaignId: string, supporterId: string): Promise<SupporterRow> {
+  async getForCampaign(actor: AuthUser, campaignId: string, supporterId: string): Promise<SeenSupporterRow> {
     await this.access.assert(actor, campaignId, 'supporters');
-    const rows = await query<SupporterRow>(
+    const params: unknown[] = [campaignId, supporterId];
+    const seen = supportersSeenSql(await this.campaignScope(actor, campaignId), params);
+    const rows = await query<SeenSupporterRow>(
       this.dataSource,
-      `SELECT ${SUPPORTER_COLUMNS} FROM campaign_supporters cs JOIN supporters s ON s.id = cs.supporter_id
+      `SELECT ${SEEN_SUPPORTER_COLUMNS} FROM campaign_supporters cs JOIN ${seen} s ON s.id = cs.supporter_id
         WHERE cs.campaign_id = $1 AND cs.supporter_id = $2`,
-      [campaignId, supporterId],
+      params,
     );
     if (!rows.length) throw new NotFoundError('Supporter');
     return rows[0];

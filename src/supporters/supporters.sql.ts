@@ -125,7 +125,9 @@ function proposedChanges<P extends SupporterParams>(p: SqlParams<P>): string {
  *   asked to change comes back as `changes`, and the caller mails that address a link that applies it
  *   (SupporterUpdatesService) — the mailbox is the key. Consent given again after unsubscribing works
  *   the same way;
- * - the supporter is linked to the campaign (`campaign_supporters`), for staff lists.
+ * - the supporter is linked to the campaign (`campaign_supporters`), for staff lists: by her own
+ *   public action a visible link ({@link publicLinkSql}); by a staff entry (`staff`: walk-in, donor,
+ *   import row) a link that keeps what was typed and may be concealed ({@link staffLinkSql}).
  *
  * The CTEs `upserted_supporter` (id, locale, created, changes) and `campaign_link`, from the
  * {@link SupporterParams} of the statement's allocator `p` (with `contact`, the optional phone and its
@@ -137,9 +139,9 @@ function proposedChanges<P extends SupporterParams>(p: SqlParams<P>): string {
  */
 export function upsertSupporterCtes<P extends SupporterParams>(
   p: SqlParams<P>,
-  opts: { campaign: string; source: string; when?: string },
+  opts: { campaign: string; source: string; when?: string; staff?: StaffLinkSql },
 ): string {
-  const { campaign, source, when = 'true' } = opts;
+  const { campaign, source, when = 'true', staff } = opts;
   const given = (k: keyof SupporterParams & keyof P & string) => `NULLIF(${p.ref(k)}::text, '')`;
   const consent = p.ref('consentEmail');
   const at = p.ref('at');
@@ -159,12 +161,72 @@ export function upsertSupporterCtes<P extends SupporterParams>(
      WHERE ${when}
     ON CONFLICT ON CONSTRAINT supporters_organization_id_email_key DO UPDATE SET email = stored.email
     RETURNING stored.id, stored.locale, (xmax = 0) AS created, ${proposedChanges(p)} AS changes
-  ), campaign_link AS (
-    INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
-    SELECT ${campaign}, upserted_supporter.id, ${source}, ${at}, ${at} FROM upserted_supporter
-    ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at
+  ), campaign_link AS (${staff ? staffLinkSql(campaign, source, at, staff) : publicLinkSql(campaign, source, at)}
   )`;
 }
+
+/**
+ * Her own public action links her to the campaign, and a concealed link (one a staff entry made,
+ * {@link staffLinkSql}) stops being concealed: from now on she is a supporter of this campaign by her
+ * own doing, and its staff see her record.
+ */
+function publicLinkSql(campaign: string, source: string, at: string): string {
+  return `
+    INSERT INTO campaign_supporters (campaign_id, supporter_id, source, first_action_at, last_action_at)
+    SELECT ${campaign}, upserted_supporter.id, ${source}, ${at}, ${at} FROM upserted_supporter
+    ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at, concealed = false`;
+}
+
+/** SQL for a staff entry's link ({@link upsertSupporterCtes}): the actor's scope and what they typed. */
+export interface StaffLinkSql {
+  /** uuid[] of the campaigns whose supporters the actor sees in this organization; NULL: all of them. */
+  scope: string;
+  /** jsonb: what was typed for her ({@link enteredParam}). */
+  entered: string;
+}
+
+/**
+ * A staff entry (walk-in, donor, import row) links her to the campaign with what was typed (`entered`,
+ * every time), and CONCEALED when the record already existed, the actor sees only some campaigns
+ * (scope not NULL) and she has no visible link to any of them: the entry then cannot reveal her stored
+ * record to that actor (supporterSourceSql shows them `entered` instead). A visible link stays visible;
+ * an entry by an actor who sees the whole organization makes the link visible. (The CTE reads the
+ * links as they were before this statement.)
+ */
+function staffLinkSql(campaign: string, source: string, at: string, staff: StaffLinkSql): string {
+  const concealed = `(NOT upserted_supporter.created AND ${staff.scope}::uuid[] IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM campaign_supporters seen
+                         WHERE seen.supporter_id = upserted_supporter.id AND NOT seen.concealed
+                           AND seen.campaign_id = ANY(${staff.scope}::uuid[])))`;
+  return `
+    INSERT INTO campaign_supporters AS link (campaign_id, supporter_id, source, first_action_at, last_action_at, concealed, entered)
+    SELECT ${campaign}, upserted_supporter.id, ${source}, ${at}, ${at}, ${concealed}, ${staff.entered}::jsonb FROM upserted_supporter
+    ON CONFLICT ON CONSTRAINT campaign_supporters_pkey DO UPDATE SET last_action_at = EXCLUDED.last_action_at,
+       entered = EXCLUDED.entered, concealed = link.concealed AND EXCLUDED.concealed`;
+}
+
+/** The typed supporter fields of a staff entry as jsonb text (`entered` of {@link staffLinkSql}). */
+export function enteredParam(fields: SupporterFieldsDto): string {
+  const typed: Record<string, string> = {};
+  for (const k of ENTERED_FIELDS) {
+    const v = fields[k];
+    if (typeof v === 'string' && v.trim()) typed[k] = v.trim();
+  }
+  return JSON.stringify(typed);
+}
+
+/** The fields a staff entry keeps in `entered` (the keys of the jsonb, as the DTO names them). */
+export const ENTERED_FIELDS = [
+  'firstName',
+  'lastName',
+  'city',
+  'region',
+  'country',
+  'postalCode',
+  'locale',
+  'timezone',
+  'phone',
+] as const satisfies readonly (keyof SupporterFieldsDto)[];
 
 /** The upsert as a statement of its own: the supporter fields, the campaign to link and the action's name. */
 export type UpsertSupporterParams = SupporterParams & { campaignId: string; source: string };
@@ -176,6 +238,23 @@ export const UPSERT_SUPPORTER = statement<
   'supporters.upsert',
   (p) =>
     `WITH ${upsertSupporterCtes(p, { campaign: `${p.ref('campaignId')}::uuid`, source: `${p.ref('source')}::text` })}
+  SELECT id AS "supporterId", created, changes FROM upserted_supporter`,
+);
+
+/** The upsert of a staff entry (walk-in, donor, import row): {@link staffLinkSql}. */
+export type UpsertStaffEntryParams = UpsertSupporterParams & { scope: string[] | null; entered: string };
+
+export const UPSERT_STAFF_ENTRY = statement<
+  UpsertStaffEntryParams,
+  { supporterId: string; created: boolean; changes: ProposedChanges }
+>(
+  'supporters.upsert-staff-entry',
+  (p) =>
+    `WITH ${upsertSupporterCtes(p, {
+      campaign: `${p.ref('campaignId')}::uuid`,
+      source: `${p.ref('source')}::text`,
+      staff: { scope: p.ref('scope'), entered: p.ref('entered') },
+    })}
   SELECT id AS "supporterId", created, changes FROM upserted_supporter`,
 );
 

@@ -57,7 +57,7 @@ export class AdminCampaignView {
       this.events.list(user, id, page),
       this.fundraisers.list(user, id, page),
       this.totals.totals(id),
-      this.attribution.forCampaign(id),
+      this.access.campaignSupporterScope(user, id).then((scope) => this.attribution.forCampaign(id, scope)),
     ]);
     const base = publicBase(req);
     const previewImage = await this.images.ogImageUrl('', c.slug);

@@ -222,7 +222,7 @@ export class AdminSupportersController {
         user,
         o,
         s,
-        tags: await this.tags.ofSupporter(supporterId),
+        tags: s.masked ? [] : await this.tags.ofSupporter(supporterId),
         allTags: await this.tags.list(user, id),
         canManage: await this.orgs.mayManage(user, id),
         errors,

@@ -447,6 +447,8 @@ export const en = {
   'sup.tagged': 'Tag “{tag}” added to {n} supporters.',
   'sup.untagged': 'Tag “{tag}” removed from {n} supporters.',
   'sup.details': 'Details',
+  'sup.staffEntered': 'Entered by staff',
+  'sup.staffEnteredNote': 'Entered by staff. Other details are visible to the organization’s organizers.',
   'sup.consent': 'Campaign news by email',
   'sup.consentGiven': 'Yes, since {date}',
   'sup.noConsent': 'Not given',

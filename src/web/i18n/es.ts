@@ -455,6 +455,9 @@ export const es: Messages = {
   'sup.tagged': 'Etiqueta “{tag}” agregada a {n} simpatizantes.',
   'sup.untagged': 'Etiqueta “{tag}” quitada a {n} simpatizantes.',
   'sup.details': 'Datos',
+  'sup.staffEntered': 'Registrado por el equipo',
+  'sup.staffEnteredNote':
+    'Registrado por el equipo. Otros datos solo los ven las personas organizadoras de la organización.',
   'sup.consent': 'Noticias de la campaña por correo',
   'sup.consentGiven': 'Sí, desde el {date}',
   'sup.noConsent': 'No lo autorizó',
