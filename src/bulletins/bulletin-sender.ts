@@ -36,6 +36,27 @@ const SEND_CONCURRENCY = 8;
 /** Claims worked at the same time by one instance's drain. */
 const DRAIN_LANES = 2;
 
+/** A bulletin mail as its `messages` row records it (BulletinSender.finish). */
+interface LoggedMail {
+  id: string;
+  to: string;
+  supporterId: string | undefined;
+  locale: string;
+  subject: string;
+  bulletinId: string | undefined;
+}
+
+function loggedMail(m: PreparedMail): LoggedMail {
+  return {
+    id: m.id,
+    to: m.to,
+    supporterId: m.input.supporterId,
+    locale: m.input.locale,
+    subject: m.rendered.subject,
+    bulletinId: m.input.related?.id,
+  };
+}
+
 export interface SendTickResult {
   started: number;
   claimed: number;
@@ -172,7 +193,9 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
   private async send(rows: ClaimedDelivery[], result: SendTickResult): Promise<void> {
     const key = (r: { bulletinId: string; supporterId: string }) => `${r.bulletinId}:${r.supporterId}`;
     const bounced = new Set<string>();
-    const mails = new Map<string, PreparedMail>();
+    // What the mail log needs of each mail handed over, kept until its outcome is recorded: not the
+    // rendered mail, whose text becomes garbage as soon as it went (young, never promoted).
+    const mails = new Map<string, LoggedMail>();
     const finisher = new Finisher(
       (done) => this.finish(done, mails, bounced, result),
       (e, group) => this.logger.error(`${group.length} outcomes not recorded: ${(e as Error).name}`),
@@ -201,7 +224,7 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
             continue;
           }
           const outcome = await this.deliver(row, mail);
-          mails.set(key(row), mail);
+          mails.set(key(row), loggedMail(mail));
           if ('bounced' in outcome) bounced.add(key(row));
           finisher.add(key(row), outcome);
         }
@@ -281,7 +304,7 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
    */
   private async finish(
     done: Finished[],
-    mails: Map<string, PreparedMail>,
+    mails: Map<string, LoggedMail>,
     bounced: Set<string>,
     result: SendTickResult,
   ): Promise<void> {
@@ -311,13 +334,13 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
       this.clock.now(),
       out.map(({ mail }) => mail.id),
       out.map(({ mail }) => mail.to),
-      out.map(({ mail }) => mail.input.supporterId),
-      out.map(({ mail }) => mail.input.locale),
-      out.map(({ mail }) => mail.rendered.subject),
+      out.map(({ mail }) => mail.supporterId),
+      out.map(({ mail }) => mail.locale),
+      out.map(({ mail }) => mail.subject),
       out.map(({ d }) => (d.outcome.status === 'sent' ? 'sent' : 'failed')),
       out.map(({ d }) => (d.outcome.status === 'sent' ? d.outcome.sent.providerMessageId : null)),
       out.map(({ d }) => ('error' in d.outcome ? d.outcome.error : null)),
-      out.map(({ mail }) => mail.input.related!.id),
+      out.map(({ mail }) => mail.bulletinId),
       out.map(({ d }) => (d.outcome.status === 'sent' ? d.outcome.sent.sentAt : null)),
     ]);
     for (const c of changed) {
