@@ -181,28 +181,43 @@ export async function bulletins(ctx) {
 
   const smtp = await startSmtp();
   try {
+    // A B A twice over: each ratio's baseline is the mean of a run just before and one just after what
+    // it is compared with (raw · one · raw, then one · two · one), so the host's drift between phases
+    // (this VM's CPU time per mail moved by ±20% between runs of the same code) lands on both sides.
     const raw = await rawSend(ctx.db, smtp, rows);
     const one = await sendWith(ctx, smtp, 1, audience.id, orgId, n, tag);
+    const rawAgain = await rawSend(ctx.db, smtp, rows);
     const two = await sendWith(ctx, smtp, 2, audience.id, orgId, n, tag);
-    const throughput = raw.seconds / one.seconds;
-    const scaling = one.seconds / two.seconds;
-    const snapshotMs = Math.min(one.snapshotMs, two.snapshotMs);
+    const oneAgain = await sendWith(ctx, smtp, 1, audience.id, orgId, n, tag);
+    const mean = (a, b) => (a + b) / 2;
+    const throughput = mean(raw.seconds, rawAgain.seconds) / one.seconds;
+    const scaling = mean(one.seconds, oneAgain.seconds) / two.seconds;
+    const snapshotMs = Math.min(one.snapshotMs, two.snapshotMs, oneAgain.snapshotMs);
     const snapshot = snapshotMs / rawSelectMs;
-    const growth = Math.max(...one.memory.map((m) => m.growthMb));
+    const growth = Math.max(...[...one.memory, ...oneAgain.memory].map((m) => m.growthMb));
     const exact = (r) => r.missing === 0 && r.duplicates === 0 && r.audienceCount === n;
     return {
-      figure: `1 instance ${one.rate}/s, 2 instances ${two.rate}/s; snapshot ${snapshotMs} ms; RSS growth ${growth} MB`,
-      baseline: `raw nodemailer ${raw.rate}/s; raw SELECT ${round(rawSelectMs, 1)} ms`,
+      figure: `1 instance ${one.rate}/s and ${oneAgain.rate}/s, 2 instances ${two.rate}/s; snapshot ${snapshotMs} ms; RSS growth ${growth} MB`,
+      baseline: `raw nodemailer ${raw.rate}/s and ${rawAgain.rate}/s; raw SELECT ${round(rawSelectMs, 1)} ms`,
       ratio: round(throughput),
       goal: 'throughput ≥ 0.8× raw; 2 instances ≥ 1.6× one; snapshot ≤ 2× raw SELECT; RSS growth < 100 MB; 0 duplicates, 0 missing',
-      pass: throughput >= 0.8 && scaling >= 1.6 && snapshot <= 2 && growth < 100 && exact(one) && exact(two),
+      pass:
+        throughput >= 0.8 &&
+        scaling >= 1.6 &&
+        snapshot <= 2 &&
+        growth < 100 &&
+        exact(one) &&
+        exact(two) &&
+        exact(oneAgain),
       details: {
         recipients: n,
         ratios: { throughput: round(throughput), twoInstances: round(scaling), snapshot: round(snapshot) },
         rawSelectMs: round(rawSelectMs, 1),
         raw,
         one,
+        rawAgain,
         two,
+        oneAgain,
       },
     };
   } finally {
