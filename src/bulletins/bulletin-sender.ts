@@ -164,7 +164,9 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
       const [t] = (await m.query(THROTTLE_SQL, [now, this.config.bulletinMaxPerHour > 0])) as RecentClaims[];
       const limit = claimAllowance(this.throttle(), t, CLAIM_LIMIT);
       if (limit === 0) return [];
-      const lease = new Date(now.getTime() + this.config.reminderLeaseSeconds * 1000);
+      // The lease runs from now that the throttle's lock is held, not from the tick's start: a claim that
+      // waited its turn behind the other instances' claims still holds its rows a whole lease.
+      const lease = new Date(this.clock.now().getTime() + this.config.reminderLeaseSeconds * 1000);
       let rows = (await m.query(CLAIM_SQL, [now, lease, this.instanceId, limit])) as ClaimedDelivery[];
       const short = limit - rows.length;
       if (short > 0) {
@@ -358,10 +360,17 @@ export class BulletinSender implements OnModuleInit, BeforeApplicationShutdown {
         beat = this.hot
           .query(
             null,
+            // SKIP LOCKED: rows whose outcome is being recorded right now (FINISH_SQL holds them) are
+            // left alone. Locking the claim's rows in another order than the finish does could deadlock
+            // the two, and a finish that PostgreSQL picked to abort left its mails to be sent again.
             `UPDATE bulletin_deliveries d SET locked_until = $4
-               FROM unnest($1::uuid[], $2::uuid[]) AS r(bulletin_id, supporter_id)
-              WHERE d.bulletin_id = r.bulletin_id AND d.supporter_id = r.supporter_id
-                AND d.status = 'sending' AND d.locked_by = $3`,
+               FROM (SELECT x.bulletin_id, x.supporter_id
+                       FROM bulletin_deliveries x
+                       JOIN unnest($1::uuid[], $2::uuid[]) AS r(bulletin_id, supporter_id)
+                         ON x.bulletin_id = r.bulletin_id AND x.supporter_id = r.supporter_id
+                      WHERE x.status = 'sending' AND x.locked_by = $3
+                        FOR UPDATE OF x SKIP LOCKED) r
+              WHERE d.bulletin_id = r.bulletin_id AND d.supporter_id = r.supporter_id`,
             [
               rows.map((r) => r.bulletinId),
               rows.map((r) => r.supporterId),

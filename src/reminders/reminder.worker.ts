@@ -250,8 +250,12 @@ export class ReminderWorker implements OnModuleInit, OnModuleDestroy, BeforeAppl
         beat = this.hot
           .query(
             'reminders.renew',
+            // SKIP LOCKED: rows whose outcome is being recorded right now are left alone, so the renewal
+            // and the finish (locking overlapping rows in other orders) can never deadlock.
             `UPDATE reminders SET locked_until = $3
-              WHERE id = ANY($1::uuid[]) AND status = 'sending' AND locked_by = $2`,
+              WHERE id IN (SELECT id FROM reminders
+                            WHERE id = ANY($1::uuid[]) AND status = 'sending' AND locked_by = $2
+                              FOR UPDATE SKIP LOCKED)`,
             [ids, this.instanceId, this.leaseEnd(this.clock.now())],
           )
           .catch((e: unknown) => this.logger.warn(`lease not renewed: ${(e as Error).message}`));
