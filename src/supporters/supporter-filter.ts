@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { OptionalCountry } from '../common/dto-fields.js';
 import { LOCALES, type Locale } from '../common/localized-text.js';
+import { ENTERED_FIELDS } from './supporters.sql.js';
 
 /** What a supporter did, for the activity filter. */
 export const SUPPORTER_ACTIVITIES = ['signed', 'rsvped', 'attended', 'pledged', 'gave'] as const;
@@ -110,18 +111,12 @@ export function supporterFilterSql(
 
 /**
  * A stored personal column of `supporters` and the key of `campaign_supporters.entered` (what staff
- * typed) that stands in for it when the record is masked ({@link supportersSeenSql}).
+ * typed) that stands in for it when the record is masked ({@link supportersSeenSql}); the language
+ * has a default of its own there.
  */
-const MASKED_TEXT: Record<string, string> = {
-  first_name: 'firstName',
-  last_name: 'lastName',
-  city: 'city',
-  region: 'region',
-  country: 'country',
-  postal_code: 'postalCode',
-  timezone: 'timezone',
-  phone: 'phone',
-};
+const MASKED_TEXT: [column: string, key: string][] = Object.entries(ENTERED_FIELDS)
+  .filter(([key]) => key !== 'locale')
+  .map(([key, column]) => [column, key]);
 
 /** Stored state that a masked record does not show (consent history, bounces): NULL or false. */
 const MASKED_HIDDEN: Record<string, 'null' | 'false'> = {
@@ -153,7 +148,7 @@ const MASKED_HIDDEN: Record<string, 'null' | 'false'> = {
 export function supportersSeenSql(scope: string[] | null, params: unknown[]): string {
   if (!scope) return `(SELECT s0.*, false AS masked, false AS staff_entered FROM supporters s0)`;
   const ids = `$${params.push(scope)}::uuid[]`;
-  const text = Object.entries(MASKED_TEXT).map(
+  const text = MASKED_TEXT.map(
     ([column, key]) => `CASE WHEN v.visible THEN s0.${column} ELSE v.entered->>'${key}' END AS ${column}`,
   );
   const hidden = Object.entries(MASKED_HIDDEN).map(

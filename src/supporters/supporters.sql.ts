@@ -189,7 +189,7 @@ export interface StaffLinkSql {
  * A staff entry (walk-in, donor, import row) links her to the campaign with what was typed (`entered`,
  * every time), and CONCEALED when the record already existed, the actor sees only some campaigns
  * (scope not NULL) and she has no visible link to any of them: the entry then cannot reveal her stored
- * record to that actor (supporterSourceSql shows them `entered` instead). A visible link stays visible;
+ * record to that actor (supportersSeenSql in supporter-filter.ts shows them `entered` instead). A visible link stays visible;
  * an entry by an actor who sees the whole organization makes the link visible. (The CTE reads the
  * links as they were before this statement.)
  */
@@ -208,25 +208,28 @@ function staffLinkSql(campaign: string, source: string, at: string, staff: Staff
 /** The typed supporter fields of a staff entry as jsonb text (`entered` of {@link staffLinkSql}). */
 export function enteredParam(fields: SupporterFieldsDto): string {
   const typed: Record<string, string> = {};
-  for (const k of ENTERED_FIELDS) {
+  for (const k of Object.keys(ENTERED_FIELDS) as (keyof typeof ENTERED_FIELDS)[]) {
     const v = fields[k];
     if (typeof v === 'string' && v.trim()) typed[k] = v.trim();
   }
   return JSON.stringify(typed);
 }
 
-/** The fields a staff entry keeps in `entered` (the keys of the jsonb, as the DTO names them). */
-export const ENTERED_FIELDS = [
-  'firstName',
-  'lastName',
-  'city',
-  'region',
-  'country',
-  'postalCode',
-  'locale',
-  'timezone',
-  'phone',
-] as const satisfies readonly (keyof SupporterFieldsDto)[];
+/**
+ * The fields a staff entry keeps in `entered` (the keys of the jsonb, as the DTO names them), each with
+ * the `supporters` column it stands in for when the record is masked (supportersSeenSql).
+ */
+export const ENTERED_FIELDS = {
+  firstName: 'first_name',
+  lastName: 'last_name',
+  city: 'city',
+  region: 'region',
+  country: 'country',
+  postalCode: 'postal_code',
+  locale: 'locale',
+  timezone: 'timezone',
+  phone: 'phone',
+} as const satisfies Partial<Record<keyof SupporterFieldsDto, string>>;
 
 /** The upsert as a statement of its own: the supporter fields, the campaign to link and the action's name. */
 export type UpsertSupporterParams = SupporterParams & { campaignId: string; source: string };
