@@ -5,7 +5,7 @@ import { openBrowser, type Browser } from './support/browser.js';
 import { activeCampaign, adminToken, createCampaign, createStaff, type Staff } from './support/factories.js';
 import { rsvpOf } from './support/rsvps.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, listenForBrowser, type TestApp } from './support/test-app.js';
 
 const PASSWORD = 'a-long-enough-password';
 
@@ -114,9 +114,7 @@ describe('accessibility of every page (phone size, both languages)', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     t = await createTestApp({ SMTP_URL: smtp.url });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.getHttpServer().address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    base = await listenForBrowser(t);
     org = await createStaff(t, await adminToken(t), 'organizer', 'Olga Organizadora');
     const api = as(org.token);
     s.orgId = org.organizationId!;

@@ -4,7 +4,7 @@ import { expectAccessible } from './support/axe.js';
 import { openBrowser, screenshots, type Browser } from './support/browser.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, listenForBrowser, type TestApp } from './support/test-app.js';
 
 /** Issue 22 in the console: build and count an audience, write side by side, preview, send, follow. */
 describe('bulletins in the console (browser)', () => {
@@ -18,9 +18,7 @@ describe('bulletins in the console (browser)', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     t = await createTestApp({ SMTP_URL: smtp.url, BULLETIN_RATE_PER_SECOND: '1000' });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.getHttpServer().address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    base = await listenForBrowser(t);
     org = await createStaff(t, await adminToken(t), 'organizer', 'María López', {
       organization: 'Comité de Solidaridad México–EE. UU.',
     });

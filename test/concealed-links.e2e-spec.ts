@@ -14,7 +14,7 @@ import {
   type Staff,
 } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, listenForBrowser, type TestApp } from './support/test-app.js';
 
 /**
  * Issue 17's last gap: inside ONE organization, a member of campaign A only records a walk-in, a donor
@@ -107,9 +107,7 @@ describe('concealed links: staff entries reveal no stored record inside one orga
   beforeAll(async () => {
     smtp = await startSmtp();
     t = await createTestApp({ SMTP_URL: smtp.url });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.getHttpServer().address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    base = await listenForBrowser(t);
     const admin = await adminToken(t);
     organizer = await createStaff(t, admin, 'organizer');
     org = organizer.organizationId!;

@@ -4,7 +4,7 @@ import { expectAccessible } from './support/axe.js';
 import { openBrowser, screenshots, type Browser } from './support/browser.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, listenForBrowser, type TestApp } from './support/test-app.js';
 
 const PASSWORD = 'a-long-enough-password';
 
@@ -41,9 +41,7 @@ describe('the console: supporters, tags, donations, team, settings', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     t = await createTestApp({ SMTP_URL: smtp.url });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.getHttpServer().address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    base = await listenForBrowser(t);
     const admin = await adminToken(t);
     org = await createStaff(t, admin, 'organizer', 'Olga Organizadora');
     campaign = await activeCampaign(t, org.token);

@@ -4,7 +4,7 @@ import { expectAccessible } from './support/axe.js';
 import { openBrowser, PHONE, screenshots, type Browser } from './support/browser.js';
 import { activeCampaign, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type ReceivedMail, type TestSmtp } from './support/smtp.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, listenForBrowser, type TestApp } from './support/test-app.js';
 
 /** A supporter on a phone (390×844): action first, errors that can be found, calendars, money, next steps. */
 describe('supporter journeys on a phone', () => {
@@ -24,9 +24,7 @@ describe('supporter journeys on a phone', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     t = await createTestApp({ SMTP_URL: smtp.url });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.getHttpServer().address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    base = await listenForBrowser(t);
     const admin = await adminToken(t);
     org = await createStaff(t, admin, 'organizer', 'Comité Silao');
     await as(org.token)

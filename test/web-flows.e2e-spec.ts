@@ -6,7 +6,7 @@ import { openBrowser, screenshots, type Browser } from './support/browser.js';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
 import { startSmtp, type TestSmtp } from './support/smtp.js';
 import { rsvpOf } from './support/rsvps.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, listenForBrowser, type TestApp } from './support/test-app.js';
 
 const PASSWORD = 'a-long-enough-password';
 
@@ -62,9 +62,7 @@ describe('web flows in a browser', () => {
   beforeAll(async () => {
     smtp = await startSmtp();
     t = await createTestApp({ SMTP_URL: smtp.url });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.getHttpServer().address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    base = await listenForBrowser(t);
     admin = await adminToken(t);
     org = await createStaff(t, admin, 'organizer', 'Olga Organizer');
     coord = await createStaff(t, admin, 'coordinator', 'Carlos Coordinator');

@@ -4,7 +4,7 @@ import { axeFindings, expectAccessible } from './support/axe.js';
 import { openBrowser, screenshots, type Browser } from './support/browser.js';
 import { activeCampaign, addMember, adminToken, createStaff, type Staff } from './support/factories.js';
 import { rsvpOf } from './support/rsvps.js';
-import { createTestApp, type TestApp } from './support/test-app.js';
+import { createTestApp, listenForBrowser, type TestApp } from './support/test-app.js';
 
 /** The web pages in a real Chromium against the real app on a loopback port. */
 describe('web pages in a browser', () => {
@@ -24,9 +24,7 @@ describe('web pages in a browser', () => {
 
   beforeAll(async () => {
     t = await createTestApp();
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.getHttpServer().address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    base = await listenForBrowser(t);
     admin = await adminToken(t);
     // Realistic names and texts: the campaign, letter and console pages here are the README's pictures.
     org = await createStaff(t, admin, 'organizer', 'María López', {

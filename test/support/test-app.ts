@@ -89,3 +89,10 @@ export async function createTestApp(
     },
   };
 }
+
+/** Starts `t` listening on a free loopback port (for a real browser); resolves to its base URL. */
+export async function listenForBrowser(t: TestApp): Promise<string> {
+  await t.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = t.app.getHttpServer().address();
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+}
