@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import type { Page } from 'playwright-core';
 import { SignedTokens } from '../src/common/signed-token.js';
 import { PrivacyService } from '../src/supporters/privacy.service.js';
+import { supportersSeenSql } from '../src/supporters/supporter-filter.js';
 import { expectAccessible } from './support/axe.js';
 import { binaryBody, pdfText } from './support/binary.js';
 import { openBrowser, screenshots, type Browser } from './support/browser.js';
@@ -314,6 +315,15 @@ describe('concealed links: staff entries reveal no stored record inside one orga
       await browser?.close();
     }
   }, 120_000);
+
+  it('masks a view that has every column of supporters (a column added later cannot slip past it)', async () => {
+    const columns = async (from: string, params: unknown[]) =>
+      (await t.db.query(`SELECT * FROM ${from} s LIMIT 0`, params)).fields.map((f) => f.name).sort();
+    const params: unknown[] = [];
+    const seen = await columns(supportersSeenSql([a.id], params), params);
+    const stored = await columns('supporters', []);
+    expect(seen).toEqual([...stored, 'masked', 'staff_entered'].sort());
+  });
 
   it('shows the organization’s organizer and coordinator her stored record', async () => {
     for (const who of [organizer, orgCoordinator]) {
